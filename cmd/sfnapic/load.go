@@ -1,0 +1,44 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/sfnapic/sfnapic/compile"
+	"github.com/sfnapic/sfnapic/spec"
+)
+
+// compiled is a spec compiled and serialized, with every diagnostic.
+type compiled struct {
+	spec  *spec.Spec
+	out   []byte
+	diags spec.ErrorList
+}
+
+// compileFile reads, parses, compiles and serializes one spec. Definition
+// files are read relative to the spec's directory. It returns an error only
+// for problems that are not diagnostics (the spec cannot be read).
+func compileFile(name, format string) (*compiled, error) {
+	src, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read spec: %w", err)
+	}
+	s, diags := spec.Parse(filepath.ToSlash(name), src, os.DirFS(filepath.Dir(name)))
+	c := &compiled{spec: s, diags: diags}
+	if s == nil {
+		return c, nil
+	}
+	t := compile.Compile(s)
+	if format == "yaml" {
+		c.out, err = t.YAML()
+	} else {
+		c.out, err = t.JSON()
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.diags = append(c.diags, compile.Limits(s, t, c.out)...)
+	c.diags.Sort()
+	return c, nil
+}

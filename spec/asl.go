@@ -1,0 +1,265 @@
+package spec
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// maxDepth bounds how deeply a definition may nest; it keeps a hostile
+// input (or an alias cycle) from exhausting the stack.
+const maxDepth = 64
+
+// jsonSyntax reports where src stops being JSON.
+func jsonSyntax(src []byte) (Pos, string, bool) {
+	var v any
+	err := json.Unmarshal(src, &v)
+	if err == nil {
+		return Pos{}, "", false
+	}
+	off := int64(len(src))
+	if se, ok := err.(*json.SyntaxError); ok {
+		off = se.Offset
+	}
+	line, col := 1, 1
+	for _, c := range src[:min(off, int64(len(src)))] {
+		if c == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return Pos{Line: line, Col: col}, strings.TrimPrefix(err.Error(), "json: "), true
+}
+
+// definition converts an ASL definition written in YAML (or JSON, which the
+// YAML parser also reads) to an ordered JSON value, then checks its
+// structure. file is the file the nodes came from.
+func (p *parser) definition(n *yaml.Node, file, at string) any {
+	n = resolve(n)
+	before := len(p.errs)
+	v := p.value(n, file, at, 0)
+	if len(p.errs) > before {
+		return nil
+	}
+	a := aslChecker{p: p, file: file}
+	a.machine(n, at, 0)
+	return v
+}
+
+func (p *parser) posIn(file string, n *yaml.Node) Pos {
+	return Pos{File: file, Line: n.Line, Col: n.Column}
+}
+
+// value turns a node into a JSON value: Object, []any, string, json.Number,
+// bool or nil. Numbers keep the text they were written with.
+func (p *parser) value(n *yaml.Node, file, at string, depth int) any {
+	n = resolve(n)
+	if depth > maxDepth {
+		p.errs.Add(p.posIn(file, n), at, "the definition nests deeper than %d levels", maxDepth)
+		return nil
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		obj := make(Object, 0, len(n.Content)/2)
+		seen := map[string]bool{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := resolve(n.Content[i])
+			if k.Kind != yaml.ScalarNode || k.ShortTag() == "!!merge" {
+				p.errs.Add(p.posIn(file, k), at, "a JSON object key must be a string, got %s", describe(k))
+				continue
+			}
+			if seen[k.Value] {
+				p.errs.Add(p.posIn(file, k), child(at, k.Value), "%q is given twice; remove one", k.Value)
+				continue
+			}
+			seen[k.Value] = true
+			obj = append(obj, Member{Key: k.Value, Value: p.value(n.Content[i+1], file, child(at, k.Value), depth+1)})
+		}
+		return obj
+	case yaml.SequenceNode:
+		arr := make([]any, 0, len(n.Content))
+		for i, c := range n.Content {
+			arr = append(arr, p.value(c, file, fmt.Sprintf("%s[%d]", at, i), depth+1))
+		}
+		return arr
+	case yaml.ScalarNode:
+		switch n.ShortTag() {
+		case "!!str", "!!timestamp", "!!binary":
+			return n.Value
+		case "!!null":
+			return nil
+		case "!!bool":
+			var b bool
+			if err := n.Decode(&b); err == nil {
+				return b
+			}
+		case "!!int", "!!float":
+			if jsonNumberRe.MatchString(n.Value) {
+				return json.Number(n.Value)
+			}
+			var f float64
+			if err := n.Decode(&f); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
+				return json.Number(fmt.Sprint(f))
+			}
+			p.errs.Add(p.posIn(file, n), at, "%s is not a number JSON can carry", n.Value)
+			return nil
+		}
+		p.errs.Add(p.posIn(file, n), at, "YAML tag %s is not supported in a definition; write the value as plain JSON", n.Tag)
+		return nil
+	}
+	p.errs.Add(p.posIn(file, n), at, "unsupported YAML node")
+	return nil
+}
+
+// aslChecker checks the structure of an Amazon States Language definition:
+// StartAt and every Next, Default and Catch target name a state of the same
+// States map, every state has a known Type, and every state that must end
+// or continue does one or the other. It recurses into Parallel branches and
+// Map processors, which have their own States. Fields it does not know are
+// left to Step Functions, so that new ASL features keep working.
+type aslChecker struct {
+	p    *parser
+	file string
+}
+
+var stateTypes = []string{"Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"}
+
+func (a aslChecker) field(n *yaml.Node, key string) (*yaml.Node, *yaml.Node) {
+	n = resolve(n)
+	if n.Kind != yaml.MappingNode {
+		return nil, nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := resolve(n.Content[i]); k.Value == key {
+			return k, resolve(n.Content[i+1])
+		}
+	}
+	return nil, nil
+}
+
+func (a aslChecker) err(n *yaml.Node, at, format string, args ...any) {
+	a.p.errs.Add(a.p.posIn(a.file, n), at, format, args...)
+}
+
+func (a aslChecker) machine(n *yaml.Node, at string, depth int) {
+	n = resolve(n)
+	if depth > maxDepth {
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		a.err(n, at, "expected a state machine definition (a mapping with StartAt and States), got %s", describe(n))
+		return
+	}
+	_, states := a.field(n, "States")
+	startKey, start := a.field(n, "StartAt")
+	if states == nil || states.Kind != yaml.MappingNode {
+		a.err(n, at, "the definition needs States: a mapping of state names to states")
+		return
+	}
+	var names []string
+	for i := 0; i+1 < len(states.Content); i += 2 {
+		names = append(names, resolve(states.Content[i]).Value)
+	}
+	if len(names) == 0 {
+		a.err(states, child(at, "States"), "States is empty; declare at least one state")
+	}
+	target := func(k, v *yaml.Node, vat, what string) {
+		if v == nil {
+			return
+		}
+		if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!str" {
+			a.err(v, vat, "%s must be a state name, got %s", what, describe(v))
+			return
+		}
+		if !contains(names, v.Value) {
+			a.err(v, vat, "%s names state %q, which is not in States%s", what, v.Value, suggest(v.Value, names))
+		}
+	}
+	if start == nil {
+		a.err(n, at, "the definition needs StartAt: the name of the first state")
+	} else {
+		target(startKey, start, child(at, "StartAt"), "StartAt")
+	}
+	sat := child(at, "States")
+	for i := 0; i+1 < len(states.Content); i += 2 {
+		name := resolve(states.Content[i]).Value
+		st := resolve(states.Content[i+1])
+		stat := child(sat, name)
+		if st.Kind != yaml.MappingNode {
+			a.err(st, stat, "a state must be a mapping, got %s", describe(st))
+			continue
+		}
+		_, typ := a.field(st, "Type")
+		if typ == nil {
+			a.err(st, stat, "the state needs a Type: one of %s", strings.Join(stateTypes, ", "))
+			continue
+		}
+		if !contains(stateTypes, typ.Value) {
+			a.err(typ, child(stat, "Type"), "unknown state type %q%s; one of %s", typ.Value, suggest(typ.Value, stateTypes), strings.Join(stateTypes, ", "))
+			continue
+		}
+		nextK, next := a.field(st, "Next")
+		_, end := a.field(st, "End")
+		target(nextK, next, child(stat, "Next"), "Next")
+		ends := end != nil && end.Value == "true"
+		switch typ.Value {
+		case "Choice":
+			_, choices := a.field(st, "Choices")
+			if choices == nil || choices.Kind != yaml.SequenceNode || len(choices.Content) == 0 {
+				a.err(st, stat, "a Choice state needs a non-empty Choices list")
+			} else {
+				for j, c := range choices.Content {
+					k, v := a.field(c, "Next")
+					if v == nil {
+						a.err(resolve(c), fmt.Sprintf("%s.Choices[%d]", stat, j), "each choice needs a Next state")
+					}
+					target(k, v, fmt.Sprintf("%s.Choices[%d].Next", stat, j), "Next")
+				}
+			}
+			k, v := a.field(st, "Default")
+			target(k, v, child(stat, "Default"), "Default")
+		case "Succeed", "Fail":
+		default:
+			if (next == nil) == !ends {
+				a.err(st, stat, "a %s state needs exactly one of Next (a state name) or End: true", typ.Value)
+			}
+		}
+		if _, catch := a.field(st, "Catch"); catch != nil && catch.Kind == yaml.SequenceNode {
+			for j, c := range catch.Content {
+				k, v := a.field(c, "Next")
+				cat := fmt.Sprintf("%s.Catch[%d]", stat, j)
+				if v == nil {
+					a.err(resolve(c), cat, "each catcher needs a Next state")
+				}
+				target(k, v, cat+".Next", "Next")
+			}
+		}
+		switch typ.Value {
+		case "Parallel":
+			_, branches := a.field(st, "Branches")
+			if branches == nil || branches.Kind != yaml.SequenceNode || len(branches.Content) == 0 {
+				a.err(st, stat, "a Parallel state needs a non-empty Branches list")
+				break
+			}
+			for j, b := range branches.Content {
+				a.machine(b, fmt.Sprintf("%s.Branches[%d]", stat, j), depth+1)
+			}
+		case "Map":
+			key := "ItemProcessor"
+			_, proc := a.field(st, key)
+			if proc == nil {
+				key = "Iterator"
+				_, proc = a.field(st, key)
+			}
+			if proc == nil {
+				a.err(st, stat, "a Map state needs an ItemProcessor (or the older Iterator)")
+				break
+			}
+			a.machine(proc, child(stat, key), depth+1)
+		}
+	}
+}

@@ -1,0 +1,445 @@
+package spec
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Parse reads the spec in src. name is the spec's file name as the user gave
+// it; every diagnostic starts with it. files resolves definition files
+// relative to the spec's directory (os.DirFS of that directory at the CLI,
+// fstest.MapFS in tests); it may be nil when the spec uses none.
+//
+// Parse never stops at the first problem: it returns every error and
+// warning it finds, sorted. The spec is nil when there are errors.
+func Parse(name string, src []byte, files fs.FS) (*Spec, ErrorList) {
+	p := &parser{file: path.Clean(strings.ReplaceAll(name, `\`, "/")), files: files}
+	s := p.parse(src)
+	p.errs.Sort()
+	if p.errs.HasErrors() {
+		return nil, p.errs
+	}
+	return s, p.errs
+}
+
+type parser struct {
+	file  string
+	files fs.FS
+	errs  ErrorList
+}
+
+func (p *parser) pos(n *yaml.Node) Pos { return Pos{File: p.file, Line: n.Line, Col: n.Column} }
+
+var yamlLineRe = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+func (p *parser) parse(src []byte) *Spec {
+	root, ok := p.document(p.file, src)
+	if !ok {
+		return nil
+	}
+	if root == nil {
+		p.errs.Add(Pos{File: p.file, Line: 1, Col: 1}, "", "the spec is empty; start it with `version: %d`", Version)
+		return nil
+	}
+	s := &Spec{File: p.file}
+	var routes, machines *yaml.Node
+	p.mapping(root, "", []string{"version", "api", "stateMachines", "routes"}, []string{"version", "api", "stateMachines", "routes"},
+		func(key string, k, v *yaml.Node) {
+			switch key {
+			case "version":
+				s.Version = p.version(v)
+			case "api":
+				p.api(v, &s.API)
+			case "stateMachines":
+				machines = v
+			case "routes":
+				routes = v
+				s.RoutesPos = p.pos(k)
+			}
+		})
+	if machines != nil {
+		s.StateMachines = p.stateMachines(machines)
+	}
+	if routes != nil {
+		s.Routes = p.routes(routes, s.StateMachines)
+	}
+	for _, m := range s.StateMachines {
+		if !m.Used && routes != nil {
+			p.errs.Warn(m.Pos, "stateMachines."+m.Name, "no route starts this state machine")
+		}
+	}
+	return s
+}
+
+// document decodes one YAML document into a node tree, turning YAML syntax
+// errors into positioned diagnostics. It returns a nil node for an empty
+// document.
+func (p *parser) document(file string, src []byte) (*yaml.Node, bool) {
+	dec := yaml.NewDecoder(strings.NewReader(string(src)))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, true
+		}
+		p.yamlError(file, err)
+		return nil, false
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		p.errs.Add(Pos{File: file, Line: extra.Line, Col: extra.Column}, "", "a second YAML document starts here; a spec file holds exactly one")
+		return nil, false
+	} else if !errors.Is(err, io.EOF) {
+		p.yamlError(file, err)
+		return nil, false
+	}
+	if len(doc.Content) == 0 {
+		return nil, true
+	}
+	return doc.Content[0], true
+}
+
+func (p *parser) yamlError(file string, err error) {
+	msg := err.Error()
+	if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		p.errs.Add(Pos{File: file, Line: line, Col: 1}, "", "invalid YAML: %s", m[2])
+		return
+	}
+	p.errs.Add(Pos{File: file, Line: 1, Col: 1}, "", "invalid YAML: %s", strings.TrimPrefix(msg, "yaml: "))
+}
+
+func resolve(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 100; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+// describe names the kind of value a node holds, for "expected X, got Y".
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		switch n.ShortTag() {
+		case "!!str":
+			return fmt.Sprintf("the string %q", n.Value)
+		case "!!int":
+			return "the integer " + n.Value
+		case "!!float":
+			return "the number " + n.Value
+		case "!!bool":
+			return "the boolean " + n.Value
+		case "!!null":
+			return "nothing (null)"
+		case "!!timestamp":
+			return "the timestamp " + n.Value
+		}
+		return "a " + n.ShortTag() + " value"
+	}
+	return "an unsupported YAML node"
+}
+
+// child renders the field path of key below parent.
+func child(parent, key string) string {
+	if fieldRe.MatchString(key) {
+		if parent == "" {
+			return key
+		}
+		return parent + "." + key
+	}
+	return parent + "[" + strconv.Quote(key) + "]"
+}
+
+// mapping walks a YAML mapping, reporting duplicate keys, unknown keys (with
+// a suggestion) and missing required keys; each is called for every key in
+// order. known == nil accepts any key.
+func (p *parser) mapping(n *yaml.Node, at string, known, required []string, each func(key string, k, v *yaml.Node)) {
+	n = resolve(n)
+	if n.Kind != yaml.MappingNode {
+		p.errs.Add(p.pos(n), at, "expected a mapping, got %s", describe(n))
+		return
+	}
+	seen := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := resolve(n.Content[i]), n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			p.errs.Add(p.pos(k), at, "a key must be a plain string, got %s", describe(k))
+			continue
+		}
+		key := k.Value
+		if line, dup := seen[key]; dup {
+			p.errs.Add(p.pos(k), child(at, key), "%q is given twice (first on line %d); remove one", key, line)
+			continue
+		}
+		seen[key] = k.Line
+		if known != nil && !contains(known, key) {
+			p.errs.Add(p.pos(k), child(at, key), "unknown field %q%s; allowed fields: %s", key, suggest(key, known), strings.Join(known, ", "))
+			continue
+		}
+		each(key, k, v)
+	}
+	for _, r := range required {
+		if _, ok := seen[r]; !ok {
+			p.errs.Add(p.pos(n), at, "missing required field %q", r)
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// str returns a string scalar, or reports a type error.
+func (p *parser) str(n *yaml.Node, at string) (string, bool) {
+	n = resolve(n)
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" {
+		hint := ""
+		if n.Kind == yaml.ScalarNode && n.ShortTag() != "!!null" {
+			hint = fmt.Sprintf("; quote it if you mean the text: %q", n.Value)
+		}
+		p.errs.Add(p.pos(n), at, "expected a string, got %s%s", describe(n), hint)
+		return "", false
+	}
+	return n.Value, true
+}
+
+// oneOf returns a string that must be one of allowed.
+func (p *parser) oneOf(n *yaml.Node, at string, allowed []string) (string, bool) {
+	v, ok := p.str(n, at)
+	if !ok {
+		return "", false
+	}
+	if !contains(allowed, v) {
+		p.errs.Add(p.pos(resolve(n)), at, "%q is not one of %s%s", v, strings.Join(allowed, ", "), suggest(v, allowed))
+		return "", false
+	}
+	return v, true
+}
+
+func (p *parser) version(n *yaml.Node) int {
+	n = resolve(n)
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" {
+		p.errs.Add(p.pos(n), "version", "expected the integer %d, got %s", Version, describe(n))
+		return 0
+	}
+	v, err := strconv.Atoi(n.Value)
+	if err != nil || v != Version {
+		p.errs.Add(p.pos(n), "version", "unsupported spec version %s; this sfnapic reads version %d", n.Value, Version)
+		return 0
+	}
+	return v
+}
+
+func (p *parser) api(n *yaml.Node, a *API) {
+	a.Stage = DefaultStage
+	a.Endpoint = EndpointRegional
+	var vpcePos *yaml.Node
+	p.mapping(n, "api", []string{"name", "description", "stage", "endpoint", "vpcEndpoints", "tags"}, []string{"name"},
+		func(key string, k, v *yaml.Node) {
+			at := "api." + key
+			switch key {
+			case "name":
+				if s, ok := p.str(v, at); ok {
+					if strings.TrimSpace(s) == "" {
+						p.errs.Add(p.pos(v), at, "the API name must not be empty")
+					}
+					a.Name = s
+				}
+			case "description":
+				a.Description, _ = p.str(v, at)
+			case "stage":
+				if s, ok := p.str(v, at); ok {
+					if !stageRe.MatchString(s) {
+						p.errs.Add(p.pos(v), at, "stage name %q may hold only letters, digits, '-' and '_' (1 to 128 characters)", s)
+					}
+					a.Stage = s
+				}
+			case "endpoint":
+				if s, ok := p.oneOf(v, at, []string{EndpointRegional, EndpointEdge, EndpointPrivate}); ok {
+					a.Endpoint = s
+				}
+			case "vpcEndpoints":
+				vpcePos = k
+				a.VPCEndpoints = p.vpcEndpoints(v, at)
+			case "tags":
+				a.Tags = p.tags(v, at)
+			}
+		})
+	if a.Endpoint == EndpointPrivate && len(a.VPCEndpoints) == 0 {
+		p.errs.Add(p.pos(resolve(n)), "api", "a PRIVATE endpoint needs vpcEndpoints: the VPC endpoint IDs (vpce-...) allowed to call the API")
+	}
+	if a.Endpoint != EndpointPrivate && vpcePos != nil {
+		p.errs.Add(p.pos(vpcePos), "api.vpcEndpoints", "vpcEndpoints apply only to endpoint: PRIVATE")
+	}
+}
+
+func (p *parser) vpcEndpoints(n *yaml.Node, at string) []string {
+	n = resolve(n)
+	if n.Kind != yaml.SequenceNode {
+		p.errs.Add(p.pos(n), at, "expected a list of VPC endpoint IDs, got %s", describe(n))
+		return nil
+	}
+	var out []string
+	for i, c := range n.Content {
+		cat := fmt.Sprintf("%s[%d]", at, i)
+		if s, ok := p.str(c, cat); ok {
+			if !vpceRe.MatchString(s) {
+				p.errs.Add(p.pos(resolve(c)), cat, "%q is not a VPC endpoint ID such as vpce-0123456789abcdef0", s)
+			}
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (p *parser) tags(n *yaml.Node, at string) []Tag {
+	var out []Tag
+	p.mapping(n, at, nil, nil, func(key string, k, v *yaml.Node) {
+		kat := child(at, key)
+		switch {
+		case key == "" || len(key) > 128:
+			p.errs.Add(p.pos(k), kat, "a tag key must be 1 to 128 characters")
+		case strings.HasPrefix(strings.ToLower(key), "aws:"):
+			p.errs.Add(p.pos(k), kat, "tag keys starting with \"aws:\" are reserved by AWS")
+		}
+		if s, ok := p.str(v, kat); ok {
+			if len(s) > 256 {
+				p.errs.Add(p.pos(v), kat, "a tag value must be at most 256 characters")
+			}
+			out = append(out, Tag{Key: key, Value: s})
+		}
+	})
+	if len(out) > 50 {
+		p.errs.Add(p.pos(resolve(n)), at, "%d tags given; AWS allows at most 50 per resource", len(out))
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}
+
+func (p *parser) stateMachines(n *yaml.Node) []*StateMachine {
+	var out []*StateMachine
+	p.mapping(n, "stateMachines", nil, nil, func(name string, k, v *yaml.Node) {
+		at := child("stateMachines", name)
+		if !machineNameRe.MatchString(name) {
+			p.errs.Add(p.pos(k), at, "state machine name %q must start with a letter and hold only letters, digits, '-' and '_' (at most 64 characters)", name)
+			return
+		}
+		m := &StateMachine{Name: name, Pos: p.pos(k)}
+		var def, file, arn, typ *yaml.Node
+		p.mapping(v, at, []string{"type", "definition", "definitionFile", "arn"}, nil, func(key string, k, v *yaml.Node) {
+			switch key {
+			case "type":
+				typ = v
+			case "definition":
+				def = v
+			case "definitionFile":
+				file = v
+			case "arn":
+				arn = v
+			}
+		})
+		if resolve(v).Kind != yaml.MappingNode {
+			return
+		}
+		given := 0
+		for _, x := range []*yaml.Node{def, file, arn} {
+			if x != nil {
+				given++
+			}
+		}
+		if given != 1 {
+			p.errs.Add(p.pos(k), at, "give exactly one of definition (inline ASL), definitionFile (a .asl.json or .asl.yaml file) or arn (an existing state machine)")
+		}
+		if typ != nil {
+			if arn != nil {
+				p.errs.Add(p.pos(resolve(typ)), at+".type", "type applies only to state machines sfnapic creates; an existing machine keeps its own")
+			} else if s, ok := p.oneOf(typ, at+".type", []string{TypeStandard, TypeExpress}); ok {
+				m.Type = s
+			}
+		} else if arn == nil {
+			m.Type = TypeStandard
+		}
+		switch {
+		case arn != nil:
+			if s, ok := p.str(arn, at+".arn"); ok {
+				if !arnRe.MatchString(s) {
+					p.errs.Add(p.pos(resolve(arn)), at+".arn", "%q is not a state machine ARN such as arn:aws:states:us-east-1:123456789012:stateMachine:orders", s)
+				}
+				m.ARN = s
+			}
+		case def != nil:
+			m.Definition = p.definition(def, p.file, at+".definition")
+		case file != nil:
+			if s, ok := p.str(file, at+".definitionFile"); ok {
+				m.DefinitionFile = s
+				m.Definition = p.definitionFile(resolve(file), s, at+".definitionFile")
+			}
+		}
+		out = append(out, m)
+	})
+	if resolve(n).Kind == yaml.MappingNode && len(out) == 0 && len(p.errs) == 0 {
+		p.errs.Add(p.pos(resolve(n)), "stateMachines", "declare at least one state machine")
+	}
+	return out
+}
+
+// definitionFile loads an ASL file next to the spec. Only files inside the
+// spec's directory tree can be named, so a spec cannot reach elsewhere.
+func (p *parser) definitionFile(n *yaml.Node, name, at string) any {
+	ext := path.Ext(name)
+	if ext != ".json" && ext != ".yaml" && ext != ".yml" {
+		p.errs.Add(p.pos(n), at, "%q: a definition file must end in .asl.json, .asl.yaml or .asl.yml", name)
+		return nil
+	}
+	if !fs.ValidPath(name) {
+		p.errs.Add(p.pos(n), at, "%q: name the file relative to the spec's directory, with '/' separators and no '..'", name)
+		return nil
+	}
+	if p.files == nil {
+		p.errs.Add(p.pos(n), at, "cannot read definition file %q: no directory to read it from", name)
+		return nil
+	}
+	src, err := fs.ReadFile(p.files, name)
+	if err != nil {
+		reason := "cannot be read"
+		if errors.Is(err, fs.ErrNotExist) {
+			reason = "does not exist"
+		}
+		p.errs.Add(p.pos(n), at, "definition file %q %s (it is read relative to the spec's directory)", name, reason)
+		return nil
+	}
+	file := path.Join(path.Dir(p.file), name)
+	if ext == ".json" {
+		if pos, msg, bad := jsonSyntax(src); bad {
+			pos.File = file
+			p.errs.Add(pos, "", "definition file is not valid JSON: %s", msg)
+			return nil
+		}
+	}
+	root, ok := p.document(file, src)
+	if !ok {
+		return nil
+	}
+	if root == nil {
+		p.errs.Add(Pos{File: file, Line: 1, Col: 1}, "", "definition file is empty")
+		return nil
+	}
+	return p.definition(root, file, "")
+}

@@ -1,0 +1,194 @@
+// Package spec owns the sfnapic spec language: the types a spec decodes
+// into, the YAML parser that keeps a file:line:col position for every
+// element, and the checks that make a spec valid before anything is
+// compiled. It is pure: bytes (and a read-only file system for definition
+// files) in, values and diagnostics out. It never imports compile, deploy,
+// schema, goformation or the AWS SDK.
+package spec
+
+import (
+	"bytes"
+	"encoding/json"
+	"regexp"
+	"strings"
+)
+
+// Version is the spec language version this package reads. A spec declares
+// it with `version: 1` so that the language can evolve without silently
+// changing the meaning of old specs.
+const Version = 1
+
+// Spec is a parsed, checked spec.
+type Spec struct {
+	File          string // the spec's name as given, slash-separated
+	Version       int
+	API           API
+	StateMachines []*StateMachine // in spec order
+	Routes        []*Route        // in spec order
+	RoutesPos     Pos             // the routes key, for spec-wide diagnostics
+}
+
+// Endpoint types of a REST API.
+const (
+	EndpointRegional = "REGIONAL"
+	EndpointEdge     = "EDGE"
+	EndpointPrivate  = "PRIVATE"
+)
+
+// API holds the REST API settings.
+type API struct {
+	Name         string
+	Description  string
+	Stage        string // defaults to "prod"
+	Endpoint     string // REGIONAL (default), EDGE or PRIVATE
+	VPCEndpoints []string
+	Tags         []Tag // sorted by key
+}
+
+// DefaultStage is the stage name used when the spec names none.
+const DefaultStage = "prod"
+
+// Tag is one resource tag.
+type Tag struct {
+	Key, Value string
+}
+
+// State machine types.
+const (
+	TypeStandard = "STANDARD"
+	TypeExpress  = "EXPRESS"
+)
+
+// StateMachine is one state machine that routes can start: either created
+// by the template from a definition, or an existing one referenced by ARN.
+type StateMachine struct {
+	Name           string
+	Pos            Pos
+	Type           string // STANDARD or EXPRESS; empty for an existing machine
+	Definition     any    // ordered JSON value (see Object); nil for an existing machine
+	DefinitionFile string // the file the definition came from, if any
+	ARN            string // set for an existing machine
+	Used           bool   // started by at least one route
+}
+
+// Existing reports whether the machine is referenced by ARN rather than
+// created by the template.
+func (m *StateMachine) Existing() bool { return m.ARN != "" }
+
+// Route is one HTTP verb on one path, starting one state machine.
+type Route struct {
+	Method       string
+	Path         string   // as written, e.g. /r/{subreddit}/comments
+	Segments     []string // path split on "/", empty for the root
+	Pos          Pos
+	StateMachine *StateMachine
+	Input        []*Mapping // in spec order
+}
+
+// Params returns the names of the path parameters, in path order.
+func (r *Route) Params() []string {
+	var out []string
+	for _, s := range r.Segments {
+		if name, ok := PathParam(s); ok {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// PathParam reports whether a path segment is a parameter ({name} or the
+// greedy {name+}) and returns its name.
+func PathParam(seg string) (string, bool) {
+	if len(seg) < 3 || seg[0] != '{' || seg[len(seg)-1] != '}' {
+		return "", false
+	}
+	return strings.TrimSuffix(seg[1:len(seg)-1], "+"), true
+}
+
+// Location is where a request value comes from.
+type Location string
+
+// The locations an input value can come from.
+const (
+	FromPath   Location = "path"
+	FromQuery  Location = "query"
+	FromHeader Location = "header"
+	FromBody   Location = "body"
+)
+
+var locations = []string{string(FromPath), string(FromQuery), string(FromHeader), string(FromBody)}
+
+// Mapping puts one request value into one key of the execution input.
+type Mapping struct {
+	Key      string   // as written, dotted for nesting: customer.id
+	KeyPath  []string // Key split on "."
+	From     Location
+	Name     string   // parameter name for path, query and header
+	Field    []string // body field path; empty means the whole body
+	Required bool     // for query and header parameters; path ones always are
+	Pos      Pos
+}
+
+// Member is one key and value of an Object.
+type Member struct {
+	Key   string
+	Value any
+}
+
+// Object is a JSON object that keeps the order its keys were written in, so
+// that a user's state machine definition reaches the template as written.
+type Object []Member
+
+// MarshalJSON encodes the object with its keys in order and without HTML
+// escaping, so that text such as "a < b" is carried as written.
+func (o Object) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	b.WriteByte('{')
+	for i, m := range o {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if err := enc.Encode(m.Key); err != nil {
+			return nil, err
+		}
+		b.Truncate(b.Len() - 1) // Encode adds a newline
+		b.WriteByte(':')
+		if err := enc.Encode(m.Value); err != nil {
+			return nil, err
+		}
+		b.Truncate(b.Len() - 1)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// Get returns the value of key and whether it is present.
+func (o Object) Get(key string) (any, bool) {
+	for _, m := range o {
+		if m.Key == key {
+			return m.Value, true
+		}
+	}
+	return nil, false
+}
+
+var (
+	// Names that end up in VTL, JSONPath or logical IDs are kept to
+	// characters that need no quoting in any of them.
+	machineNameRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{0,63}$`)
+	paramNameRe   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
+	literalSegRe  = regexp.MustCompile(`^[A-Za-z0-9._:-]+$`)
+	queryNameRe   = regexp.MustCompile(`^[A-Za-z0-9_.~-]+$`)
+	headerNameRe  = regexp.MustCompile(`^[A-Za-z0-9!#$%&*+.^_|~-]+$`)
+	fieldRe       = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	inputKeyRe    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
+	stageRe       = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
+	vpceRe        = regexp.MustCompile(`^vpce-[0-9a-f]{8,17}$`)
+	arnRe         = regexp.MustCompile(`^arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[A-Za-z0-9_-]{1,80}$`)
+	jsonNumberRe  = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
+)
+
+// Methods are the HTTP verbs a route can use; ANY matches every verb.
+var Methods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"}
