@@ -56,9 +56,11 @@ func (b *builder) intrinsic(name string, arg any) string {
 	return key
 }
 
-func (b *builder) ref(id string) string          { return b.intrinsic("Ref", id) }
-func (b *builder) getAtt(id, attr string) string { return b.intrinsic("Fn::GetAtt", []string{id, attr}) }
-func (b *builder) sub(s string) string           { return b.intrinsic("Fn::Sub", s) }
+func (b *builder) ref(id string) string { return b.intrinsic("Ref", id) }
+func (b *builder) getAtt(id, attr string) string {
+	return b.intrinsic("Fn::GetAtt", []string{id, attr})
+}
+func (b *builder) sub(s string) string { return b.intrinsic("Fn::Sub", s) }
 
 func ptr[T any](v T) *T { return &v }
 
