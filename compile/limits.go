@@ -31,3 +31,22 @@ func Limits(s *spec.Spec, t *Template, out []byte) spec.ErrorList {
 	}
 	return errs
 }
+
+// Build compiles a parsed spec and serializes it as "json" or "yaml",
+// returning the bytes with the limit diagnostics. It is what `sfnapic build`
+// does after parsing, shared by the CLI, the golden tests and the
+// benchmarks.
+func Build(s *spec.Spec, format string) ([]byte, spec.ErrorList, error) {
+	t := Compile(s)
+	var out []byte
+	var err error
+	if format == "yaml" {
+		out, err = t.YAML()
+	} else {
+		out, err = t.JSON()
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, Limits(s, t, out), nil
+}

@@ -73,7 +73,9 @@ func (p *parser) parse(src []byte) *Spec {
 		s.Routes = p.routes(routes, s.StateMachines)
 	}
 	for _, m := range s.StateMachines {
-		if !m.Used && routes != nil {
+		// After an error in a route, a machine may look unused only
+		// because the route that starts it could not be read.
+		if !m.Used && routes != nil && !p.errs.HasErrors() {
 			p.errs.Warn(m.Pos, "stateMachines."+m.Name, "no route starts this state machine")
 		}
 	}

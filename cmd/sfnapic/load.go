@@ -29,16 +29,12 @@ func compileFile(name, format string) (*compiled, error) {
 	if s == nil {
 		return c, nil
 	}
-	t := compile.Compile(s)
-	if format == "yaml" {
-		c.out, err = t.YAML()
-	} else {
-		c.out, err = t.JSON()
-	}
+	out, limits, err := compile.Build(s, format)
 	if err != nil {
 		return nil, err
 	}
-	c.diags = append(c.diags, compile.Limits(s, t, c.out)...)
+	c.out = out
+	c.diags = append(c.diags, limits...)
 	c.diags.Sort()
 	return c, nil
 }
