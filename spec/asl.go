@@ -25,7 +25,8 @@ func jsonSyntax(src []byte) (Pos, string, bool) {
 		off = se.Offset
 	}
 	line, col := 1, 1
-	for _, c := range src[:min(off, int64(len(src)))] {
+	// Offset counts the offending byte; the position is that byte's.
+	for _, c := range src[:max(0, min(off-1, int64(len(src))))] {
 		if c == '\n' {
 			line, col = line+1, 1
 		} else {
