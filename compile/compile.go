@@ -30,7 +30,12 @@ const (
 // Template is a compiled spec: the goformation template plus what the
 // serializer needs to emit it.
 type Template struct {
-	CFN        *cloudformation.Template
+	CFN *cloudformation.Template
+	// MethodIDs holds the logical ID of each route's AWS::ApiGateway::Method,
+	// in the order of the spec's routes.
+	MethodIDs []string
+	// MachineIDs maps each created state machine's name to its logical ID.
+	MachineIDs map[string]string
 	intrinsics map[string]json.RawMessage
 }
 
@@ -68,6 +73,7 @@ func ptr[T any](v T) *T { return &v }
 func Compile(s *spec.Spec) *Template {
 	b := &builder{s: s, t: &Template{
 		CFN:        cloudformation.NewTemplate(),
+		MachineIDs: map[string]string{},
 		intrinsics: map[string]json.RawMessage{},
 	}}
 	b.build()
@@ -114,6 +120,7 @@ func (b *builder) build() {
 			arnInSub[m] = m.ARN
 			shaping = append(shaping, m.Name+"="+m.ARN)
 		} else {
+			b.t.MachineIDs[m.Name] = smID
 			roleID := "ExecutionRole" + frag
 			t.Resources[roleID] = &iam.Role{
 				Description:              ptr("Execution role of state machine " + m.Name),
@@ -212,11 +219,12 @@ func (b *builder) build() {
 	}
 
 	// One method per route.
-	var methods []string
+	methods := make([]string, 0, len(s.Routes))
 	validator := false
 	for _, r := range s.Routes {
 		id := "Route" + pathIDs[strings.Join(r.Segments, "/")] + pascal(strings.ToLower(r.Method))
 		methods = append(methods, id)
+		b.t.MethodIDs = append(b.t.MethodIDs, id)
 		var tpl string
 		if r.StateMachine.Existing() {
 			tpl = requestTemplate(r, arnInSub[r.StateMachine])

@@ -1,0 +1,366 @@
+package compile
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/awslabs/goformation/v7/cloudformation/apigateway"
+
+	"github.com/sfnapic/sfnapic/spec"
+)
+
+// Known answers for the interpreter itself, from documentation rather than
+// from our own output.
+func TestVTLKnownAnswers(t *testing.T) {
+	env := &vtlEnv{vars: map[string]any{"x": `He didn't say, "Stop!"`}}
+	for _, c := range []struct{ tpl, want string }{
+		// Commons Lang StringEscapeUtils.escapeJavaScript javadoc.
+		{`$util.escapeJavaScript($x)`, `He didn\'t say, \"Stop!\"`},
+		// The fix in the API Gateway mapping-template reference.
+		{`$util.escapeJavaScript($x).replaceAll("\\'","'")`, `He didn't say, \"Stop!\"`},
+		// Velocity: a backslash in a string literal is not an escape.
+		{`#set($s = "a\nb")$s`, `a\nb`},
+		// Velocity 1.7: a null reference renders as written, quiet ones as nothing.
+		{`$nothing|$!nothing`, `$nothing|`},
+	} {
+		got, err := renderVTL(c.tpl, env)
+		if err != nil || got != c.want {
+			t.Errorf("%s = %q, %v; want %q", c.tpl, got, err, c.want)
+		}
+	}
+	// java.util.regex with a lookbehind: only an odd run of backslashes
+	// before a quote loses one backslash.
+	for in, want := range map[string]string{`\'`: `'`, `\\'`: `\\'`, `\\\'`: `\\'`, `a\'b\'`: `a'b'`, `'`: `'`} {
+		got, err := javaReplaceAll(in, `(?<!\\)((?:\\\\)*)\\'`, `$1'`)
+		if err != nil || got != want {
+			t.Errorf("replaceAll(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+}
+
+// handPicked are the classic breakers of mapping templates.
+var handPicked = []string{
+	"", "'", `"`, `\`, `\'`, `\\'`, `\"`, `\\`, `C:\temp\new`, `it's`, `He didn't say, "Stop!"`,
+	"\r", "\n", "\t", "\x00", "\x01", "\x1f", "\x7f", "a\r\nb", "\u2028", "\u2029", "\u0085",
+	"😀", "🎉x😀", "é", "日本語", "\uFEFF", "$", "#", "${x}", "$!{x}", "${!x}", "$input.params('x')",
+	"#set($a=1)", "#end", "##", "</script>", `{"a":1}`, `["x"]`, "null", "true", "false", "123", "-0",
+	"a/b", `\/`, `\u0041`, "%41", "+", " leading and trailing ", "$1", `\$1`, `\'\'\\'`,
+}
+
+// trickyValues are the request values every template must carry unchanged:
+// the hand-picked ones, every ASCII character, and random strings mixing
+// ASCII, the BMP, astral characters and the characters VTL and JSON treat
+// specially.
+func trickyValues() []string {
+	vals := append([]string(nil), handPicked...)
+	for c := 0; c < 128; c++ {
+		vals = append(vals, string(rune(c)))
+	}
+	r := rand.New(rand.NewSource(1))
+	for i := 0; i < 100; i++ {
+		var b strings.Builder
+		for j := r.Intn(12); j > 0; j-- {
+			switch r.Intn(4) {
+			case 0:
+				b.WriteRune(rune(r.Intn(128)))
+			case 1:
+				b.WriteRune(rune(0x80 + r.Intn(0xD800-0x80)))
+			case 2:
+				b.WriteRune(rune(0x10000 + r.Intn(0x10FFFF-0x10000)))
+			default:
+				b.WriteString([]string{`\`, `'`, `"`, "$", "#", "{", "}"}[r.Intn(7)])
+			}
+		}
+		vals = append(vals, b.String())
+	}
+	return vals
+}
+
+// deliverable reports whether HTTP can carry v in a location at all.
+func deliverable(loc spec.Location, v string) bool {
+	switch loc {
+	case spec.FromPath:
+		// A path segment cannot be empty or hold a '/'.
+		return v != "" && !strings.Contains(v, "/")
+	case spec.FromHeader:
+		// Header values hold no control characters and no outer spaces.
+		if strings.TrimSpace(v) != v {
+			return false
+		}
+		for _, c := range v {
+			if c < 0x20 || c == 0x7f {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+var subVarRe = regexp.MustCompile(`\$\{([^}]*)\}`)
+
+// resolveSub does what CloudFormation's Fn::Sub does to a template text.
+func resolveSub(t *testing.T, s string, vars map[string]string) string {
+	return subVarRe.ReplaceAllStringFunc(s, func(m string) string {
+		name := m[2 : len(m)-1]
+		if strings.HasPrefix(name, "!") {
+			return "${" + name[1:] + "}"
+		}
+		v, ok := vars[name]
+		if !ok {
+			t.Fatalf("Fn::Sub names unknown variable %q", name)
+		}
+		return v
+	})
+}
+
+// requestTemplates returns each route's application/json template text as
+// API Gateway receives it (after Fn::Sub), with the ARN the body must carry.
+func requestTemplates(t *testing.T, s *spec.Spec) ([]string, []string) {
+	tpl := Compile(s)
+	vars := map[string]string{}
+	for id, r := range tpl.CFN.Resources {
+		if r.AWSCloudFormationType() == "AWS::StepFunctions::StateMachine" {
+			vars[id] = "arn:aws:states:us-east-1:123456789012:stateMachine:" + id
+		}
+	}
+	var texts, arns []string
+	for i, r := range s.Routes {
+		m := tpl.CFN.Resources[tpl.MethodIDs[i]].(*apigateway.Method)
+		text := m.Integration.RequestTemplates["application/json"]
+		if raw, ok := tpl.intrinsics[text]; ok {
+			var sub map[string]string
+			if err := json.Unmarshal(raw, &sub); err != nil {
+				t.Fatal(err)
+			}
+			text = resolveSub(t, sub["Fn::Sub"], vars)
+		}
+		texts = append(texts, text)
+		arn := r.StateMachine.ARN
+		if !r.StateMachine.Existing() {
+			arn = vars[tpl.MachineIDs[r.StateMachine.Name]]
+		}
+		arns = append(arns, arn)
+	}
+	return texts, arns
+}
+
+// checkRender renders a request template with value v in every mapped
+// location and checks that the body is strict JSON, that input is a JSON
+// document, and that every mapped value arrives exactly as sent.
+func checkRender(r *spec.Route, text, arn, v string, variant vtlVariant) error {
+	req := vtlRequest{path: map[string]string{}, query: map[string]string{}, header: map[string]string{}}
+	body := map[string]any{}
+	for _, m := range r.Input {
+		if m.From != spec.FromBody && !deliverable(m.From, v) {
+			return nil
+		}
+		switch m.From {
+		case spec.FromPath:
+			req.path[m.Name] = v
+		case spec.FromQuery:
+			req.query[m.Name] = v
+		case spec.FromHeader:
+			req.header[m.Name] = v
+		case spec.FromBody:
+			obj := body
+			for i, f := range m.Field {
+				if i == len(m.Field)-1 {
+					obj[f] = v
+					break
+				}
+				next, ok := obj[f].(map[string]any)
+				if !ok {
+					next = map[string]any{}
+					obj[f] = next
+				}
+				obj = next
+			}
+			if len(m.Field) == 0 {
+				body["whole"] = v
+			}
+		}
+	}
+	req.body = marshalJSON(body)
+	out, err := renderVTL(text, &vtlEnv{v: variant, req: req})
+	if err != nil {
+		return fmt.Errorf("render: %v", err)
+	}
+	if !utf8.ValidString(out) || !json.Valid([]byte(out)) {
+		return fmt.Errorf("the StartExecution body is not JSON:\n%s", out)
+	}
+	var sfn struct {
+		StateMachineArn string
+		Input           *string
+	}
+	if err := json.Unmarshal([]byte(out), &sfn); err != nil || sfn.Input == nil {
+		return fmt.Errorf("the body has no input string: %v\n%s", err, out)
+	}
+	if sfn.StateMachineArn != arn {
+		return fmt.Errorf("stateMachineArn = %q, want %q", sfn.StateMachineArn, arn)
+	}
+	if !utf8.ValidString(*sfn.Input) || !json.Valid([]byte(*sfn.Input)) {
+		return fmt.Errorf("input is not a JSON document: %q", *sfn.Input)
+	}
+	var input map[string]any
+	if err := json.Unmarshal([]byte(*sfn.Input), &input); err != nil {
+		return fmt.Errorf("input is not a JSON object: %v: %q", err, *sfn.Input)
+	}
+	for _, m := range r.Input {
+		var got any = input
+		for _, k := range m.KeyPath {
+			obj, _ := got.(map[string]any)
+			got = obj[k]
+		}
+		var want any = v
+		if m.From == spec.FromBody && len(m.Field) == 0 {
+			var whole any
+			_ = json.Unmarshal([]byte(req.body), &whole)
+			want = whole
+		}
+		if !reflect.DeepEqual(got, want) {
+			return fmt.Errorf("input key %s = %#v, want %#v (input %q)", m.Key, got, want, *sfn.Input)
+		}
+	}
+	return nil
+}
+
+func validGoldenSpecs(t *testing.T) map[string]*spec.Spec {
+	out := map[string]*spec.Spec{}
+	for _, dir := range goldenCases(t) {
+		src, err := os.ReadFile(filepath.Join(dir, "spec.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s, errs := spec.Parse("spec.yaml", src, os.DirFS(dir)); s != nil && !errs.HasErrors() {
+			out[filepath.Base(dir)] = s
+		}
+	}
+	return out
+}
+
+// TestRequestTemplatesCarryEveryValue is the property the request templates
+// exist for: no request value breaks or alters the execution input, under
+// every variant of API Gateway's undocumented behaviour.
+func TestRequestTemplatesCarryEveryValue(t *testing.T) {
+	vals := trickyValues()
+	for name, s := range validGoldenSpecs(t) {
+		texts, arns := requestTemplates(t, s)
+		for i, r := range s.Routes {
+			for vi, variant := range allVariants() {
+				set := vals
+				if vi != 0 && vi != 15 {
+					// The variants that differ from both extremes in only
+					// some respects get the hand-picked breakers.
+					set = handPicked
+				}
+				for _, v := range set {
+					if err := checkRender(r, texts[i], arns[i], v, variant); err != nil {
+						t.Fatalf("%s: %s %s, value %q, variant %+v: %v", name, r.Method, r.Path, v, variant, err)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestRequestTemplatesCarryPairsAndLargeValues covers every pair of ASCII
+// characters and a value near the 256 KiB input limit on the item-api route.
+func TestRequestTemplatesCarryPairsAndLargeValues(t *testing.T) {
+	s := validGoldenSpecs(t)["reddit-api"]
+	texts, arns := requestTemplates(t, s)
+	// POST /r/{subreddit}/submit maps path, header and body fields.
+	i := 1
+	for _, variant := range []vtlVariant{{}, {true, true, true, true}} {
+		for a := 0; a < 128; a++ {
+			for b := 0; b < 128; b++ {
+				v := string([]byte{byte(a), byte(b)})
+				if err := checkRender(s.Routes[i], texts[i], arns[i], v, variant); err != nil {
+					t.Fatalf("value %q: %v", v, err)
+				}
+			}
+		}
+	}
+	big := strings.Repeat(`a'"\é😀`, 200_000/12)
+	if err := checkRender(s.Routes[i], texts[i], arns[i], big, vtlVariant{}); err != nil {
+		t.Fatalf("large value: %v", err)
+	}
+}
+
+// TestTutorialTemplateFails shows that the property check has teeth: the
+// tutorial's single-escape template fails it.
+func TestTutorialTemplateFails(t *testing.T) {
+	r := &spec.Route{Input: []*spec.Mapping{{Key: "item_id", KeyPath: []string{"item_id"}, From: spec.FromPath, Name: "item_id"}}}
+	tutorial := `{"stateMachineArn": "arn", "input": "{\"item_id\": \"$util.escapeJavaScript($input.params().path.get('item_id'))\"}"}`
+	failed := 0
+	for _, v := range []string{`"`, `\`, `it's`, "a\nb"} {
+		if checkRender(r, tutorial, "arn", v, vtlVariant{}) != nil {
+			failed++
+		}
+	}
+	if failed != 4 {
+		t.Fatalf("the tutorial template passed %d of 4 values it breaks on", 4-failed)
+	}
+}
+
+// TestResponseTemplates checks the integration responses: the 200 body, and
+// the error envelope with an honest status for each Step Functions error.
+func TestResponseTemplates(t *testing.T) {
+	env := &vtlEnv{req: vtlRequest{body: `{"executionArn":"arn:aws:states:us-east-1:123456789012:execution:m:x","startDate":1.7e9}`}}
+	out, err := renderVTL(successTemplate, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ok map[string]any
+	if err := json.Unmarshal([]byte(out), &ok); err != nil || ok["executionArn"] != "arn:aws:states:us-east-1:123456789012:execution:m:x" || ok["startDate"] != 1.7e9 {
+		t.Fatalf("success body %q: %v", out, err)
+	}
+
+	for typ, want := range map[string]any{
+		"com.amazonaws.swf.service.v2.model#ExecutionAlreadyExists": 409,
+		"ExecutionLimitExceeded":                                    429,
+		"ThrottlingException":                                       429,
+		"StateMachineDoesNotExist":                                  500,
+		"AccessDeniedException":                                     500,
+		"InvalidExecutionInput":                                     nil, // stays the response's own 400
+		"ValidationException":                                       nil,
+		"InvalidName":                                               nil,
+		"":                                                          nil,
+	} {
+		for _, msg := range handPicked {
+			for _, variant := range allVariants() {
+				body := marshalJSON(map[string]any{"__type": typ, "message": msg})
+				env := &vtlEnv{v: variant, req: vtlRequest{body: body}}
+				out, err := renderVTL(errorTemplate, env)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got struct{ Error, Message string }
+				if !json.Valid([]byte(out)) || json.Unmarshal([]byte(out), &got) != nil {
+					t.Fatalf("%s %q: error body is not JSON: %s", typ, msg, out)
+				}
+				wantErr := typ[strings.LastIndex(typ, "#")+1:]
+				if wantErr == "" {
+					wantErr = "ServiceError"
+				}
+				if got.Error != wantErr || got.Message != msg {
+					t.Fatalf("%s %q: envelope %+v", typ, msg, got)
+				}
+				var status any
+				if ro, ok := env.context["responseOverride"].(map[string]any); ok {
+					status = ro["status"]
+				}
+				if status != want {
+					t.Fatalf("%s: status override %v, want %v", typ, status, want)
+				}
+			}
+		}
+	}
+}
