@@ -13,6 +13,11 @@ import (
 // input (or an alias cycle) from exhausting the stack.
 const maxDepth = 64
 
+// maxNodes bounds how many values a definition may expand to. YAML aliases
+// can repeat a subtree many times (the "billion laughs"), so the count is
+// of values after alias expansion.
+const maxNodes = 200_000
+
 // jsonSyntax reports where src stops being JSON.
 func jsonSyntax(src []byte) (Pos, string, bool) {
 	var v any
@@ -61,6 +66,13 @@ func (p *parser) value(n *yaml.Node, file, at string, depth int) any {
 	n = resolve(n)
 	if depth > maxDepth {
 		p.errs.Add(p.posIn(file, n), at, "the definition nests deeper than %d levels", maxDepth)
+		return nil
+	}
+	p.nodes++
+	if p.nodes > maxNodes {
+		if p.nodes == maxNodes+1 {
+			p.errs.Add(p.posIn(file, n), at, "the definition expands to more than %d values (check for repeated YAML aliases)", maxNodes)
+		}
 		return nil
 	}
 	switch n.Kind {

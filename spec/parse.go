@@ -35,6 +35,7 @@ type parser struct {
 	file  string
 	files fs.FS
 	errs  ErrorList
+	nodes int // definition values converted so far, against maxNodes
 }
 
 func (p *parser) pos(n *yaml.Node) Pos { return Pos{File: p.file, Line: n.Line, Col: n.Column} }

@@ -1,0 +1,59 @@
+package spec_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+	"testing/fstest"
+
+	"github.com/sfnapic/sfnapic/compile"
+	"github.com/sfnapic/sfnapic/spec"
+)
+
+// FuzzParse feeds arbitrary bytes to the parser and, when it accepts them,
+// to the compiler. Nothing may panic, every diagnostic must carry a
+// position, and an accepted spec must compile to valid JSON. Crashers found
+// are kept under testdata/fuzz/FuzzParse as seed cases.
+//
+//	go test ./spec -run '^$' -fuzz FuzzParse -fuzztime 5m
+func FuzzParse(f *testing.F) {
+	seeds, _ := filepath.Glob("../golden/*/spec.yaml")
+	examples, _ := filepath.Glob("../examples/*.yaml")
+	for _, p := range append(seeds, examples...) {
+		src, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(src)
+	}
+	files := fstest.MapFS{
+		"flow.asl.json": {Data: []byte(`{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}`)},
+		"flow.asl.yaml": {Data: []byte("StartAt: A\nStates:\n  A: {Type: Succeed}\n")},
+		"bad.asl.json":  {Data: []byte(`{"StartAt":`)},
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		s, diags := spec.Parse("spec.yaml", src, files)
+		for _, d := range diags {
+			if d.Pos.File == "" || d.Pos.Line < 1 || d.Pos.Col < 1 {
+				t.Fatalf("diagnostic without a position: %q", d.Error())
+			}
+		}
+		if s == nil {
+			if !diags.HasErrors() {
+				t.Fatal("no spec and no error")
+			}
+			return
+		}
+		out, _, err := compile.Build(s, "json")
+		if err != nil {
+			t.Fatalf("accepted spec does not compile: %v", err)
+		}
+		if !json.Valid(out) {
+			t.Fatalf("template is not JSON:\n%s", out)
+		}
+		if _, _, err := compile.Build(s, "yaml"); err != nil {
+			t.Fatalf("accepted spec does not compile to YAML: %v", err)
+		}
+	})
+}
