@@ -265,7 +265,7 @@ func (b *builder) build() {
 					{StatusCode: "400", SelectionPattern: ptr(`4\d{2}`), ResponseTemplates: map[string]string{"application/json": errorTemplate}},
 					// The default response: 5xx, and anything else that is
 					// not a success, is a bad gateway, never a 200.
-					{StatusCode: "502", ResponseTemplates: map[string]string{"application/json": errorTemplate}},
+					{StatusCode: "502", ResponseTemplates: map[string]string{"application/json": badGatewayTemplate}},
 				},
 			},
 			MethodResponses: methodResponses,

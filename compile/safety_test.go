@@ -363,4 +363,8 @@ func TestResponseTemplates(t *testing.T) {
 			}
 		}
 	}
+	out, err = renderVTL(badGatewayTemplate, &vtlEnv{req: vtlRequest{body: `{"__type":"InternalFailure"}`}})
+	if err != nil || !json.Valid([]byte(out)) {
+		t.Fatalf("502 body %q: %v", out, err)
+	}
 }

@@ -64,8 +64,7 @@ func (n *inputNode) child(key string) *inputNode {
 // or a literal ARN.
 func requestTemplate(r *spec.Route, arn string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "## sfnapic: %s %s -> states:StartExecution\n", r.Method, r.Path)
-	b.WriteString("## Request values are JSON-escaped twice: the input is a JSON document inside a JSON string.\n")
+	fmt.Fprintf(&b, "## sfnapic: %s %s -> StartExecution; values are escaped twice (JSON in a JSON string)\n", r.Method, r.Path)
 	b.WriteString(unescapeQuote + "\n")
 
 	root := &inputNode{}
@@ -146,30 +145,30 @@ func requestTemplate(r *spec.Route, arn string) string {
 // values are copied as JSON, so nothing needs escaping.
 const successTemplate = `{"executionArn": $input.json('$.executionArn'), "startDate": $input.json('$.startDate')}` + "\n"
 
-// errorTemplate turns any Step Functions error reply into the JSON error
-// envelope and, for 4xx replies, picks an honest status. It reads the error
-// name from __type (com.amazonaws...#ExecutionAlreadyExists) and escapes
-// both values once, since the envelope is a single JSON level.
-//
-// Errors that are the API's own fault (a missing state machine, a role that
-// may not start it) are server errors: the caller can do nothing about them.
+// errorTemplate turns a Step Functions 4xx reply into the JSON error
+// envelope with an honest status. It reads the error name from __type
+// (com.amazonaws...#ExecutionAlreadyExists) and escapes both values once,
+// since the envelope is a single JSON level. Errors that are the API's own
+// fault (a missing state machine, a role that may not start it) are server
+// errors: the caller can do nothing about them. Other 4xx stay 400.
 var errorTemplate = strings.Join([]string{
-	"## sfnapic: Step Functions error -> {\"error\": ..., \"message\": ...}",
+	"## sfnapic: Step Functions error -> {\"error\", \"message\"} and an honest status",
 	unescapeQuote,
-	`#set($error = "$!input.path('$.__type')")`,
-	`#set($error = $error.replaceAll("^.*\x23", ""))`,
-	`#if($error == "")#set($error = "ServiceError")#end`,
-	`#set($message = "$!input.path('$.message')")`,
-	`#if($message == "")#set($message = "$!input.path('$.Message')")#end`,
-	`#if($error == "ExecutionAlreadyExists")`,
-	`#set($context.responseOverride.status = 409)`,
-	`#elseif($error == "ExecutionLimitExceeded" || $error == "ThrottlingException" || $error == "TooManyRequestsException" || $error == "RequestLimitExceeded")`,
-	`#set($context.responseOverride.status = 429)`,
-	`#elseif($error == "StateMachineDoesNotExist" || $error == "StateMachineDeleting" || $error == "AccessDeniedException" || $error == "UnrecognizedClientException" || $error == "KmsAccessDeniedException" || $error == "KmsInvalidStateException")`,
-	`#set($context.responseOverride.status = 500)`,
+	`#set($e = "$!input.path('$.__type')")`,
+	`#set($e = $e.replaceAll("^.*\x23", ""))`,
+	`#if($e == "")#set($e = "ServiceError")#end`,
+	`#if($e.matches("ExecutionAlreadyExists"))#set($context.responseOverride.status = 409)`,
+	`#elseif($e.matches("ExecutionLimitExceeded|ThrottlingException|TooManyRequestsException|RequestLimitExceeded|KmsThrottlingException"))#set($context.responseOverride.status = 429)`,
+	`#elseif($e.matches("StateMachineDoesNotExist|StateMachineDeleting|AccessDeniedException|UnrecognizedClientException|KmsAccessDeniedException|KmsInvalidStateException"))#set($context.responseOverride.status = 500)`,
 	`#end`,
-	`#set($error = ` + jsonEscape("$error") + `)`,
-	`#set($message = ` + jsonEscape("$message") + `)`,
-	`{"error": "$error", "message": "$message"}`,
+	`#set($m = "$!input.path('$.message')")`,
+	`#set($e = ` + jsonEscape("$e") + `)`,
+	`#set($m = ` + jsonEscape("$m") + `)`,
+	`{"error": "$e", "message": "$m"}`,
 	"",
 }, "\n")
+
+// badGatewayTemplate is the default response: a Step Functions 5xx, or
+// anything else that is not a success, is a 502 with a fixed envelope. It
+// carries nothing from the reply, so nothing in it needs escaping.
+const badGatewayTemplate = `{"error": "BadGateway", "message": "Step Functions did not start the execution; try again later"}` + "\n"

@@ -647,6 +647,18 @@ func (p *vtlParser) call(recv any, method string, args []any) (any, error) {
 			return r[k], nil
 		}
 	case string:
+		if method == "matches" {
+			re, err := str(0)
+			if err != nil {
+				return nil, err
+			}
+			// String.matches is a full match.
+			full, err := compileRegex("^(?:" + re + ")$")
+			if err != nil {
+				return nil, err
+			}
+			return full.MatchString(r), nil
+		}
 		if method == "replaceAll" {
 			re, err := str(0)
 			if err != nil {

@@ -1,0 +1,58 @@
+package compile
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/sfnapic/sfnapic/spec"
+)
+
+// benchSpec generates a spec of n routes: n/4 resources, each with four
+// verbs, nested two levels deep, each route mapping a path parameter, a
+// query parameter, a header and a body field.
+func benchSpec(tb testing.TB, n int) *spec.Spec {
+	var b strings.Builder
+	b.WriteString("version: 1\napi:\n  name: bench\nstateMachines:\n  flow:\n    definition: {StartAt: A, States: {A: {Type: Pass, End: true}}}\nroutes:\n")
+	verbs := []string{"GET", "POST", "PUT", "DELETE"}
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "  %s /things%d/{id}:\n    stateMachine: flow\n    input:\n      id: path.id\n      page: query.page\n      who: header.X-User\n      thing.name: body.name\n", verbs[i%4], i/4)
+	}
+	s, errs := spec.Parse("bench.yaml", []byte(b.String()), nil)
+	if s == nil {
+		tb.Fatalf("bench spec: %s", errs)
+	}
+	return s
+}
+
+// BenchmarkBuild measures the compiler itself: Compile plus serialization,
+// for 1, 100 and 1000 routes, as JSON and as YAML. The 500-resource limit
+// check is a separate diagnostic and is not part of it.
+//
+//	go test ./compile -run '^$' -bench Build -benchmem
+func BenchmarkBuild(b *testing.B) {
+	for _, n := range []int{1, 100, 1000} {
+		s := benchSpec(b, n)
+		for _, format := range []string{"json", "yaml"} {
+			b.Run(fmt.Sprintf("routes=%d/%s", n, format), func(b *testing.B) {
+				b.ReportAllocs()
+				var size int
+				for b.Loop() {
+					t := Compile(s)
+					var out []byte
+					var err error
+					if format == "yaml" {
+						out, err = t.YAML()
+					} else {
+						out, err = t.JSON()
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+					size = len(out)
+				}
+				b.ReportMetric(float64(size), "bytes/template")
+			})
+		}
+	}
+}
