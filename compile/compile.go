@@ -3,6 +3,7 @@ package compile
 import (
 	"bytes"
 	"crypto/sha256"
+	"fmt"
 	"encoding/hex"
 	"encoding/json"
 	"sort"
@@ -37,11 +38,13 @@ type Template struct {
 	// MachineIDs maps each created state machine's name to its logical ID.
 	MachineIDs map[string]string
 	intrinsics map[string]json.RawMessage
+	marshalled map[string][]byte // compact JSON of resources, by logical ID
 }
 
 type builder struct {
-	s *spec.Spec
-	t *Template
+	s    *spec.Spec
+	t    *Template
+	memo map[string]string // intrinsic call -> placeholder, to encode each once
 }
 
 // intrinsic encodes a CloudFormation intrinsic function as goformation does
@@ -49,6 +52,10 @@ type builder struct {
 // fields), but marshals the argument with encoding/json, so that any text is
 // escaped correctly. The serializer swaps it back for the object.
 func (b *builder) intrinsic(name string, arg any) string {
+	memo := name + "\x00" + fmt.Sprint(arg)
+	if key, ok := b.memo[memo]; ok {
+		return key
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -58,6 +65,7 @@ func (b *builder) intrinsic(name string, arg any) string {
 	raw := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	key := encodeBase64(raw)
 	b.t.intrinsics[key] = raw
+	b.memo[memo] = key
 	return key
 }
 
@@ -71,10 +79,11 @@ func ptr[T any](v T) *T { return &v }
 
 // Compile builds the template for a spec that spec.Parse accepted.
 func Compile(s *spec.Spec) *Template {
-	b := &builder{s: s, t: &Template{
+	b := &builder{s: s, memo: map[string]string{}, t: &Template{
 		CFN:        cloudformation.NewTemplate(),
 		MachineIDs: map[string]string{},
 		intrinsics: map[string]json.RawMessage{},
+		marshalled: map[string][]byte{},
 	}}
 	b.build()
 	return b.t
@@ -339,12 +348,13 @@ func (b *builder) apiHash(extra []string) string {
 		}
 	}
 	sort.Strings(ids)
-	enc := json.NewEncoder(h)
 	for _, id := range ids {
-		h.Write([]byte(id))
-		if err := enc.Encode(b.t.CFN.Resources[id]); err != nil {
+		j, err := b.t.resourceJSON(id)
+		if err != nil {
 			panic(err) // goformation structs of strings: cannot fail
 		}
+		h.Write([]byte(id))
+		h.Write(j)
 	}
 	for _, e := range extra {
 		h.Write([]byte(e + "\n"))

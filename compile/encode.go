@@ -5,94 +5,212 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"sort"
 )
 
 func encodeBase64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
 
-// JSON returns the template as indented JSON, ending in a newline.
+// The template is serialized here rather than by goformation's
+// Template.JSON, which re-parses its output into interface{} values and
+// resolves every intrinsic map it finds with fake values (a {"Ref": ...} in
+// a user's state machine definition would be mangled), HTML-escapes the <,
+// > and & that VTL is full of, and costs three encoding passes. Here each
+// resource is marshalled once with its typed goformation struct, the
+// placeholders this package created (and only those) are swapped for their
+// intrinsic objects, and indentation is added in the same pass.
 //
-// goformation's own Template.JSON re-parses its output into interface{}
-// values and resolves every intrinsic map it finds with fake values, which
-// would mangle a {"Ref": ...} in a user's state machine definition; it also
-// HTML-escapes <, > and &, which VTL is full of. This serializer marshals the
-// typed structs once, swaps the placeholders that this package created (and
-// only those) for their intrinsic objects, restores <, > and &, and indents.
-// Key order is deterministic: struct fields in declaration order, map keys
-// sorted, the user's definition in the order it was written.
+// Key order is deterministic: sections and struct fields in declaration
+// order, map keys sorted, the user's definition as written.
+
+// resourceJSON returns the compact JSON of one resource, marshalling it at
+// most once: the Deployment hash and the output share the bytes. Resources
+// must not change after Compile.
+func (t *Template) resourceJSON(id string) ([]byte, error) {
+	if b, ok := t.marshalled[id]; ok {
+		return b, nil
+	}
+	var b []byte
+	var err error
+	if m, ok := t.CFN.Resources[id].(json.Marshaler); ok {
+		// goformation's resources marshal themselves to compact JSON;
+		// calling it directly skips encoding/json's second compaction.
+		b, err = m.MarshalJSON()
+	} else {
+		b, err = json.Marshal(t.CFN.Resources[id])
+	}
+	if err != nil {
+		return nil, fmt.Errorf("encoding resource %s: %w", id, err)
+	}
+	t.marshalled[id] = b
+	return b, nil
+}
+
+// compact returns the template as compact JSON, with placeholders still in.
+func (t *Template) compact() ([]byte, error) {
+	c := t.CFN
+	if c.Transform != nil || len(c.Metadata) > 0 || len(c.Parameters) > 0 || len(c.Mappings) > 0 || len(c.Conditions) > 0 || len(c.Globals) > 0 {
+		return nil, fmt.Errorf("the serializer does not support Transform, Metadata, Parameters, Mappings, Conditions or Globals")
+	}
+	ids := make([]string, 0, len(c.Resources))
+	size := 0
+	for id := range c.Resources {
+		ids = append(ids, id)
+		size += len(t.marshalled[id])
+	}
+	sort.Strings(ids)
+	buf := bytes.NewBuffer(make([]byte, 0, size+size/4+4096))
+	str := func(s string) {
+		b, _ := json.Marshal(s)
+		buf.Write(b)
+	}
+	buf.WriteString(`{"AWSTemplateFormatVersion":`)
+	str(c.AWSTemplateFormatVersion)
+	if c.Description != "" {
+		buf.WriteString(`,"Description":`)
+		str(c.Description)
+	}
+	buf.WriteString(`,"Resources":{`)
+	for i, id := range ids {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		str(id)
+		buf.WriteByte(':')
+		b, err := t.resourceJSON(id)
+		if err != nil {
+			return nil, err
+		}
+		buf.Write(b)
+	}
+	buf.WriteByte('}')
+	if len(c.Outputs) > 0 {
+		buf.WriteString(`,"Outputs":`)
+		b, err := json.Marshal(c.Outputs)
+		if err != nil {
+			return nil, fmt.Errorf("encoding outputs: %w", err)
+		}
+		buf.Write(b)
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+// JSON returns the template as JSON indented by two spaces, ending in a
+// newline.
 func (t *Template) JSON() ([]byte, error) {
 	compact, err := t.compact()
 	if err != nil {
 		return nil, err
 	}
-	var out bytes.Buffer
-	out.Grow(len(compact) * 2)
-	if err := json.Indent(&out, compact, "", "  "); err != nil {
-		return nil, fmt.Errorf("indenting template: %w", err)
-	}
-	out.WriteByte('\n')
-	return out.Bytes(), nil
+	w := &jsonWriter{t: t, indent: true, out: make([]byte, 0, len(compact)*2)}
+	w.write(compact)
+	w.out = append(w.out, '\n')
+	return w.out, nil
 }
 
-// compact returns the template as compact JSON with intrinsics restored.
-func (t *Template) compact() ([]byte, error) {
-	var raw bytes.Buffer
-	enc := json.NewEncoder(&raw)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(t.CFN); err != nil {
-		return nil, fmt.Errorf("encoding template: %w", err)
+// resolved returns the template as compact JSON with intrinsics restored.
+func (t *Template) resolved() ([]byte, error) {
+	compact, err := t.compact()
+	if err != nil {
+		return nil, err
 	}
-	return t.restore(bytes.TrimSuffix(raw.Bytes(), []byte("\n"))), nil
+	w := &jsonWriter{t: t, out: make([]byte, 0, len(compact))}
+	w.write(compact)
+	return w.out, nil
 }
 
-// restore copies compact JSON, replacing every string that is one of this
-// template's intrinsic placeholders with the intrinsic object, and writing
-// the \u003c, \u003e and \u0026 escapes that goformation's own marshalling
-// adds back as <, > and &.
-func (t *Template) restore(in []byte) []byte {
-	out := make([]byte, 0, len(in)+len(in)/8)
+// jsonWriter copies compact JSON, replacing placeholder strings with their
+// intrinsic objects, writing the \u003c, \u003e and \u0026 escapes that
+// encoding/json adds back as <, > and &, and optionally indenting exactly
+// as json.Indent(dst, src, "", "  ") would.
+type jsonWriter struct {
+	t      *Template
+	indent bool
+	depth  int
+	out    []byte
+}
+
+func (w *jsonWriter) newline() {
+	if !w.indent {
+		return
+	}
+	w.out = append(w.out, '\n')
+	for i := 0; i < w.depth; i++ {
+		w.out = append(w.out, ' ', ' ')
+	}
+}
+
+func (w *jsonWriter) write(in []byte) {
 	for i := 0; i < len(in); {
-		c := in[i]
-		if c != '"' {
-			out = append(out, c)
+		switch c := in[i]; c {
+		case '"':
+			j := stringEnd(in, i)
+			str := in[i+1 : j]
+			i = j + 1
+			if len(str) > 8 && str[0] == 'e' && str[1] == 'y' {
+				if obj, ok := w.t.intrinsics[string(str)]; ok {
+					w.write(obj)
+					continue
+				}
+			}
+			w.out = append(w.out, '"')
+			w.out = unescapeHTML(w.out, str)
+			w.out = append(w.out, '"')
+		case '{', '[':
+			if i+1 < len(in) && (in[i+1] == '}' || in[i+1] == ']') {
+				w.out = append(w.out, c, in[i+1])
+				i += 2
+				continue
+			}
+			w.out = append(w.out, c)
+			w.depth++
+			w.newline()
 			i++
-			continue
-		}
-		// Find the end of the string.
-		j := i + 1
-		escaped := false
-		for ; j < len(in); j++ {
-			if in[j] == '\\' {
-				escaped = true
-				j++
-				continue
+		case '}', ']':
+			w.depth--
+			w.newline()
+			w.out = append(w.out, c)
+			i++
+		case ',':
+			w.out = append(w.out, ',')
+			w.newline()
+			i++
+		case ':':
+			w.out = append(w.out, ':')
+			if w.indent {
+				w.out = append(w.out, ' ')
 			}
-			if in[j] == '"' {
-				break
-			}
+			i++
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			w.out = append(w.out, c)
+			i++
 		}
-		str := in[i+1 : j]
-		i = j + 1
-		if !escaped && len(str) > 8 && str[0] == 'e' && str[1] == 'y' {
-			if obj, ok := t.intrinsics[string(str)]; ok {
-				out = append(out, obj...)
-				continue
-			}
-		}
-		out = append(out, '"')
-		if !escaped {
-			out = append(out, str...)
-		} else {
-			out = unescapeHTML(out, str)
-		}
-		out = append(out, '"')
 	}
-	return out
+}
+
+// stringEnd returns the index of the quote that closes the JSON string
+// starting at in[i].
+func stringEnd(in []byte, i int) int {
+	for j := i + 1; j < len(in); j++ {
+		switch in[j] {
+		case '\\':
+			j++
+		case '"':
+			return j
+		}
+	}
+	return len(in) - 1
 }
 
 // unescapeHTML appends s, a JSON string body, turning the escapes \u003c,
 // \u003e and \u0026 into the characters they stand for. Other escapes are
 // copied whole, so \\u003c (a backslash, then text) is left alone.
 func unescapeHTML(out, s []byte) []byte {
+	if bytes.IndexByte(s, '\\') < 0 {
+		return append(out, s...)
+	}
 	for k := 0; k < len(s); k++ {
 		if s[k] != '\\' {
 			out = append(out, s[k])

@@ -12,7 +12,7 @@ import (
 // multi-line strings such as request templates become readable literal
 // blocks.
 func (t *Template) YAML() ([]byte, error) {
-	compact, err := t.compact()
+	compact, err := t.resolved()
 	if err != nil {
 		return nil, err
 	}
