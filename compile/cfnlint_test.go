@@ -9,7 +9,8 @@ import (
 )
 
 // TestCfnLint runs AWS's CloudFormation linter over every golden template
-// (the examples' templates among them) and over the YAML form of one, and
+// and YAML golden template (the examples' among them) and over the YAML
+// form of the reddit-api case, and
 // requires zero findings: errors and warnings alike.
 func TestCfnLint(t *testing.T) {
 	bin, err := exec.LookPath("cfn-lint")
@@ -18,8 +19,10 @@ func TestCfnLint(t *testing.T) {
 	}
 	var files []string
 	for _, dir := range goldenCases(t) {
-		if f := filepath.Join(dir, "template.json"); fileExists(f) {
-			files = append(files, f)
+		for _, name := range []string{"template.json", "template.yaml"} {
+			if f := filepath.Join(dir, name); fileExists(f) {
+				files = append(files, f)
+			}
 		}
 	}
 	y, _ := buildCase(t, "../golden/reddit-api", "yaml")

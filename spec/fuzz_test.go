@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"testing/fstest"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/sfnapic/sfnapic/compile"
 	"github.com/sfnapic/sfnapic/spec"
@@ -52,8 +55,32 @@ func FuzzParse(f *testing.F) {
 		if !json.Valid(out) {
 			t.Fatalf("template is not JSON:\n%s", out)
 		}
-		if _, _, err := compile.Build(s, "yaml"); err != nil {
+		y, _, err := compile.Build(s, "yaml")
+		if err != nil {
 			t.Fatalf("accepted spec does not compile to YAML: %v", err)
 		}
+		var fromJSON, fromYAML any
+		if err := json.Unmarshal(out, &fromJSON); err != nil {
+			t.Fatal(err)
+		}
+		if err := yaml.Unmarshal(y, &fromYAML); err != nil {
+			t.Fatalf("YAML output does not parse: %v\n%s", err, y)
+		}
+		if !reflect.DeepEqual(roundTrip(t, fromJSON), roundTrip(t, fromYAML)) {
+			t.Fatalf("YAML and JSON outputs differ:\n%s", y)
+		}
 	})
+}
+
+// roundTrip brings decoded JSON and YAML to the same Go shapes.
+func roundTrip(t *testing.T, v any) any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out any
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
