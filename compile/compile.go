@@ -3,9 +3,9 @@ package compile
 import (
 	"bytes"
 	"crypto/sha256"
-	"fmt"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strings"
 
