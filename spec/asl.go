@@ -111,7 +111,7 @@ func (p *parser) value(n *yaml.Node, file, at string, depth int) any {
 				return b
 			}
 		case "!!int", "!!float":
-			if jsonNumberRe.MatchString(n.Value) {
+			if jsonNumberRe().MatchString(n.Value) {
 				return json.Number(n.Value)
 			}
 			var f float64

@@ -6,7 +6,6 @@ import (
 	"io"
 	"io/fs"
 	"path"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -39,8 +38,6 @@ type parser struct {
 }
 
 func (p *parser) pos(n *yaml.Node) Pos { return Pos{File: p.file, Line: n.Line, Col: n.Column} }
-
-var yamlLineRe = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 func (p *parser) parse(src []byte) *Spec {
 	root, ok := p.document(p.file, src)
@@ -112,7 +109,7 @@ func (p *parser) document(file string, src []byte) (*yaml.Node, bool) {
 
 func (p *parser) yamlError(file string, err error) {
 	msg := err.Error()
-	if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
+	if m := yamlLineRe().FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		p.errs.Add(Pos{File: file, Line: line, Col: 1}, "", "invalid YAML: %s", m[2])
 		return
@@ -156,7 +153,7 @@ func describe(n *yaml.Node) string {
 
 // child renders the field path of key below parent.
 func child(parent, key string) string {
-	if fieldRe.MatchString(key) {
+	if fieldName.ok(key) {
 		if parent == "" {
 			return key
 		}
@@ -269,7 +266,7 @@ func (p *parser) api(n *yaml.Node, a *API) {
 				a.Description, _ = p.str(v, at)
 			case "stage":
 				if s, ok := p.str(v, at); ok {
-					if !stageRe.MatchString(s) {
+					if !stageName.ok(s) {
 						p.errs.Add(p.pos(v), at, "stage name %q may hold only letters, digits, '-' and '_' (1 to 128 characters)", s)
 					}
 					a.Stage = s
@@ -303,7 +300,7 @@ func (p *parser) vpcEndpoints(n *yaml.Node, at string) []string {
 	for i, c := range n.Content {
 		cat := fmt.Sprintf("%s[%d]", at, i)
 		if s, ok := p.str(c, cat); ok {
-			if !vpceRe.MatchString(s) {
+			if !validVPCEndpoint(s) {
 				p.errs.Add(p.pos(resolve(c)), cat, "%q is not a VPC endpoint ID such as vpce-0123456789abcdef0", s)
 			}
 			out = append(out, s)
@@ -340,7 +337,7 @@ func (p *parser) stateMachines(n *yaml.Node) []*StateMachine {
 	var out []*StateMachine
 	p.mapping(n, "stateMachines", nil, nil, func(name string, k, v *yaml.Node) {
 		at := child("stateMachines", name)
-		if !machineNameRe.MatchString(name) {
+		if !machineName.ok(name) {
 			p.errs.Add(p.pos(k), at, "state machine name %q must start with a letter and hold only letters, digits, '-' and '_' (at most 64 characters)", name)
 			return
 		}
@@ -382,7 +379,7 @@ func (p *parser) stateMachines(n *yaml.Node) []*StateMachine {
 		switch {
 		case arn != nil:
 			if s, ok := p.str(arn, at+".arn"); ok {
-				if !arnRe.MatchString(s) {
+				if !arnRe().MatchString(s) {
 					p.errs.Add(p.pos(resolve(arn)), at+".arn", "%q is not a state machine ARN such as arn:aws:states:us-east-1:123456789012:stateMachine:orders", s)
 				}
 				m.ARN = s

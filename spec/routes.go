@@ -108,7 +108,7 @@ func (p *parser) path(pos Pos, at, rpath string) ([]string, bool) {
 			name, isParam := PathParam(s)
 			greedy := strings.HasSuffix(s, "+}")
 			switch {
-			case !isParam || !paramNameRe.MatchString(name):
+			case !isParam || !paramName.ok(name):
 				p.errs.Add(pos, at, "path segment %q is not a parameter such as {item_id}: a name starts with a letter or '_' and holds letters, digits, '_' and '-'", s)
 				ok = false
 			case greedy && i != len(segs)-1:
@@ -119,7 +119,7 @@ func (p *parser) path(pos Pos, at, rpath string) ([]string, bool) {
 				ok = false
 			}
 			seen[name] = true
-		case !literalSegRe.MatchString(s):
+		case !literalSeg.ok(s):
 			p.errs.Add(pos, at, "path segment %q may hold only letters, digits, '.', '_', ':' and '-'", s)
 			ok = false
 		}
@@ -163,7 +163,7 @@ func (p *parser) input(n *yaml.Node, at string, r *Route) []*Mapping {
 		m := &Mapping{Key: key, Pos: p.pos(k)}
 		m.KeyPath = strings.Split(key, ".")
 		for _, s := range m.KeyPath {
-			if !inputKeyRe.MatchString(s) {
+			if !inputKey.ok(s) {
 				p.errs.Add(m.Pos, kat, "input key %q: each dot-separated part must start with a letter or '_' and hold letters, digits, '_' and '-'", key)
 				return
 			}
@@ -223,7 +223,7 @@ func (p *parser) source(n *yaml.Node, at string, m *Mapping, params []string) bo
 		}
 		m.Field = strings.Split(rest, ".")
 		for _, f := range m.Field {
-			if !fieldRe.MatchString(f) {
+			if !fieldName.ok(f) {
 				p.errs.Add(pos, at, "body field %q: each dot-separated part must start with a letter or '_' and hold letters, digits and '_'", rest)
 				return false
 			}
@@ -255,12 +255,12 @@ func (p *parser) source(n *yaml.Node, at string, m *Mapping, params []string) bo
 		}
 		m.Required = true
 	case FromQuery:
-		if !queryNameRe.MatchString(rest) {
+		if !queryName.ok(rest) {
 			p.errs.Add(pos, at, "query parameter name %q may hold only letters, digits and '_', '.', '~', '-'", rest)
 			return false
 		}
 	case FromHeader:
-		if !headerNameRe.MatchString(rest) {
+		if !headerName.ok(rest) {
 			p.errs.Add(pos, at, "%q is not a valid HTTP header name", rest)
 			return false
 		}

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// BenchmarkProcess compares a whole `sfnapic build examples/item-api.yaml`
+// process with a hello-world Go binary's start-up, both built here with the
+// same toolchain. The target is within 3x.
+//
+//	go test ./cmd/sfnapic -run '^$' -bench Process
+func BenchmarkProcess(b *testing.B) {
+	dir := b.TempDir()
+	gobuild := func(out, pkg, wd string) {
+		cmd := exec.Command("go", "build", "-o", out, pkg)
+		cmd.Dir = wd
+		if msg, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("go build %s: %v\n%s", pkg, err, msg)
+		}
+	}
+	sfnapic := filepath.Join(dir, "sfnapic")
+	gobuild(sfnapic, ".", ".")
+	hello := filepath.Join(dir, "hello")
+	src := filepath.Join(dir, "hellosrc")
+	if err := os.MkdirAll(src, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	_ = os.WriteFile(filepath.Join(src, "go.mod"), []byte("module hello\n\ngo 1.21\n"), 0o644)
+	_ = os.WriteFile(filepath.Join(src, "main.go"), []byte("package main\n\nimport \"os\"\n\nfunc main() { os.Stdout.WriteString(\"hello\\n\") }\n"), 0o644)
+	gobuild(hello, ".", src)
+	example, err := filepath.Abs("../../examples/item-api.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	run := func(b *testing.B, name string, args ...string) {
+		for b.Loop() {
+			if out, err := exec.Command(name, args...).Output(); err != nil || len(out) == 0 {
+				b.Fatalf("%s: %v", name, err)
+			}
+		}
+	}
+	b.Run("hello", func(b *testing.B) { run(b, hello) })
+	b.Run("build-item-api", func(b *testing.B) { run(b, sfnapic, "build", example) })
+}
