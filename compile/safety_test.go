@@ -15,36 +15,8 @@ import (
 	"github.com/awslabs/goformation/v7/cloudformation/apigateway"
 
 	"github.com/sfnapic/sfnapic/spec"
+	"github.com/sfnapic/sfnapic/vtl"
 )
-
-// Known answers for the interpreter itself, from documentation rather than
-// from our own output.
-func TestVTLKnownAnswers(t *testing.T) {
-	env := &vtlEnv{vars: map[string]any{"x": `He didn't say, "Stop!"`}}
-	for _, c := range []struct{ tpl, want string }{
-		// Commons Lang StringEscapeUtils.escapeJavaScript javadoc.
-		{`$util.escapeJavaScript($x)`, `He didn\'t say, \"Stop!\"`},
-		// The fix in the API Gateway mapping-template reference.
-		{`$util.escapeJavaScript($x).replaceAll("\\'","'")`, `He didn't say, \"Stop!\"`},
-		// Velocity: a backslash in a string literal is not an escape.
-		{`#set($s = "a\nb")$s`, `a\nb`},
-		// Velocity 1.7: a null reference renders as written, quiet ones as nothing.
-		{`$nothing|$!nothing`, `$nothing|`},
-	} {
-		got, err := renderVTL(c.tpl, env)
-		if err != nil || got != c.want {
-			t.Errorf("%s = %q, %v; want %q", c.tpl, got, err, c.want)
-		}
-	}
-	// java.util.regex with a lookbehind: only an odd run of backslashes
-	// before a quote loses one backslash.
-	for in, want := range map[string]string{`\'`: `'`, `\\'`: `\\'`, `\\\'`: `\\'`, `a\'b\'`: `a'b'`, `'`: `'`} {
-		got, err := javaReplaceAll(in, `(?<!\\)((?:\\\\)*)\\'`, `$1'`)
-		if err != nil || got != want {
-			t.Errorf("replaceAll(%q) = %q, %v; want %q", in, got, err, want)
-		}
-	}
-}
 
 // handPicked are the classic breakers of mapping templates.
 var handPicked = []string{
@@ -121,9 +93,10 @@ func resolveSub(t *testing.T, s string, vars map[string]string) string {
 	})
 }
 
-// requestTemplates returns each route's application/json template text as
-// API Gateway receives it (after Fn::Sub), with the ARN the body must carry.
-func requestTemplates(t *testing.T, s *spec.Spec) ([]string, []string) {
+// requestTemplates returns each route's application/json template, parsed
+// from the text API Gateway receives (after Fn::Sub), with the ARN the body
+// must carry.
+func requestTemplates(t *testing.T, s *spec.Spec) ([]*vtl.Template, []string) {
 	tpl := Compile(s)
 	vars := map[string]string{}
 	for id, r := range tpl.CFN.Resources {
@@ -131,7 +104,8 @@ func requestTemplates(t *testing.T, s *spec.Spec) ([]string, []string) {
 			vars[id] = "arn:aws:states:us-east-1:123456789012:stateMachine:" + id
 		}
 	}
-	var texts, arns []string
+	var texts []*vtl.Template
+	var arns []string
 	for i, r := range s.Routes {
 		m := tpl.CFN.Resources[tpl.MethodIDs[i]].(*apigateway.Method)
 		text := m.Integration.RequestTemplates["application/json"]
@@ -142,7 +116,11 @@ func requestTemplates(t *testing.T, s *spec.Spec) ([]string, []string) {
 			}
 			text = resolveSub(t, sub["Fn::Sub"], vars)
 		}
-		texts = append(texts, text)
+		parsed, err := vtl.Parse(text)
+		if err != nil {
+			t.Fatalf("%s %s: %v", r.Method, r.Path, err)
+		}
+		texts = append(texts, parsed)
 		arn := r.StateMachine.ARN
 		if !r.StateMachine.Existing() {
 			arn = vars[tpl.MachineIDs[r.StateMachine.Name]]
@@ -155,8 +133,8 @@ func requestTemplates(t *testing.T, s *spec.Spec) ([]string, []string) {
 // checkRender renders a request template with value v in every mapped
 // location and checks that the body is strict JSON, that input is a JSON
 // document, and that every mapped value arrives exactly as sent.
-func checkRender(r *spec.Route, text, arn, v string, variant vtlVariant) error {
-	req := vtlRequest{path: map[string]string{}, query: map[string]string{}, header: map[string]string{}}
+func checkRender(r *spec.Route, tpl *vtl.Template, arn, v string, variant vtl.Variant) error {
+	req := vtl.Request{Path: map[string]string{}, Query: map[string]string{}, Header: map[string]string{}}
 	body := map[string]any{}
 	for _, m := range r.Input {
 		if m.From != spec.FromBody && !deliverable(m.From, v) {
@@ -164,11 +142,11 @@ func checkRender(r *spec.Route, text, arn, v string, variant vtlVariant) error {
 		}
 		switch m.From {
 		case spec.FromPath:
-			req.path[m.Name] = v
+			req.Path[m.Name] = v
 		case spec.FromQuery:
-			req.query[m.Name] = v
+			req.Query[m.Name] = v
 		case spec.FromHeader:
-			req.header[m.Name] = v
+			req.Header[m.Name] = v
 		case spec.FromBody:
 			obj := body
 			for i, f := range m.Field {
@@ -188,11 +166,12 @@ func checkRender(r *spec.Route, text, arn, v string, variant vtlVariant) error {
 			}
 		}
 	}
-	req.body = marshalJSON(body)
-	out, err := renderVTL(text, &vtlEnv{v: variant, req: req})
+	req.Body = marshalJSON(body)
+	res, err := tpl.Render(&req, variant)
 	if err != nil {
 		return fmt.Errorf("render: %v", err)
 	}
+	out := res.Body
 	if !utf8.ValidString(out) || !json.Valid([]byte(out)) {
 		return fmt.Errorf("the StartExecution body is not JSON:\n%s", out)
 	}
@@ -222,7 +201,7 @@ func checkRender(r *spec.Route, text, arn, v string, variant vtlVariant) error {
 		var want any = v
 		if m.From == spec.FromBody && len(m.Field) == 0 {
 			var whole any
-			_ = json.Unmarshal([]byte(req.body), &whole)
+			_ = json.Unmarshal([]byte(req.Body), &whole)
 			want = whole
 		}
 		if !reflect.DeepEqual(got, want) {
@@ -254,9 +233,10 @@ func TestRequestTemplatesCarryEveryValue(t *testing.T) {
 	for name, s := range validGoldenSpecs(t) {
 		texts, arns := requestTemplates(t, s)
 		for i, r := range s.Routes {
-			for vi, variant := range allVariants() {
+			variants := vtl.Variants()
+			for vi, variant := range variants {
 				set := vals
-				if vi != 0 && vi != 15 {
+				if vi != 0 && vi != len(variants)-1 {
 					// The variants that differ from both extremes in only
 					// some respects get the hand-picked breakers.
 					set = handPicked
@@ -278,7 +258,7 @@ func TestRequestTemplatesCarryPairsAndLargeValues(t *testing.T) {
 	texts, arns := requestTemplates(t, s)
 	// POST /r/{subreddit}/submit maps path, header and body fields.
 	i := 1
-	for _, variant := range []vtlVariant{{}, {true, true, true, true}} {
+	for _, variant := range []vtl.Variant{{}, {Velocity2: true, KeepSlash: true, KeepNonASCII: true, KeepApostrophe: true, MissingJSONIsNull: true}} {
 		for a := 0; a < 128; a++ {
 			for b := 0; b < 128; b++ {
 				v := string([]byte{byte(a), byte(b)})
@@ -289,7 +269,7 @@ func TestRequestTemplatesCarryPairsAndLargeValues(t *testing.T) {
 		}
 	}
 	big := strings.Repeat(`a'"\é😀`, 200_000/12)
-	if err := checkRender(s.Routes[i], texts[i], arns[i], big, vtlVariant{}); err != nil {
+	if err := checkRender(s.Routes[i], texts[i], arns[i], big, vtl.Variant{}); err != nil {
 		t.Fatalf("large value: %v", err)
 	}
 }
@@ -298,10 +278,13 @@ func TestRequestTemplatesCarryPairsAndLargeValues(t *testing.T) {
 // tutorial's single-escape template fails it.
 func TestTutorialTemplateFails(t *testing.T) {
 	r := &spec.Route{Input: []*spec.Mapping{{Key: "item_id", KeyPath: []string{"item_id"}, From: spec.FromPath, Name: "item_id"}}}
-	tutorial := `{"stateMachineArn": "arn", "input": "{\"item_id\": \"$util.escapeJavaScript($input.params().path.get('item_id'))\"}"}`
+	tutorial, err := vtl.Parse(`{"stateMachineArn": "arn", "input": "{\"item_id\": \"$util.escapeJavaScript($input.params('item_id'))\"}"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
 	failed := 0
 	for _, v := range []string{`"`, `\`, `it's`, "a\nb"} {
-		if checkRender(r, tutorial, "arn", v, vtlVariant{}) != nil {
+		if checkRender(r, tutorial, "arn", v, vtl.Variant{}) != nil {
 			failed++
 		}
 	}
@@ -313,38 +296,41 @@ func TestTutorialTemplateFails(t *testing.T) {
 // TestResponseTemplates checks the integration responses: the 200 body, and
 // the error envelope with an honest status for each Step Functions error.
 func TestResponseTemplates(t *testing.T) {
-	env := &vtlEnv{req: vtlRequest{body: `{"executionArn":"arn:aws:states:us-east-1:123456789012:execution:m:x","startDate":1.7e9}`}}
-	out, err := renderVTL(successTemplate, env)
+	res, err := vtl.RenderString(successTemplate, &vtl.Request{Body: `{"executionArn":"arn:aws:states:us-east-1:123456789012:execution:m:x","startDate":1.7e9}`}, vtl.Variant{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var ok map[string]any
-	if err := json.Unmarshal([]byte(out), &ok); err != nil || ok["executionArn"] != "arn:aws:states:us-east-1:123456789012:execution:m:x" || ok["startDate"] != 1.7e9 {
-		t.Fatalf("success body %q: %v", out, err)
+	if err := json.Unmarshal([]byte(res.Body), &ok); err != nil || ok["executionArn"] != "arn:aws:states:us-east-1:123456789012:execution:m:x" || ok["startDate"] != 1.7e9 {
+		t.Fatalf("success body %q: %v", res.Body, err)
 	}
 
-	for typ, want := range map[string]any{
+	errTpl, err := vtl.Parse(errorTemplate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for typ, want := range map[string]int{
 		"com.amazonaws.swf.service.v2.model#ExecutionAlreadyExists": 409,
 		"ExecutionLimitExceeded":                                    429,
 		"ThrottlingException":                                       429,
+		"KmsThrottlingException":                                    429,
 		"StateMachineDoesNotExist":                                  500,
 		"AccessDeniedException":                                     500,
-		"InvalidExecutionInput":                                     nil, // stays the response's own 400
-		"ValidationException":                                       nil,
-		"InvalidName":                                               nil,
-		"":                                                          nil,
+		"InvalidExecutionInput":                                     0, // stays the response's own 400
+		"ValidationException":                                       0,
+		"InvalidName":                                               0,
+		"":                                                          0,
 	} {
 		for _, msg := range handPicked {
-			for _, variant := range allVariants() {
+			for _, variant := range vtl.Variants() {
 				body := marshalJSON(map[string]any{"__type": typ, "message": msg})
-				env := &vtlEnv{v: variant, req: vtlRequest{body: body}}
-				out, err := renderVTL(errorTemplate, env)
+				res, err := errTpl.Render(&vtl.Request{Body: body}, variant)
 				if err != nil {
 					t.Fatal(err)
 				}
 				var got struct{ Error, Message string }
-				if !json.Valid([]byte(out)) || json.Unmarshal([]byte(out), &got) != nil {
-					t.Fatalf("%s %q: error body is not JSON: %s", typ, msg, out)
+				if !json.Valid([]byte(res.Body)) || json.Unmarshal([]byte(res.Body), &got) != nil {
+					t.Fatalf("%s %q: error body is not JSON: %s", typ, msg, res.Body)
 				}
 				wantErr := typ[strings.LastIndex(typ, "#")+1:]
 				if wantErr == "" {
@@ -353,18 +339,24 @@ func TestResponseTemplates(t *testing.T) {
 				if got.Error != wantErr || got.Message != msg {
 					t.Fatalf("%s %q: envelope %+v", typ, msg, got)
 				}
-				var status any
-				if ro, ok := env.context["responseOverride"].(map[string]any); ok {
-					status = ro["status"]
-				}
+				status, _ := res.StatusOverride()
 				if status != want {
 					t.Fatalf("%s: status override %v, want %v", typ, status, want)
 				}
 			}
 		}
 	}
-	out, err = renderVTL(badGatewayTemplate, &vtlEnv{req: vtlRequest{body: `{"__type":"InternalFailure"}`}})
-	if err != nil || !json.Valid([]byte(out)) {
-		t.Fatalf("502 body %q: %v", out, err)
+	res, err = vtl.RenderString(badGatewayTemplate, &vtl.Request{Body: `{"__type":"InternalFailure"}`}, vtl.Variant{})
+	if err != nil || !json.Valid([]byte(res.Body)) {
+		t.Fatalf("502 body %v: %v", res, err)
 	}
+}
+
+// marshalJSON encodes v as compact JSON without HTML escaping.
+func marshalJSON(v any) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+	return strings.TrimSuffix(b.String(), "\n")
 }

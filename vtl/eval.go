@@ -1,0 +1,804 @@
+package vtl
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+// Variant selects one answer for each behaviour of API Gateway that is not
+// documented. The zero Variant is Velocity 1.7 with Commons Lang 2's
+// escapeJavaScript.
+type Variant struct {
+	// Velocity2: #if treats empty strings, empty collections and zero as
+	// false, and #set assigns null (1.7: only null and false are false, and
+	// #set of null leaves the variable unchanged).
+	Velocity2 bool
+	// KeepSlash: escapeJavaScript leaves '/' alone (Commons Lang 2 writes \/).
+	KeepSlash bool
+	// KeepNonASCII: escapeJavaScript leaves non-ASCII characters alone
+	// (Commons Lang writes \uXXXX).
+	KeepNonASCII bool
+	// KeepApostrophe: escapeJavaScript leaves ' alone (Commons Lang writes \').
+	KeepApostrophe bool
+	// MissingJSONIsNull: $input.json of a path that matches nothing renders
+	// null (otherwise an empty string).
+	MissingJSONIsNull bool
+}
+
+// Variants returns every combination of the undocumented behaviours.
+func Variants() []Variant {
+	var out []Variant
+	for i := 0; i < 32; i++ {
+		out = append(out, Variant{i&1 != 0, i&2 != 0, i&4 != 0, i&8 != 0, i&16 != 0})
+	}
+	return out
+}
+
+// Request is what a mapping template can see of an HTTP request.
+type Request struct {
+	Path           map[string]string // path parameters
+	Query          map[string]string // query-string parameters (the last value of each)
+	Header         map[string]string // headers, names as the client sent them
+	Body           string
+	Context        map[string]any // $context: requestId, stage, identity.sourceIp, ...
+	StageVariables map[string]string
+}
+
+// Result is a rendering: the body, and the $context after the template ran,
+// which holds any responseOverride or requestOverride it set.
+type Result struct {
+	Body    string
+	Context map[string]any
+}
+
+// StatusOverride returns $context.responseOverride.status, if the template
+// set it.
+func (r *Result) StatusOverride() (int, bool) {
+	ro, ok := r.Context["responseOverride"].(map[string]any)
+	if !ok {
+		return 0, false
+	}
+	switch s := ro["status"].(type) {
+	case int64:
+		return int(s), true
+	case string:
+		n, err := strconv.Atoi(s)
+		return n, err == nil
+	}
+	return 0, false
+}
+
+// ErrBadJSON is returned (wrapped) when a template reads a request body
+// that is not JSON. API Gateway answers such a request with HTTP 400.
+var ErrBadJSON = errors.New("could not parse request body into json")
+
+// Render runs the template against a request.
+func (t *Template) Render(req *Request, v Variant) (*Result, error) {
+	ctx := map[string]any{}
+	for k, val := range req.Context {
+		ctx[k] = deepCopy(val)
+	}
+	e := &env{v: v, req: req, vars: map[string]any{}, context: ctx}
+	var b strings.Builder
+	err := e.render(&b, t.nodes)
+	if errors.Is(err, errStop) {
+		err = nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Body: b.String(), Context: ctx}, nil
+}
+
+// RenderString parses and renders src in one step.
+func RenderString(src string, req *Request, v Variant) (*Result, error) {
+	t, err := Parse(src)
+	if err != nil {
+		return nil, err
+	}
+	return t.Render(req, v)
+}
+
+func deepCopy(v any) any {
+	if m, ok := v.(map[string]any); ok {
+		out := map[string]any{}
+		for k, x := range m {
+			out[k] = deepCopy(x)
+		}
+		return out
+	}
+	return v
+}
+
+type env struct {
+	v       Variant
+	req     *Request
+	vars    map[string]any
+	context map[string]any
+	body    any
+	parsed  bool
+	steps   int
+}
+
+var (
+	errStop  = errors.New("#stop")
+	errBreak = errors.New("#break")
+)
+
+// maxSteps bounds the work one rendering may do, as API Gateway bounds
+// template evaluation, so that a runaway #foreach fails instead of hanging.
+const maxSteps = 1_000_000
+
+func (e *env) render(b *strings.Builder, nodes []node) error {
+	for _, n := range nodes {
+		e.steps++
+		if e.steps > maxSteps {
+			return fmt.Errorf("template does too much work (over %d steps)", maxSteps)
+		}
+		switch n := n.(type) {
+		case textNode:
+			b.WriteString(string(n))
+		case *refNode:
+			v, err := e.eval(n)
+			if err != nil {
+				return err
+			}
+			if v == nil {
+				if !n.quiet {
+					b.WriteString(n.raw)
+				}
+				continue
+			}
+			b.WriteString(toString(v))
+		case escapedRef:
+			v, err := e.eval(n.ref)
+			if err != nil {
+				return err
+			}
+			if v == nil {
+				b.WriteString(n.raw) // \$undefined renders as written
+			} else {
+				b.WriteString(n.raw[1:])
+			}
+		case *setNode:
+			if err := e.set(n); err != nil {
+				return err
+			}
+		case *ifNode:
+			for i, body := range n.bodies {
+				if i < len(n.conds) {
+					c, err := e.eval(n.conds[i])
+					if err != nil {
+						return err
+					}
+					if !e.truthy(c) {
+						continue
+					}
+				}
+				if err := e.render(b, body); err != nil {
+					return err
+				}
+				break
+			}
+		case *foreachNode:
+			if err := e.foreach(b, n); err != nil {
+				return err
+			}
+		case breakNode:
+			return errBreak
+		case stopNode:
+			return errStop
+		default:
+			return fmt.Errorf("internal error: node %T", n)
+		}
+	}
+	return nil
+}
+
+type escapedRef struct {
+	ref *refNode
+	raw string
+}
+
+func (e *env) foreach(b *strings.Builder, n *foreachNode) error {
+	list, err := e.eval(n.list)
+	if err != nil {
+		return err
+	}
+	var items []any
+	switch l := list.(type) {
+	case nil:
+		return nil
+	case []any:
+		items = l
+	case *Map:
+		items = l.values()
+	case map[string]any:
+		for _, k := range sortedKeys(l) {
+			items = append(items, l[k])
+		}
+	default:
+		return fmt.Errorf("#foreach over %s", typeName(list))
+	}
+	saved, had := e.vars[n.varName]
+	savedLoop, hadLoop := e.vars["foreach"]
+	defer func() {
+		restore(e.vars, n.varName, saved, had)
+		restore(e.vars, "foreach", savedLoop, hadLoop)
+	}()
+	for i, it := range items {
+		e.vars[n.varName] = it
+		e.vars["velocityCount"] = int64(i + 1)
+		e.vars["foreach"] = map[string]any{"index": int64(i), "count": int64(i + 1), "hasNext": i+1 < len(items), "first": i == 0, "last": i+1 == len(items)}
+		err := e.render(b, n.body)
+		if errors.Is(err, errBreak) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func restore(m map[string]any, k string, v any, had bool) {
+	if had {
+		m[k] = v
+	} else {
+		delete(m, k)
+	}
+}
+
+func (e *env) truthy(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return false
+	case bool:
+		return x
+	}
+	if !e.v.Velocity2 {
+		return true
+	}
+	switch x := v.(type) {
+	case string:
+		return x != ""
+	case int64:
+		return x != 0
+	case float64:
+		return x != 0
+	case []any:
+		return len(x) > 0
+	case *Map:
+		return len(x.keys) > 0
+	case map[string]any:
+		return len(x) > 0
+	}
+	return true
+}
+
+func (e *env) set(n *setNode) error {
+	v, err := e.eval(n.value)
+	if err != nil {
+		return err
+	}
+	if v == nil && !e.v.Velocity2 {
+		return nil
+	}
+	if len(n.target.parts) == 0 {
+		switch n.target.name {
+		case "input", "util", "context", "stageVariables":
+			return fmt.Errorf("cannot #set $%s", n.target.name)
+		}
+		e.vars[n.target.name] = v
+		return nil
+	}
+	// $a.b.c = v: every step but the last must be a map.
+	var cur any
+	if n.target.name == "context" {
+		cur = e.context
+	} else {
+		cur = e.vars[n.target.name]
+	}
+	for i, part := range n.target.parts {
+		last := i == len(n.target.parts)-1
+		switch m := cur.(type) {
+		case map[string]any:
+			if last {
+				m[part.name] = v
+				return nil
+			}
+			next, ok := m[part.name]
+			if !ok || next == nil {
+				next = map[string]any{}
+				m[part.name] = next
+			}
+			cur = next
+		case *Map:
+			if last {
+				m.put(part.name, v)
+				return nil
+			}
+			next := m.get(part.name)
+			if next == nil {
+				next = map[string]any{}
+				m.put(part.name, next)
+			}
+			cur = next
+		default:
+			return fmt.Errorf("cannot set %s: %s is not a map", n.target.raw, typeName(cur))
+		}
+	}
+	return nil
+}
+
+func (e *env) eval(x expr) (any, error) {
+	switch x := x.(type) {
+	case litExpr:
+		return x.v, nil
+	case *strExpr:
+		var b strings.Builder
+		if err := e.render(&b, x.nodes); err != nil {
+			return nil, err
+		}
+		return b.String(), nil
+	case *refNode:
+		return e.ref(x)
+	case *listExpr:
+		out := make([]any, 0, len(x.items))
+		for _, it := range x.items {
+			v, err := e.eval(it)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	case *rangeExpr:
+		from, err := e.eval(x.from)
+		if err != nil {
+			return nil, err
+		}
+		to, err := e.eval(x.to)
+		if err != nil {
+			return nil, err
+		}
+		a, ok1 := from.(int64)
+		z, ok2 := to.(int64)
+		if !ok1 || !ok2 {
+			return nil, fmt.Errorf("a range needs integers")
+		}
+		var out []any
+		step := int64(1)
+		if z < a {
+			step = -1
+		}
+		for i := a; ; i += step {
+			out = append(out, i)
+			if i == z || len(out) > 100000 {
+				break
+			}
+		}
+		return out, nil
+	case *mapExpr:
+		m := &Map{}
+		for i := range x.keys {
+			k, err := e.eval(x.keys[i])
+			if err != nil {
+				return nil, err
+			}
+			v, err := e.eval(x.vals[i])
+			if err != nil {
+				return nil, err
+			}
+			m.put(toString(k), v)
+		}
+		return m, nil
+	case *unaryExpr:
+		v, err := e.eval(x.x)
+		if err != nil {
+			return nil, err
+		}
+		if x.op == "!" {
+			return !e.truthy(v), nil
+		}
+		switch n := v.(type) {
+		case int64:
+			return -n, nil
+		case float64:
+			return -n, nil
+		}
+		return nil, nil
+	case *binExpr:
+		return e.binary(x)
+	}
+	return nil, fmt.Errorf("internal error: expression %T", x)
+}
+
+func (e *env) binary(x *binExpr) (any, error) {
+	l, err := e.eval(x.l)
+	if err != nil {
+		return nil, err
+	}
+	switch x.op {
+	case "&&":
+		if !e.truthy(l) {
+			return false, nil
+		}
+		r, err := e.eval(x.r)
+		return e.truthy(r), err
+	case "||":
+		if e.truthy(l) {
+			return true, nil
+		}
+		r, err := e.eval(x.r)
+		return e.truthy(r), err
+	}
+	r, err := e.eval(x.r)
+	if err != nil {
+		return nil, err
+	}
+	switch x.op {
+	case "==":
+		return equal(l, r), nil
+	case "!=":
+		return !equal(l, r), nil
+	case "<", ">", "<=", ">=":
+		c, ok := compare(l, r)
+		if !ok {
+			return nil, fmt.Errorf("cannot compare %s with %s", typeName(l), typeName(r))
+		}
+		switch x.op {
+		case "<":
+			return c < 0, nil
+		case ">":
+			return c > 0, nil
+		case "<=":
+			return c <= 0, nil
+		}
+		return c >= 0, nil
+	}
+	return arith(x.op, l, r), nil
+}
+
+// equal follows Velocity: numbers compare by value, values of the same
+// class with equals, others by their string forms.
+func equal(l, r any) bool {
+	if l == nil || r == nil {
+		return l == nil && r == nil
+	}
+	if a, ok := number(l); ok {
+		if b, ok := number(r); ok {
+			return a == b
+		}
+	}
+	return toString(l) == toString(r)
+}
+
+func number(v any) (float64, bool) {
+	switch n := v.(type) {
+	case int64:
+		return float64(n), true
+	case float64:
+		return n, true
+	}
+	return 0, false
+}
+
+func compare(l, r any) (int, bool) {
+	a, ok1 := number(l)
+	b, ok2 := number(r)
+	if ok1 && ok2 {
+		switch {
+		case a < b:
+			return -1, true
+		case a > b:
+			return 1, true
+		}
+		return 0, true
+	}
+	ls, ok1 := l.(string)
+	rs, ok2 := r.(string)
+	if ok1 && ok2 {
+		return strings.Compare(ls, rs), true
+	}
+	return 0, false
+}
+
+// arith is Velocity's integer and decimal arithmetic; anything else, and
+// division by zero, gives null.
+func arith(op string, l, r any) any {
+	if a, ok := l.(int64); ok {
+		if b, ok := r.(int64); ok {
+			switch op {
+			case "+":
+				return a + b
+			case "-":
+				return a - b
+			case "*":
+				return a * b
+			case "/":
+				if b == 0 {
+					return nil
+				}
+				return a / b
+			case "%":
+				if b == 0 {
+					return nil
+				}
+				return a % b
+			}
+		}
+	}
+	a, ok1 := number(l)
+	b, ok2 := number(r)
+	if !ok1 || !ok2 {
+		return nil
+	}
+	switch op {
+	case "+":
+		return a + b
+	case "-":
+		return a - b
+	case "*":
+		return a * b
+	case "/":
+		if b == 0 {
+			return nil
+		}
+		return a / b
+	case "%":
+		if b == 0 {
+			return nil
+		}
+		return math.Mod(a, b)
+	}
+	return nil
+}
+
+func (e *env) ref(r *refNode) (any, error) {
+	var v any
+	switch r.name {
+	case "input":
+		v = inputObj{}
+	case "util":
+		v = utilObj{}
+	case "context":
+		v = e.context
+	case "stageVariables":
+		m := map[string]any{}
+		for k, s := range e.req.StageVariables {
+			m[k] = s
+		}
+		v = m
+	default:
+		v = e.vars[r.name]
+	}
+	for _, part := range r.parts {
+		if part.isIdx {
+			idx, err := e.eval(part.index)
+			if err != nil {
+				return nil, err
+			}
+			v, err = index(v, idx)
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if part.call {
+			args := make([]any, 0, len(part.args))
+			for _, a := range part.args {
+				x, err := e.eval(a)
+				if err != nil {
+					return nil, err
+				}
+				args = append(args, x)
+			}
+			var err error
+			v, err = e.call(v, part.name, args)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", r.raw, err)
+			}
+			continue
+		}
+		var err error
+		v, err = e.property(v, part.name)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", r.raw, err)
+		}
+	}
+	return v, nil
+}
+
+func index(v, idx any) (any, error) {
+	switch c := v.(type) {
+	case nil:
+		return nil, nil
+	case []any:
+		i, ok := idx.(int64)
+		if !ok {
+			return nil, fmt.Errorf("a list index must be an integer")
+		}
+		if i < 0 {
+			i += int64(len(c))
+		}
+		if i < 0 || i >= int64(len(c)) {
+			return nil, nil
+		}
+		return c[i], nil
+	case *Map:
+		return c.get(toString(idx)), nil
+	case map[string]any:
+		return c[toString(idx)], nil
+	}
+	return nil, fmt.Errorf("cannot index %s", typeName(v))
+}
+
+// property is Velocity's $a.name: a map key, or a getter.
+func (e *env) property(v any, name string) (any, error) {
+	switch x := v.(type) {
+	case nil:
+		return nil, nil
+	case map[string]any:
+		return x[name], nil
+	case *Map:
+		return x.get(name), nil
+	case inputObj:
+		switch name {
+		case "body":
+			return e.req.Body, nil
+		}
+		return nil, fmt.Errorf("$input has no property %q (it has body, json(), path(), params())", name)
+	case string:
+		switch name {
+		case "empty":
+			return x == "", nil
+		case "bytes":
+			return nil, fmt.Errorf("String.getBytes is not supported")
+		}
+	case []any:
+		if name == "empty" {
+			return len(x) == 0, nil
+		}
+	}
+	return nil, fmt.Errorf("%s has no property %q", typeName(v), name)
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func typeName(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "a String"
+	case int64:
+		return "an Integer"
+	case float64:
+		return "a Double"
+	case bool:
+		return "a Boolean"
+	case []any:
+		return "a List"
+	case *Map, map[string]any:
+		return "a Map"
+	case inputObj:
+		return "$input"
+	case utilObj:
+		return "$util"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// toString renders a value as Java's toString would.
+func toString(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return x
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		return javaDouble(x)
+	case bool:
+		return strconv.FormatBool(x)
+	case []any:
+		parts := make([]string, len(x))
+		for i, it := range x {
+			parts[i] = toString(it)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case *Map:
+		parts := make([]string, len(x.keys))
+		for i, k := range x.keys {
+			parts[i] = k + "=" + toString(x.vals[i])
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	case map[string]any:
+		keys := sortedKeys(x)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = k + "=" + toString(x[k])
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	}
+	return fmt.Sprint(v)
+}
+
+// javaDouble formats like Double.toString: 1.0, 0.5, 1.7E9.
+func javaDouble(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return "NaN"
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	}
+	a := math.Abs(f)
+	if a != 0 && (a < 1e-3 || a >= 1e7) {
+		s := strconv.FormatFloat(f, 'E', -1, 64)
+		mant, exp, _ := strings.Cut(s, "E")
+		if !strings.Contains(mant, ".") {
+			mant += ".0"
+		}
+		return mant + "E" + strings.TrimPrefix(exp, "+")
+	}
+	s := strconv.FormatFloat(f, 'f', -1, 64)
+	if !strings.Contains(s, ".") {
+		s += ".0"
+	}
+	return s
+}
+
+// Map is an insertion-ordered map, like the LinkedHashMap that parsed JSON
+// and map literals become.
+type Map struct {
+	keys []string
+	vals []any
+}
+
+func (m *Map) get(k string) any {
+	for i, x := range m.keys {
+		if x == k {
+			return m.vals[i]
+		}
+	}
+	return nil
+}
+
+func (m *Map) has(k string) bool {
+	for _, x := range m.keys {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *Map) put(k string, v any) {
+	for i, x := range m.keys {
+		if x == k {
+			m.vals[i] = v
+			return
+		}
+	}
+	m.keys = append(m.keys, k)
+	m.vals = append(m.vals, v)
+}
+
+func (m *Map) values() []any { return append([]any(nil), m.vals...) }

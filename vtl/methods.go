@@ -1,0 +1,615 @@
+package vtl
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+)
+
+type inputObj struct{}
+type utilObj struct{}
+
+func (e *env) call(recv any, method string, args []any) (any, error) {
+	str := func(i int) (string, error) {
+		if i >= len(args) {
+			return "", fmt.Errorf("%s: missing argument %d", method, i+1)
+		}
+		switch s := args[i].(type) {
+		case string:
+			return s, nil
+		case nil:
+			return "", fmt.Errorf("%s: argument %d is null", method, i+1)
+		}
+		return toString(args[i]), nil
+	}
+	integer := func(i int) (int, error) {
+		if i >= len(args) {
+			return 0, fmt.Errorf("%s: missing argument %d", method, i+1)
+		}
+		n, ok := args[i].(int64)
+		if !ok {
+			return 0, fmt.Errorf("%s: argument %d must be an integer", method, i+1)
+		}
+		return int(n), nil
+	}
+	arity := func(n int) error {
+		if len(args) != n {
+			return fmt.Errorf("%s takes %d arguments, got %d", method, n, len(args))
+		}
+		return nil
+	}
+	switch r := recv.(type) {
+	case nil:
+		// A method on null renders the reference as written.
+		return nil, nil
+	case inputObj:
+		return e.input(method, args, str)
+	case utilObj:
+		if err := arity(1); err != nil {
+			return nil, err
+		}
+		s, err := str(0)
+		if err != nil {
+			return nil, err
+		}
+		switch method {
+		case "escapeJavaScript":
+			return escapeJavaScript(s, e.v), nil
+		case "parseJson":
+			v, err := parseJSON(s)
+			if err != nil {
+				return nil, fmt.Errorf("parseJson: %v", err)
+			}
+			return v, nil
+		case "urlEncode":
+			return urlEncode(s), nil
+		case "urlDecode":
+			return urlDecode(s)
+		case "base64Encode":
+			return base64.StdEncoding.EncodeToString([]byte(s)), nil
+		case "base64Decode":
+			b, err := base64.StdEncoding.DecodeString(s)
+			if err != nil {
+				return nil, fmt.Errorf("base64Decode: %v", err)
+			}
+			return string(b), nil
+		case "toJson":
+			return nil, fmt.Errorf("$util.toJson does not exist in API Gateway (it is AppSync's)")
+		}
+		return nil, fmt.Errorf("$util has no method %s (API Gateway offers escapeJavaScript, parseJson, urlEncode, urlDecode, base64Encode, base64Decode)", method)
+	case string:
+		return stringMethod(r, method, args, str, integer, arity)
+	case []any:
+		switch method {
+		case "size":
+			return int64(len(r)), nil
+		case "isEmpty":
+			return len(r) == 0, nil
+		case "get":
+			i, err := integer(0)
+			if err != nil {
+				return nil, err
+			}
+			if i < 0 || i >= len(r) {
+				return nil, fmt.Errorf("get(%d): index out of bounds for length %d", i, len(r))
+			}
+			return r[i], nil
+		case "contains":
+			for _, it := range r {
+				if len(args) == 1 && equal(it, args[0]) {
+					return true, nil
+				}
+			}
+			return false, nil
+		}
+	case *Map:
+		return mapMethod(method, args, str, r.get, r.has, r.keys, r.vals)
+	case map[string]any:
+		keys := sortedKeys(r)
+		vals := make([]any, len(keys))
+		for i, k := range keys {
+			vals[i] = r[k]
+		}
+		return mapMethod(method, args, str, func(k string) any { return r[k] }, func(k string) bool { _, ok := r[k]; return ok }, keys, vals)
+	case bool, int64, float64:
+		if method == "toString" {
+			return toString(r), nil
+		}
+		if method == "equals" && len(args) == 1 {
+			return equal(r, args[0]), nil
+		}
+	}
+	return nil, fmt.Errorf("%s has no method %s", typeName(recv), method)
+}
+
+func mapMethod(method string, args []any, str func(int) (string, error), get func(string) any, has func(string) bool, keys []string, vals []any) (any, error) {
+	switch method {
+	case "get":
+		k, err := str(0)
+		if err != nil {
+			return nil, err
+		}
+		return get(k), nil
+	case "containsKey":
+		k, err := str(0)
+		if err != nil {
+			return nil, err
+		}
+		return has(k), nil
+	case "keySet":
+		out := make([]any, len(keys))
+		for i, k := range keys {
+			out[i] = k
+		}
+		return out, nil
+	case "values":
+		return append([]any(nil), vals...), nil
+	case "size":
+		return int64(len(keys)), nil
+	case "isEmpty":
+		return len(keys) == 0, nil
+	}
+	return nil, fmt.Errorf("a Map has no method %s", method)
+}
+
+// Java strings are UTF-16: lengths and indexes count code units.
+func units(s string) []uint16 { return utf16.Encode([]rune(s)) }
+func fromUnits(u []uint16) string {
+	return string(utf16.Decode(u))
+}
+
+func stringMethod(s, method string, args []any, str func(int) (string, error), integer func(int) (int, error), arity func(int) error) (any, error) {
+	switch method {
+	case "length":
+		return int64(len(units(s))), nil
+	case "isEmpty":
+		return s == "", nil
+	case "toString", "trim", "toLowerCase", "toUpperCase":
+		switch method {
+		case "trim":
+			return strings.TrimFunc(s, func(r rune) bool { return r <= ' ' }), nil
+		case "toLowerCase":
+			return strings.ToLower(s), nil
+		case "toUpperCase":
+			return strings.ToUpper(s), nil
+		}
+		return s, nil
+	case "equals", "equalsIgnoreCase", "contains", "startsWith", "endsWith", "indexOf", "lastIndexOf", "concat":
+		a, err := str(0)
+		if err != nil {
+			return nil, err
+		}
+		switch method {
+		case "equals":
+			return s == a, nil
+		case "equalsIgnoreCase":
+			return strings.EqualFold(s, a), nil
+		case "contains":
+			return strings.Contains(s, a), nil
+		case "startsWith":
+			return strings.HasPrefix(s, a), nil
+		case "endsWith":
+			return strings.HasSuffix(s, a), nil
+		case "concat":
+			return s + a, nil
+		case "indexOf":
+			i := strings.Index(s, a)
+			if i < 0 {
+				return int64(-1), nil
+			}
+			return int64(len(units(s[:i]))), nil
+		}
+		i := strings.LastIndex(s, a)
+		if i < 0 {
+			return int64(-1), nil
+		}
+		return int64(len(units(s[:i]))), nil
+	case "substring":
+		u := units(s)
+		from, err := integer(0)
+		if err != nil {
+			return nil, err
+		}
+		to := len(u)
+		if len(args) > 1 {
+			if to, err = integer(1); err != nil {
+				return nil, err
+			}
+		}
+		if from < 0 || to > len(u) || from > to {
+			return nil, fmt.Errorf("substring(%d, %d): out of range for length %d", from, to, len(u))
+		}
+		return fromUnits(u[from:to]), nil
+	case "charAt":
+		u := units(s)
+		i, err := integer(0)
+		if err != nil {
+			return nil, err
+		}
+		if i < 0 || i >= len(u) {
+			return nil, fmt.Errorf("charAt(%d): out of range for length %d", i, len(u))
+		}
+		return fromUnits(u[i : i+1]), nil
+	case "replace":
+		if err := arity(2); err != nil {
+			return nil, err
+		}
+		a, err := str(0)
+		if err != nil {
+			return nil, err
+		}
+		b, err := str(1)
+		if err != nil {
+			return nil, err
+		}
+		if a == "" {
+			// Java inserts the replacement between every character.
+			var out strings.Builder
+			out.WriteString(b)
+			for _, r := range s {
+				out.WriteRune(r)
+				out.WriteString(b)
+			}
+			return out.String(), nil
+		}
+		return strings.ReplaceAll(s, a, b), nil
+	case "replaceAll", "replaceFirst":
+		if err := arity(2); err != nil {
+			return nil, err
+		}
+		re, err := str(0)
+		if err != nil {
+			return nil, err
+		}
+		repl, err := str(1)
+		if err != nil {
+			return nil, err
+		}
+		rx, err := compileJava(re)
+		if err != nil {
+			return nil, err
+		}
+		return rx.replace(s, repl, method == "replaceAll")
+	case "matches":
+		re, err := str(0)
+		if err != nil {
+			return nil, err
+		}
+		rx, err := compileJava(re)
+		if err != nil {
+			return nil, err
+		}
+		return rx.matchesWhole(s), nil
+	case "split":
+		re, err := str(0)
+		if err != nil {
+			return nil, err
+		}
+		rx, err := compileJava(re)
+		if err != nil {
+			return nil, err
+		}
+		parts := rx.split(s)
+		out := make([]any, len(parts))
+		for i, p := range parts {
+			out[i] = p
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("a String has no method %s", method)
+}
+
+// escapeJavaScript follows Apache Commons Lang StringEscapeUtils.escapeJavaScript:
+// ' " \ / escaped with a backslash, \b \t \n \f \r in short form, other
+// controls and every UTF-16 code unit above 0x7f as \uXXXX (upper case).
+func escapeJavaScript(s string, v Variant) string {
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/4)
+	for _, r := range s {
+		switch {
+		case r == '\'' && !v.KeepApostrophe:
+			b.WriteString(`\'`)
+		case r == '"':
+			b.WriteString(`\"`)
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '/' && !v.KeepSlash:
+			b.WriteString(`\/`)
+		case r == '\b':
+			b.WriteString(`\b`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\f':
+			b.WriteString(`\f`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r < 0x20:
+			fmt.Fprintf(&b, `\u%04X`, r)
+		case r > 0x7f && !v.KeepNonASCII:
+			for _, u := range utf16.Encode([]rune{r}) {
+				fmt.Fprintf(&b, `\u%04X`, u)
+			}
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// urlEncode is java.net.URLEncoder.encode(s, "UTF-8").
+func urlEncode(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '.', c == '-', c == '*', c == '_':
+			b.WriteByte(c)
+		case c == ' ':
+			b.WriteByte('+')
+		default:
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
+}
+
+// urlDecode is java.net.URLDecoder.decode(s, "UTF-8").
+func urlDecode(s string) (string, error) {
+	out, err := url.QueryUnescape(s)
+	if err != nil {
+		return "", fmt.Errorf("urlDecode: %v", err)
+	}
+	return out, nil
+}
+
+// parseJSON decodes JSON into Velocity values: *Map (ordered), []any,
+// string, int64 or float64, bool, nil.
+func parseJSON(s string) (any, error) {
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	v, err := decodeValue(dec)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("unexpected data after the JSON value")
+	}
+	return v, nil
+}
+
+func decodeValue(dec *json.Decoder) (any, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch t := tok.(type) {
+	case json.Delim:
+		switch t {
+		case '{':
+			m := &Map{}
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return nil, err
+				}
+				v, err := decodeValue(dec)
+				if err != nil {
+					return nil, err
+				}
+				m.put(kt.(string), v)
+			}
+			_, err := dec.Token()
+			return m, err
+		case '[':
+			var out []any
+			for dec.More() {
+				v, err := decodeValue(dec)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, v)
+			}
+			_, err := dec.Token()
+			if out == nil {
+				out = []any{}
+			}
+			return out, err
+		}
+	case json.Number:
+		if n, err := strconv.ParseInt(string(t), 10, 64); err == nil {
+			return n, nil
+		}
+		f, err := strconv.ParseFloat(string(t), 64)
+		return f, err
+	}
+	return tok, nil
+}
+
+// toJSON writes a value as compact JSON, keys in order, without HTML
+// escaping, as API Gateway's $input.json does.
+func toJSON(v any) string {
+	var b bytes.Buffer
+	writeJSON(&b, v)
+	return b.String()
+}
+
+func writeJSON(b *bytes.Buffer, v any) {
+	switch x := v.(type) {
+	case *Map:
+		b.WriteByte('{')
+		for i, k := range x.keys {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			writeJSON(b, k)
+			b.WriteByte(':')
+			writeJSON(b, x.vals[i])
+		}
+		b.WriteByte('}')
+	case []any:
+		b.WriteByte('[')
+		for i, it := range x {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			writeJSON(b, it)
+		}
+		b.WriteByte(']')
+	case float64:
+		b.WriteString(strconv.FormatFloat(x, 'g', -1, 64))
+	default:
+		enc := json.NewEncoder(b)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(x)
+		b.Truncate(b.Len() - 1)
+	}
+}
+
+func (e *env) parsedBody() (any, error) {
+	if !e.parsed {
+		e.parsed = true
+		if strings.TrimSpace(e.req.Body) == "" {
+			e.body = &Map{} // an empty body reads as {}
+		} else {
+			v, err := parseJSON(e.req.Body)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %v", ErrBadJSON, err)
+			}
+			e.body = v
+		}
+	}
+	return e.body, nil
+}
+
+func (e *env) input(method string, args []any, str func(int) (string, error)) (any, error) {
+	switch method {
+	case "params":
+		if len(args) == 0 {
+			all := &Map{}
+			all.put("path", stringMap(e.req.Path))
+			all.put("querystring", stringMap(e.req.Query))
+			all.put("header", stringMap(e.req.Header))
+			return all, nil
+		}
+		name, err := str(0)
+		if err != nil {
+			return nil, err
+		}
+		// Path, then query string, then header; missing is "".
+		for _, m := range []map[string]string{e.req.Path, e.req.Query, e.req.Header} {
+			if v, ok := m[name]; ok {
+				return v, nil
+			}
+		}
+		return "", nil
+	case "json", "path":
+		p, err := str(0)
+		if err != nil {
+			return nil, err
+		}
+		body, err := e.parsedBody()
+		if err != nil {
+			return nil, err
+		}
+		v, found, err := jsonPath(body, p)
+		if err != nil {
+			return nil, err
+		}
+		if method == "path" {
+			return v, nil
+		}
+		if !found {
+			if e.v.MissingJSONIsNull {
+				return "null", nil
+			}
+			return "", nil
+		}
+		return toJSON(v), nil
+	case "body":
+		return e.req.Body, nil
+	}
+	return nil, fmt.Errorf("$input has no method %s (it has body, json(), path(), params())", method)
+}
+
+func stringMap(m map[string]string) *Map {
+	out := &Map{}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sortStrings(keys)
+	for _, k := range keys {
+		out.put(k, m[k])
+	}
+	return out
+}
+
+// jsonPath evaluates the JSONPath subset mapping templates use: $, .name,
+// ['name'] and [index].
+func jsonPath(root any, path string) (any, bool, error) {
+	if !strings.HasPrefix(path, "$") {
+		return nil, false, fmt.Errorf("JSONPath %q must start with $", path)
+	}
+	v := root
+	rest := path[1:]
+	for rest != "" {
+		switch {
+		case strings.HasPrefix(rest, "..") || strings.HasPrefix(rest, ".*") || strings.HasPrefix(rest, "[*]") || strings.HasPrefix(rest, "[?"):
+			return nil, false, fmt.Errorf("JSONPath %q: only .name, ['name'] and [index] are supported", path)
+		case rest[0] == '.':
+			i := 1
+			for i < len(rest) && rest[i] != '.' && rest[i] != '[' {
+				i++
+			}
+			name := rest[1:i]
+			rest = rest[i:]
+			m, ok := v.(*Map)
+			if !ok || !m.has(name) {
+				return nil, false, nil
+			}
+			v = m.get(name)
+		case strings.HasPrefix(rest, "['") || strings.HasPrefix(rest, `["`):
+			q := rest[1]
+			end := strings.IndexByte(rest[2:], q)
+			if end < 0 || len(rest) < end+4 || rest[end+3] != ']' {
+				return nil, false, fmt.Errorf("JSONPath %q: unterminated [", path)
+			}
+			name := rest[2 : 2+end]
+			rest = rest[end+4:]
+			m, ok := v.(*Map)
+			if !ok || !m.has(name) {
+				return nil, false, nil
+			}
+			v = m.get(name)
+		case rest[0] == '[':
+			end := strings.IndexByte(rest, ']')
+			if end < 0 {
+				return nil, false, fmt.Errorf("JSONPath %q: unterminated [", path)
+			}
+			i, err := strconv.Atoi(rest[1:end])
+			if err != nil {
+				return nil, false, fmt.Errorf("JSONPath %q: bad index", path)
+			}
+			rest = rest[end+1:]
+			l, ok := v.([]any)
+			if i < 0 && ok {
+				i += len(l)
+			}
+			if !ok || i < 0 || i >= len(l) {
+				return nil, false, nil
+			}
+			v = l[i]
+		default:
+			return nil, false, fmt.Errorf("JSONPath %q: unexpected %q", path, rest)
+		}
+	}
+	return v, true, nil
+}
