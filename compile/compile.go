@@ -77,6 +77,14 @@ func (b *builder) sub(s string) string { return b.intrinsic("Fn::Sub", s) }
 
 func ptr[T any](v T) *T { return &v }
 
+// Intrinsic returns the intrinsic function object that a property value
+// stands for, when it is one of this template's placeholders (such as the
+// Fn::Sub around a request template).
+func (t *Template) Intrinsic(value string) (json.RawMessage, bool) {
+	raw, ok := t.intrinsics[value]
+	return raw, ok
+}
+
 // Compile builds the template for a spec that spec.Parse accepted.
 func Compile(s *spec.Spec) *Template {
 	b := &builder{s: s, memo: map[string]string{}, t: &Template{

@@ -80,7 +80,7 @@ Examples:
 		SilenceUsage:  true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newBuildCmd(a), newValidateCmd(a), newSchemaCmd(a), newVersionCmd(a))
+	root.AddCommand(newBuildCmd(a), newValidateCmd(a), newRenderCmd(a), newSchemaCmd(a), newVersionCmd(a))
 	return root
 }
 
