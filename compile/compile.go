@@ -242,11 +242,17 @@ func (b *builder) build() {
 		id := "Route" + pathIDs[strings.Join(r.Segments, "/")] + pascal(strings.ToLower(r.Method))
 		methods = append(methods, id)
 		b.t.MethodIDs = append(b.t.MethodIDs, id)
-		var tpl string
-		if r.StateMachine.Existing() {
-			tpl = requestTemplate(r, arnInSub[r.StateMachine])
-		} else {
-			tpl = b.sub(requestTemplate(r, arnInSub[r.StateMachine]))
+		templates := map[string]string{}
+		for _, ct := range r.ContentTypes {
+			text := requestTemplate(r, ct)
+			if r.StateMachine.Existing() {
+				templates[ct] = strings.Replace(text, ArnMarker, r.StateMachine.ARN, 1)
+				continue
+			}
+			// In Fn::Sub, ${ starts a variable: any other ${ (from a
+			// literal in the spec) is written ${! to stay as it is.
+			text = strings.ReplaceAll(text, "${", "${!")
+			templates[ct] = b.sub(strings.Replace(text, ArnMarker, arnInSub[r.StateMachine], 1))
 		}
 		params := map[string]string{}
 		needsValidator := false
@@ -276,7 +282,7 @@ func (b *builder) build() {
 				Uri:                   ptr(b.sub("arn:${AWS::Partition}:apigateway:${AWS::Region}:states:action/StartExecution")),
 				Credentials:           ptr(b.getAtt(idAPIRole, "Arn")),
 				PassthroughBehavior:   ptr("NEVER"),
-				RequestTemplates:      map[string]string{"application/json": tpl},
+				RequestTemplates:      templates,
 				IntegrationResponses: []apigateway.Method_IntegrationResponse{
 					{StatusCode: "200", SelectionPattern: ptr(`2\d{2}`), ResponseTemplates: map[string]string{"application/json": successTemplate}},
 					{StatusCode: "400", SelectionPattern: ptr(`4\d{2}`), ResponseTemplates: map[string]string{"application/json": errorTemplate}},

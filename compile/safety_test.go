@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand"
+	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -93,10 +94,17 @@ func resolveSub(t *testing.T, s string, vars map[string]string) string {
 	})
 }
 
-// requestTemplates returns each route's application/json template, parsed
-// from the text API Gateway receives (after Fn::Sub), with the ARN the body
-// must carry.
-func requestTemplates(t *testing.T, s *spec.Spec) ([]*vtl.Template, []string) {
+// routeCase is one request template: a route and a content type.
+type routeCase struct {
+	route       *spec.Route
+	contentType string
+	tpl         *vtl.Template
+	arn         string // the ARN the body must carry
+}
+
+// requestTemplates returns every request template of a spec, parsed from
+// the text API Gateway receives (after Fn::Sub).
+func requestTemplates(t *testing.T, s *spec.Spec) []routeCase {
 	tpl := Compile(s)
 	vars := map[string]string{}
 	for id, r := range tpl.CFN.Resources {
@@ -104,42 +112,76 @@ func requestTemplates(t *testing.T, s *spec.Spec) ([]*vtl.Template, []string) {
 			vars[id] = "arn:aws:states:us-east-1:123456789012:stateMachine:" + id
 		}
 	}
-	var texts []*vtl.Template
-	var arns []string
+	var out []routeCase
 	for i, r := range s.Routes {
 		m := tpl.CFN.Resources[tpl.MethodIDs[i]].(*apigateway.Method)
-		text := m.Integration.RequestTemplates["application/json"]
-		if raw, ok := tpl.intrinsics[text]; ok {
-			var sub map[string]string
-			if err := json.Unmarshal(raw, &sub); err != nil {
-				t.Fatal(err)
+		if len(m.Integration.RequestTemplates) != len(r.ContentTypes) {
+			t.Fatalf("%s %s: %d templates for %d content types", r.Method, r.Path, len(m.Integration.RequestTemplates), len(r.ContentTypes))
+		}
+		for _, ct := range r.ContentTypes {
+			text := m.Integration.RequestTemplates[ct]
+			if raw, ok := tpl.intrinsics[text]; ok {
+				var sub map[string]string
+				if err := json.Unmarshal(raw, &sub); err != nil {
+					t.Fatal(err)
+				}
+				text = resolveSub(t, sub["Fn::Sub"], vars)
 			}
-			text = resolveSub(t, sub["Fn::Sub"], vars)
+			parsed, err := vtl.Parse(text)
+			if err != nil {
+				t.Fatalf("%s %s (%s): %v\n%s", r.Method, r.Path, ct, err, text)
+			}
+			arn := r.StateMachine.ARN
+			if !r.StateMachine.Existing() {
+				arn = vars[tpl.MachineIDs[r.StateMachine.Name]]
+			}
+			out = append(out, routeCase{r, ct, parsed, arn})
 		}
-		parsed, err := vtl.Parse(text)
-		if err != nil {
-			t.Fatalf("%s %s: %v", r.Method, r.Path, err)
-		}
-		texts = append(texts, parsed)
-		arn := r.StateMachine.ARN
-		if !r.StateMachine.Existing() {
-			arn = vars[tpl.MachineIDs[r.StateMachine.Name]]
-		}
-		arns = append(arns, arn)
 	}
-	return texts, arns
+	return out
+}
+
+// setContext puts v at a dotted $context path.
+func setContext(ctx map[string]any, path, v string) {
+	parts := strings.Split(path, ".")
+	if strings.HasPrefix(path, "authorizer.claims.") {
+		parts = []string{"authorizer", "claims", strings.TrimPrefix(path, "authorizer.claims.")}
+	}
+	for _, p := range parts[:len(parts)-1] {
+		next, ok := ctx[p].(map[string]any)
+		if !ok {
+			next = map[string]any{}
+			ctx[p] = next
+		}
+		ctx = next
+	}
+	ctx[parts[len(parts)-1]] = v
 }
 
 // checkRender renders a request template with value v in every mapped
-// location and checks that the body is strict JSON, that input is a JSON
-// document, and that every mapped value arrives exactly as sent.
-func checkRender(r *spec.Route, tpl *vtl.Template, arn, v string, variant vtl.Variant) error {
-	req := vtl.Request{Path: map[string]string{}, Query: map[string]string{}, Header: map[string]string{}}
+// location (with absent set, the values a request may lack are left out)
+// and checks that the body is strict JSON, that input is a JSON document,
+// that every mapped value arrives exactly as sent, that absent values are
+// null, their default, or left out, as the spec says, and that the
+// execution name arrives exactly.
+func checkRender(rc routeCase, v string, variant vtl.Variant, absent bool) error {
+	r, form := rc.route, rc.contentType == spec.ContentForm
+	req := vtl.Request{Path: map[string]string{}, Query: map[string]string{}, Header: map[string]string{}, Context: map[string]any{}}
 	body := map[string]any{}
-	for _, m := range r.Input {
-		if m.From != spec.FromBody && !deliverable(m.From, v) {
+	formBody := url.Values{}
+	sources := append([]*spec.Mapping(nil), r.Input...)
+	if r.ExecutionName != nil {
+		sources = append(sources, r.ExecutionName)
+	}
+	sent := map[*spec.Mapping]bool{}
+	for _, m := range sources {
+		if m.From.IsString() && !deliverable(m.From, v) {
 			return nil
 		}
+		if absent && m.CanBeAbsent() {
+			continue
+		}
+		sent[m] = true
 		switch m.From {
 		case spec.FromPath:
 			req.Path[m.Name] = v
@@ -147,7 +189,17 @@ func checkRender(r *spec.Route, tpl *vtl.Template, arn, v string, variant vtl.Va
 			req.Query[m.Name] = v
 		case spec.FromHeader:
 			req.Header[m.Name] = v
+		case spec.FromContext:
+			setContext(req.Context, m.Name, v)
 		case spec.FromBody:
+			if form {
+				if len(m.Field) > 0 {
+					formBody.Set(m.Field[0], v)
+				} else {
+					formBody.Set("whole", v)
+				}
+				continue
+			}
 			obj := body
 			for i, f := range m.Field {
 				if i == len(m.Field)-1 {
@@ -166,8 +218,12 @@ func checkRender(r *spec.Route, tpl *vtl.Template, arn, v string, variant vtl.Va
 			}
 		}
 	}
-	req.Body = marshalJSON(body)
-	res, err := tpl.Render(&req, variant)
+	if form {
+		req.Body = formBody.Encode()
+	} else {
+		req.Body = marshalJSON(body)
+	}
+	res, err := rc.tpl.Render(&req, variant)
 	if err != nil {
 		return fmt.Errorf("render: %v", err)
 	}
@@ -177,13 +233,14 @@ func checkRender(r *spec.Route, tpl *vtl.Template, arn, v string, variant vtl.Va
 	}
 	var sfn struct {
 		StateMachineArn string
+		Name            *string
 		Input           *string
 	}
 	if err := json.Unmarshal([]byte(out), &sfn); err != nil || sfn.Input == nil {
 		return fmt.Errorf("the body has no input string: %v\n%s", err, out)
 	}
-	if sfn.StateMachineArn != arn {
-		return fmt.Errorf("stateMachineArn = %q, want %q", sfn.StateMachineArn, arn)
+	if sfn.StateMachineArn != rc.arn {
+		return fmt.Errorf("stateMachineArn = %q, want %q", sfn.StateMachineArn, rc.arn)
 	}
 	if !utf8.ValidString(*sfn.Input) || !json.Valid([]byte(*sfn.Input)) {
 		return fmt.Errorf("input is not a JSON document: %q", *sfn.Input)
@@ -192,23 +249,63 @@ func checkRender(r *spec.Route, tpl *vtl.Template, arn, v string, variant vtl.Va
 	if err := json.Unmarshal([]byte(*sfn.Input), &input); err != nil {
 		return fmt.Errorf("input is not a JSON object: %v: %q", err, *sfn.Input)
 	}
+	if n := r.ExecutionName; n != nil {
+		want := v
+		if n.From == spec.FromValue {
+			want = n.Value.(string)
+		}
+		switch {
+		case !sent[n] && n.From != spec.FromValue || want == "":
+			if sfn.Name != nil {
+				return fmt.Errorf("name %q without a value", *sfn.Name)
+			}
+		case sfn.Name == nil || *sfn.Name != want:
+			return fmt.Errorf("name = %v, want %q:\n%s", sfn.Name, want, out)
+		}
+	}
 	for _, m := range r.Input {
 		var got any = input
+		present := true
 		for _, k := range m.KeyPath {
 			obj, _ := got.(map[string]any)
-			got = obj[k]
+			got, present = obj[k]
 		}
 		var want any = v
-		if m.From == spec.FromBody && len(m.Field) == 0 {
+		switch {
+		case m.From == spec.FromValue:
+			want = normalizeLiteral(m.Value)
+		case !sent[m] && m.Omit:
+			if present {
+				return fmt.Errorf("input key %s = %#v, want it left out (input %q)", m.Key, got, *sfn.Input)
+			}
+			continue
+		case !sent[m] && m.HasDefault:
+			want = normalizeLiteral(m.Default)
+		case !sent[m]:
+			want = nil
+		case m.From == spec.FromBody && len(m.Field) == 0 && form:
+			fields := map[string]any{}
+			for k := range formBody {
+				fields[k] = formBody.Get(k)
+			}
+			want = fields
+		case m.From == spec.FromBody && len(m.Field) == 0:
 			var whole any
 			_ = json.Unmarshal([]byte(req.Body), &whole)
 			want = whole
 		}
-		if !reflect.DeepEqual(got, want) {
+		if !present || !reflect.DeepEqual(got, want) {
 			return fmt.Errorf("input key %s = %#v, want %#v (input %q)", m.Key, got, want, *sfn.Input)
 		}
 	}
 	return nil
+}
+
+// normalizeLiteral turns a spec value into what encoding/json decodes it to.
+func normalizeLiteral(v any) any {
+	var out any
+	_ = json.Unmarshal([]byte(marshalJSON(v)), &out)
+	return out
 }
 
 func validGoldenSpecs(t *testing.T) map[string]*spec.Spec {
@@ -227,12 +324,12 @@ func validGoldenSpecs(t *testing.T) map[string]*spec.Spec {
 
 // TestRequestTemplatesCarryEveryValue is the property the request templates
 // exist for: no request value breaks or alters the execution input, under
-// every variant of API Gateway's undocumented behaviour.
+// every variant of API Gateway's undocumented behaviour; and a value a
+// request lacks is null, its default, or left out, never "" by accident.
 func TestRequestTemplatesCarryEveryValue(t *testing.T) {
 	vals := trickyValues()
 	for name, s := range validGoldenSpecs(t) {
-		texts, arns := requestTemplates(t, s)
-		for i, r := range s.Routes {
+		for _, rc := range requestTemplates(t, s) {
 			variants := vtl.Variants()
 			for vi, variant := range variants {
 				set := vals
@@ -242,9 +339,12 @@ func TestRequestTemplatesCarryEveryValue(t *testing.T) {
 					set = handPicked
 				}
 				for _, v := range set {
-					if err := checkRender(r, texts[i], arns[i], v, variant); err != nil {
-						t.Fatalf("%s: %s %s, value %q, variant %+v: %v", name, r.Method, r.Path, v, variant, err)
+					if err := checkRender(rc, v, variant, false); err != nil {
+						t.Fatalf("%s: %s %s (%s), value %q, variant %+v: %v", name, rc.route.Method, rc.route.Path, rc.contentType, v, variant, err)
 					}
+				}
+				if err := checkRender(rc, "x", variant, true); err != nil {
+					t.Fatalf("%s: %s %s (%s), absent values, variant %+v: %v", name, rc.route.Method, rc.route.Path, rc.contentType, variant, err)
 				}
 			}
 		}
@@ -252,24 +352,26 @@ func TestRequestTemplatesCarryEveryValue(t *testing.T) {
 }
 
 // TestRequestTemplatesCarryPairsAndLargeValues covers every pair of ASCII
-// characters and a value near the 256 KiB input limit on the item-api route.
+// characters and a value near the 256 KiB input limit on a route that maps
+// path, header and body values.
 func TestRequestTemplatesCarryPairsAndLargeValues(t *testing.T) {
 	s := validGoldenSpecs(t)["reddit-api"]
-	texts, arns := requestTemplates(t, s)
-	// POST /r/{subreddit}/submit maps path, header and body fields.
-	i := 1
+	rc := requestTemplates(t, s)[1] // POST /r/{subreddit}/submit
+	if rc.route.Path != "/r/{subreddit}/submit" {
+		t.Fatalf("unexpected route %s", rc.route.Path)
+	}
 	for _, variant := range []vtl.Variant{{}, {Velocity2: true, KeepSlash: true, KeepNonASCII: true, KeepApostrophe: true, MissingJSONIsNull: true}} {
 		for a := 0; a < 128; a++ {
 			for b := 0; b < 128; b++ {
 				v := string([]byte{byte(a), byte(b)})
-				if err := checkRender(s.Routes[i], texts[i], arns[i], v, variant); err != nil {
+				if err := checkRender(rc, v, variant, false); err != nil {
 					t.Fatalf("value %q: %v", v, err)
 				}
 			}
 		}
 	}
 	big := strings.Repeat(`a'"\é😀`, 200_000/12)
-	if err := checkRender(s.Routes[i], texts[i], arns[i], big, vtl.Variant{}); err != nil {
+	if err := checkRender(rc, big, vtl.Variant{}, false); err != nil {
 		t.Fatalf("large value: %v", err)
 	}
 }
@@ -277,14 +379,14 @@ func TestRequestTemplatesCarryPairsAndLargeValues(t *testing.T) {
 // TestTutorialTemplateFails shows that the property check has teeth: the
 // tutorial's single-escape template fails it.
 func TestTutorialTemplateFails(t *testing.T) {
-	r := &spec.Route{Input: []*spec.Mapping{{Key: "item_id", KeyPath: []string{"item_id"}, From: spec.FromPath, Name: "item_id"}}}
+	r := &spec.Route{Input: []*spec.Mapping{{Key: "item_id", KeyPath: []string{"item_id"}, From: spec.FromPath, Name: "item_id"}}, ContentTypes: []string{spec.ContentJSON}}
 	tutorial, err := vtl.Parse(`{"stateMachineArn": "arn", "input": "{\"item_id\": \"$util.escapeJavaScript($input.params('item_id'))\"}"}`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	failed := 0
 	for _, v := range []string{`"`, `\`, `it's`, "a\nb"} {
-		if checkRender(r, tutorial, "arn", v, vtl.Variant{}) != nil {
+		if checkRender(routeCase{r, spec.ContentJSON, tutorial, "arn"}, v, vtl.Variant{}, false) != nil {
 			failed++
 		}
 	}

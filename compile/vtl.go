@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -22,19 +23,13 @@ func jsonEscape(expr string) string {
 	return fmt.Sprintf(`$util.escapeJavaScript(%s).replaceAll($q, "$1'")`, expr)
 }
 
-// part is a piece of the execution input: literal JSON text, or a variable
-// holding an escaped request value.
-type part struct {
-	text string // literal inner-JSON text
-	vari string // VTL variable, when text is empty
-}
-
 // inputNode is the nested shape of the execution input: input keys such as
 // customer.id and customer.name share the object "customer".
 type inputNode struct {
 	key      string
 	mapping  *spec.Mapping
-	vari     string
+	vari     string // holds the value's inner-JSON text, escaped for the outer level
+	present  string // for values that may be left out: holds true or false
 	children []*inputNode
 }
 
@@ -49,23 +44,36 @@ func (n *inputNode) child(key string) *inputNode {
 	return c
 }
 
-// requestTemplate builds the application/json request template that turns
-// an HTTP request into a StartExecution body.
+// ArnMarker stands for the state machine ARN in a generated request
+// template, until the caller knows how to write it (a Fn::Sub variable or a
+// literal ARN).
+const ArnMarker = "\x00ARN\x00"
+
+// requestTemplate builds the request template for one content type: it
+// turns an HTTP request into a StartExecution body.
 //
 // The body is JSON, and its "input" member is a JSON document carried as a
-// string. A request value therefore crosses two JSON string levels, so
-// string values (path, query, header) are escaped twice, and JSON values
-// taken from the body (already JSON text at the inner level) once. The
-// literal parts of the input are escaped here, at compile time, exactly
-// once. Escaping works character by character, so escaping the parts one by
-// one equals escaping the whole document, without building it in VTL.
+// string. A request value therefore crosses two JSON string levels: string
+// values (path, query, header, context, form fields) are escaped twice, JSON
+// values taken from the body (already JSON text at the inner level) once.
+// Every leaf variable ends up holding the value's inner-JSON text escaped
+// for the outer level, so the input is the literal text around them.
+// Escaping works character by character, so escaping the parts one by one
+// equals escaping the whole document, without building it in VTL.
 //
-// arn is the text that names the state machine: a ${LogicalId} for Fn::Sub,
-// or a literal ARN.
-func requestTemplate(r *spec.Route, arn string) string {
+// Nothing from the spec is written into the template text where VTL would
+// read it: literals and defaults go into single-quoted string literals,
+// which Velocity does not interpolate; names are restricted to characters
+// that need no quoting.
+func requestTemplate(r *spec.Route, contentType string) string {
+	form := contentType == spec.ContentForm
 	var b strings.Builder
-	fmt.Fprintf(&b, "## sfnapic: %s %s -> StartExecution; values are escaped twice (JSON in a JSON string)\n", r.Method, r.Path)
+	fmt.Fprintf(&b, "## sfnapic: %s %s (%s) -> StartExecution; values are escaped twice (JSON in a JSON string)\n", r.Method, r.Path, contentType)
 	b.WriteString(unescapeQuote + "\n")
+	b.WriteString("#set($dq = '\\\"')\n")
+	if form {
+		b.WriteString(formPreamble)
+	}
 
 	root := &inputNode{}
 	for i, m := range r.Input {
@@ -75,71 +83,260 @@ func requestTemplate(r *spec.Route, arn string) string {
 		}
 		n.mapping = m
 		n.vari = fmt.Sprintf("$v%d", i)
-		switch m.From {
-		case spec.FromBody:
-			jp := "$"
-			if len(m.Field) > 0 {
-				jp += "." + strings.Join(m.Field, ".")
-			}
-			// An absent field renders as nothing; null keeps the input valid.
-			fmt.Fprintf(&b, "#set(%s = $input.json('%s'))\n", n.vari, jp)
-			fmt.Fprintf(&b, "#if(!%s || %s == \"\")#set(%s = \"null\")#end\n", n.vari, n.vari, n.vari)
-			fmt.Fprintf(&b, "#set(%s = %s)\n", n.vari, jsonEscape(n.vari))
-		default:
-			loc := map[spec.Location]string{spec.FromPath: "path", spec.FromQuery: "querystring", spec.FromHeader: "header"}[m.From]
-			// A missing parameter is null; make it an empty string before escaping.
-			fmt.Fprintf(&b, "#set(%s = $input.params().%s.get('%s'))\n", n.vari, loc, m.Name)
-			fmt.Fprintf(&b, "#if(!%s)#set(%s = \"\")#end\n", n.vari, n.vari)
-			fmt.Fprintf(&b, "#set(%s = %s)\n", n.vari, jsonEscape(jsonEscape(n.vari)))
+		if m.Omit {
+			n.present = fmt.Sprintf("$h%d", i)
 		}
+		writeLeaf(&b, n, form)
 	}
+	name := writeName(&b, r.ExecutionName, form)
 
-	var parts []part
-	lit := func(s string) {
-		if len(parts) > 0 && parts[len(parts)-1].vari == "" {
-			parts[len(parts)-1].text += s
-			return
-		}
-		parts = append(parts, part{text: s})
-	}
+	// The input: literal text around the leaf variables. Objects with
+	// members that may be left out place their commas at run time.
+	var in strings.Builder
+	sep := 0
 	var walk func(n *inputNode)
 	walk = func(n *inputNode) {
 		if n.mapping != nil {
-			quoted := n.mapping.From != spec.FromBody
-			if quoted {
-				lit(`"`)
-			}
-			parts = append(parts, part{vari: n.vari})
-			if quoted {
-				lit(`"`)
-			}
+			in.WriteString(n.vari)
 			return
 		}
-		lit("{")
-		for i, c := range n.children {
-			if i > 0 {
-				lit(",")
-			}
-			lit(`"` + c.key + `":`)
-			walk(c)
+		dynamic := false
+		for _, c := range n.children {
+			dynamic = dynamic || c.present != ""
 		}
-		lit("}")
+		comma := ","
+		if dynamic {
+			comma = fmt.Sprintf("$c%d", sep)
+			sep++
+			fmt.Fprintf(&in, "{#set(%s = \"\")", comma)
+		} else {
+			in.WriteString("{")
+		}
+		for i, c := range n.children {
+			member := func() {
+				if i > 0 || dynamic {
+					in.WriteString(comma)
+				}
+				// Input keys hold only [A-Za-z0-9_-]: escaping the quotes
+				// for the outer level is all they need.
+				fmt.Fprintf(&in, `\"%s\":`, c.key)
+				walk(c)
+			}
+			if c.present != "" {
+				fmt.Fprintf(&in, "#if(%s)", c.present)
+				member()
+				fmt.Fprintf(&in, "#set(%s = \",\")#end", comma)
+				continue
+			}
+			member()
+			if dynamic {
+				fmt.Fprintf(&in, "#set(%s = \",\")", comma)
+			}
+		}
+		in.WriteString("}")
 	}
 	walk(root)
 
-	fmt.Fprintf(&b, `{"stateMachineArn": "%s", "input": "`, arn)
-	for _, p := range parts {
-		if p.vari != "" {
-			b.WriteString(p.vari)
-			continue
-		}
-		// Input keys are restricted to [A-Za-z0-9_-], so the only character
-		// of the literal text that needs escaping is the quote.
-		b.WriteString(strings.ReplaceAll(p.text, `"`, `\"`))
-	}
-	b.WriteString("\"}\n")
+	fmt.Fprintf(&b, `{"stateMachineArn": "%s", `, ArnMarker)
+	b.WriteString(name)
+	fmt.Fprintf(&b, `"input": "%s"}`+"\n", in.String())
 	return b.String()
 }
+
+// formPreamble reads an application/x-www-form-urlencoded body into the
+// map $form, as java.net.URLDecoder would decode each name and value.
+const formPreamble = `#set($form = {})
+#foreach($pair in $input.body.split("&"))
+#if($pair != "")
+#set($kv = $pair.split("=", 2))
+#set($fk = $util.urlDecode($kv.get(0)))
+#if($kv.size() > 1)#set($fv = $util.urlDecode($kv.get(1)))#else#set($fv = "")#end
+#set($ignore = $form.put($fk, $fv))
+#end
+#end
+`
+
+// stringSource returns the VTL expression reading a string value, and the
+// expression telling whether the request has it ("" when it always does).
+func stringSource(m *spec.Mapping, form bool) (raw, present string) {
+	switch m.From {
+	case spec.FromPath:
+		return fmt.Sprintf("$input.params().path.get('%s')", m.Name), ""
+	case spec.FromQuery, spec.FromHeader:
+		loc := map[spec.Location]string{spec.FromQuery: "querystring", spec.FromHeader: "header"}[m.From]
+		raw = fmt.Sprintf("$input.params().%s.get('%s')", loc, m.Name)
+		if m.Required {
+			return raw, ""
+		}
+		return raw, fmt.Sprintf("$input.params().%s.containsKey('%s')", loc, m.Name)
+	case spec.FromContext:
+		if claim, ok := strings.CutPrefix(m.Name, "authorizer.claims."); ok {
+			return fmt.Sprintf("$context.authorizer.claims.get('%s')", claim), ""
+		}
+		return "$context." + m.Name, ""
+	case spec.FromBody:
+		if form && len(m.Field) == 1 {
+			return fmt.Sprintf("$form.get('%s')", m.Field[0]), fmt.Sprintf("$form.containsKey('%s')", m.Field[0])
+		}
+	}
+	return "", ""
+}
+
+// absentCase writes what a leaf holds when the request lacks its value:
+// the default, null, or (for omit) a false presence flag.
+func absentCase(n *inputNode) string {
+	m := n.mapping
+	switch {
+	case m.Omit:
+		return fmt.Sprintf("#set(%s = false)", n.present)
+	case m.HasDefault:
+		return fmt.Sprintf("#set(%s = '%s')", n.vari, velocityQuote(outerText(m.Default)))
+	}
+	return fmt.Sprintf("#set(%s = \"null\")", n.vari)
+}
+
+func presentFlag(n *inputNode) string {
+	if n.present == "" {
+		return ""
+	}
+	return fmt.Sprintf("#set(%s = true)", n.present)
+}
+
+func writeLeaf(b *strings.Builder, n *inputNode, form bool) {
+	m, v := n.mapping, n.vari
+	switch {
+	case m.From == spec.FromValue:
+		fmt.Fprintf(b, "#set(%s = '%s')\n", v, velocityQuote(outerText(m.Value)))
+	case m.From == spec.FromBody && form && len(m.Field) == 0:
+		// The whole form as an object of its fields.
+		fmt.Fprintf(b, "#set(%s = \"\")#set($fc = \"\")\n", v)
+		fmt.Fprintf(b, "#foreach($fk in $form.keySet())#set($ek = %s)#set($ev = %s)#set(%s = \"%s$fc$dq$ek$dq:$dq$ev$dq\")#set($fc = \",\")#end\n",
+			jsonEscape(jsonEscape("$fk")), jsonEscape(jsonEscape("$form.get($fk)")), v, v)
+		fmt.Fprintf(b, "#set(%s = \"{%s}\")\n", v, v)
+	case m.From == spec.FromBody && !form:
+		jp := "$"
+		if len(m.Field) > 0 {
+			jp += "." + strings.Join(m.Field, ".")
+		}
+		// Absent (or null) renders as nothing or as null, depending on
+		// API Gateway; both count as absent.
+		fmt.Fprintf(b, "#set(%s = $input.json('%s'))\n", v, jp)
+		fmt.Fprintf(b, "#if(\"$!%s\" == \"\" || \"$!%s\" == \"null\")%s#{else}%s#set(%s = %s)#end\n",
+			v[1:], v[1:], absentCase(n), presentFlag(n), v, jsonEscape(v))
+	default:
+		raw, present := stringSource(m, form)
+		if present == "" {
+			// Always there; a null (which API Gateway should not give)
+			// becomes "" rather than breaking the input.
+			fmt.Fprintf(b, "#set(%s = %s)\n", v, raw)
+			fmt.Fprintf(b, "#if(!%s)#set(%s = \"\")#end\n", v, v)
+			fmt.Fprintf(b, "#set(%s = %s)\n", v, jsonEscape(jsonEscape(v)))
+			fmt.Fprintf(b, "#set(%s = \"$dq%s$dq\")\n", v, v)
+			return
+		}
+		fmt.Fprintf(b, "#if(%s)%s#set(%s = %s)#set(%s = %s)#set(%s = \"$dq%s$dq\")#{else}%s#end\n",
+			present, presentFlag(n), v, raw, v, jsonEscape(jsonEscape(v)), v, v, absentCase(n))
+	}
+}
+
+// writeName writes the VTL that reads the execution name and returns the
+// body text that carries it ("" without a name). The name is a plain
+// string of the outer body: escaped once. An absent or empty value leaves
+// the name out, and Step Functions makes one up.
+func writeName(b *strings.Builder, m *spec.Mapping, form bool) string {
+	if m == nil {
+		return ""
+	}
+	if m.From == spec.FromValue {
+		// Checked against the name rules: no quote, backslash, $ or #.
+		return fmt.Sprintf(`"name": "%s", `, m.Value.(string))
+	}
+	var raw string
+	if m.From == spec.FromBody && !form {
+		raw = fmt.Sprintf("$input.path('$.%s')", strings.Join(m.Field, "."))
+	} else {
+		raw, _ = stringSource(m, form)
+	}
+	fmt.Fprintf(b, "#set($nm = %s)\n", raw)
+	b.WriteString("#set($nm = \"$!nm\")\n")
+	fmt.Fprintf(b, "#if($nm == \"\")#set($hn = false)#{else}#set($hn = true)#set($nm = %s)#end\n", jsonEscape("$nm"))
+	return `#if($hn)"name": "$nm", #end`
+}
+
+// outerText is the inner-JSON text of a literal, escaped for the outer
+// JSON level: what a leaf variable holds.
+func outerText(v any) string {
+	var b strings.Builder
+	literalJSON(&b, v)
+	return jsonStringBody(b.String())
+}
+
+// literalJSON writes a spec value as compact JSON using only the short
+// string escapes (see jsonStringBody).
+func literalJSON(b *strings.Builder, v any) {
+	switch x := v.(type) {
+	case spec.Object:
+		b.WriteByte('{')
+		for i, m := range x {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			literalJSON(b, m.Key)
+			b.WriteByte(':')
+			literalJSON(b, m.Value)
+		}
+		b.WriteByte('}')
+	case []any:
+		b.WriteByte('[')
+		for i, it := range x {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			literalJSON(b, it)
+		}
+		b.WriteByte(']')
+	case string:
+		b.WriteByte('"')
+		b.WriteString(jsonStringBody(x))
+		b.WriteByte('"')
+	case json.Number:
+		b.WriteString(string(x))
+	case bool:
+		fmt.Fprint(b, x)
+	case nil:
+		b.WriteString("null")
+	default:
+		panic(fmt.Sprintf("unexpected literal %T", v)) // spec values are only the above
+	}
+}
+
+// jsonStringBody escapes s as the inside of a JSON string, with the short
+// escapes only: the spec rejects other control characters in literals, so
+// no \uXXXX is ever written (Velocity may decode those in string literals).
+func jsonStringBody(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '"':
+			b.WriteString(`\"`)
+		case '\\':
+			b.WriteString(`\\`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\t':
+			b.WriteString(`\t`)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// velocityQuote prepares text for a single-quoted Velocity string literal,
+// where only the quote itself needs doubling.
+func velocityQuote(s string) string { return strings.ReplaceAll(s, "'", "''") }
 
 // successTemplate shapes a StartExecution reply into the 200 body. Both
 // values are copied as JSON, so nothing needs escaping.

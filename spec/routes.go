@@ -1,7 +1,10 @@
 package spec
 
 import (
+	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -16,7 +19,11 @@ func (p *parser) routes(n *yaml.Node, machines []*StateMachine) []*Route {
 	p.mapping(n, "routes", nil, nil, func(key string, k, v *yaml.Node) {
 		at := child("routes", key)
 		r := p.routeKey(k, key, at)
-		p.mapping(v, at, []string{"stateMachine", "input"}, []string{"stateMachine"}, func(field string, fk, fv *yaml.Node) {
+		if r != nil {
+			r.ContentTypes = []string{ContentJSON}
+		}
+		var inputNode *yaml.Node
+		p.mapping(v, at, []string{"stateMachine", "input", "executionName", "contentTypes"}, []string{"stateMachine"}, func(field string, fk, fv *yaml.Node) {
 			switch field {
 			case "stateMachine":
 				name, ok := p.str(fv, at+".stateMachine")
@@ -38,11 +45,24 @@ func (p *parser) routes(n *yaml.Node, machines []*StateMachine) []*Route {
 				}
 				p.errs.Add(p.pos(resolve(fv)), at+".stateMachine", "state machine %q is not declared under stateMachines%s; declared: %s", name, suggest(name, names), strings.Join(names, ", "))
 			case "input":
+				inputNode = fv
+			case "executionName":
 				if r != nil {
-					r.Input = p.input(fv, at+".input", r)
+					r.ExecutionName = p.executionName(fv, at+".executionName", r)
+				}
+			case "contentTypes":
+				if r != nil {
+					r.ContentTypes = p.contentTypes(fv, at+".contentTypes")
 				}
 			}
 		})
+		// Input last: what a body field may be depends on the content types.
+		if r != nil && inputNode != nil {
+			r.Input = p.input(inputNode, at+".input", r)
+		}
+		if r != nil && r.ExecutionName != nil && r.StateMachine != nil && r.StateMachine.Type == TypeExpress {
+			p.errs.Warn(r.ExecutionName.Pos, at+".executionName", "EXPRESS state machines do not deduplicate executions by name")
+		}
 		if r == nil {
 			return
 		}
@@ -157,7 +177,6 @@ func (p *parser) siblings(routes []*Route) {
 // input parses a route's input mapping: input key -> source.
 func (p *parser) input(n *yaml.Node, at string, r *Route) []*Mapping {
 	var out []*Mapping
-	params := r.Params()
 	p.mapping(n, at, nil, nil, func(key string, k, v *yaml.Node) {
 		kat := child(at, key)
 		m := &Mapping{Key: key, Pos: p.pos(k)}
@@ -168,50 +187,124 @@ func (p *parser) input(n *yaml.Node, at string, r *Route) []*Mapping {
 				return
 			}
 		}
-		var src *yaml.Node
-		switch resolve(v).Kind {
-		case yaml.MappingNode:
-			p.mapping(v, kat, []string{"from", "required"}, []string{"from"}, func(field string, fk, fv *yaml.Node) {
-				switch field {
-				case "from":
-					src = fv
-				case "required":
-					fv = resolve(fv)
-					if fv.Kind != yaml.ScalarNode || fv.ShortTag() != "!!bool" {
-						p.errs.Add(p.pos(fv), kat+".required", "expected true or false, got %s", describe(fv))
-						return
-					}
-					m.Required = fv.Value == "true"
-					if fv.Value != "true" && fv.Value != "false" {
-						p.errs.Add(p.pos(fv), kat+".required", "write true or false, not %s", fv.Value)
-					}
-				}
-			})
-			if src == nil {
-				return
-			}
-		default:
-			src = v
+		if p.mappingValue(v, kat, m, r, false) {
+			out = append(out, m)
 		}
-		if !p.source(src, kat, m, params) {
-			return
-		}
-		out = append(out, m)
 	})
 	p.keyConflicts(out, at)
 	return out
 }
 
-// source parses "path.NAME", "query.NAME", "header.NAME", "body" or
-// "body.FIELD.PATH".
-func (p *parser) source(n *yaml.Node, at string, m *Mapping, params []string) bool {
+// mappingValue parses what an input key (or the execution name) takes: a
+// source string, or {from, required, default, absent} or {value}.
+func (p *parser) mappingValue(v *yaml.Node, at string, m *Mapping, r *Route, name bool) bool {
+	if resolve(v).Kind != yaml.MappingNode {
+		return p.source(v, at, m, r, name)
+	}
+	fields := []string{"from", "required", "default", "absent", "value"}
+	if name {
+		fields = []string{"from", "value"}
+	}
+	var from, value, def, absent *yaml.Node
+	ok := true
+	p.mapping(v, at, fields, nil, func(field string, fk, fv *yaml.Node) {
+		switch field {
+		case "from":
+			from = fv
+		case "value":
+			value = fv
+		case "default":
+			def = fv
+		case "absent":
+			absent = fv
+		case "required":
+			fv = resolve(fv)
+			if fv.Kind != yaml.ScalarNode || fv.ShortTag() != "!!bool" {
+				p.errs.Add(p.pos(fv), at+".required", "expected true or false, got %s", describe(fv))
+				ok = false
+				return
+			}
+			m.Required = fv.Value == "true"
+		}
+	})
+	pos := p.pos(resolve(v))
+	switch {
+	case value != nil && (from != nil || def != nil || absent != nil || m.Required):
+		p.errs.Add(pos, at, "value is a literal: it takes no from, required, default or absent")
+		return false
+	case value != nil:
+		before := len(p.errs)
+		m.From, m.Value = FromValue, p.value(value, p.file, at+".value", 0)
+		if len(p.errs) > before || !p.noControls(value, at+".value", m.Value) {
+			return false
+		}
+		if name {
+			s, isStr := m.Value.(string)
+			if !isStr {
+				p.errs.Add(p.pos(resolve(value)), at+".value", "an execution name must be a string")
+				return false
+			}
+			if reason := badExecutionName(s); reason != "" {
+				p.errs.Add(p.pos(resolve(value)), at+".value", "%q can never be an execution name: %s", s, reason)
+				return false
+			}
+		}
+		return true
+	case from == nil:
+		p.errs.Add(pos, at, "missing required field \"from\" (or give a literal with value)")
+		return false
+	}
+	if !ok || !p.source(from, at, m, r, name) {
+		return false
+	}
+	if def != nil {
+		before := len(p.errs)
+		m.Default, m.HasDefault = p.value(def, p.file, at+".default", 0), true
+		if len(p.errs) > before || !p.noControls(def, at+".default", m.Default) {
+			return false
+		}
+	}
+	if absent != nil {
+		s, isStr := p.oneOf(absent, at+".absent", []string{"null", "omit"})
+		if !isStr {
+			return false
+		}
+		m.Omit = s == "omit"
+	}
+	switch {
+	case m.Required && m.From != FromQuery && m.From != FromHeader && m.From != FromPath:
+		p.errs.Add(pos, at, "required applies to path, query and header parameters, not to %s", m.From)
+		return false
+	case (def != nil || absent != nil) && !m.CanBeAbsent():
+		why := "it is always present"
+		if m.Required && m.From != FromPath {
+			why = "it is required, so never absent"
+		}
+		p.errs.Add(pos, at, "default and absent apply to values a request can lack; %s", why)
+		return false
+	case def != nil && absent != nil:
+		p.errs.Add(pos, at, "give default or absent, not both")
+		return false
+	}
+	return true
+}
+
+// source parses "path.NAME", "query.NAME", "header.NAME", "body",
+// "body.FIELD.PATH" or "context.FIELD". For an execution name (name), the
+// whole body is not allowed and "requestId" is short for
+// "context.requestId".
+func (p *parser) source(n *yaml.Node, at string, m *Mapping, r *Route, name bool) bool {
 	s, ok := p.str(n, at)
 	if !ok {
 		return false
 	}
+	if name && s == "requestId" {
+		s = "context.requestId"
+	}
 	pos := p.pos(resolve(n))
 	loc, rest, _ := strings.Cut(s, ".")
 	m.From = Location(loc)
+	form := contains(r.ContentTypes, ContentForm)
 	switch m.From {
 	case FromBody:
 		if rest == "" {
@@ -219,7 +312,11 @@ func (p *parser) source(n *yaml.Node, at string, m *Mapping, params []string) bo
 				p.errs.Add(pos, at, "%q: write body for the whole body, or body.FIELD for one field", s)
 				return false
 			}
-			return p.bodyOnly(pos, at, m)
+			if name {
+				p.errs.Add(pos, at, "an execution name cannot be the whole body; name a field: body.FIELD")
+				return false
+			}
+			return true
 		}
 		m.Field = strings.Split(rest, ".")
 		for _, f := range m.Field {
@@ -228,10 +325,25 @@ func (p *parser) source(n *yaml.Node, at string, m *Mapping, params []string) bo
 				return false
 			}
 		}
-		return p.bodyOnly(pos, at, m)
+		if form && len(m.Field) > 1 {
+			p.errs.Add(pos, at, "body field %q is nested, but form bodies (contentTypes: form) are flat: use one field name", rest)
+			return false
+		}
+		return true
+	case FromContext:
+		m.Name = rest
+		if !contains(ContextFields, rest) && !validAuthorizerField(rest) {
+			p.errs.Add(pos, at, "unknown context field %q%s; use one of %s, authorizer.claims.NAME or authorizer.NAME", rest, suggest(rest, ContextFields), strings.Join(ContextFields, ", "))
+			return false
+		}
+		if name && contains(contextNeverName, rest) {
+			p.errs.Add(pos, at, "context.%s always holds '/' or ':', which execution names may not contain", rest)
+			return false
+		}
+		return true
 	case FromPath, FromQuery, FromHeader:
 	default:
-		p.errs.Add(pos, at, "%q does not say where the value comes from; start it with one of path., query., header. or body%s", s, suggest(loc, locations))
+		p.errs.Add(pos, at, "%q does not say where the value comes from; start it with one of path., query., header., body or context.%s", s, suggest(loc, locations))
 		return false
 	}
 	if rest == "" {
@@ -241,6 +353,7 @@ func (p *parser) source(n *yaml.Node, at string, m *Mapping, params []string) bo
 	m.Name = rest
 	switch m.From {
 	case FromPath:
+		params := r.Params()
 		if !contains(params, rest) {
 			hint := "the path has no parameters"
 			if len(params) > 0 {
@@ -248,10 +361,6 @@ func (p *parser) source(n *yaml.Node, at string, m *Mapping, params []string) bo
 			}
 			p.errs.Add(pos, at, "path parameter %q is not in the route's path%s; %s", rest, suggest(rest, params), hint)
 			return false
-		}
-		if m.Required {
-			// Redundant but harmless: path parameters are always required.
-			break
 		}
 		m.Required = true
 	case FromQuery:
@@ -268,12 +377,105 @@ func (p *parser) source(n *yaml.Node, at string, m *Mapping, params []string) bo
 	return true
 }
 
-func (p *parser) bodyOnly(pos Pos, at string, m *Mapping) bool {
-	if m.Required {
-		p.errs.Add(pos, at, "required applies to path, query and header parameters, not to the body")
+// noControls rejects control characters other than tab, newline and
+// carriage return in a literal: they would need \uXXXX escapes in the
+// request template, which Velocity may decode in string literals.
+func (p *parser) noControls(n *yaml.Node, at string, v any) bool {
+	var bad func(v any) bool
+	bad = func(v any) bool {
+		switch x := v.(type) {
+		case string:
+			for _, r := range x {
+				if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f {
+					return true
+				}
+			}
+		case Object:
+			for _, m := range x {
+				if bad(m.Key) || bad(m.Value) {
+					return true
+				}
+			}
+		case []any:
+			for _, it := range x {
+				if bad(it) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if bad(v) {
+		p.errs.Add(p.pos(resolve(n)), at, "a literal may not hold control characters other than tab, newline and carriage return")
 		return false
 	}
 	return true
+}
+
+var claimName = nameRule{alnum + "_:.-", alnum + "_:.-", 128}
+
+func validAuthorizerField(f string) bool {
+	if c, ok := strings.CutPrefix(f, "authorizer.claims."); ok {
+		return claimName.ok(c)
+	}
+	if a, ok := strings.CutPrefix(f, "authorizer."); ok {
+		return a != "claims" && fieldName.ok(a)
+	}
+	return false
+}
+
+// badExecutionName says why s breaks the StartExecution name rules, or ""
+// if it does not: 1 to 80 characters, no whitespace, no control
+// characters, none of < > { } [ ] ? * " # % \ ^ | ~ ` $ & , ; : /.
+func badExecutionName(s string) string {
+	if s == "" || utf8.RuneCountInString(s) > 80 {
+		return "a name has 1 to 80 characters"
+	}
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r):
+			return "it holds whitespace"
+		case r < 0x20 || 0x7f <= r && r <= 0x9f:
+			return "it holds a control character"
+		case strings.ContainsRune("<>{}[]?*\"#%\\^|~`$&,;:/", r):
+			return fmt.Sprintf("it holds %q", r)
+		}
+	}
+	return ""
+}
+
+func (p *parser) executionName(n *yaml.Node, at string, r *Route) *Mapping {
+	m := &Mapping{Key: "name", Pos: p.pos(resolve(n))}
+	if !p.mappingValue(n, at, m, r, true) {
+		return nil
+	}
+	return m
+}
+
+func (p *parser) contentTypes(n *yaml.Node, at string) []string {
+	n = resolve(n)
+	if n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
+		p.errs.Add(p.pos(n), at, "expected a list of content types (json, form), got %s", describe(n))
+		return []string{ContentJSON}
+	}
+	var out []string
+	for i, c := range n.Content {
+		cat := fmt.Sprintf("%s[%d]", at, i)
+		s, ok := p.oneOf(c, cat, []string{"json", "form"})
+		if !ok {
+			continue
+		}
+		mt := map[string]string{"json": ContentJSON, "form": ContentForm}[s]
+		if contains(out, mt) {
+			p.errs.Add(p.pos(resolve(c)), cat, "%s is listed twice", s)
+			continue
+		}
+		out = append(out, mt)
+	}
+	if len(out) == 0 {
+		return []string{ContentJSON}
+	}
+	return out
 }
 
 // keyConflicts reports input keys that cannot both exist, such as customer
@@ -297,6 +499,9 @@ func (p *parser) keyConflicts(ms []*Mapping, at string) {
 
 func (p *parser) unusedParams(r *Route, ms []*Mapping, at string) {
 	used := map[string]bool{}
+	if r.ExecutionName != nil {
+		ms = append(ms[:len(ms):len(ms)], r.ExecutionName)
+	}
 	for _, m := range ms {
 		if m.From == FromPath {
 			used[m.Name] = true

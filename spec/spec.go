@@ -84,6 +84,13 @@ type Route struct {
 	Pos          Pos
 	StateMachine *StateMachine
 	Input        []*Mapping // in spec order
+	// ExecutionName, when set, names each execution: from the request id
+	// or a request value (a business key, for idempotency). Absent values
+	// leave the name to Step Functions.
+	ExecutionName *Mapping
+	// ContentTypes lists the request content types the route accepts, each
+	// with its own request template: ContentJSON, and ContentForm if asked.
+	ContentTypes []string
 }
 
 // Params returns the names of the path parameters, in path order.
@@ -111,23 +118,74 @@ type Location string
 
 // The locations an input value can come from.
 const (
-	FromPath   Location = "path"
-	FromQuery  Location = "query"
-	FromHeader Location = "header"
-	FromBody   Location = "body"
+	FromPath    Location = "path"
+	FromQuery   Location = "query"
+	FromHeader  Location = "header"
+	FromBody    Location = "body"
+	FromContext Location = "context" // API Gateway's $context: request id, source IP, claims, ...
+	FromValue   Location = "value"   // a literal in the spec
 )
 
-var locations = []string{string(FromPath), string(FromQuery), string(FromHeader), string(FromBody)}
+var locations = []string{string(FromPath), string(FromQuery), string(FromHeader), string(FromBody), string(FromContext)}
 
-// Mapping puts one request value into one key of the execution input.
+// IsString reports whether values from this location are strings (as
+// opposed to JSON values from the body, or literals).
+func (l Location) IsString() bool {
+	return l == FromPath || l == FromQuery || l == FromHeader || l == FromContext
+}
+
+// Content types a route can accept.
+const (
+	ContentJSON = "application/json"
+	ContentForm = "application/x-www-form-urlencoded"
+)
+
+// ContextFields are the $context fields an input key or execution name can
+// take. authorizer.claims.NAME and authorizer.NAME are accepted as well.
+var ContextFields = []string{
+	"requestId", "extendedRequestId", "requestTime", "requestTimeEpoch", "stage", "httpMethod",
+	"resourcePath", "path", "domainName", "apiId", "accountId", "protocol",
+	"identity.sourceIp", "identity.userAgent", "identity.caller", "identity.user", "identity.userArn",
+	"identity.accountId", "identity.cognitoIdentityId", "authorizer.principalId",
+}
+
+// contextNeverName lists context fields that always hold a character that
+// StartExecution forbids in a name ('/' or ':').
+var contextNeverName = []string{"requestTime", "resourcePath", "path", "identity.userArn", "identity.userAgent"}
+
+// Mapping puts one request value (or a literal) into one key of the
+// execution input.
 type Mapping struct {
 	Key      string   // as written, dotted for nesting: customer.id
 	KeyPath  []string // Key split on "."
 	From     Location
-	Name     string   // parameter name for path, query and header
+	Name     string   // parameter name (path, query, header) or context field
 	Field    []string // body field path; empty means the whole body
 	Required bool     // for query and header parameters; path ones always are
-	Pos      Pos
+	Value    any      // the literal, for FromValue (an ordered JSON value)
+	Default  any      // the value when the source is absent, if HasDefault
+	// HasDefault is set when the spec gives a default (which may be null).
+	HasDefault bool
+	// Omit leaves the key out of the input when the source is absent;
+	// otherwise an absent value is null (or the default).
+	Omit bool
+	Pos  Pos
+}
+
+// CanBeAbsent reports whether a request may lack the value: path
+// parameters and literals are always there, required parameters are
+// enforced by API Gateway, context values are always set, and an empty
+// body reads as {}.
+func (m *Mapping) CanBeAbsent() bool {
+	switch m.From {
+	case FromPath, FromValue, FromContext:
+		return false
+	case FromQuery, FromHeader:
+		return !m.Required
+	case FromBody:
+		return len(m.Field) > 0
+	}
+	return true
 }
 
 // Member is one key and value of an Object.

@@ -109,6 +109,18 @@ func (e *env) call(recv any, method string, args []any) (any, error) {
 			return false, nil
 		}
 	case *Map:
+		if method == "put" {
+			if err := arity(2); err != nil {
+				return nil, err
+			}
+			k, err := str(0)
+			if err != nil {
+				return nil, err
+			}
+			prev := r.get(k)
+			r.put(k, args[1])
+			return prev, nil
+		}
 		return mapMethod(method, args, str, r.get, r.has, r.keys, r.vals)
 	case map[string]any:
 		keys := sortedKeys(r)
@@ -295,7 +307,13 @@ func stringMethod(s, method string, args []any, str func(int) (string, error), i
 		if err != nil {
 			return nil, err
 		}
-		parts := rx.split(s)
+		limit := 0
+		if len(args) > 1 {
+			if limit, err = integer(1); err != nil {
+				return nil, err
+			}
+		}
+		parts := rx.split(s, limit)
 		out := make([]any, len(parts))
 		for i, p := range parts {
 			out[i] = p

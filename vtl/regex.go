@@ -234,12 +234,17 @@ func (r *javaRegex) replace(s, repl string, all bool) (string, error) {
 	return b.String(), nil
 }
 
-// split implements String.split(regex): trailing empty strings are
-// dropped, and a zero-width match at the start gives no leading empty one.
-func (r *javaRegex) split(s string) []string {
+// split implements String.split(regex, limit): with limit > 0 at most
+// limit parts, the last holding the rest; with limit 0 trailing empty
+// strings are dropped; a zero-width match at the start gives no leading
+// empty string.
+func (r *javaRegex) split(s string, limit int) []string {
 	var out []string
 	last := 0
 	for _, m := range r.matches(s, -1) {
+		if limit > 0 && len(out) == limit-1 {
+			break
+		}
 		if m[1] == 0 {
 			continue
 		}
@@ -247,7 +252,7 @@ func (r *javaRegex) split(s string) []string {
 		last = m[1]
 	}
 	out = append(out, s[last:])
-	if len(out) == 1 {
+	if len(out) == 1 || limit != 0 {
 		return out
 	}
 	for len(out) > 0 && out[len(out)-1] == "" {

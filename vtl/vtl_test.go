@@ -57,6 +57,8 @@ func TestKnownAnswers(t *testing.T) {
 		{`#set($n = "x")#set($s = "[$n]")$s`, `[x]`},
 		// Java String methods.
 		{`#set($s = "a,b,,c,,")$s.split(",").size()`, `4`},
+		{`#set($s = "k=v=w")$s.split("=", 2).get(1)|$s.split("=", 2).size()`, `v=w|2`},
+		{`#set($m = {})#set($x = $m.put("a", 1))$m.a $m.size()`, `1 1`},
 		{`#set($s = "a1b22c")$s.replaceAll("[0-9]+", "<$0>")`, `a<1>b<22>c`},
 		{`#set($s = "a.b.c")$s.replace(".", "/")|$s.replaceFirst("\.", "-")`, `a/b/c|a-b.c`},
 		{`#set($s = "abc")$s.matches("a.c")|$s.matches("b")|$s.length()|$s.substring(1)|$s.indexOf("c")`, `true|false|3|bc|2`},
