@@ -308,6 +308,19 @@ func (b *builder) build() {
 		}
 	}
 
+	// API Gateway's own errors (a missing parameter, an unsupported content
+	// type, a body that is not JSON, throttling) use the same envelope as
+	// Step Functions errors, and a request no route matches is a 404, not
+	// the default 403 "Missing Authentication Token".
+	for id, gr := range gatewayResponses {
+		t.Resources[id] = &apigateway.GatewayResponse{
+			RestApiId:         b.ref(idAPI),
+			ResponseType:      gr.responseType,
+			StatusCode:        gr.status,
+			ResponseTemplates: map[string]string{"application/json": gr.template},
+		}
+	}
+
 	// The Deployment's logical ID carries a hash of everything that shapes
 	// the API, so any change makes CloudFormation create a new one and the
 	// stage serve it.
@@ -333,6 +346,22 @@ func (b *builder) build() {
 		Description: ptr("ID of the REST API"),
 		Value:       b.ref(idAPI),
 	}
+}
+
+// GatewayEnvelope is the body of API Gateway's own errors: the same
+// {"error", "message"} envelope as Step Functions errors. messageString is
+// the message already quoted and escaped by API Gateway.
+const GatewayEnvelope = `{"error": "$context.error.responseType", "message": $context.error.messageString}` + "\n"
+
+var gatewayResponses = map[string]struct {
+	responseType string
+	status       *string
+	template     string
+}{
+	"GatewayResponseDefault4xx": {"DEFAULT_4XX", nil, GatewayEnvelope},
+	"GatewayResponseDefault5xx": {"DEFAULT_5XX", nil, GatewayEnvelope},
+	"GatewayResponseNotFound": {"MISSING_AUTHENTICATION_TOKEN", ptr("404"),
+		`{"error": "NotFound", "message": "no route matches this method and path"}` + "\n"},
 }
 
 var methodResponses = func() []apigateway.Method_MethodResponse {

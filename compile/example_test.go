@@ -26,6 +26,6 @@ routes:
 	out, _ := t.JSON()
 	fmt.Println(len(out) > 0)
 	// Output:
-	// [RouteItemIdPost] 8 resources
+	// [RouteItemIdPost] 11 resources
 	// true
 }

@@ -448,6 +448,16 @@ func TestResponseTemplates(t *testing.T) {
 			}
 		}
 	}
+	// API Gateway's own errors: messageString is the message, quoted.
+	for _, msg := range handPicked {
+		quoted, _ := json.Marshal(msg)
+		ctx := map[string]any{"error": map[string]any{"message": msg, "messageString": string(quoted), "responseType": "BAD_REQUEST_BODY"}}
+		res, err := vtl.RenderString(GatewayEnvelope, &vtl.Request{Context: ctx}, vtl.Variant{})
+		var got struct{ Error, Message string }
+		if err != nil || json.Unmarshal([]byte(res.Body), &got) != nil || got.Error != "BAD_REQUEST_BODY" || got.Message != msg {
+			t.Fatalf("gateway envelope for %q: %v %+v", msg, err, got)
+		}
+	}
 	res, err = vtl.RenderString(badGatewayTemplate, &vtl.Request{Body: `{"__type":"InternalFailure"}`}, vtl.Variant{})
 	if err != nil || !json.Valid([]byte(res.Body)) {
 		t.Fatalf("502 body %v: %v", res, err)

@@ -60,14 +60,53 @@ type Response struct {
 // Step Functions.
 type Rejection struct {
 	Response
-	Reason string // why, for people
+	Type    string // the gateway response type, e.g. BAD_REQUEST_PARAMETERS
+	Message string // API Gateway's message, $context.error.message
+	Reason  string // why, for people
 }
 
 func (r *Rejection) Error() string { return fmt.Sprintf("HTTP %d: %s", r.Status, r.Reason) }
 
-func reject(status int, message, reason string) *Rejection {
-	b, _ := json.Marshal(map[string]string{"message": message})
-	return &Rejection{Response: Response{Status: status, Body: string(b)}, Reason: reason}
+func reject(status int, typ, message, reason string) *Rejection {
+	return &Rejection{Response: Response{Status: status}, Type: typ, Message: message, Reason: reason}
+}
+
+// answer fills in the response API Gateway gives for a rejection: the
+// template's GatewayResponse for the type, else the DEFAULT_4XX or
+// DEFAULT_5XX one, else API Gateway's built-in {"message": ...}.
+func (g *Gateway) answer(rej *Rejection) *Rejection {
+	def := "DEFAULT_4XX"
+	if rej.Status >= 500 {
+		def = "DEFAULT_5XX"
+	}
+	var chosen *apigateway.GatewayResponse
+	for _, typ := range []string{rej.Type, def} {
+		for _, r := range g.Template.CFN.Resources {
+			if gr, ok := r.(*apigateway.GatewayResponse); ok && gr.ResponseType == typ {
+				chosen = gr
+				break
+			}
+		}
+		if chosen != nil {
+			break
+		}
+	}
+	quoted, _ := json.Marshal(rej.Message)
+	if chosen == nil {
+		rej.Body = `{"message":` + string(quoted) + `}`
+		return rej
+	}
+	if chosen.StatusCode != nil {
+		rej.Status, _ = strconv.Atoi(*chosen.StatusCode)
+	}
+	ctx := map[string]any{"error": map[string]any{"message": rej.Message, "messageString": string(quoted), "responseType": rej.Type}}
+	res, err := vtl.RenderString(chosen.ResponseTemplates["application/json"], &vtl.Request{Context: ctx}, vtl.Variant{})
+	if err != nil {
+		rej.Body = fmt.Sprintf("(gateway response template failed: %v)", err)
+		return rej
+	}
+	rej.Body = strings.TrimSpace(res.Body)
+	return rej
 }
 
 // Gateway holds a compiled spec.
@@ -136,7 +175,7 @@ func (g *Gateway) Route(req *Request) (int, map[string]string, *Rejection) {
 				break
 			}
 		}
-		return -1, nil, reject(403, "Missing Authentication Token", reason)
+		return -1, nil, g.answer(reject(403, "MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token", reason))
 	}
 	return best, bestParams, nil
 }
@@ -223,8 +262,8 @@ func (g *Gateway) Start(req *Request, v vtl.Variant) (*Call, error) {
 	}
 	if len(missing) > 0 && m.RequestValidatorId != nil {
 		sort.Strings(missing)
-		return nil, reject(400, "Missing required request parameters: ["+strings.Join(missing, ", ")+"]",
-			"the request validator requires "+strings.Join(missing, ", "))
+		return nil, g.answer(reject(400, "BAD_REQUEST_PARAMETERS", "Missing required request parameters: ["+strings.Join(missing, ", ")+"]",
+			"the request validator requires "+strings.Join(missing, ", ")))
 	}
 	// The template is chosen by Content-Type; with PassthroughBehavior
 	// NEVER, a type without a template is refused.
@@ -243,7 +282,7 @@ func (g *Gateway) Start(req *Request, v vtl.Variant) (*Call, error) {
 			types = append(types, k)
 		}
 		sort.Strings(types)
-		return nil, reject(415, "Unsupported Media Type", fmt.Sprintf("no request template for %s (the route has %s) and passthrough is NEVER", ct, strings.Join(types, ", ")))
+		return nil, g.answer(reject(415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported Media Type", fmt.Sprintf("no request template for %s (the route has %s) and passthrough is NEVER", ct, strings.Join(types, ", "))))
 	}
 	text, err := g.templateText(text)
 	if err != nil {
@@ -260,7 +299,9 @@ func (g *Gateway) Start(req *Request, v vtl.Variant) (*Call, error) {
 	}}
 	res, err := tpl.Render(vreq, v)
 	if errors.Is(err, vtl.ErrBadJSON) {
-		return nil, reject(400, "Could not parse request body into json", err.Error())
+		// Which gateway response type API Gateway uses here is not
+		// documented; BAD_REQUEST_BODY falls back to DEFAULT_4XX.
+		return nil, g.answer(reject(400, "BAD_REQUEST_BODY", "Could not parse request body into json", err.Error()))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("request template of %s %s: %w", r.Method, r.Path, err)
