@@ -165,6 +165,11 @@ func setContext(ctx map[string]any, path, v string) {
 // null, their default, or left out, as the spec says, and that the
 // execution name arrives exactly.
 func checkRender(rc routeCase, v string, variant vtl.Variant, absent bool) error {
+	if !utf8.ValidString(v) {
+		// API Gateway decodes requests as UTF-8: invalid bytes are
+		// replaced before any template runs, so they cannot be carried.
+		return nil
+	}
 	r, form := rc.route, rc.contentType == spec.ContentForm
 	req := vtl.Request{Path: map[string]string{}, Query: map[string]string{}, Header: map[string]string{}, Context: map[string]any{}}
 	body := map[string]any{}
