@@ -47,12 +47,20 @@ type builder struct {
 	memo map[string]string // intrinsic call -> placeholder, to encode each once
 }
 
-// intrinsic encodes a CloudFormation intrinsic function as goformation does
-// (a base64 string standing in for the object, so that it fits string-typed
-// fields), but marshals the argument with encoding/json, so that any text is
-// escaped correctly. The serializer swaps it back for the object.
+// intrinsic stands for a CloudFormation intrinsic function in a
+// string-typed goformation field: it returns a placeholder string, unique
+// to this template, that the serializer swaps for the function object.
+// (goformation's own helpers use base64 of the object and build it with
+// %q, which mis-escapes control characters.) Each distinct call is encoded
+// once.
 func (b *builder) intrinsic(name string, arg any) string {
-	memo := name + "\x00" + fmt.Sprint(arg)
+	var memo string
+	switch a := arg.(type) {
+	case string:
+		memo = name + "\x00" + a
+	case []string:
+		memo = name + "\x00" + strings.Join(a, "\x00")
+	}
 	if key, ok := b.memo[memo]; ok {
 		return key
 	}
@@ -63,11 +71,15 @@ func (b *builder) intrinsic(name string, arg any) string {
 		panic(err) // arguments are strings and string slices: cannot fail
 	}
 	raw := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-	key := encodeBase64(raw)
+	key := fmt.Sprintf("%s%d", placeholderPrefix, len(b.t.intrinsics))
 	b.t.intrinsics[key] = raw
 	b.memo[memo] = key
 	return key
 }
+
+// placeholderPrefix starts every intrinsic placeholder; the serializer
+// looks a string up only when it starts with it.
+const placeholderPrefix = "\u2063sfnapic-intrinsic-"
 
 func (b *builder) ref(id string) string { return b.intrinsic("Ref", id) }
 func (b *builder) getAtt(id, attr string) string {
@@ -392,7 +404,16 @@ func (b *builder) apiHash(extra []string) string {
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
+		// Hash what CloudFormation will see, intrinsics restored, so that
+		// a change inside a Fn::Sub template changes the hash.
 		j, err := b.t.resourceJSON(id)
+		if api, ok := b.t.CFN.Resources[id].(*apigateway.RestApi); ok && len(api.Tags) > 0 {
+			// Tags change nothing the stage serves: keep them out, so
+			// retagging does not redeploy.
+			untagged := *api
+			untagged.Tags = nil
+			j, err = b.t.marshalResolved(untagged)
+		}
 		if err != nil {
 			panic(err) // goformation structs of strings: cannot fail
 		}

@@ -2,13 +2,15 @@ package compile
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"sort"
 )
 
-func encodeBase64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+var (
+	placeholderBytes = []byte(placeholderPrefix)
+	htmlEscapePrefix = []byte(`\u00`)
+)
 
 // The template is serialized here rather than by goformation's
 // Template.JSON, which re-parses its output into interface{} values and
@@ -22,22 +24,14 @@ func encodeBase64(b []byte) string { return base64.StdEncoding.EncodeToString(b)
 // Key order is deterministic: sections and struct fields in declaration
 // order, map keys sorted, the user's definition as written.
 
-// resourceJSON returns the compact JSON of one resource, marshalling it at
-// most once: the Deployment hash and the output share the bytes. Resources
-// must not change after Compile.
+// resourceJSON returns the compact JSON of one resource with its
+// intrinsics restored, marshalling it at most once: the Deployment hash and
+// the output share the bytes. Resources must not change after Compile.
 func (t *Template) resourceJSON(id string) ([]byte, error) {
 	if b, ok := t.marshalled[id]; ok {
 		return b, nil
 	}
-	var b []byte
-	var err error
-	if m, ok := t.CFN.Resources[id].(json.Marshaler); ok {
-		// goformation's resources marshal themselves to compact JSON;
-		// calling it directly skips encoding/json's second compaction.
-		b, err = m.MarshalJSON()
-	} else {
-		b, err = json.Marshal(t.CFN.Resources[id])
-	}
+	b, err := t.marshalResolved(t.CFN.Resources[id])
 	if err != nil {
 		return nil, fmt.Errorf("encoding resource %s: %w", id, err)
 	}
@@ -45,8 +39,28 @@ func (t *Template) resourceJSON(id string) ([]byte, error) {
 	return b, nil
 }
 
-// compact returns the template as compact JSON, with placeholders still in.
-func (t *Template) compact() ([]byte, error) {
+// marshalResolved marshals a value to compact JSON and restores the
+// intrinsics in it.
+func (t *Template) marshalResolved(v any) ([]byte, error) {
+	var b []byte
+	var err error
+	if m, ok := v.(json.Marshaler); ok {
+		// goformation's resources marshal themselves to compact JSON;
+		// calling it directly skips encoding/json's second compaction.
+		b, err = m.MarshalJSON()
+	} else {
+		b, err = json.Marshal(v)
+	}
+	if err != nil {
+		return nil, err
+	}
+	w := &jsonWriter{t: t, out: make([]byte, 0, len(b)+len(b)/2)}
+	w.write(b)
+	return w.out, nil
+}
+
+// resolved returns the template as compact JSON with intrinsics restored.
+func (t *Template) resolved() ([]byte, error) {
 	c := t.CFN
 	if c.Transform != nil || len(c.Metadata) > 0 || len(c.Parameters) > 0 || len(c.Mappings) > 0 || len(c.Conditions) > 0 || len(c.Globals) > 0 {
 		return nil, fmt.Errorf("the serializer does not support Transform, Metadata, Parameters, Mappings, Conditions or Globals")
@@ -85,7 +99,7 @@ func (t *Template) compact() ([]byte, error) {
 	buf.WriteByte('}')
 	if len(c.Outputs) > 0 {
 		buf.WriteString(`,"Outputs":`)
-		b, err := json.Marshal(c.Outputs)
+		b, err := t.marshalResolved(c.Outputs)
 		if err != nil {
 			return nil, fmt.Errorf("encoding outputs: %w", err)
 		}
@@ -98,24 +112,13 @@ func (t *Template) compact() ([]byte, error) {
 // JSON returns the template as JSON indented by two spaces, ending in a
 // newline.
 func (t *Template) JSON() ([]byte, error) {
-	compact, err := t.compact()
+	compact, err := t.resolved()
 	if err != nil {
 		return nil, err
 	}
-	w := &jsonWriter{t: t, indent: true, out: make([]byte, 0, len(compact)*2)}
+	w := &jsonWriter{indent: true, out: make([]byte, 0, len(compact)*2)}
 	w.write(compact)
 	w.out = append(w.out, '\n')
-	return w.out, nil
-}
-
-// resolved returns the template as compact JSON with intrinsics restored.
-func (t *Template) resolved() ([]byte, error) {
-	compact, err := t.compact()
-	if err != nil {
-		return nil, err
-	}
-	w := &jsonWriter{t: t, out: make([]byte, 0, len(compact))}
-	w.write(compact)
 	return w.out, nil
 }
 
@@ -147,7 +150,12 @@ func (w *jsonWriter) write(in []byte) {
 			j := stringEnd(in, i)
 			str := in[i+1 : j]
 			i = j + 1
-			if len(str) > 8 && str[0] == 'e' && str[1] == 'y' {
+			if w.t == nil {
+				// Already resolved: copy as it is.
+				w.out = append(w.out, in[i-len(str)-2:i]...)
+				continue
+			}
+			if bytes.HasPrefix(str, placeholderBytes) {
 				if obj, ok := w.t.intrinsics[string(str)]; ok {
 					w.write(obj)
 					continue
@@ -193,13 +201,22 @@ func (w *jsonWriter) write(in []byte) {
 // stringEnd returns the index of the quote that closes the JSON string
 // starting at in[i].
 func stringEnd(in []byte, i int) int {
-	for j := i + 1; j < len(in); j++ {
-		switch in[j] {
-		case '\\':
-			j++
-		case '"':
+	for j := i + 1; j < len(in); {
+		k := bytes.IndexByte(in[j:], '"')
+		if k < 0 {
+			break
+		}
+		j += k
+		// The quote closes the string unless an odd run of backslashes
+		// escapes it.
+		n := 0
+		for b := j - 1; b > i && in[b] == '\\'; b-- {
+			n++
+		}
+		if n%2 == 0 {
 			return j
 		}
+		j++
 	}
 	return len(in) - 1
 }
@@ -208,7 +225,7 @@ func stringEnd(in []byte, i int) int {
 // \u003e and \u0026 into the characters they stand for. Other escapes are
 // copied whole, so \\u003c (a backslash, then text) is left alone.
 func unescapeHTML(out, s []byte) []byte {
-	if bytes.IndexByte(s, '\\') < 0 {
+	if !bytes.Contains(s, htmlEscapePrefix) {
 		return append(out, s...)
 	}
 	for k := 0; k < len(s); k++ {

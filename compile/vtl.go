@@ -20,7 +20,7 @@ const unescapeQuote = `#set($q = "(?<!\\)((?:\\\\)*)\\'")`
 // inside a JSON string (\", \\, \n, \uXXXX, ...), and the replaceAll undoes
 // its one non-JSON escape, \'.
 func jsonEscape(expr string) string {
-	return fmt.Sprintf(`$util.escapeJavaScript(%s).replaceAll($q, "$1'")`, expr)
+	return `$util.escapeJavaScript(` + expr + `).replaceAll($q, "$1'")`
 }
 
 // inputNode is the nested shape of the execution input: input keys such as

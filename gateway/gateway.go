@@ -11,8 +11,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"mime"
-	"net/http"
 	"net/url"
 	"regexp"
 	"sort"
@@ -31,8 +29,45 @@ type Request struct {
 	Method string
 	Path   string // without the stage, e.g. /items/42
 	Query  url.Values
-	Header http.Header
+	Header Header
 	Body   string
+}
+
+// Header holds request headers; names match without regard to case, as
+// in HTTP.
+type Header map[string][]string
+
+// Add appends a value to a header.
+func (h Header) Add(name, value string) { h[name] = append(h[name], value) }
+
+// Set replaces a header's values.
+func (h Header) Set(name, value string) {
+	for k := range h {
+		if strings.EqualFold(k, name) {
+			delete(h, k)
+		}
+	}
+	h[name] = []string{value}
+}
+
+// Values returns every value of a header.
+func (h Header) Values(name string) []string {
+	var out []string
+	for k, vs := range h {
+		if strings.EqualFold(k, name) {
+			out = append(out, vs...)
+		}
+	}
+	return out
+}
+
+// Get returns the last value of a header, or "".
+func (h Header) Get(name string) string {
+	vs := h.Values(name)
+	if len(vs) == 0 {
+		return ""
+	}
+	return vs[len(vs)-1]
 }
 
 // ParseTarget reads "VERB /path?query" into a request.
@@ -46,7 +81,7 @@ func ParseTarget(target string) (*Request, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%q: %v", rest, err)
 	}
-	return &Request{Method: strings.ToUpper(verb), Path: u.EscapedPath(), Query: u.Query(), Header: http.Header{}}, nil
+	return &Request{Method: strings.ToUpper(verb), Path: u.EscapedPath(), Query: u.Query(), Header: Header{}}, nil
 }
 
 // Response is an HTTP response, from the gateway itself or rendered from an
@@ -269,11 +304,9 @@ func (g *Gateway) Start(req *Request, v vtl.Variant) (*Call, error) {
 	// NEVER, a type without a template is refused.
 	ct := "application/json"
 	if h := req.Header.Get("Content-Type"); h != "" {
-		mt, _, err := mime.ParseMediaType(h)
-		if err != nil {
-			mt = strings.ToLower(strings.TrimSpace(h))
-		}
-		ct = mt
+		// The media type, without parameters such as charset.
+		mt, _, _ := strings.Cut(h, ";")
+		ct = strings.ToLower(strings.TrimSpace(mt))
 	}
 	text, ok := m.Integration.RequestTemplates[ct]
 	if !ok {

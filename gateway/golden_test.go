@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -177,7 +176,7 @@ routes:
 		"GET /nowhere":       "403",
 	} {
 		req, _ := ParseTarget(target)
-		req.Header = http.Header{}
+		req.Header = Header{}
 		i, params, rej := g.Route(req)
 		got := "403"
 		if rej == nil {

@@ -9,20 +9,26 @@ import (
 
 // BenchmarkProcess compares a whole `sfnapic build examples/item-api.yaml`
 // process with a hello-world Go binary's start-up, both built here with the
-// same toolchain. The target is within 3x.
+// same toolchain, as a default build and as the static (CGO_ENABLED=0)
+// build the README installs. The target is within 3x.
 //
 //	go test ./cmd/sfnapic -run '^$' -bench Process
 func BenchmarkProcess(b *testing.B) {
 	dir := b.TempDir()
-	gobuild := func(out, pkg, wd string) {
+	gobuild := func(out, pkg, wd string, env ...string) {
 		cmd := exec.Command("go", "build", "-o", out, pkg)
 		cmd.Dir = wd
+		cmd.Env = append(os.Environ(), env...)
 		if msg, err := cmd.CombinedOutput(); err != nil {
 			b.Fatalf("go build %s: %v\n%s", pkg, err, msg)
 		}
 	}
 	sfnapic := filepath.Join(dir, "sfnapic")
 	gobuild(sfnapic, ".", ".")
+	// cobra's flag package imports net, so with cgo the binary links libc
+	// dynamically; CGO_ENABLED=0 gives the static binary the README installs.
+	static := filepath.Join(dir, "sfnapic-static")
+	gobuild(static, ".", ".", "CGO_ENABLED=0")
 	hello := filepath.Join(dir, "hello")
 	src := filepath.Join(dir, "hellosrc")
 	if err := os.MkdirAll(src, 0o755); err != nil {
@@ -44,4 +50,5 @@ func BenchmarkProcess(b *testing.B) {
 	}
 	b.Run("hello", func(b *testing.B) { run(b, hello) })
 	b.Run("build-item-api", func(b *testing.B) { run(b, sfnapic, "build", example) })
+	b.Run("build-item-api-static", func(b *testing.B) { run(b, static, "build", example) })
 }

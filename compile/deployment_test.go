@@ -1,0 +1,76 @@
+package compile
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/sfnapic/sfnapic/spec"
+)
+
+func deploymentID(t *testing.T, src string) string {
+	t.Helper()
+	s, diags := spec.Parse("d.yaml", []byte(src), nil)
+	if s == nil {
+		t.Fatal(diags)
+	}
+	for id, r := range Compile(s).CFN.Resources {
+		if r.AWSCloudFormationType() == "AWS::ApiGateway::Deployment" {
+			return id
+		}
+	}
+	t.Fatal("no Deployment")
+	return ""
+}
+
+// TestDeploymentIDFollowsTheAPI: whatever changes what the API serves
+// (routes, request templates, parameters, content types, the machine a
+// route starts) gives a new Deployment logical ID, so CloudFormation
+// deploys again; what does not (tags, the definition) keeps it.
+func TestDeploymentIDFollowsTheAPI(t *testing.T) {
+	base := `version: 1
+api:
+  name: d
+  tags: {team: a}
+stateMachines:
+  m: {definition: {StartAt: A, States: {A: {Type: Pass, End: true}}}}
+  n: {definition: {StartAt: A, States: {A: {Type: Pass, End: true}}}}
+routes:
+  POST /items/{id}:
+    stateMachine: m
+    input:
+      id: path.id
+      q: query.q
+`
+	id := deploymentID(t, base)
+	if again := deploymentID(t, base); again != id {
+		t.Fatalf("the same spec gave %s and %s", id, again)
+	}
+	for name, edit := range map[string][2]string{
+		"input key":       {"      id: path.id", "      item: path.id"},
+		"literal value":   {"      q: query.q", "      q: {value: x}"},
+		"default":         {"      q: query.q", "      q: {from: query.q, default: 1}"},
+		"required":        {"      q: query.q", "      q: {from: query.q, required: true}"},
+		"new route":       {"routes:\n", "routes:\n  GET /health: {stateMachine: n}\n"},
+		"verb":            {"POST /items", "PUT /items"},
+		"state machine":   {"stateMachine: m", "stateMachine: n"},
+		"content types":   {"    stateMachine: m\n", "    stateMachine: m\n    contentTypes: [json, form]\n"},
+		"execution name":  {"    stateMachine: m\n", "    stateMachine: m\n    executionName: requestId\n"},
+		"machine type":    {"  m: {definition:", "  m: {type: EXPRESS, definition:"},
+		"api description": {"  name: d\n", "  name: d\n  description: x\n"},
+	} {
+		if !strings.Contains(base, edit[0]) {
+			t.Fatalf("%s: edit does not apply", name)
+		}
+		if got := deploymentID(t, strings.Replace(base, edit[0], edit[1], 1)); got == id {
+			t.Errorf("changing the %s keeps Deployment %s: the stage would serve the old API", name, id)
+		}
+	}
+	for name, edit := range map[string][2]string{
+		"tags":       {"tags: {team: a}", "tags: {team: b}"},
+		"definition": {"  m: {definition: {StartAt: A, States: {A: {Type: Pass, End: true}}}}", "  m: {definition: {StartAt: B, States: {B: {Type: Pass, End: true}}}}"},
+	} {
+		if got := deploymentID(t, strings.Replace(base, edit[0], edit[1], 1)); got != id {
+			t.Errorf("changing the %s gives a new Deployment: a needless redeploy", name)
+		}
+	}
+}
