@@ -19,8 +19,8 @@ import (
 )
 
 // Fixed logical IDs. Every other ID starts with a prefix of its own
-// (Resource, Route, StateMachine, ExecutionRole, Deployment), so no two
-// kinds can collide.
+// (Resource, Route, StateMachine, ExecutionRole, StageDeployment,
+// GatewayResponse), so no two kinds can collide.
 const (
 	idAPI       = "Api"
 	idAPIRole   = "ApiRole"
@@ -335,12 +335,14 @@ func (b *builder) build() {
 
 	// The Deployment's logical ID carries a hash of everything that shapes
 	// the API, so any change makes CloudFormation create a new one and the
-	// stage serve it.
+	// stage serve it. It sorts after the Route IDs: CloudFormation follows
+	// DependsOn, but emulators that create resources in key order (moto's
+	// change sets) then still create the methods first.
 	sort.Strings(methods)
-	depID := "Deployment" + b.apiHash(shaping)
+	depID := "StageDeployment" + b.apiHash(shaping)
 	t.Resources[depID] = &apigateway.Deployment{
 		RestApiId:                  b.ref(idAPI),
-		Description:                ptr("sfnapic deployment " + strings.TrimPrefix(depID, "Deployment")),
+		Description:                ptr("sfnapic deployment " + strings.TrimPrefix(depID, "StageDeployment")),
 		AWSCloudFormationDependsOn: methods,
 	}
 	t.Resources[idStage] = &apigateway.Stage{
