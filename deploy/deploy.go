@@ -1,0 +1,741 @@
+// Package deploy owns the CloudFormation side of sfnapic: it deploys a
+// template through a reviewed change set and follows the stack to the end,
+// and destroys stacks. It talks to AWS only through the narrow API and
+// Uploader interfaces, which the SDK clients satisfy (and test fakes too);
+// it takes template bytes, never a spec.
+package deploy
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
+)
+
+// API is the part of CloudFormation that deploy uses.
+type API interface {
+	DescribeStacks(context.Context, *cloudformation.DescribeStacksInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error)
+	CreateChangeSet(context.Context, *cloudformation.CreateChangeSetInput, ...func(*cloudformation.Options)) (*cloudformation.CreateChangeSetOutput, error)
+	DescribeChangeSet(context.Context, *cloudformation.DescribeChangeSetInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeChangeSetOutput, error)
+	ExecuteChangeSet(context.Context, *cloudformation.ExecuteChangeSetInput, ...func(*cloudformation.Options)) (*cloudformation.ExecuteChangeSetOutput, error)
+	DeleteChangeSet(context.Context, *cloudformation.DeleteChangeSetInput, ...func(*cloudformation.Options)) (*cloudformation.DeleteChangeSetOutput, error)
+	DeleteStack(context.Context, *cloudformation.DeleteStackInput, ...func(*cloudformation.Options)) (*cloudformation.DeleteStackOutput, error)
+	DescribeStackEvents(context.Context, *cloudformation.DescribeStackEventsInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStackEventsOutput, error)
+	UpdateTerminationProtection(context.Context, *cloudformation.UpdateTerminationProtectionInput, ...func(*cloudformation.Options)) (*cloudformation.UpdateTerminationProtectionOutput, error)
+}
+
+// Uploader is the part of S3 that deploy uses, for templates too large to
+// send inline.
+type Uploader interface {
+	PutObject(context.Context, *s3.PutObjectInput, ...func(*s3.Options)) (*s3.PutObjectOutput, error)
+}
+
+// Template size limits of CloudFormation.
+const (
+	MaxBodyBytes = 51_200    // TemplateBody
+	MaxURLBytes  = 1_000_000 // a template read from S3
+)
+
+// Outcomes that the CLI maps to exit codes.
+var (
+	// ErrNoChanges: the change set was empty and FailOnEmpty was set.
+	ErrNoChanges = errors.New("the change set has no changes")
+	// ErrDeclined: the user said no at the prompt.
+	ErrDeclined = errors.New("deployment declined")
+	// ErrInterrupted: the user pressed Ctrl-C.
+	ErrInterrupted = errors.New("interrupted")
+	// ErrFailed: the stack operation failed (the root cause was printed).
+	ErrFailed = errors.New("the stack operation failed")
+)
+
+// PreconditionError is a problem found before any AWS call: the command
+// line cannot work as given.
+type PreconditionError struct{ Msg string }
+
+func (e *PreconditionError) Error() string { return e.Msg }
+
+// KV is a key and value from the command line (--param, --tags).
+type KV struct{ Key, Value string }
+
+// Options configures a deploy.
+type Options struct {
+	Stack                 string
+	Template              []byte
+	Region                string // for the S3 URL of an uploaded template
+	Params                []KV
+	Tags                  []KV
+	Yes                   bool // no prompt: the change set is executed as it is
+	NoExecute             bool // stop after showing the change set
+	Diff                  bool // show the change set, then delete it (and an empty new stack)
+	FailOnEmpty           bool
+	DisableRollback       bool
+	TerminationProtection bool
+	RoleARN               string
+	S3Bucket, S3Prefix    string
+	Timeout               time.Duration // how long to follow the stack; 0 is no limit
+	Poll                  time.Duration // between polls
+	// Confirm asks a yes/no question; nil means there is no one to ask.
+	Confirm func(question string) (bool, error)
+	// Log gets progress, tables and events (stderr); Out gets the product:
+	// outputs, or JSON result lines with JSONLines.
+	Log, Out   io.Writer
+	JSONLines  bool
+	Progress   bool // show a progress line while waiting (a terminal)
+	OutputFile func(data []byte) error
+	Now        func() time.Time
+	Sleep      func(context.Context, time.Duration) error
+}
+
+func (o *Options) now() time.Time {
+	if o.Now != nil {
+		return o.Now()
+	}
+	return time.Now()
+}
+
+func (o *Options) sleep(ctx context.Context, d time.Duration) error {
+	if o.Sleep != nil {
+		return o.Sleep(ctx, d)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func (o *Options) logf(format string, args ...any) { fmt.Fprintf(o.Log, format, args...) }
+
+// result writes a machine-readable result line when JSONLines is set.
+func (o *Options) result(event string, fields map[string]any) {
+	if !o.JSONLines {
+		return
+	}
+	m := map[string]any{"event": event, "stack": o.Stack}
+	for k, v := range fields {
+		m[k] = v
+	}
+	b, _ := json.Marshal(m)
+	fmt.Fprintf(o.Out, "%s\n", b)
+}
+
+// Check runs the checks that need no AWS call: template size and bucket,
+// and someone to confirm unless Yes.
+func Check(o *Options) error {
+	switch n := len(o.Template); {
+	case n > MaxURLBytes:
+		return &PreconditionError{fmt.Sprintf("the template is %d bytes; CloudFormation accepts at most %d: split the routes over several specs", n, MaxURLBytes)}
+	case n > MaxBodyBytes && o.S3Bucket == "":
+		return &PreconditionError{fmt.Sprintf("the template is %d bytes, over the %d CloudFormation accepts inline: pass --s3-bucket BUCKET to upload it", n, MaxBodyBytes)}
+	}
+	if !o.Yes && !o.NoExecute && !o.Diff && o.Confirm == nil {
+		return &PreconditionError{"stdin is not a terminal, so nobody can review the change set: pass --yes to deploy without a prompt, or --no-execute to only create it"}
+	}
+	if o.Stack == "" {
+		return &PreconditionError{"name the stack with --stack NAME"}
+	}
+	return nil
+}
+
+// Capabilities derives what CreateChangeSet must acknowledge from the
+// template: any IAM resource needs CAPABILITY_IAM, one with a custom name
+// CAPABILITY_NAMED_IAM.
+func Capabilities(template []byte) ([]types.Capability, error) {
+	var t struct {
+		Resources map[string]struct {
+			Type       string
+			Properties map[string]json.RawMessage
+		}
+	}
+	if err := json.Unmarshal(template, &t); err != nil {
+		return nil, fmt.Errorf("reading the template: %w", err)
+	}
+	iam, named := false, false
+	for _, r := range t.Resources {
+		if !strings.HasPrefix(r.Type, "AWS::IAM::") {
+			continue
+		}
+		iam = true
+		for _, p := range []string{"RoleName", "UserName", "GroupName", "ManagedPolicyName", "InstanceProfileName"} {
+			if _, ok := r.Properties[p]; ok {
+				named = true
+			}
+		}
+	}
+	switch {
+	case named:
+		return []types.Capability{types.CapabilityCapabilityNamedIam}, nil
+	case iam:
+		return []types.Capability{types.CapabilityCapabilityIam}, nil
+	}
+	return nil, nil
+}
+
+// isNotFound reports whether DescribeStacks said the stack does not exist.
+func isNotFound(err error) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae) && ae.ErrorCode() == "ValidationError" && strings.Contains(ae.ErrorMessage(), "does not exist")
+}
+
+func describeStack(ctx context.Context, api API, name string) (*types.Stack, error) {
+	out, err := api.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(name)})
+	if isNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("describing stack %s: %w", name, err)
+	}
+	if len(out.Stacks) == 0 {
+		return nil, nil
+	}
+	return &out.Stacks[0], nil
+}
+
+func changeSetName(now time.Time) string {
+	b := make([]byte, 2)
+	_, _ = rand.Read(b)
+	return "sfnapic-" + now.UTC().Format("20060102T150405") + "-" + hex.EncodeToString(b)
+}
+
+func isEmptyReason(reason string) bool {
+	return strings.Contains(reason, "didn't contain changes") || strings.Contains(reason, "No updates are to be performed")
+}
+
+func inProgress(s types.StackStatus) bool { return strings.HasSuffix(string(s), "_IN_PROGRESS") }
+
+// Result is what a deploy did.
+type Result struct {
+	StackID   string
+	ChangeSet string
+	Status    types.StackStatus
+	Outputs   []types.Output
+	NoChanges bool
+	Executed  bool
+}
+
+// Deploy creates a change set for the template, shows it, asks, executes
+// it and follows the stack until it settles. ctx is cancelled on Ctrl-C:
+// before execution that cleans up what was created; after it, deploy
+// stops watching and says CloudFormation carries on.
+func Deploy(ctx context.Context, api API, up Uploader, o *Options) (*Result, error) {
+	if err := Check(o); err != nil {
+		return nil, err
+	}
+	caps, err := Capabilities(o.Template)
+	if err != nil {
+		return nil, err
+	}
+	// Cleanup must run even after Ctrl-C.
+	bg := context.WithoutCancel(ctx)
+
+	stack, err := describeStack(ctx, api, o.Stack)
+	if err != nil {
+		return nil, err
+	}
+	csType := types.ChangeSetTypeUpdate
+	switch {
+	case stack == nil || stack.StackStatus == types.StackStatusReviewInProgress:
+		csType = types.ChangeSetTypeCreate
+	case stack.StackStatus == types.StackStatusRollbackComplete:
+		o.logf("Stack %s is in ROLLBACK_COMPLETE: its first create failed, and it cannot be updated. It must be deleted and created again.\n", o.Stack)
+		if !o.Yes {
+			if o.Confirm == nil {
+				return nil, &PreconditionError{"stack " + o.Stack + " is in ROLLBACK_COMPLETE: pass --yes to delete and create it again"}
+			}
+			ok, err := o.Confirm("Delete the failed stack " + o.Stack + " and create it again?")
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				return nil, ErrDeclined
+			}
+		}
+		if err := deleteAndWait(ctx, api, o, aws.ToString(stack.StackId)); err != nil {
+			return nil, err
+		}
+		csType = types.ChangeSetTypeCreate
+	case inProgress(stack.StackStatus):
+		return nil, fmt.Errorf("stack %s is busy (%s): wait for it to finish, e.g. `aws cloudformation describe-stack-events --stack-name %s`, then deploy again", o.Stack, stack.StackStatus, o.Stack)
+	case stack.StackStatus == types.StackStatusUpdateRollbackFailed:
+		return nil, fmt.Errorf("stack %s is in UPDATE_ROLLBACK_FAILED: fix what blocked the rollback, then run `aws cloudformation continue-update-rollback --stack-name %s` and deploy again", o.Stack, o.Stack)
+	case stack.StackStatus == types.StackStatusRollbackFailed || stack.StackStatus == types.StackStatusDeleteFailed:
+		return nil, fmt.Errorf("stack %s is in %s and cannot be updated: run `sfnapic destroy --stack %s`, then deploy again", o.Stack, stack.StackStatus, o.Stack)
+	}
+
+	now := o.now()
+	name := changeSetName(now)
+	in := &cloudformation.CreateChangeSetInput{
+		StackName:     aws.String(o.Stack),
+		ChangeSetName: aws.String(name),
+		ChangeSetType: csType,
+		ClientToken:   aws.String(name),
+		Description:   aws.String("sfnapic deploy"),
+		Capabilities:  caps,
+	}
+	for _, p := range o.Params {
+		in.Parameters = append(in.Parameters, types.Parameter{ParameterKey: aws.String(p.Key), ParameterValue: aws.String(p.Value)})
+	}
+	for _, t := range o.Tags {
+		in.Tags = append(in.Tags, types.Tag{Key: aws.String(t.Key), Value: aws.String(t.Value)})
+	}
+	if o.RoleARN != "" {
+		in.RoleARN = aws.String(o.RoleARN)
+	}
+	if len(o.Template) > MaxBodyBytes {
+		url, err := upload(ctx, up, o)
+		if err != nil {
+			return nil, err
+		}
+		in.TemplateURL = aws.String(url)
+	} else {
+		in.TemplateBody = aws.String(string(o.Template))
+	}
+	created, err := api.CreateChangeSet(ctx, in)
+	if err != nil {
+		return nil, fmt.Errorf("creating the change set: %w", err)
+	}
+	res := &Result{StackID: aws.ToString(created.StackId), ChangeSet: aws.ToString(created.Id)}
+	newStack := csType == types.ChangeSetTypeCreate
+	cleanup := func() {
+		o.logf("Cleaning up: deleting change set %s", name)
+		if newStack {
+			o.logf(" and the empty stack %s", o.Stack)
+		}
+		o.logf(".\n")
+		if err := removeChangeSet(bg, api, o, res, newStack); err != nil {
+			o.logf("Cleanup failed: %v\n", err)
+		}
+	}
+	o.result("CHANGESET_CREATED", map[string]any{"changeSet": res.ChangeSet, "type": string(csType)})
+
+	cs, err := waitChangeSet(ctx, api, o, res.ChangeSet)
+	if errors.Is(err, context.Canceled) {
+		cleanup()
+		return res, ErrInterrupted
+	}
+	if err != nil {
+		return res, err
+	}
+	if cs.Status == types.ChangeSetStatusFailed {
+		reason := aws.ToString(cs.StatusReason)
+		if isEmptyReason(reason) {
+			o.logf("No changes: stack %s already matches the template.\n", o.Stack)
+			if err := removeChangeSet(bg, api, o, res, false); err != nil {
+				o.logf("Could not delete the empty change set: %v\n", err)
+			}
+			res.NoChanges = true
+			o.result("NO_CHANGES", nil)
+			if o.FailOnEmpty {
+				return res, ErrNoChanges
+			}
+			return res, nil
+		}
+		o.logf("The change set failed: %s\n", reason)
+		cleanup()
+		o.result("FAILED", map[string]any{"reason": reason})
+		return res, fmt.Errorf("%w: the change set failed: %s", ErrFailed, reason)
+	}
+
+	changes, err := allChanges(ctx, api, res.ChangeSet, cs)
+	if errors.Is(err, context.Canceled) {
+		cleanup()
+		return res, ErrInterrupted
+	}
+	if err != nil {
+		return res, err
+	}
+	showChanges(o, name, csType, changes)
+
+	switch {
+	case o.Diff:
+		removeChangeSetQuiet(bg, api, o, res, newStack)
+		return res, nil
+	case o.NoExecute:
+		o.logf("Not executed. To deploy it: aws cloudformation execute-change-set --change-set-name %s\n", res.ChangeSet)
+		o.logf("To discard it: aws cloudformation delete-change-set --change-set-name %s\n", res.ChangeSet)
+		o.result("CONFIRMATION_REQUIRED", map[string]any{"changeSet": res.ChangeSet})
+		return res, nil
+	case !o.Yes:
+		ok, err := o.Confirm("Deploy this change set?")
+		if ctx.Err() != nil {
+			cleanup()
+			return res, ErrInterrupted
+		}
+		if err != nil {
+			cleanup()
+			return res, err
+		}
+		if !ok {
+			cleanup()
+			return res, ErrDeclined
+		}
+	}
+	if ctx.Err() != nil {
+		cleanup()
+		return res, ErrInterrupted
+	}
+
+	start := o.now()
+	token := name + "-x"
+	if _, err := api.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{
+		ChangeSetName:      aws.String(res.ChangeSet),
+		ClientRequestToken: aws.String(token),
+		DisableRollback:    aws.Bool(o.DisableRollback),
+	}); err != nil {
+		if ctx.Err() != nil {
+			cleanup()
+			return res, ErrInterrupted
+		}
+		return res, fmt.Errorf("executing the change set: %w", err)
+	}
+	res.Executed = true
+	verb := "Updating"
+	if newStack {
+		verb = "Creating"
+	}
+	o.logf("%s stack %s...\n", verb, o.Stack)
+	final, events, err := follow(ctx, api, o, res.StackID, token, start)
+	if errors.Is(err, context.Canceled) {
+		o.logf("\nStopped watching. CloudFormation carries on with stack %s.\n", res.StackID)
+		o.logf("Follow it: aws cloudformation describe-stack-events --stack-name %s\n", res.StackID)
+		if newStack {
+			o.logf("Stop it:   aws cloudformation delete-stack --stack-name %s\n", res.StackID)
+		} else {
+			o.logf("Stop it:   aws cloudformation cancel-update-stack --stack-name %s\n", res.StackID)
+		}
+		return res, ErrInterrupted
+	}
+	if err != nil {
+		return res, err
+	}
+	res.Status = final.StackStatus
+	if final.StackStatus != types.StackStatusCreateComplete && final.StackStatus != types.StackStatusUpdateComplete {
+		cause := rootCause(events)
+		if cause == "" {
+			cause = fmt.Sprintf("%s: %s", final.StackStatus, aws.ToString(final.StackStatusReason))
+		}
+		o.logf("Deploy failed: stack %s is %s.\nRoot cause: %s\n", o.Stack, final.StackStatus, cause)
+		o.result("FAILED", map[string]any{"status": string(final.StackStatus), "rootCause": cause})
+		return res, ErrFailed
+	}
+	res.Outputs = final.Outputs
+	if o.TerminationProtection && !aws.ToBool(final.EnableTerminationProtection) {
+		if _, err := api.UpdateTerminationProtection(bg, &cloudformation.UpdateTerminationProtectionInput{
+			StackName: aws.String(res.StackID), EnableTerminationProtection: aws.Bool(true),
+		}); err != nil {
+			return res, fmt.Errorf("enabling termination protection: %w", err)
+		}
+		o.logf("Termination protection is on.\n")
+	}
+	o.logf("Stack %s is %s.\n", o.Stack, final.StackStatus)
+	printOutputs(o, res.Outputs)
+	return res, nil
+}
+
+func upload(ctx context.Context, up Uploader, o *Options) (string, error) {
+	sum := sha256.Sum256(o.Template)
+	key := hex.EncodeToString(sum[:]) + ".json"
+	if p := strings.Trim(o.S3Prefix, "/"); p != "" {
+		key = p + "/" + key
+	}
+	if _, err := up.PutObject(ctx, &s3.PutObjectInput{
+		Bucket: aws.String(o.S3Bucket), Key: aws.String(key),
+		Body: strings.NewReader(string(o.Template)), ContentType: aws.String("application/json"),
+	}); err != nil {
+		return "", fmt.Errorf("uploading the template to s3://%s/%s: %w", o.S3Bucket, key, err)
+	}
+	region := o.Region
+	if region == "" {
+		region = "us-east-1"
+	}
+	suffix := "amazonaws.com"
+	if strings.HasPrefix(region, "cn-") {
+		suffix = "amazonaws.com.cn"
+	}
+	o.logf("Uploaded the template (%d bytes) to s3://%s/%s.\n", len(o.Template), o.S3Bucket, key)
+	return fmt.Sprintf("https://%s.s3.%s.%s/%s", o.S3Bucket, region, suffix, key), nil
+}
+
+// waitChangeSet polls until the change set is no longer being created.
+func waitChangeSet(ctx context.Context, api API, o *Options, id string) (*cloudformation.DescribeChangeSetOutput, error) {
+	for {
+		cs, err := api.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{ChangeSetName: aws.String(id)})
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, context.Canceled
+			}
+			return nil, fmt.Errorf("describing the change set: %w", err)
+		}
+		switch cs.Status {
+		case types.ChangeSetStatusCreatePending, types.ChangeSetStatusCreateInProgress:
+		default:
+			return cs, nil
+		}
+		if err := o.sleep(ctx, o.Poll); err != nil {
+			return nil, context.Canceled
+		}
+	}
+}
+
+func allChanges(ctx context.Context, api API, id string, first *cloudformation.DescribeChangeSetOutput) ([]types.Change, error) {
+	changes := append([]types.Change(nil), first.Changes...)
+	next := first.NextToken
+	for next != nil {
+		page, err := api.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{ChangeSetName: aws.String(id), NextToken: next})
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, context.Canceled
+			}
+			return nil, fmt.Errorf("describing the change set: %w", err)
+		}
+		changes = append(changes, page.Changes...)
+		next = page.NextToken
+	}
+	return changes, nil
+}
+
+// removeChangeSet deletes a change set once it has settled (deleting one
+// still being created is refused with InvalidChangeSetStatus), and the
+// empty stack a CREATE change set made.
+func removeChangeSet(ctx context.Context, api API, o *Options, res *Result, stack bool) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	if _, err := waitChangeSet(ctx, api, o, res.ChangeSet); err != nil {
+		return err
+	}
+	if _, err := api.DeleteChangeSet(ctx, &cloudformation.DeleteChangeSetInput{ChangeSetName: aws.String(res.ChangeSet)}); err != nil {
+		return fmt.Errorf("deleting change set: %w", err)
+	}
+	if stack {
+		if _, err := api.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String(res.StackID)}); err != nil {
+			return fmt.Errorf("deleting the empty stack: %w", err)
+		}
+	}
+	return nil
+}
+
+func removeChangeSetQuiet(ctx context.Context, api API, o *Options, res *Result, stack bool) {
+	if err := removeChangeSet(ctx, api, o, res, stack); err != nil {
+		o.logf("Could not delete change set %s: %v\n", res.ChangeSet, err)
+	}
+}
+
+// showChanges prints the change set as a table; replacements and removals
+// stand out.
+func showChanges(o *Options, name string, t types.ChangeSetType, changes []types.Change) {
+	o.logf("Change set %s (%s) for stack %s:\n\n", name, t, o.Stack)
+	rows := [][4]string{{"Action", "Logical ID", "Type", "Replacement"}}
+	add, mod, rem, repl := 0, 0, 0, 0
+	for _, c := range changes {
+		rc := c.ResourceChange
+		if rc == nil {
+			continue
+		}
+		var action, replacement string
+		switch rc.Action {
+		case types.ChangeActionAdd:
+			action = "+ Add"
+			add++
+		case types.ChangeActionModify:
+			action = "~ Modify"
+			mod++
+			replacement = string(rc.Replacement)
+			switch rc.Replacement {
+			case types.ReplacementTrue:
+				replacement = "True  <- REPLACED"
+				repl++
+			case types.ReplacementConditional:
+				replacement = "Conditional  <- may be replaced"
+			}
+		case types.ChangeActionRemove:
+			action = "- Remove  <- DELETED"
+			rem++
+		default:
+			action = "  " + string(rc.Action)
+		}
+		rows = append(rows, [4]string{action, aws.ToString(rc.LogicalResourceId), aws.ToString(rc.ResourceType), replacement})
+	}
+	width := [3]int{}
+	for _, r := range rows {
+		for i := 0; i < 3; i++ {
+			width[i] = max(width[i], len(r[i]))
+		}
+	}
+	for _, r := range rows {
+		o.logf("  %-*s  %-*s  %-*s  %s\n", width[0], r[0], width[1], r[1], width[2], r[2], r[3])
+	}
+	summary := fmt.Sprintf("%d to add, %d to modify", add, mod)
+	if repl > 0 {
+		summary += fmt.Sprintf(" (%d replaced)", repl)
+	}
+	summary += fmt.Sprintf(", %d to remove", rem)
+	o.logf("\n%s.\n", summary)
+	o.result("CHANGESET", map[string]any{"add": add, "modify": mod, "replace": repl, "remove": rem})
+}
+
+// follow polls the stack and prints the events of this operation, oldest
+// first, until the stack leaves *_IN_PROGRESS. It returns the final stack
+// and this operation's events.
+func follow(ctx context.Context, api API, o *Options, stackID, token string, start time.Time) (*types.Stack, []types.StackEvent, error) {
+	seen := map[string]bool{}
+	var mine []types.StackEvent
+	var deadline time.Time
+	if o.Timeout > 0 {
+		deadline = o.now().Add(o.Timeout)
+	}
+	for {
+		fresh, err := newEvents(ctx, api, stackID, token, start, seen)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, mine, context.Canceled
+			}
+			return nil, mine, err
+		}
+		if o.Progress && len(fresh) > 0 {
+			o.logf("\r\033[K")
+		}
+		for _, e := range fresh {
+			mine = append(mine, e)
+			reason := ""
+			if r := aws.ToString(e.ResourceStatusReason); r != "" {
+				reason = "  " + r
+			}
+			o.logf("%s  %-28s %-36s %s%s\n", aws.ToTime(e.Timestamp).UTC().Format("15:04:05"), e.ResourceStatus, aws.ToString(e.ResourceType), aws.ToString(e.LogicalResourceId), reason)
+		}
+		out, err := api.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(stackID)})
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, mine, context.Canceled
+			}
+			return nil, mine, fmt.Errorf("describing stack: %w", err)
+		}
+		if len(out.Stacks) == 0 {
+			return nil, mine, fmt.Errorf("stack %s disappeared", stackID)
+		}
+		st := out.Stacks[0]
+		if !inProgress(st.StackStatus) {
+			// One last look, so that the final events are printed.
+			fresh, err := newEvents(ctx, api, stackID, token, start, seen)
+			if err == nil {
+				for _, e := range fresh {
+					mine = append(mine, e)
+					o.logf("%s  %-28s %-36s %s  %s\n", aws.ToTime(e.Timestamp).UTC().Format("15:04:05"), e.ResourceStatus, aws.ToString(e.ResourceType), aws.ToString(e.LogicalResourceId), aws.ToString(e.ResourceStatusReason))
+				}
+			}
+			return &st, mine, nil
+		}
+		if !deadline.IsZero() && o.now().After(deadline) {
+			return nil, mine, fmt.Errorf("gave up after %s: stack %s is still %s; CloudFormation carries on (follow it with `aws cloudformation describe-stack-events --stack-name %s`)", o.Timeout, stackID, st.StackStatus, stackID)
+		}
+		if o.Progress {
+			o.logf("\r\033[K  %s ... (%s)", st.StackStatus, o.now().Sub(start).Round(time.Second))
+		}
+		if err := o.sleep(ctx, o.Poll); err != nil {
+			return nil, mine, context.Canceled
+		}
+	}
+}
+
+// newEvents reads events newest first, page by page, until it reaches one
+// it has seen or one from an earlier operation, and returns the new ones
+// oldest first. An event belongs to this operation when it carries this
+// operation's client request token or, where the service sets none, when
+// it is not older than the operation.
+func newEvents(ctx context.Context, api API, stackID, token string, start time.Time, seen map[string]bool) ([]types.StackEvent, error) {
+	var fresh []types.StackEvent
+	var next *string
+	for {
+		page, err := api.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String(stackID), NextToken: next})
+		if err != nil {
+			return nil, fmt.Errorf("reading stack events: %w", err)
+		}
+		for _, e := range page.StackEvents {
+			id := aws.ToString(e.EventId)
+			if seen[id] || !ours(e, token, start) {
+				return reverse(fresh), nil
+			}
+			seen[id] = true
+			fresh = append(fresh, e)
+		}
+		if page.NextToken == nil {
+			return reverse(fresh), nil
+		}
+		next = page.NextToken
+	}
+}
+
+func ours(e types.StackEvent, token string, start time.Time) bool {
+	if t := aws.ToString(e.ClientRequestToken); t != "" {
+		return t == token
+	}
+	return !aws.ToTime(e.Timestamp).Before(start.Add(-2 * time.Second))
+}
+
+func reverse(es []types.StackEvent) []types.StackEvent {
+	for i, j := 0, len(es)-1; i < j; i, j = i+1, j-1 {
+		es[i], es[j] = es[j], es[i]
+	}
+	return es
+}
+
+// rootCause is the earliest failure of this operation that is not a
+// consequence of another one: not "cancelled", not the stack's summary.
+func rootCause(events []types.StackEvent) string {
+	for _, e := range events { // oldest first
+		if !strings.HasSuffix(string(e.ResourceStatus), "_FAILED") {
+			continue
+		}
+		reason := aws.ToString(e.ResourceStatusReason)
+		if strings.Contains(reason, "cancelled") || aws.ToString(e.ResourceType) == "AWS::CloudFormation::Stack" {
+			continue
+		}
+		return fmt.Sprintf("%s (%s): %s", aws.ToString(e.LogicalResourceId), aws.ToString(e.ResourceType), reason)
+	}
+	return ""
+}
+
+// printOutputs writes the stack outputs, the invoke URL first: a table on
+// Out (or a JSON result line), and the file if asked.
+func printOutputs(o *Options, outputs []types.Output) {
+	sorted := append([]types.Output(nil), outputs...)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		a, b := aws.ToString(sorted[i].OutputKey), aws.ToString(sorted[j].OutputKey)
+		if (a == "ApiUrl") != (b == "ApiUrl") {
+			return a == "ApiUrl"
+		}
+		return a < b
+	})
+	m := map[string]string{}
+	for _, out := range sorted {
+		m[aws.ToString(out.OutputKey)] = aws.ToString(out.OutputValue)
+	}
+	if o.JSONLines {
+		o.result("SUCCESS", map[string]any{"outputs": m})
+	} else {
+		for _, out := range sorted {
+			fmt.Fprintf(o.Out, "%s\t%s\n", aws.ToString(out.OutputKey), aws.ToString(out.OutputValue))
+		}
+	}
+	if o.OutputFile != nil {
+		b, _ := json.MarshalIndent(m, "", "  ")
+		if err := o.OutputFile(append(b, '\n')); err != nil {
+			o.logf("Could not write the outputs file: %v\n", err)
+		}
+	}
+}
