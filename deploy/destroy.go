@@ -12,17 +12,17 @@ import (
 
 // DestroyOptions configures a destroy.
 type DestroyOptions struct {
-	Stack                         string
-	Yes                           bool
-	DisableTerminationProtection  bool
-	RoleARN                       string
-	Timeout                       time.Duration
-	Poll                          time.Duration
-	Confirm                       func(question string) (bool, error)
-	Log                           interface{ Write([]byte) (int, error) }
-	Progress                      bool
-	Now                           func() time.Time
-	Sleep                         func(context.Context, time.Duration) error
+	Stack                        string
+	Yes                          bool
+	DisableTerminationProtection bool
+	RoleARN                      string
+	Timeout                      time.Duration
+	Poll                         time.Duration
+	Confirm                      func(question string) (bool, error)
+	Log                          interface{ Write([]byte) (int, error) }
+	Progress                     bool
+	Now                          func() time.Time
+	Sleep                        func(context.Context, time.Duration) error
 }
 
 func (d *DestroyOptions) opts() *Options {

@@ -54,12 +54,12 @@ type Event struct {
 
 type changeSet struct {
 	id, name, token, typ string
-	status, execStatus     string
-	reason                 string
-	changes                []change
-	template               map[string]any
-	pending                int
-	deleted                bool
+	status, execStatus   string
+	reason               string
+	changes              []change
+	template             map[string]any
+	pending              int
+	deleted              bool
 }
 
 type change struct{ action, logical, typ, replacement string }
