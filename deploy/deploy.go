@@ -684,7 +684,7 @@ func ours(e types.StackEvent, token string, start time.Time) bool {
 	if t := aws.ToString(e.ClientRequestToken); t != "" {
 		return t == token
 	}
-	return !aws.ToTime(e.Timestamp).Before(start.Add(-2 * time.Second))
+	return !aws.ToTime(e.Timestamp).Before(start)
 }
 
 func reverse(es []types.StackEvent) []types.StackEvent {

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/awslabs/goformation/v7/cloudformation/apigateway"
 
@@ -368,7 +369,7 @@ func last(m map[string][]string) map[string]string {
 	return out
 }
 
-var subVar = regexp.MustCompile(`\$\{([^}]*)\}`)
+var subVar = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{([^}]*)\}`) })
 
 // templateText turns a template property (a plain string, or Fn::Sub) into
 // the text API Gateway receives, as CloudFormation's Fn::Sub would.
@@ -382,7 +383,7 @@ func (g *Gateway) templateText(prop string) (string, error) {
 		return "", fmt.Errorf("internal error: unexpected intrinsic %s", raw)
 	}
 	var bad error
-	out := subVar.ReplaceAllStringFunc(sub["Fn::Sub"], func(m string) string {
+	out := subVar().ReplaceAllStringFunc(sub["Fn::Sub"], func(m string) string {
 		name := m[2 : len(m)-1]
 		if strings.HasPrefix(name, "!") {
 			return "${" + name[1:] + "}"

@@ -8,11 +8,13 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// Exit codes. Only Main turns errors into them.
+// Exit codes. Only Main turns errors into them. deploy adds 3 (no
+// changes, with --fail-on-empty-changeset), 4 (declined) and 130
+// (interrupted), carried by exitCode.
 const (
 	exitOK      = 0
-	exitFailure = 1 // a spec, compile or I/O error
-	exitUsage   = 2 // a bad command line
+	exitFailure = 1 // a spec, compile, I/O or AWS error
+	exitUsage   = 2 // a bad command line, or a precondition deploy checks
 )
 
 // errReported means the diagnostics were already printed; Main only sets
@@ -45,9 +47,15 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ran := false
 	root.PersistentPreRun = func(*cobra.Command, []string) { ran = true }
 	err := root.Execute()
+	var ec exitCode
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &ec):
+		if !errors.Is(ec.err, errReported) {
+			fmt.Fprintf(stderr, "sfnapic: %v\n", ec.err)
+		}
+		return ec.code
 	case errors.Is(err, errReported):
 		return exitFailure
 	}
@@ -80,7 +88,7 @@ Examples:
 		SilenceUsage:  true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newBuildCmd(a), newValidateCmd(a), newRenderCmd(a), newSchemaCmd(a), newVersionCmd(a))
+	root.AddCommand(newBuildCmd(a), newValidateCmd(a), newRenderCmd(a), newDeployCmd(a), newDiffCmd(a), newDestroyCmd(a), newSchemaCmd(a), newVersionCmd(a))
 	return root
 }
 

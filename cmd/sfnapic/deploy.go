@@ -1,0 +1,236 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sfnapic/sfnapic/deploy"
+)
+
+type deployOptions struct {
+	aws                   awsOptions
+	stack                 string
+	params, tags          []string
+	yes                   bool
+	noExecute             bool
+	failOnEmpty           bool
+	disableRollback       bool
+	terminationProtection bool
+	roleARN               string
+	s3Bucket, s3Prefix    string
+	timeout, poll         time.Duration
+	output                string
+	outputsFile           string
+}
+
+const deployDoc = `Deploy compiles SPEC and deploys it to the CloudFormation stack NAME through
+a change set: it shows what will change (replacements and removals stand
+out), asks, executes it and follows the stack events until the stack
+settles, then prints the outputs, the invoke URL first. On failure it prints
+the root cause: the first resource that failed, not "rollback requested".
+
+Without --yes, stdin must be a terminal so that someone reviews the change
+set. Templates over 51,200 bytes are uploaded to --s3-bucket first.
+Ctrl-C before execution deletes the change set (and an empty new stack);
+after it, deploy stops watching and CloudFormation carries on.
+
+Exit codes: 0 deployed (or no changes), 1 failed, 2 usage or precondition,
+3 no changes with --fail-on-empty-changeset, 4 declined, 130 interrupted.
+
+Examples:
+  sfnapic deploy examples/item-api.yaml --stack item-api
+  sfnapic deploy examples/item-api.yaml --stack item-api --yes --output json
+  sfnapic deploy big.yaml --stack big --s3-bucket my-artifacts --no-execute`
+
+func newDeployCmd(a *app) *cobra.Command {
+	var o deployOptions
+	cmd := &cobra.Command{
+		Use:   "deploy SPEC --stack NAME",
+		Short: "deploy a spec through a reviewed CloudFormation change set",
+		Long:  deployDoc,
+		Args:  exactArgs(1, "one SPEC file"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runDeploy(cmd, a, args[0], o, false)
+		},
+	}
+	addDeployFlags(cmd, &o, true)
+	return cmd
+}
+
+const diffDoc = `Diff shows what deploying SPEC to stack NAME would change, as the change-set
+table deploy shows, and changes nothing: the change set (and an empty new
+stack) is deleted afterwards.
+
+Examples:
+  sfnapic diff examples/item-api.yaml --stack item-api`
+
+func newDiffCmd(a *app) *cobra.Command {
+	var o deployOptions
+	cmd := &cobra.Command{
+		Use:   "diff SPEC --stack NAME",
+		Short: "show what a deploy would change, without changing anything",
+		Long:  diffDoc,
+		Args:  exactArgs(1, "one SPEC file"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runDeploy(cmd, a, args[0], o, true)
+		},
+	}
+	addDeployFlags(cmd, &o, false)
+	return cmd
+}
+
+func addDeployFlags(cmd *cobra.Command, o *deployOptions, all bool) {
+	f := cmd.Flags()
+	f.StringVar(&o.stack, "stack", "", "the CloudFormation stack `NAME`")
+	f.StringVar(&o.aws.region, "region", "", "the AWS `REGION` (default: from the environment or profile)")
+	f.StringVar(&o.aws.profile, "profile", "", "the AWS shared-config `PROFILE`")
+	f.StringArrayVar(&o.params, "param", nil, "a template parameter `K=V` (repeatable)")
+	f.StringArrayVar(&o.tags, "tags", nil, "a stack tag `K=V` (repeatable)")
+	f.StringVar(&o.roleARN, "role-arn", "", "an IAM role `ARN` for CloudFormation to act as")
+	f.StringVar(&o.s3Bucket, "s3-bucket", "", "the S3 `BUCKET` for templates over 51,200 bytes")
+	f.StringVar(&o.s3Prefix, "s3-prefix", "", "a key `PREFIX` in --s3-bucket")
+	f.DurationVar(&o.poll, "poll", 5*time.Second, "how often to poll CloudFormation")
+	_ = f.MarkHidden("poll")
+	if !all {
+		return
+	}
+	f.BoolVarP(&o.yes, "yes", "y", false, "execute the change set without asking")
+	f.BoolVar(&o.noExecute, "no-execute", false, "create and show the change set, then stop")
+	f.BoolVar(&o.failOnEmpty, "fail-on-empty-changeset", false, "exit 3 when there is nothing to change")
+	f.BoolVar(&o.disableRollback, "disable-rollback", false, "keep what was created when the deploy fails")
+	f.BoolVar(&o.terminationProtection, "termination-protection", false, "turn termination protection on after a successful deploy")
+	f.DurationVar(&o.timeout, "timeout", time.Hour, "stop following the stack after this `DURATION`")
+	f.StringVar(&o.output, "output", "text", "`text`, or json for machine-readable result lines on stdout")
+	f.StringVar(&o.outputsFile, "outputs-file", "", "also write the stack outputs to `FILE` as JSON")
+}
+
+func keyValues(flag string, in []string) ([]deploy.KV, error) {
+	var out []deploy.KV
+	for _, s := range in {
+		k, v, ok := strings.Cut(s, "=")
+		if !ok || k == "" {
+			return nil, usagef("--%s %q: write KEY=VALUE", flag, s)
+		}
+		out = append(out, deploy.KV{Key: k, Value: v})
+	}
+	return out, nil
+}
+
+func runDeploy(cmd *cobra.Command, a *app, specName string, o deployOptions, diff bool) error {
+	if o.output == "" {
+		o.output = "text" // diff has no --output
+	}
+	if o.output != "text" && o.output != "json" {
+		return usagef("--output must be text or json, not %q", o.output)
+	}
+	if o.stack == "" {
+		return usagef("name the stack with --stack NAME")
+	}
+	params, err := keyValues("param", o.params)
+	if err != nil {
+		return err
+	}
+	tags, err := keyValues("tags", o.tags)
+	if err != nil {
+		return err
+	}
+	c, err := compileFile(specName, "json")
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(a.stderr, c.diags.String())
+	if c.diags.HasErrors() {
+		return errReported
+	}
+	var open []string
+	for _, r := range c.spec.Routes {
+		open = append(open, r.Method+" "+r.Path)
+	}
+	if len(open) > 0 {
+		fmt.Fprintf(a.stderr, "warning: no route has authorization, so anyone with the URL can start executions: %s\n", strings.Join(open, ", "))
+	}
+	opts := &deploy.Options{
+		Stack: o.stack, Template: c.out, Params: params, Tags: tags,
+		Yes: o.yes, NoExecute: o.noExecute, Diff: diff, FailOnEmpty: o.failOnEmpty,
+		DisableRollback: o.disableRollback, TerminationProtection: o.terminationProtection,
+		RoleARN: o.roleARN, S3Bucket: o.s3Bucket, S3Prefix: o.s3Prefix,
+		Timeout: o.timeout, Poll: o.poll, Confirm: a.prompter(),
+		Log: a.stderr, Out: a.stdout, JSONLines: o.output == "json", Progress: isTerminal(a.stderr),
+	}
+	if o.outputsFile != "" {
+		opts.OutputFile = func(b []byte) error { return writeFile(o.outputsFile, b) }
+	}
+	// Preconditions first: no AWS call (not even loading credentials)
+	// when the command line cannot work.
+	if err := deploy.Check(opts); err != nil {
+		return deployExit(err)
+	}
+	ctx, stop := interruptible(cmd.Context())
+	defer stop()
+	cf, s3c, region, err := o.aws.clients(ctx)
+	if err != nil {
+		return err
+	}
+	opts.Region = region
+	_, err = deploy.Deploy(ctx, cf, s3c, opts)
+	return deployExit(err)
+}
+
+const destroyDoc = `Destroy deletes the CloudFormation stack NAME and every resource it created,
+after showing it and asking (unless --yes), and follows it until it is gone.
+A stack that does not exist is nothing to destroy. A stack with termination
+protection is refused unless --disable-termination-protection.
+
+Examples:
+  sfnapic destroy --stack item-api`
+
+type destroyOptions struct {
+	aws       awsOptions
+	stack     string
+	yes       bool
+	disableTP bool
+	roleARN   string
+	timeout   time.Duration
+	poll      time.Duration
+}
+
+func newDestroyCmd(a *app) *cobra.Command {
+	var o destroyOptions
+	cmd := &cobra.Command{
+		Use:   "destroy --stack NAME",
+		Short: "delete a stack and everything it created",
+		Long:  destroyDoc,
+		Args:  exactArgs(0, "no arguments (name the stack with --stack)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.stack == "" {
+				return usagef("name the stack with --stack NAME")
+			}
+			d := &deploy.DestroyOptions{Stack: o.stack, Yes: o.yes, DisableTerminationProtection: o.disableTP,
+				RoleARN: o.roleARN, Timeout: o.timeout, Poll: o.poll, Confirm: a.prompter(), Log: a.stderr, Progress: isTerminal(a.stderr)}
+			if !d.Yes && d.Confirm == nil {
+				return usagef("stdin is not a terminal, so nobody can confirm: pass --yes to destroy without a prompt")
+			}
+			ctx, stop := interruptible(cmd.Context())
+			defer stop()
+			cf, _, _, err := o.aws.clients(ctx)
+			if err != nil {
+				return err
+			}
+			return deployExit(deploy.Destroy(ctx, cf, d))
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.stack, "stack", "", "the CloudFormation stack `NAME`")
+	f.StringVar(&o.aws.region, "region", "", "the AWS `REGION`")
+	f.StringVar(&o.aws.profile, "profile", "", "the AWS shared-config `PROFILE`")
+	f.BoolVarP(&o.yes, "yes", "y", false, "delete without asking")
+	f.BoolVar(&o.disableTP, "disable-termination-protection", false, "turn termination protection off first")
+	f.StringVar(&o.roleARN, "role-arn", "", "an IAM role `ARN` for CloudFormation to act as")
+	f.DurationVar(&o.timeout, "timeout", time.Hour, "stop following the stack after this `DURATION`")
+	f.DurationVar(&o.poll, "poll", 5*time.Second, "how often to poll CloudFormation")
+	_ = f.MarkHidden("poll")
+	return cmd
+}

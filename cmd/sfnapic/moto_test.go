@@ -1,0 +1,175 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/apigateway"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+)
+
+// startMoto runs moto_server on a free loopback port, or skips.
+func startMoto(t *testing.T) string {
+	t.Helper()
+	bin, err := exec.LookPath("moto_server")
+	if err != nil {
+		t.Skip("moto_server is not on PATH (it ships with the project machines' Python toolset; CI requires it)")
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
+	var logs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	url := fmt.Sprintf("http://127.0.0.1:%d", port)
+	for i := 0; ; i++ {
+		if resp, err := http.Get(url + "/moto-api/"); err == nil {
+			resp.Body.Close()
+			break
+		}
+		if i > 100 {
+			t.Fatalf("moto_server did not start:\n%s", logs.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return url
+}
+
+func awsEnv(t *testing.T, endpoint string) aws.Config {
+	t.Setenv("AWS_ENDPOINT_URL", endpoint)
+	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("AWS_CONFIG_FILE", os.DevNull)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", os.DevNull)
+	return aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("testing", "testing", ""), BaseEndpoint: aws.String(endpoint)}
+}
+
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(args, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// TestDeployAgainstMoto: create, update, no changes, diff, destroy and
+// re-create against moto, which really creates the API Gateway, IAM and
+// Step Functions resources; the result is checked through moto's own APIs.
+func TestDeployAgainstMoto(t *testing.T) {
+	cfg := awsEnv(t, startMoto(t))
+	ctx := context.Background()
+	dir := t.TempDir()
+	spec := dir + "/api.yaml"
+	write := func(s string) {
+		if err := os.WriteFile(spec, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	base := `version: 1
+api: {name: moto-api}
+stateMachines:
+  items: {definition: {StartAt: Done, States: {Done: {Type: Pass, End: true}}}}
+routes:
+  POST /items/{item_id}:
+    stateMachine: items
+    input: {item_id: path.item_id}
+`
+	write(base)
+	deploy := func(want int, extra ...string) string {
+		t.Helper()
+		code, out, errs := run(t, append([]string{"deploy", spec, "--stack", "moto-api", "--yes", "--poll", "10ms"}, extra...)...)
+		if code != want {
+			t.Fatalf("deploy exited %d, want %d\nstdout:\n%s\nstderr:\n%s", code, want, out, errs)
+		}
+		return errs
+	}
+
+	// Create.
+	log := deploy(0)
+	for _, w := range []string{`\(CREATE\) for stack moto-api`, `\+ Add +RouteItemsItemIdPost +AWS::ApiGateway::Method`, `Stack moto-api is CREATE_COMPLETE`} {
+		if !regexp.MustCompile(w).MatchString(log) {
+			t.Errorf("create output lacks %s:\n%s", w, log)
+		}
+	}
+	ag := apigateway.NewFromConfig(cfg)
+	apis, err := ag.GetRestApis(ctx, &apigateway.GetRestApisInput{})
+	if err != nil || len(apis.Items) != 1 || aws.ToString(apis.Items[0].Name) != "moto-api" {
+		t.Fatalf("REST APIs: %v %v", apis, err)
+	}
+	paths := func() string {
+		res, err := ag.GetResources(ctx, &apigateway.GetResourcesInput{RestApiId: apis.Items[0].Id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ps []string
+		for _, r := range res.Items {
+			for m := range r.ResourceMethods {
+				ps = append(ps, m+" "+aws.ToString(r.Path))
+			}
+		}
+		return strings.Join(ps, ",")
+	}
+	if p := paths(); p != "POST /items/{item_id}" {
+		t.Fatalf("routes in API Gateway: %q", p)
+	}
+	machines, err := sfn.NewFromConfig(cfg).ListStateMachines(ctx, &sfn.ListStateMachinesInput{})
+	if err != nil || len(machines.StateMachines) != 1 {
+		t.Fatalf("state machines: %v %v", machines, err)
+	}
+
+	// Update: a second route.
+	write(base + "  GET /health:\n    stateMachine: items\n")
+	log = deploy(0)
+	if !strings.Contains(log, "(UPDATE)") || !regexp.MustCompile(`\+ Add +RouteHealthGet`).MatchString(log) || !strings.Contains(log, "UPDATE_COMPLETE") {
+		t.Errorf("update output:\n%s", log)
+	}
+	if p := paths(); !strings.Contains(p, "GET /health") {
+		t.Errorf("routes after the update: %q", p)
+	}
+
+	// No changes, then the same with --fail-on-empty-changeset.
+	if log = deploy(0); !strings.Contains(log, "No changes") {
+		t.Errorf("no-change output:\n%s", log)
+	}
+	deploy(3, "--fail-on-empty-changeset")
+
+	// Diff shows and changes nothing.
+	write(base)
+	code, _, errs := run(t, "diff", spec, "--stack", "moto-api", "--poll", "10ms")
+	if code != 0 || !strings.Contains(errs, "- Remove  <- DELETED") {
+		t.Errorf("diff exited %d:\n%s", code, errs)
+	}
+	if p := paths(); !strings.Contains(p, "GET /health") {
+		t.Errorf("diff changed the API: %q", p)
+	}
+
+	// Destroy, destroy again (nothing to do), and create again.
+	code, _, errs = run(t, "destroy", "--stack", "moto-api", "--yes", "--poll", "10ms")
+	if code != 0 || !strings.Contains(errs, "Stack moto-api is deleted") {
+		t.Fatalf("destroy exited %d:\n%s", code, errs)
+	}
+	if code, _, errs = run(t, "destroy", "--stack", "moto-api", "--yes"); code != 0 || !strings.Contains(errs, "nothing to destroy") {
+		t.Fatalf("second destroy exited %d:\n%s", code, errs)
+	}
+	if log = deploy(0); !strings.Contains(log, "(CREATE)") {
+		t.Errorf("re-create output:\n%s", log)
+	}
+}
