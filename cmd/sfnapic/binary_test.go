@@ -45,8 +45,8 @@ func TestBinaryDeploysAgainstFake(t *testing.T) {
 
 	// Without --yes and with no terminal to ask on: exit 2, no AWS call.
 	code, _, errs := runBin("deploy", example, "--stack", "demo")
-	if code != 2 || !strings.Contains(errs, "pass --yes") || len(fake.Requests) != 0 {
-		t.Fatalf("no terminal: exit %d, %d calls\n%s", code, len(fake.Requests), errs)
+	if code != 2 || !strings.Contains(errs, "pass --yes") || len(fake.Calls()) != 0 {
+		t.Fatalf("no terminal: exit %d, %d calls\n%s", code, len(fake.Calls()), errs)
 	}
 
 	code, out, errs := runBin("deploy", example, "--stack", "demo", "--yes", "--poll", "1ms")
