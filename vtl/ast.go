@@ -23,12 +23,11 @@ type refNode struct {
 }
 
 type refPart struct {
-	name   string
-	call   bool
-	args   []expr
-	index  expr // $a[expr]
-	isIdx  bool
-	offset int
+	name  string
+	call  bool
+	args  []expr
+	index expr // $a[expr]
+	isIdx bool
 }
 
 type setNode struct {

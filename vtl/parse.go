@@ -56,7 +56,7 @@ func (p *parser) nodes(stops []string) ([]node, string, error) {
 			start := p.pos
 			p.pos++
 			if p.src[p.pos] == '$' && p.refAhead() {
-				ref, err := p.ref(true)
+				ref, err := p.ref()
 				if err != nil {
 					return nil, "", err
 				}
@@ -67,7 +67,7 @@ func (p *parser) nodes(stops []string) ([]node, string, error) {
 			text.WriteByte(p.src[p.pos])
 			p.pos++
 		case c == '$' && p.refAhead():
-			ref, err := p.ref(true)
+			ref, err := p.ref()
 			if err != nil {
 				return nil, "", err
 			}
@@ -232,7 +232,7 @@ func (p *parser) directive(name string, start int) (node, error) {
 		if !strings.HasPrefix(p.rest(), "$") {
 			return nil, p.errf(p.pos, "#set needs a reference to assign to")
 		}
-		target, err := p.ref(false)
+		target, err := p.ref()
 		if err != nil {
 			return nil, err
 		}
@@ -259,7 +259,7 @@ func (p *parser) directive(name string, start int) (node, error) {
 		if !strings.HasPrefix(p.rest(), "$") {
 			return nil, p.errf(p.pos, "#foreach needs a loop variable")
 		}
-		v, err := p.ref(false)
+		v, err := p.ref()
 		if err != nil {
 			return nil, err
 		}
@@ -386,9 +386,9 @@ func (p *parser) refAhead() bool {
 }
 
 // ref parses $name, $!name, ${name}, $!{name} and their .member,
-// .method(args) and [index] chains. In text (inText) a chain stops at
-// anything that does not continue it, so "$a." is $a then ".".
-func (p *parser) ref(inText bool) (*refNode, error) {
+// .method(args) and [index] chains. A chain stops at anything that does
+// not continue it, so "$a." is $a then ".".
+func (p *parser) ref() (*refNode, error) {
 	start := p.pos
 	p.pos++
 	r := &refNode{}
@@ -406,7 +406,7 @@ func (p *parser) ref(inText bool) (*refNode, error) {
 		c := p.src[p.pos]
 		if c == '.' && p.pos+1 < len(p.src) && isIdentStart(p.src[p.pos+1]) {
 			p.pos++
-			part := refPart{name: p.ident(), offset: p.pos}
+			part := refPart{name: p.ident()}
 			if p.pos < len(p.src) && p.src[p.pos] == '(' {
 				p.pos++
 				part.call = true
@@ -421,16 +421,11 @@ func (p *parser) ref(inText bool) (*refNode, error) {
 		}
 		if c == '[' {
 			p.pos++
-			idx, err := p.expr()
+			idx, err := p.closed("]")
 			if err != nil {
 				return nil, err
 			}
-			p.space()
-			if !strings.HasPrefix(p.rest(), "]") {
-				return nil, p.errf(p.pos, "expected ]")
-			}
-			p.pos++
-			r.parts = append(r.parts, refPart{index: idx, isIdx: true, offset: p.pos})
+			r.parts = append(r.parts, refPart{index: idx, isIdx: true})
 			continue
 		}
 		break
@@ -442,7 +437,6 @@ func (p *parser) ref(inText bool) (*refNode, error) {
 		p.pos++
 	}
 	r.raw = p.src[start:p.pos]
-	_ = inText
 	return r, nil
 }
 
@@ -482,6 +476,20 @@ func (p *parser) args(closer byte) ([]expr, error) {
 // Expressions, lowest precedence first.
 
 func (p *parser) expr() (expr, error) { return p.binary(0) }
+
+// closed parses an expression followed by closer.
+func (p *parser) closed(closer string) (expr, error) {
+	e, err := p.expr()
+	if err != nil {
+		return nil, err
+	}
+	p.space()
+	if !strings.HasPrefix(p.rest(), closer) {
+		return nil, p.errf(p.pos, "expected %s", closer)
+	}
+	p.pos += len(closer)
+	return e, nil
+}
 
 var levels = [][]string{
 	{"||", "or"},
@@ -595,19 +603,10 @@ func (p *parser) primary() (expr, error) {
 		if !p.refAhead() {
 			return nil, p.errf(p.pos, "expected a reference after $")
 		}
-		return p.ref(false)
+		return p.ref()
 	case c == '(':
 		p.pos++
-		e, err := p.expr()
-		if err != nil {
-			return nil, err
-		}
-		p.space()
-		if !strings.HasPrefix(p.rest(), ")") {
-			return nil, p.errf(p.pos, "expected )")
-		}
-		p.pos++
-		return e, nil
+		return p.closed(")")
 	case c == '[':
 		p.pos++
 		p.space()
@@ -622,15 +621,10 @@ func (p *parser) primary() (expr, error) {
 		p.space()
 		if strings.HasPrefix(p.rest(), "..") {
 			p.pos += 2
-			to, err := p.expr()
+			to, err := p.closed("]")
 			if err != nil {
 				return nil, err
 			}
-			p.space()
-			if !strings.HasPrefix(p.rest(), "]") {
-				return nil, p.errf(p.pos, "expected ]")
-			}
-			p.pos++
 			return &rangeExpr{from: first, to: to}, nil
 		}
 		l := &listExpr{items: []expr{first}}
