@@ -193,7 +193,13 @@ func checkRender(rc routeCase, v string, variant vtl.Variant, absent bool) error
 		case spec.FromQuery:
 			req.Query[m.Name] = v
 		case spec.FromHeader:
-			req.Header[m.Name] = v
+			// Header names arrive in whatever case the client used
+			// (HTTP/2: lower case); the template must find them anyway.
+			name := strings.ToLower(m.Name)
+			if len(v)%2 == 1 {
+				name = strings.ToUpper(m.Name)
+			}
+			req.Header[name] = v
 		case spec.FromContext:
 			setContext(req.Context, m.Name, v)
 		case spec.FromBody:

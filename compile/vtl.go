@@ -156,30 +156,43 @@ const formPreamble = `#set($form = {})
 #end
 `
 
-// stringSource returns the VTL expression reading a string value, and the
-// expression telling whether the request has it ("" when it always does).
-func stringSource(m *spec.Mapping, form bool) (raw, present string) {
+// stringSource returns the VTL that reads a string value: setup lines to
+// run first (if any), the expression holding the value, and the expression
+// telling whether the request has it ("" when it always does). id makes
+// the helper variables unique.
+//
+// Header names are matched without regard to case, as HTTP wants: the
+// header map holds names as the client sent them (HTTP/2 clients send them
+// in lower case), so the template looks the name up in its keys.
+func stringSource(m *spec.Mapping, form bool, id string) (setup, raw, present string) {
 	switch m.From {
 	case spec.FromPath:
-		return fmt.Sprintf("$input.params().path.get('%s')", m.Name), ""
-	case spec.FromQuery, spec.FromHeader:
-		loc := map[spec.Location]string{spec.FromQuery: "querystring", spec.FromHeader: "header"}[m.From]
-		raw = fmt.Sprintf("$input.params().%s.get('%s')", loc, m.Name)
+		return "", fmt.Sprintf("$input.params().path.get('%s')", m.Name), ""
+	case spec.FromQuery:
+		raw = fmt.Sprintf("$input.params().querystring.get('%s')", m.Name)
 		if m.Required {
-			return raw, ""
+			return "", raw, ""
 		}
-		return raw, fmt.Sprintf("$input.params().%s.containsKey('%s')", loc, m.Name)
+		return "", raw, fmt.Sprintf("$input.params().querystring.containsKey('%s')", m.Name)
+	case spec.FromHeader:
+		found, value := "$f"+id, "$x"+id
+		setup = fmt.Sprintf("#set(%s = false)#foreach($hk in $input.params().header.keySet())#if($hk.equalsIgnoreCase('%s'))#set(%s = true)#set(%s = $input.params().header.get($hk))#end#end\n",
+			found, m.Name, found, value)
+		if m.Required {
+			return setup, value, ""
+		}
+		return setup, value, found
 	case spec.FromContext:
 		if claim, ok := strings.CutPrefix(m.Name, "authorizer.claims."); ok {
-			return fmt.Sprintf("$context.authorizer.claims.get('%s')", claim), ""
+			return "", fmt.Sprintf("$context.authorizer.claims.get('%s')", claim), ""
 		}
-		return "$context." + m.Name, ""
+		return "", "$context." + m.Name, ""
 	case spec.FromBody:
 		if form && len(m.Field) == 1 {
-			return fmt.Sprintf("$form.get('%s')", m.Field[0]), fmt.Sprintf("$form.containsKey('%s')", m.Field[0])
+			return "", fmt.Sprintf("$form.get('%s')", m.Field[0]), fmt.Sprintf("$form.containsKey('%s')", m.Field[0])
 		}
 	}
-	return "", ""
+	return "", "", ""
 }
 
 // absentCase writes what a leaf holds when the request lacks its value:
@@ -224,7 +237,8 @@ func writeLeaf(b *strings.Builder, n *inputNode, form bool) {
 		fmt.Fprintf(b, "#if(\"$!%s\" == \"\" || \"$!%s\" == \"null\")%s#{else}%s#set(%s = %s)#end\n",
 			v[1:], v[1:], absentCase(n), presentFlag(n), v, jsonEscape(v))
 	default:
-		raw, present := stringSource(m, form)
+		setup, raw, present := stringSource(m, form, v[2:])
+		b.WriteString(setup)
 		if present == "" {
 			// Always there; a null (which API Gateway should not give)
 			// becomes "" rather than breaking the input.
@@ -255,7 +269,9 @@ func writeName(b *strings.Builder, m *spec.Mapping, form bool) string {
 	if m.From == spec.FromBody && !form {
 		raw = fmt.Sprintf("$input.path('$.%s')", strings.Join(m.Field, "."))
 	} else {
-		raw, _ = stringSource(m, form)
+		var setup string
+		setup, raw, _ = stringSource(m, form, "n")
+		b.WriteString(setup)
 	}
 	fmt.Fprintf(b, "#set($nm = %s)\n", raw)
 	b.WriteString("#set($nm = \"$!nm\")\n")
