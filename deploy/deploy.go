@@ -65,6 +65,7 @@ var (
 // line cannot work as given.
 type PreconditionError struct{ Msg string }
 
+// Error returns the message.
 func (e *PreconditionError) Error() string { return e.Msg }
 
 // KV is a key and value from the command line (--param, --tags).

@@ -101,6 +101,7 @@ type Rejection struct {
 	Reason  string // why, for people
 }
 
+// Error says what API Gateway would answer, and why.
 func (r *Rejection) Error() string { return fmt.Sprintf("HTTP %d: %s", r.Status, r.Reason) }
 
 func reject(status int, typ, message, reason string) *Rejection {

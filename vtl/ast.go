@@ -77,6 +77,7 @@ type Error struct {
 	Msg       string
 }
 
+// Error renders the error with its template line and column.
 func (e *Error) Error() string { return fmt.Sprintf("template %d:%d: %s", e.Line, e.Col, e.Msg) }
 
 func position(src string, offset int) (int, int) {
