@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sfnapic/sfnapic/internal/cfnfake"
 )
@@ -63,5 +64,71 @@ func TestBinaryDeploysAgainstFake(t *testing.T) {
 	code, _, errs = runBin("destroy", "--stack", "demo", "--yes", "--poll", "1ms")
 	if code != 0 || !strings.Contains(errs, "Stack demo is deleted") {
 		t.Fatalf("destroy: exit %d\n%s", code, errs)
+	}
+}
+
+// TestBinaryCtrlC interrupts a real deploy process: one Ctrl-C while the
+// change set is being created cleans up and exits 130; a second Ctrl-C
+// during that cleanup ends the process at once.
+func TestBinaryCtrlC(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "sfnapic")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	start := func(fake *cfnfake.Fake) (*exec.Cmd, *bytes.Buffer) {
+		cmd := exec.Command(bin, "deploy", "../../examples/item-api.yaml", "--stack", "demo", "--yes", "--poll", "20ms")
+		cmd.Env = append(os.Environ(), "AWS_ENDPOINT_URL="+fake.URL(), "AWS_ACCESS_KEY_ID=AKIDEXAMPLE",
+			"AWS_SECRET_ACCESS_KEY=secret", "AWS_REGION=us-east-1", "AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull)
+		var errb bytes.Buffer
+		cmd.Stderr = &errb
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		// Wait until the change set exists and is being polled.
+		for i := 0; fake.Count("DescribeChangeSet") < 2; i++ {
+			if i > 500 {
+				t.Fatalf("deploy never polled the change set:\n%s", errb.String())
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		return cmd, &errb
+	}
+
+	// One Ctrl-C: cleanup, exit 130.
+	fake := cfnfake.New()
+	defer fake.Close()
+	fake.Scripts["demo"] = &cfnfake.Script{PendingPolls: 20}
+	cmd, errb := start(fake)
+	_ = cmd.Process.Signal(os.Interrupt)
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+		t.Fatalf("exit %v, want 130\n%s", err, errb.String())
+	}
+	if fake.Count("DeleteChangeSet") != 1 || fake.Count("ExecuteChangeSet") != 0 {
+		t.Fatalf("cleanup calls: %v", fake.Calls())
+	}
+
+	// Two: the second ends the cleanup wait at once.
+	slow := cfnfake.New()
+	defer slow.Close()
+	slow.Scripts["demo"] = &cfnfake.Script{PendingPolls: 100000}
+	cmd, errb = start(slow)
+	_ = cmd.Process.Signal(os.Interrupt)
+	time.Sleep(200 * time.Millisecond)
+	_ = cmd.Process.Signal(os.Interrupt)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Fatalf("exited 0 after two interrupts\n%s", errb.String())
+		}
+	case <-time.After(5 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatalf("a second Ctrl-C did not end the process\n%s", errb.String())
 	}
 }
