@@ -150,11 +150,26 @@ func (b *builder) build() {
 			shaping = append(shaping, m.Name+"="+m.ARN)
 		} else {
 			b.t.MachineIDs[m.Name] = smID
-			roleID := "ExecutionRole" + frag
-			t.Resources[roleID] = &iam.Role{
-				Description:              ptr("Execution role of state machine " + m.Name),
-				AssumeRolePolicyDocument: trust("states.amazonaws.com"),
-				Tags:                     b.tags(),
+			roleArn := m.RoleARN
+			if roleArn == "" {
+				roleID := "ExecutionRole" + frag
+				role := &iam.Role{
+					Description:              ptr("Execution role of state machine " + m.Name),
+					AssumeRolePolicyDocument: trust("states.amazonaws.com"),
+					Tags:                     b.tags(),
+				}
+				if len(m.Policies) > 0 {
+					statements := make([]any, len(m.Policies))
+					for i, st := range m.Policies {
+						statements[i] = st
+					}
+					role.Policies = []iam.Role_Policy{{
+						PolicyName:     "Workflow",
+						PolicyDocument: map[string]any{"Version": "2012-10-17", "Statement": statements},
+					}}
+				}
+				t.Resources[roleID] = role
+				roleArn = b.getAtt(roleID, "Arn")
 			}
 			var smTags []stepfunctions.StateMachine_TagsEntry
 			for _, tg := range s.API.Tags {
@@ -162,7 +177,7 @@ func (b *builder) build() {
 			}
 			t.Resources[smID] = &stepfunctions.StateMachine{
 				Definition:       m.Definition,
-				RoleArn:          b.getAtt(roleID, "Arn"),
+				RoleArn:          roleArn,
 				StateMachineType: ptr(m.Type),
 				Tags:             smTags,
 			}

@@ -342,9 +342,13 @@ func (p *parser) stateMachines(n *yaml.Node) []*StateMachine {
 			return
 		}
 		m := &StateMachine{Name: name, Pos: p.pos(k)}
-		var def, file, arn, typ *yaml.Node
-		p.mapping(v, at, []string{"type", "definition", "definitionFile", "arn"}, nil, func(key string, k, v *yaml.Node) {
+		var def, file, arn, typ, policies, role *yaml.Node
+		p.mapping(v, at, []string{"type", "definition", "definitionFile", "arn", "policies", "roleArn"}, nil, func(key string, k, v *yaml.Node) {
 			switch key {
+			case "policies":
+				policies = v
+			case "roleArn":
+				role = v
 			case "type":
 				typ = v
 			case "definition":
@@ -377,6 +381,21 @@ func (p *parser) stateMachines(n *yaml.Node) []*StateMachine {
 			m.Type = TypeStandard
 		}
 		switch {
+		case arn != nil && (policies != nil || role != nil):
+			p.errs.Add(p.pos(k), at, "policies and roleArn apply only to state machines sfnapic creates; an existing machine keeps its own role")
+		case policies != nil && role != nil:
+			p.errs.Add(p.pos(k), at, "give policies (for the execution role sfnapic creates) or roleArn (your own role), not both")
+		case policies != nil:
+			m.Policies = p.policies(policies, at+".policies")
+		case role != nil:
+			if s, ok := p.str(role, at+".roleArn"); ok {
+				if !roleArnRe().MatchString(s) {
+					p.errs.Add(p.pos(resolve(role)), at+".roleArn", "%q is not an IAM role ARN such as arn:aws:iam::123456789012:role/orders-workflow", s)
+				}
+				m.RoleARN = s
+			}
+		}
+		switch {
 		case arn != nil:
 			if s, ok := p.str(arn, at+".arn"); ok {
 				if !arnRe().MatchString(s) {
@@ -398,6 +417,65 @@ func (p *parser) stateMachines(n *yaml.Node) []*StateMachine {
 		p.errs.Add(p.pos(resolve(n)), "stateMachines", "declare at least one state machine")
 	}
 	return out
+}
+
+// policies reads IAM policy statements for a state machine's execution
+// role. Each needs Effect, Action and Resource; Sid and Condition may be
+// given. Values are kept as written, so {"Fn::Sub": ...} works.
+func (p *parser) policies(n *yaml.Node, at string) []Object {
+	n = resolve(n)
+	if n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
+		p.errs.Add(p.pos(n), at, "expected a list of IAM policy statements (Effect, Action, Resource), got %s", describe(n))
+		return nil
+	}
+	var out []Object
+	for i, c := range n.Content {
+		sat := fmt.Sprintf("%s[%d]", at, i)
+		before := len(p.errs)
+		p.mapping(c, sat, []string{"Sid", "Effect", "Action", "Resource", "Condition"}, []string{"Effect", "Action", "Resource"}, func(key string, k, v *yaml.Node) {
+			switch key {
+			case "Effect":
+				p.oneOf(v, sat+".Effect", []string{"Allow", "Deny"})
+			case "Action", "Resource":
+				for _, s := range p.strings(v, sat+"."+key) {
+					if s == "*" || key == "Action" && strings.HasSuffix(s, ":*") {
+						p.errs.Warn(p.pos(resolve(v)), sat+"."+key, "%q is a wildcard: prefer the exact %ss the workflow needs", s, strings.ToLower(key))
+					}
+				}
+			}
+		})
+		if len(p.errs) > before && p.errs[len(p.errs)-1].Severity == SevError {
+			continue
+		}
+		if obj, ok := p.value(c, p.file, sat, 0).(Object); ok {
+			out = append(out, obj)
+		}
+	}
+	return out
+}
+
+// strings reads a string or a list of strings; an intrinsic mapping (such
+// as Fn::Sub) passes unchecked.
+func (p *parser) strings(n *yaml.Node, at string) []string {
+	n = resolve(n)
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if s, ok := p.str(n, at); ok {
+			return []string{s}
+		}
+	case yaml.SequenceNode:
+		var out []string
+		for i, c := range n.Content {
+			if resolve(c).Kind == yaml.MappingNode {
+				continue
+			}
+			if s, ok := p.str(c, fmt.Sprintf("%s[%d]", at, i)); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
 }
 
 // definitionFile loads an ASL file next to the spec. Only files inside the

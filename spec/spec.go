@@ -69,7 +69,11 @@ type StateMachine struct {
 	Definition     any    // ordered JSON value (see Object); nil for an existing machine
 	DefinitionFile string // the file the definition came from, if any
 	ARN            string // set for an existing machine
-	Used           bool   // started by at least one route
+	// Policies are IAM statements for the execution role sfnapic creates
+	// (what the definition's tasks may do); RoleARN replaces that role.
+	Policies []Object
+	RoleARN  string
+	Used     bool // started by at least one route
 }
 
 // Existing reports whether the machine is referenced by ARN rather than
@@ -285,6 +289,9 @@ func validVPCEndpoint(s string) bool {
 
 // Regular expressions that only some specs need are compiled on first use.
 var (
+	roleArnRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$`)
+	})
 	arnRe = sync.OnceValue(func() *regexp.Regexp {
 		return regexp.MustCompile(`^arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[A-Za-z0-9_-]{1,80}$`)
 	})
