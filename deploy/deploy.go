@@ -253,6 +253,10 @@ func Deploy(ctx context.Context, api API, up Uploader, o *Options) (*Result, err
 	switch {
 	case stack == nil || stack.StackStatus == types.StackStatusReviewInProgress:
 		csType = types.ChangeSetTypeCreate
+	case stack.StackStatus == types.StackStatusRollbackComplete && o.Diff:
+		// A diff changes nothing, so it cannot delete the failed stack to
+		// compare against an empty one.
+		return nil, fmt.Errorf("stack %s is in ROLLBACK_COMPLETE: its first create failed, so a deploy would delete it and create every resource anew", o.Stack)
 	case stack.StackStatus == types.StackStatusRollbackComplete:
 		o.logf("Stack %s is in ROLLBACK_COMPLETE: its first create failed, and it cannot be updated. It must be deleted and created again.\n", o.Stack)
 		if !o.Yes {

@@ -206,10 +206,18 @@ func TestRollbackCompleteIsDeletedThenCreated(t *testing.T) {
 	if !strings.Contains(calls, "DeleteStack") || strings.Index(calls, "DeleteStack") > strings.Index(calls, "CreateChangeSet") {
 		t.Fatalf("calls %s", calls)
 	}
+	// A diff never deletes it.
+	e3 := newEnv(t)
+	e3.fake.AddStack("demo", "ROLLBACK_COMPLETE", nil)
+	o := e3.opts(template(t, "item-api"))
+	o.Yes, o.Diff = false, true
+	if _, err := e3.deploy(t, o); err == nil || !strings.Contains(err.Error(), "a deploy would delete it") || e3.fake.Count("DeleteStack") != 0 {
+		t.Fatalf("diff on ROLLBACK_COMPLETE: %v, calls %v", err, e3.fake.Calls())
+	}
 	// Without --yes and no one to ask, it is refused before any change.
 	e2 := newEnv(t)
 	e2.fake.AddStack("demo", "ROLLBACK_COMPLETE", nil)
-	o := e2.opts(template(t, "item-api"))
+	o = e2.opts(template(t, "item-api"))
 	o.Yes, o.NoExecute = false, true
 	var pe *PreconditionError
 	if _, err := e2.deploy(t, o); !errors.As(err, &pe) {
