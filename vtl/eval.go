@@ -515,24 +515,7 @@ func compare(l, r any) (int, bool) {
 func arith(op string, l, r any) any {
 	if a, ok := l.(int64); ok {
 		if b, ok := r.(int64); ok {
-			switch op {
-			case "+":
-				return a + b
-			case "-":
-				return a - b
-			case "*":
-				return a * b
-			case "/":
-				if b == 0 {
-					return nil
-				}
-				return a / b
-			case "%":
-				if b == 0 {
-					return nil
-				}
-				return a % b
-			}
+			return apply(op, a, b, func(x, y int64) int64 { return x % y })
 		}
 	}
 	a, ok1 := number(l)
@@ -540,6 +523,10 @@ func arith(op string, l, r any) any {
 	if !ok1 || !ok2 {
 		return nil
 	}
+	return apply(op, a, b, math.Mod)
+}
+
+func apply[T int64 | float64](op string, a, b T, mod func(T, T) T) any {
 	switch op {
 	case "+":
 		return a + b
@@ -547,16 +534,14 @@ func arith(op string, l, r any) any {
 		return a - b
 	case "*":
 		return a * b
-	case "/":
+	case "/", "%":
 		if b == 0 {
 			return nil
 		}
-		return a / b
-	case "%":
-		if b == 0 {
-			return nil
+		if op == "/" {
+			return a / b
 		}
-		return math.Mod(a, b)
+		return mod(a, b)
 	}
 	return nil
 }
