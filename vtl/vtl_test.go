@@ -69,6 +69,7 @@ func TestKnownAnswers(t *testing.T) {
 		{"#set($m = {\"k\": \"v\"})$m.k $m.get('k')", `v v`},
 		{"## a comment\n#* block *#x", `x`},
 		{"#set($a = 7)#set($b = $a / 2)$b $a % 4 #if($a > 5 && $a <= 7)in#end", `3 7 % 4 in`},
+		{"#set($m = 7 % 4)#set($d = 7.5 / 2)#set($z = 1 / 0)$m $d $!z|", `3 3.75 |`},
 	} {
 		if got := render(t, c.tpl, req, Variant{}); got != c.want {
 			t.Errorf("%s\n got %q\nwant %q", c.tpl, got, c.want)
