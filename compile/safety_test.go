@@ -15,6 +15,7 @@ import (
 
 	"github.com/awslabs/goformation/v7/cloudformation/apigateway"
 
+	"github.com/sfnapic/sfnapic/internal/golden"
 	"github.com/sfnapic/sfnapic/spec"
 	"github.com/sfnapic/sfnapic/vtl"
 )
@@ -284,14 +285,14 @@ func checkRender(rc routeCase, v string, variant vtl.Variant, absent bool) error
 		var want any = v
 		switch {
 		case m.From == spec.FromValue:
-			want = normalizeLiteral(m.Value)
+			want, _ = golden.Normalize(m.Value) // a spec value: always JSON
 		case !sent[m] && m.Omit:
 			if present {
 				return fmt.Errorf("input key %s = %#v, want it left out (input %q)", m.Key, got, *sfn.Input)
 			}
 			continue
 		case !sent[m] && m.HasDefault:
-			want = normalizeLiteral(m.Default)
+			want, _ = golden.Normalize(m.Default)
 		case !sent[m]:
 			want = nil
 		case m.From == spec.FromBody && len(m.Field) == 0 && form:
@@ -310,13 +311,6 @@ func checkRender(rc routeCase, v string, variant vtl.Variant, absent bool) error
 		}
 	}
 	return nil
-}
-
-// normalizeLiteral turns a spec value into what encoding/json decodes it to.
-func normalizeLiteral(v any) any {
-	var out any
-	_ = json.Unmarshal([]byte(marshalJSON(v)), &out)
-	return out
 }
 
 func validGoldenSpecs(t *testing.T) map[string]*spec.Spec {

@@ -2,26 +2,12 @@ package compile
 
 import (
 	"encoding/json"
-	"reflect"
 	"testing"
 
 	"gopkg.in/yaml.v3"
-)
 
-// normalize turns a decoded YAML or JSON document into the same Go shapes
-// (float64 numbers, map[string]any objects) by a JSON round trip.
-func normalize(t *testing.T, v any) any {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out any
-	if err := json.Unmarshal(b, &out); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
+	"github.com/sfnapic/sfnapic/internal/golden"
+)
 
 func checkYAMLMatchesJSON(t *testing.T, name string, tpl *Template) {
 	t.Helper()
@@ -40,7 +26,7 @@ func checkYAMLMatchesJSON(t *testing.T, name string, tpl *Template) {
 	if err := yaml.Unmarshal(y, &fromYAML); err != nil {
 		t.Fatalf("%s: yaml.v3 cannot read the YAML output: %v\n%s", name, err, y)
 	}
-	if !reflect.DeepEqual(normalize(t, fromJSON), normalize(t, fromYAML)) {
+	if !golden.Same(t, fromJSON, fromYAML) {
 		t.Fatalf("%s: the YAML output does not say what the JSON output says:\n%s", name, y)
 	}
 }

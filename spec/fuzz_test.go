@@ -4,13 +4,13 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"reflect"
 	"testing"
 	"testing/fstest"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/sfnapic/sfnapic/compile"
+	"github.com/sfnapic/sfnapic/internal/golden"
 	"github.com/sfnapic/sfnapic/spec"
 )
 
@@ -66,21 +66,8 @@ func FuzzParse(f *testing.F) {
 		if err := yaml.Unmarshal(y, &fromYAML); err != nil {
 			t.Fatalf("YAML output does not parse: %v\n%s", err, y)
 		}
-		if !reflect.DeepEqual(roundTrip(t, fromJSON), roundTrip(t, fromYAML)) {
+		if !golden.Same(t, fromJSON, fromYAML) {
 			t.Fatalf("YAML and JSON outputs differ:\n%s", y)
 		}
 	})
-}
-
-// roundTrip brings decoded JSON and YAML to the same Go shapes.
-func roundTrip(t *testing.T, v any) any {
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out any
-	if err := json.Unmarshal(b, &out); err != nil {
-		t.Fatal(err)
-	}
-	return out
 }

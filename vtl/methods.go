@@ -249,14 +249,7 @@ func stringMethod(s, method string, args []any, str func(int) (string, error), i
 		}
 		return fromUnits(u[i : i+1]), nil
 	case "replace":
-		if err := arity(2); err != nil {
-			return nil, err
-		}
-		a, err := str(0)
-		if err != nil {
-			return nil, err
-		}
-		b, err := str(1)
+		a, b, err := two(arity, str)
 		if err != nil {
 			return nil, err
 		}
@@ -272,14 +265,7 @@ func stringMethod(s, method string, args []any, str func(int) (string, error), i
 		}
 		return strings.ReplaceAll(s, a, b), nil
 	case "replaceAll", "replaceFirst":
-		if err := arity(2); err != nil {
-			return nil, err
-		}
-		re, err := str(0)
-		if err != nil {
-			return nil, err
-		}
-		repl, err := str(1)
+		re, repl, err := two(arity, str)
 		if err != nil {
 			return nil, err
 		}
@@ -321,6 +307,19 @@ func stringMethod(s, method string, args []any, str func(int) (string, error), i
 		return out, nil
 	}
 	return nil, fmt.Errorf("a String has no method %s", method)
+}
+
+// two reads the two string arguments of a two-argument method.
+func two(arity func(int) error, str func(int) (string, error)) (string, string, error) {
+	if err := arity(2); err != nil {
+		return "", "", err
+	}
+	a, err := str(0)
+	if err != nil {
+		return "", "", err
+	}
+	b, err := str(1)
+	return a, b, err
 }
 
 // escapeJavaScript follows Apache Commons Lang StringEscapeUtils.escapeJavaScript:

@@ -1,12 +1,15 @@
-// Package golden holds the test helpers shared by the golden tests of
-// several packages: the update switch and the compare-or-rewrite check.
+// Package golden holds the test helpers shared by the tests of several
+// packages: the update switch, the compare-or-rewrite check, and JSON
+// normalisation.
 package golden
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
+	"reflect"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/diff"
@@ -48,4 +51,32 @@ func Check(t *testing.T, path string, got []byte, hint string) {
 	case got != nil && !bytes.Equal(want, got):
 		t.Errorf("%s differs (-want +got):\n%s\n%s", path, diff.Diff("want", want, "got", got), hint)
 	}
+}
+
+// Normalize brings a decoded JSON or YAML document (or a spec value) to the
+// shapes encoding/json decodes into, float64 numbers and map[string]any
+// objects, by a JSON round trip, so that two documents compare with
+// reflect.DeepEqual.
+func Normalize(v any) (any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var out any
+	err = json.Unmarshal(b, &out)
+	return out, err
+}
+
+// Same reports whether two decoded documents hold the same JSON.
+func Same(t testing.TB, a, b any) bool {
+	t.Helper()
+	na, err := Normalize(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nb, err := Normalize(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reflect.DeepEqual(na, nb)
 }
