@@ -20,11 +20,10 @@ type compiled struct {
 // files are read relative to the spec's directory. It returns an error only
 // for problems that are not diagnostics (the spec cannot be read).
 func compileFile(name, format string) (*compiled, error) {
-	src, err := os.ReadFile(name)
+	s, diags, err := loadSpec(name)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read spec: %w", err)
+		return nil, err
 	}
-	s, diags := spec.Parse(filepath.ToSlash(name), src, os.DirFS(filepath.Dir(name)))
 	c := &compiled{spec: s, diags: diags}
 	if s == nil {
 		return c, nil
@@ -37,4 +36,15 @@ func compileFile(name, format string) (*compiled, error) {
 	c.diags = append(c.diags, limits...)
 	c.diags.Sort()
 	return c, nil
+}
+
+// loadSpec reads and parses one spec, with definition files read relative
+// to its directory and diagnostics naming it as given.
+func loadSpec(name string) (*spec.Spec, spec.ErrorList, error) {
+	src, err := os.ReadFile(name)
+	if err != nil {
+		return nil, nil, fmt.Errorf("cannot read spec: %w", err)
+	}
+	s, diags := spec.Parse(filepath.ToSlash(name), src, os.DirFS(filepath.Dir(name)))
+	return s, diags, nil
 }

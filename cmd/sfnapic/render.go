@@ -7,14 +7,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sfnapic/sfnapic/compile"
 	"github.com/sfnapic/sfnapic/gateway"
-	"github.com/sfnapic/sfnapic/spec"
 	"github.com/sfnapic/sfnapic/vtl"
 )
 
@@ -107,11 +105,10 @@ func runRender(a *app, specName, target string, o renderOptions) error {
 		}
 	}
 
-	src, err := os.ReadFile(specName)
+	s, diags, err := loadSpec(specName)
 	if err != nil {
-		return fmt.Errorf("cannot read spec: %w", err)
+		return err
 	}
-	s, diags := spec.Parse(filepath.ToSlash(specName), src, os.DirFS(filepath.Dir(specName)))
 	if diags.HasErrors() {
 		fmt.Fprint(a.stderr, diags.String())
 		return errReported
