@@ -13,16 +13,25 @@ import (
 	"github.com/sfnapic/sfnapic/internal/cfnfake"
 )
 
+// buildBinaries builds sfnapic and its sfnapic-aws helper into one
+// directory, as `go install ./cmd/...` does, and returns sfnapic's path.
+func buildBinaries(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if out, err := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "../...").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return filepath.Join(dir, "sfnapic")
+}
+
 // TestBinaryDeploysAgainstFake builds sfnapic and runs it as a user would,
-// pointed at the CloudFormation fake through AWS_ENDPOINT_URL.
+// pointed at the CloudFormation fake through AWS_ENDPOINT_URL: sfnapic
+// hands deploy and destroy to the helper next to it.
 func TestBinaryDeploysAgainstFake(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "sfnapic")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinaries(t)
 	fake := cfnfake.New()
 	defer fake.Close()
 	env := append(os.Environ(), "AWS_ENDPOINT_URL="+fake.URL(), "AWS_ACCESS_KEY_ID=AKIDEXAMPLE",
@@ -74,10 +83,7 @@ func TestBinaryCtrlC(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "sfnapic")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinaries(t)
 	start := func(fake *cfnfake.Fake) (*exec.Cmd, *bytes.Buffer) {
 		cmd := exec.Command(bin, "deploy", "../../examples/item-api.yaml", "--stack", "demo", "--yes", "--poll", "20ms")
 		cmd.Env = append(os.Environ(), "AWS_ENDPOINT_URL="+fake.URL(), "AWS_ACCESS_KEY_ID=AKIDEXAMPLE",

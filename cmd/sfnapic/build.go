@@ -10,6 +10,8 @@ import (
 
 	"github.com/rogpeppe/go-internal/diff"
 	"github.com/spf13/cobra"
+
+	"github.com/sfnapic/sfnapic/internal/cli"
 )
 
 type buildOptions struct {
@@ -37,7 +39,7 @@ func newBuildCmd(a *app) *cobra.Command {
 		Use:   "build SPEC [-o FILE] [--format json|yaml] [--check FILE]",
 		Short: "compile a spec into a CloudFormation template",
 		Long:  buildDoc,
-		Args:  exactArgs(1, "one SPEC file"),
+		Args:  cli.ExactArgs(1, "one SPEC file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !cmd.Flags().Changed("format") && o.check != "" && isYAMLName(o.check) {
 				o.format = "yaml"
@@ -59,18 +61,18 @@ func isYAMLName(name string) bool {
 
 func runBuild(a *app, name string, o buildOptions) error {
 	if o.format != "json" && o.format != "yaml" {
-		return usagef("--format must be json or yaml, not %q", o.format)
+		return cli.Usagef("--format must be json or yaml, not %q", o.format)
 	}
 	if o.output != "" && o.check != "" {
-		return usagef("--check compares and writes nothing; drop -o")
+		return cli.Usagef("--check compares and writes nothing; drop -o")
 	}
-	c, err := compileFile(name, o.format)
+	c, err := cli.CompileFile(name, o.format)
 	if err != nil {
 		return err
 	}
-	fmt.Fprint(a.stderr, c.diags.String())
-	if c.diags.HasErrors() {
-		return errReported
+	fmt.Fprint(a.stderr, c.Diags.String())
+	if c.Diags.HasErrors() {
+		return cli.ErrReported
 	}
 	switch {
 	case o.check != "":
@@ -78,28 +80,28 @@ func runBuild(a *app, name string, o buildOptions) error {
 		if err != nil {
 			return fmt.Errorf("cannot read %s: %w", o.check, err)
 		}
-		if !bytes.Equal(have, c.out) {
+		if !bytes.Equal(have, c.Out) {
 			fmt.Fprintf(a.stderr, "%s is stale: it differs from what %s compiles to.\n", o.check, name)
-			a.stderr.Write(diff.Diff(o.check, have, "sfnapic build "+name, c.out))
+			a.stderr.Write(diff.Diff(o.check, have, "sfnapic build "+name, c.Out))
 			fmt.Fprintf(a.stderr, "Run: sfnapic build %s --format %s -o %s\n", name, o.format, o.check)
-			return errReported
+			return cli.ErrReported
 		}
 		return nil
 	case o.output != "":
 		if err := protect(o.output, name, c); err != nil {
 			return err
 		}
-		return writeFile(o.output, c.out)
+		return cli.WriteFile(o.output, c.Out)
 	}
-	_, err = io.Copy(a.stdout, bytes.NewReader(c.out))
+	_, err = io.Copy(a.stdout, bytes.NewReader(c.Out))
 	return err
 }
 
 // protect refuses to let -o overwrite the spec or one of its definition
 // files: nothing the user wrote is ever lost.
-func protect(out, specName string, c *compiled) error {
+func protect(out, specName string, c *cli.Compiled) error {
 	inputs := []string{specName}
-	for _, m := range c.spec.StateMachines {
+	for _, m := range c.Spec.StateMachines {
 		if m.DefinitionFile != "" {
 			inputs = append(inputs, filepath.Join(filepath.Dir(specName), filepath.FromSlash(m.DefinitionFile)))
 		}
@@ -110,30 +112,8 @@ func protect(out, specName string, c *compiled) error {
 	}
 	for _, in := range inputs {
 		if ii, err := os.Stat(in); err == nil && os.SameFile(oi, ii) {
-			return usagef("-o %s would overwrite the input %s; choose another file", out, in)
+			return cli.Usagef("-o %s would overwrite the input %s; choose another file", out, in)
 		}
 	}
 	return nil
-}
-
-// writeFile replaces name atomically, so an interrupted write never leaves
-// a half-written template behind.
-func writeFile(name string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), name)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/sfnapic/sfnapic/compile"
 	"github.com/sfnapic/sfnapic/gateway"
+	"github.com/sfnapic/sfnapic/internal/cli"
 	"github.com/sfnapic/sfnapic/vtl"
 )
 
@@ -54,7 +55,7 @@ func newRenderCmd(a *app) *cobra.Command {
 		Use:   `render SPEC "VERB /path?query" [-H 'Name: value']... [-d BODY | -d @FILE] [--reply FILE]`,
 		Short: "show what API Gateway would send to Step Functions for a request",
 		Long:  renderDoc,
-		Args:  exactArgs(2, `SPEC and a request such as "POST /items/42"`),
+		Args:  cli.ExactArgs(2, `SPEC and a request such as "POST /items/42"`),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runRender(a, args[0], args[1], o)
 		},
@@ -70,12 +71,12 @@ func newRenderCmd(a *app) *cobra.Command {
 func runRender(a *app, specName, target string, o renderOptions) error {
 	req, err := gateway.ParseTarget(target)
 	if err != nil {
-		return usageError{err}
+		return cli.UsageError{Err: err}
 	}
 	for _, h := range o.headers {
 		name, value, ok := strings.Cut(h, ":")
 		if !ok || strings.TrimSpace(name) == "" {
-			return usagef("-H %q: write 'Name: value'", h)
+			return cli.Usagef("-H %q: write 'Name: value'", h)
 		}
 		req.Header.Add(strings.TrimSpace(name), strings.TrimSpace(value))
 	}
@@ -105,13 +106,13 @@ func runRender(a *app, specName, target string, o renderOptions) error {
 		}
 	}
 
-	s, diags, err := loadSpec(specName)
+	s, diags, err := cli.LoadSpec(specName)
 	if err != nil {
 		return err
 	}
 	if diags.HasErrors() {
 		fmt.Fprint(a.stderr, diags.String())
-		return errReported
+		return cli.ErrReported
 	}
 	g := gateway.New(s, compile.Compile(s))
 
@@ -120,7 +121,7 @@ func runRender(a *app, specName, target string, o renderOptions) error {
 	if errors.As(err, &rej) {
 		fmt.Fprintf(a.stdout, "HTTP %d\n%s\n", rej.Status, rej.Body)
 		fmt.Fprintf(a.stderr, "API Gateway would refuse this request: %s\n", rej.Reason)
-		return errReported
+		return cli.ErrReported
 	}
 	if err != nil {
 		if call != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/sfnapic/sfnapic/internal/cli"
 	"github.com/sfnapic/sfnapic/schema"
 	"github.com/spf13/cobra"
 )
@@ -17,7 +18,7 @@ editor completion and validation. Save it and point your editor at it:
 and put this first line in a spec:
 
   # yaml-language-server: $schema=./sfnapic.schema.json`,
-		Args: exactArgs(0, "no arguments"),
+		Args: cli.ExactArgs(0, "no arguments"),
 		RunE: func(*cobra.Command, []string) error {
 			_, err := a.stdout.Write(schema.JSON)
 			return err

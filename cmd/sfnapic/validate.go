@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/sfnapic/sfnapic/internal/cli"
 )
 
 const validateDoc = `Validate checks each SPEC (parse, checks, compile, CloudFormation limits)
@@ -21,28 +23,28 @@ func newValidateCmd(a *app) *cobra.Command {
 		Long:  validateDoc,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				return usagef("expected at least one SPEC file")
+				return cli.Usagef("expected at least one SPEC file")
 			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			failed := false
 			for _, name := range args {
-				c, err := compileFile(name, "json")
+				c, err := cli.CompileFile(name, "json")
 				if err != nil {
 					fmt.Fprintf(a.stderr, "%s: %v\n", name, err)
 					failed = true
 					continue
 				}
-				fmt.Fprint(a.stderr, c.diags.String())
-				if c.diags.HasErrors() {
+				fmt.Fprint(a.stderr, c.Diags.String())
+				if c.Diags.HasErrors() {
 					failed = true
 					continue
 				}
 				fmt.Fprintf(a.stderr, "%s: ok\n", name)
 			}
 			if failed {
-				return errReported
+				return cli.ErrReported
 			}
 			return nil
 		},

@@ -3,8 +3,8 @@ package main
 import (
 	"fmt"
 	"runtime"
-	"runtime/debug"
 
+	"github.com/sfnapic/sfnapic/internal/cli"
 	"github.com/sfnapic/sfnapic/spec"
 	"github.com/spf13/cobra"
 )
@@ -13,13 +13,9 @@ func newVersionCmd(a *app) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "print the sfnapic version",
-		Args:  exactArgs(0, "no arguments"),
+		Args:  cli.ExactArgs(0, "no arguments"),
 		RunE: func(*cobra.Command, []string) error {
-			v := "(devel)"
-			if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-				v = bi.Main.Version
-			}
-			fmt.Fprintf(a.stdout, "sfnapic %s (spec version %d, %s)\n", v, spec.Version, runtime.Version())
+			fmt.Fprintf(a.stdout, "sfnapic %s (spec version %d, %s)\n", cli.Version(), spec.Version, runtime.Version())
 			return nil
 		},
 	}

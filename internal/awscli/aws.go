@@ -1,4 +1,4 @@
-package main
+package awscli
 
 import (
 	"bufio"
@@ -19,6 +19,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/sfnapic/sfnapic/deploy"
+	"github.com/sfnapic/sfnapic/internal/cli"
 )
 
 // awsOptions are the flags every AWS command shares.
@@ -45,7 +46,7 @@ func (o awsOptions) clients(ctx context.Context) (*cloudformation.Client, *s3.Cl
 		return nil, nil, "", fmt.Errorf("loading AWS configuration: %w", err)
 	}
 	if cfg.Region == "" {
-		return nil, nil, "", usagef("no AWS region: pass --region or set AWS_REGION")
+		return nil, nil, "", cli.Usagef("no AWS region: pass --region or set AWS_REGION")
 	}
 	cf := cloudformation.NewFromConfig(cfg)
 	s3c := s3.NewFromConfig(cfg, func(s *s3.Options) {
@@ -92,15 +93,6 @@ func (a *app) prompter() func(string) (bool, error) {
 	}
 }
 
-// exitCode carries a specific exit status to Main.
-type exitCode struct {
-	code int
-	err  error
-}
-
-func (e exitCode) Error() string { return e.err.Error() }
-func (e exitCode) Unwrap() error { return e.err }
-
 // deployExit maps deploy's outcomes to exit codes: 2 for a precondition,
 // 3 no changes with --fail-on-empty-changeset, 4 declined, 130
 // interrupted, 1 otherwise. The details were printed already.
@@ -110,15 +102,15 @@ func deployExit(err error) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &pe):
-		return usageError{err}
+		return cli.UsageError{Err: err}
 	case errors.Is(err, deploy.ErrNoChanges):
-		return exitCode{3, errReported}
+		return cli.ExitCode{Code: 3, Err: cli.ErrReported}
 	case errors.Is(err, deploy.ErrDeclined):
-		return exitCode{4, errReported}
+		return cli.ExitCode{Code: 4, Err: cli.ErrReported}
 	case errors.Is(err, deploy.ErrInterrupted):
-		return exitCode{130, errReported}
+		return cli.ExitCode{Code: 130, Err: cli.ErrReported}
 	case errors.Is(err, deploy.ErrFailed):
-		return errReported
+		return cli.ErrReported
 	}
 	return err
 }

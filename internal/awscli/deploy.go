@@ -1,4 +1,4 @@
-package main
+package awscli
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sfnapic/sfnapic/deploy"
+	"github.com/sfnapic/sfnapic/internal/cli"
 )
 
 type deployOptions struct {
@@ -48,10 +49,10 @@ Examples:
 func newDeployCmd(a *app) *cobra.Command {
 	var o deployOptions
 	cmd := &cobra.Command{
-		Use:   "deploy SPEC --stack NAME",
-		Short: "deploy a spec through a reviewed CloudFormation change set",
+		Use:   cli.Deploy.Use,
+		Short: cli.Deploy.Short,
 		Long:  deployDoc,
-		Args:  exactArgs(1, "one SPEC file"),
+		Args:  cli.ExactArgs(1, "one SPEC file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runDeploy(cmd, a, args[0], o, false)
 		},
@@ -70,10 +71,10 @@ Examples:
 func newDiffCmd(a *app) *cobra.Command {
 	var o deployOptions
 	cmd := &cobra.Command{
-		Use:   "diff SPEC --stack NAME",
-		Short: "show what a deploy would change, without changing anything",
+		Use:   cli.Diff.Use,
+		Short: cli.Diff.Short,
 		Long:  diffDoc,
-		Args:  exactArgs(1, "one SPEC file"),
+		Args:  cli.ExactArgs(1, "one SPEC file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runDeploy(cmd, a, args[0], o, true)
 		},
@@ -112,7 +113,7 @@ func keyValues(flag string, in []string) ([]deploy.KV, error) {
 	for _, s := range in {
 		k, v, ok := strings.Cut(s, "=")
 		if !ok || k == "" {
-			return nil, usagef("--%s %q: write KEY=VALUE", flag, s)
+			return nil, cli.Usagef("--%s %q: write KEY=VALUE", flag, s)
 		}
 		out = append(out, deploy.KV{Key: k, Value: v})
 	}
@@ -124,10 +125,10 @@ func runDeploy(cmd *cobra.Command, a *app, specName string, o deployOptions, dif
 		o.output = "text" // diff has no --output
 	}
 	if o.output != "text" && o.output != "json" {
-		return usagef("--output must be text or json, not %q", o.output)
+		return cli.Usagef("--output must be text or json, not %q", o.output)
 	}
 	if o.stack == "" {
-		return usagef("name the stack with --stack NAME")
+		return cli.Usagef("name the stack with --stack NAME")
 	}
 	params, err := keyValues("param", o.params)
 	if err != nil {
@@ -137,23 +138,23 @@ func runDeploy(cmd *cobra.Command, a *app, specName string, o deployOptions, dif
 	if err != nil {
 		return err
 	}
-	c, err := compileFile(specName, "json")
+	c, err := cli.CompileFile(specName, "json")
 	if err != nil {
 		return err
 	}
-	fmt.Fprint(a.stderr, c.diags.String())
-	if c.diags.HasErrors() {
-		return errReported
+	fmt.Fprint(a.stderr, c.Diags.String())
+	if c.Diags.HasErrors() {
+		return cli.ErrReported
 	}
 	var open []string
-	for _, r := range c.spec.Routes {
+	for _, r := range c.Spec.Routes {
 		open = append(open, r.Method+" "+r.Path)
 	}
 	if len(open) > 0 {
 		fmt.Fprintf(a.stderr, "warning: no route has authorization, so anyone with the URL can start executions: %s\n", strings.Join(open, ", "))
 	}
 	opts := &deploy.Options{
-		Stack: o.stack, Template: c.out, Params: params, Tags: tags,
+		Stack: o.stack, Template: c.Out, Params: params, Tags: tags,
 		Yes: o.yes, NoExecute: o.noExecute, Diff: diff, FailOnEmpty: o.failOnEmpty,
 		DisableRollback: o.disableRollback, TerminationProtection: o.terminationProtection,
 		RoleARN: o.roleARN, S3Bucket: o.s3Bucket, S3Prefix: o.s3Prefix,
@@ -161,7 +162,7 @@ func runDeploy(cmd *cobra.Command, a *app, specName string, o deployOptions, dif
 		Log: a.stderr, Out: a.stdout, JSONLines: o.output == "json", Progress: isTerminal(a.stderr),
 	}
 	if o.outputsFile != "" {
-		opts.OutputFile = func(b []byte) error { return writeFile(o.outputsFile, b) }
+		opts.OutputFile = func(b []byte) error { return cli.WriteFile(o.outputsFile, b) }
 	}
 	// Preconditions first: no AWS call (not even loading credentials)
 	// when the command line cannot work.
@@ -200,18 +201,18 @@ type destroyOptions struct {
 func newDestroyCmd(a *app) *cobra.Command {
 	var o destroyOptions
 	cmd := &cobra.Command{
-		Use:   "destroy --stack NAME",
-		Short: "delete a stack and everything it created",
+		Use:   cli.Destroy.Use,
+		Short: cli.Destroy.Short,
 		Long:  destroyDoc,
-		Args:  exactArgs(0, "no arguments (name the stack with --stack)"),
+		Args:  cli.ExactArgs(0, "no arguments (name the stack with --stack)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.stack == "" {
-				return usagef("name the stack with --stack NAME")
+				return cli.Usagef("name the stack with --stack NAME")
 			}
 			d := &deploy.DestroyOptions{Stack: o.stack, Yes: o.yes, DisableTerminationProtection: o.disableTP,
 				RoleARN: o.roleARN, Timeout: o.timeout, Poll: o.poll, Confirm: a.prompter(), Log: a.stderr, Progress: isTerminal(a.stderr)}
 			if !d.Yes && d.Confirm == nil {
-				return usagef("stdin is not a terminal, so nobody can confirm: pass --yes to destroy without a prompt")
+				return cli.Usagef("stdin is not a terminal, so nobody can confirm: pass --yes to destroy without a prompt")
 			}
 			ctx, stop := interruptible(cmd.Context())
 			defer stop()
