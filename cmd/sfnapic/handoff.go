@@ -8,6 +8,8 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -26,7 +28,15 @@ func newHandoffCmd(a *app, c cli.AWSCommand) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.handoff(append([]string{cmd.Name()}, args...))
 		},
+		// Shell completion of the helper's flags comes from the helper.
+		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			return completeInHelper(cmd.Name(), args, toComplete)
+		},
 	}
+	// A hidden help flag stops cobra adding its own, which would offer
+	// --help twice in completions; `deploy --help` still reaches the helper.
+	cmd.Flags().Bool("help", false, "")
+	_ = cmd.Flags().MarkHidden("help")
 	defaultHelp := cmd.HelpFunc()
 	cmd.SetHelpFunc(func(cmd *cobra.Command, args []string) {
 		// `sfnapic help deploy`: the helper has the full help. Without it,
@@ -51,7 +61,7 @@ func (a *app) handoff(args []string) error {
 	if err != nil {
 		return err
 	}
-	env := append(os.Environ(), cli.CallerVersionEnv+"="+cli.Version())
+	env := helperEnv()
 	if a.stdin == os.Stdin && a.stdout == os.Stdout && a.stderr == os.Stderr {
 		err := execHelper(path, append([]string{cli.HelperName}, args...), env)
 		if !errors.Is(err, errNoExec) {
@@ -79,6 +89,36 @@ func (a *app) handoff(args []string) error {
 		return fmt.Errorf("running %s: %w", path, err)
 	}
 	return nil
+}
+
+// helperEnv is the helper's environment: ours, and our version, which the
+// helper checks.
+func helperEnv() []string {
+	return append(os.Environ(), cli.CallerVersionEnv+"="+cli.Version())
+}
+
+// completeInHelper asks the helper's cobra for the completions of command
+// args... toComplete, and returns them with its directive. Without the
+// helper there is nothing to offer.
+func completeInHelper(command string, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	path, err := findHelper(command)
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	cmd := exec.Command(path, append(append([]string{cobra.ShellCompRequestCmd, command}, args...), toComplete)...)
+	cmd.Env = helperEnv()
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveError
+	}
+	// One completion per line, then ":DIRECTIVE".
+	lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+	last := lines[len(lines)-1]
+	directive, err := strconv.Atoi(strings.TrimPrefix(last, ":"))
+	if !strings.HasPrefix(last, ":") || err != nil {
+		return nil, cobra.ShellCompDirectiveError
+	}
+	return lines[:len(lines)-1], cobra.ShellCompDirective(directive)
 }
 
 // findHelper looks for sfnapic-aws next to this executable (where

@@ -68,6 +68,11 @@ func TestHandoffAsChild(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "--fail-on-empty-changeset") || !strings.Contains(out, "sfnapic deploy SPEC --stack NAME") {
 		t.Fatalf("deploy --help: exit %d\n%s", code, out)
 	}
+	// Shell completion of the helper's flags, once each.
+	code, out, _ = runMain("__complete", "deploy", "examples/item-api.yaml", "--")
+	if code != 0 || !strings.Contains(out, "--fail-on-empty-changeset\t") || strings.Count(out, "--help\t") != 1 || !strings.HasSuffix(out, ":4\n") {
+		t.Fatalf("completion: exit %d\n%s", code, out)
+	}
 	code, _, errs = runMain("destroy", "--stack", "demo", "--no-such-flag")
 	if code != 2 || !strings.Contains(errs, "unknown flag: --no-such-flag") {
 		t.Fatalf("a bad flag: exit %d, want 2\n%s", code, errs)
