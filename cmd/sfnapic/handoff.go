@@ -91,10 +91,17 @@ func (a *app) handoff(args []string) error {
 	return nil
 }
 
-// helperEnv is the helper's environment: ours, and our version, which the
-// helper checks.
+// helperEnv is the helper's environment: ours, with our version, which
+// the helper checks, in place of any inherited one (after exec, the first
+// of two entries would win).
 func helperEnv() []string {
-	return append(os.Environ(), cli.CallerVersionEnv+"="+cli.Version())
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, cli.CallerVersionEnv+"=") {
+			env = append(env, kv)
+		}
+	}
+	return append(env, cli.CallerVersionEnv+"="+cli.Version())
 }
 
 // completeInHelper asks the helper's cobra for the completions of command

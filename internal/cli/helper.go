@@ -46,6 +46,6 @@ func CheckCaller() error {
 	if caller == "" || caller == Version() {
 		return nil
 	}
-	return fmt.Errorf("%s is version %s but sfnapic is %s, so deploy could differ from what build shows; install both from one version: %s",
+	return fmt.Errorf("%s is version %s but sfnapic is %s, so deploy could differ from what build shows; install the matching helper: %s",
 		HelperName, Version(), caller, InstallHint(caller))
 }
