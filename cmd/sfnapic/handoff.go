@@ -33,10 +33,6 @@ func newHandoffCmd(a *app, c cli.AWSCommand) *cobra.Command {
 			return completeInHelper(cmd.Name(), args, toComplete)
 		},
 	}
-	// A hidden help flag stops cobra adding its own, which would offer
-	// --help twice in completions; `deploy --help` still reaches the helper.
-	cmd.Flags().Bool("help", false, "")
-	_ = cmd.Flags().MarkHidden("help")
 	defaultHelp := cmd.HelpFunc()
 	cmd.SetHelpFunc(func(cmd *cobra.Command, args []string) {
 		// `sfnapic help deploy`: the helper has the full help. Without it,
