@@ -13,25 +13,24 @@ import (
 	"github.com/sfnapic/sfnapic/internal/cfnfake"
 )
 
-// buildBinaries builds sfnapic and its sfnapic-aws helper into one
-// directory, as `go install ./cmd/...` does, and returns sfnapic's path.
-func buildBinaries(t *testing.T) string {
+// buildBinary builds sfnapic, as `go install ./cmd/sfnapic` does, and
+// returns its path.
+func buildBinary(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	if out, err := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "../...").CombinedOutput(); err != nil {
+	bin := filepath.Join(t.TempDir(), "sfnapic")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	return filepath.Join(dir, "sfnapic")
+	return bin
 }
 
 // TestBinaryDeploysAgainstFake builds sfnapic and runs it as a user would,
-// pointed at the CloudFormation fake through AWS_ENDPOINT_URL: sfnapic
-// hands deploy and destroy to the helper next to it.
+// pointed at the CloudFormation fake through AWS_ENDPOINT_URL.
 func TestBinaryDeploysAgainstFake(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := buildBinaries(t)
+	bin := buildBinary(t)
 	fake := cfnfake.New()
 	defer fake.Close()
 	env := append(os.Environ(), "AWS_ENDPOINT_URL="+fake.URL(), "AWS_ACCESS_KEY_ID=AKIDEXAMPLE",
@@ -83,7 +82,7 @@ func TestBinaryCtrlC(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := buildBinaries(t)
+	bin := buildBinary(t)
 	start := func(fake *cfnfake.Fake) (*exec.Cmd, *bytes.Buffer) {
 		cmd := exec.Command(bin, "deploy", "../../examples/item-api.yaml", "--stack", "demo", "--yes", "--poll", "20ms")
 		cmd.Env = append(os.Environ(), "AWS_ENDPOINT_URL="+fake.URL(), "AWS_ACCESS_KEY_ID=AKIDEXAMPLE",
@@ -136,5 +135,78 @@ func TestBinaryCtrlC(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		_ = cmd.Process.Kill()
 		t.Fatalf("a second Ctrl-C did not end the process\n%s", errb.String())
+	}
+}
+
+// TestOfflineCommandsNeedNoAWS runs build, validate, render and schema in an
+// environment where any attempt to load AWS configuration or reach AWS
+// fails: a HOME whose .aws files are garbage, a profile that does not
+// exist, a region that is not one, and endpoints that cannot answer. They
+// must work and print exactly what they print in a clean environment. The
+// same environment makes destroy fail while loading the configuration,
+// which shows that the environment really is poisoned.
+func TestOfflineCommandsNeedNoAWS(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	home := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(home, ".aws"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"config", "credentials"} {
+		if err := os.WriteFile(filepath.Join(home, ".aws", f), []byte("[[[ not an ini file\n\x00\xff"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Chmod(home, 0); err != nil { // unreadable too, where the test is not root
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.Chmod(home, 0o755) })
+	var clean []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "AWS_") && !strings.HasPrefix(kv, "HOME=") {
+			clean = append(clean, kv)
+		}
+	}
+	poisoned := append(append([]string{}, clean...), "HOME="+home,
+		"AWS_PROFILE=no-such-profile", "AWS_REGION=not a region!", "AWS_DEFAULT_REGION=\x7f",
+		"AWS_ACCESS_KEY_ID=garbage", "AWS_SECRET_ACCESS_KEY=garbage",
+		"AWS_CONFIG_FILE="+filepath.Join(home, ".aws", "config"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(home, ".aws", "credentials"),
+		"AWS_ENDPOINT_URL=http://192.0.2.1:9", "AWS_EC2_METADATA_SERVICE_ENDPOINT=http://192.0.2.1:9",
+		"AWS_CA_BUNDLE=/nonexistent", "AWS_WEB_IDENTITY_TOKEN_FILE=/nonexistent", "AWS_ROLE_ARN=garbage")
+	run := func(env []string, args ...string) (int, string, string) {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = env
+		cmd.Dir = "../.."
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return ee.ExitCode(), out.String(), errb.String()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return 0, out.String(), errb.String()
+	}
+	for _, args := range [][]string{
+		{"build", "examples/item-api.yaml"},
+		{"build", "examples/reddit-api.yaml", "--format", "yaml"},
+		{"validate", "examples/item-api.yaml", "examples/reddit-api.yaml"},
+		{"render", "examples/item-api.yaml", "POST /42", "--all-variants"},
+		{"schema"},
+		{"version"},
+	} {
+		code, out, errs := run(poisoned, args...)
+		wantCode, wantOut, wantErrs := run(clean, args...)
+		if code != 0 || code != wantCode || out != wantOut || errs != wantErrs {
+			t.Errorf("sfnapic %s in a poisoned AWS environment: exit %d (clean: %d)\nstderr:\n%s", strings.Join(args, " "), code, wantCode, errs)
+		}
+	}
+	code, _, errs := run(poisoned, "destroy", "--stack", "demo", "--yes")
+	if code == 0 || !strings.Contains(errs, "AWS configuration") {
+		t.Errorf("destroy did not trip on the poisoned environment: exit %d\n%s", code, errs)
 	}
 }

@@ -2,22 +2,18 @@ package main
 
 import (
 	"errors"
-	"os"
 	"os/exec"
 	"strconv"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/sfnapic/sfnapic/internal/awscli"
 	"github.com/sfnapic/sfnapic/internal/golden"
 )
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"sfnapic": func() { os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
-		// The helper sfnapic hands deploy, diff and destroy to.
-		"sfnapic-aws": func() { os.Exit(awscli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"sfnapic": main,
 	})
 }
 

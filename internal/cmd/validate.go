@@ -1,11 +1,9 @@
-package main
+package cmd
 
 import (
 	"fmt"
 
 	"github.com/spf13/cobra"
-
-	"github.com/sfnapic/sfnapic/internal/cli"
 )
 
 const validateDoc = `Validate checks each SPEC (parse, checks, compile, CloudFormation limits)
@@ -23,30 +21,30 @@ func newValidateCmd(a *app) *cobra.Command {
 		Long:  validateDoc,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				return cli.Usagef("expected at least one SPEC file")
+				return usagef("expected at least one SPEC file")
 			}
 			return nil
 		},
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			failed := false
 			for _, name := range args {
-				c, err := cli.CompileFile(name, "json")
+				c, err := compileFile(name, "json")
 				if err != nil {
 					fmt.Fprintf(a.stderr, "%s: %v\n", name, err)
 					failed = true
 					continue
 				}
-				fmt.Fprint(a.stderr, c.Diags.String())
-				if c.Diags.HasErrors() {
+				fmt.Fprint(a.stderr, c.diags.String())
+				if c.diags.HasErrors() {
 					failed = true
 					continue
 				}
 				fmt.Fprintf(a.stderr, "%s: ok\n", name)
 			}
 			if failed {
-				return cli.ErrReported
+				return errReported
 			}
 			return nil
-		},
+		}),
 	}
 }

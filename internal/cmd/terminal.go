@@ -1,4 +1,4 @@
-package awscli
+package cmd
 
 import (
 	"bufio"
@@ -11,50 +11,11 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"golang.org/x/term"
 
 	"github.com/sfnapic/sfnapic/deploy"
-	"github.com/sfnapic/sfnapic/internal/cli"
+	"github.com/sfnapic/sfnapic/internal/awsconfig"
 )
-
-// awsOptions are the flags every AWS command shares.
-type awsOptions struct {
-	region, profile string
-}
-
-// clients loads the AWS configuration the way the AWS CLI does (env,
-// profile, SSO, IMDS), honouring AWS_ENDPOINT_URL, and returns the clients
-// deploy needs. Retries are generous: CloudFormation throttles polling.
-func (o awsOptions) clients(ctx context.Context) (*cloudformation.Client, *s3.Client, string, error) {
-	var opts []func(*config.LoadOptions) error
-	if o.region != "" {
-		opts = append(opts, config.WithRegion(o.region))
-	}
-	if o.profile != "" {
-		opts = append(opts, config.WithSharedConfigProfile(o.profile))
-	}
-	opts = append(opts, config.WithRetryer(func() aws.Retryer {
-		return retry.NewStandard(func(s *retry.StandardOptions) { s.MaxAttempts = 8 })
-	}))
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
-		return nil, nil, "", fmt.Errorf("loading AWS configuration: %w", err)
-	}
-	if cfg.Region == "" {
-		return nil, nil, "", cli.Usagef("no AWS region: pass --region or set AWS_REGION")
-	}
-	cf := cloudformation.NewFromConfig(cfg)
-	s3c := s3.NewFromConfig(cfg, func(s *s3.Options) {
-		// An endpoint override (an emulator) serves buckets by path.
-		s.UsePathStyle = os.Getenv("AWS_ENDPOINT_URL") != "" || os.Getenv("AWS_ENDPOINT_URL_S3") != ""
-	})
-	return cf, s3c, cfg.Region, nil
-}
 
 // interruptible returns a context cancelled by the first Ctrl-C (or
 // SIGTERM). The first signal also restores the default handling, so a
@@ -93,6 +54,15 @@ func (a *app) prompter() func(string) (bool, error) {
 	}
 }
 
+// awsError makes a missing region a usage error: the command line (or the
+// environment) must name one.
+func awsError(err error) error {
+	if errors.Is(err, awsconfig.ErrNoRegion) {
+		return usageError{err}
+	}
+	return err
+}
+
 // deployExit maps deploy's outcomes to exit codes: 2 for a precondition,
 // 3 no changes with --fail-on-empty-changeset, 4 declined, 130
 // interrupted, 1 otherwise. The details were printed already.
@@ -102,15 +72,15 @@ func deployExit(err error) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &pe):
-		return cli.UsageError{Err: err}
+		return usageError{err}
 	case errors.Is(err, deploy.ErrNoChanges):
-		return cli.ExitCode{Code: 3, Err: cli.ErrReported}
+		return exitCode{3, errReported}
 	case errors.Is(err, deploy.ErrDeclined):
-		return cli.ExitCode{Code: 4, Err: cli.ErrReported}
+		return exitCode{4, errReported}
 	case errors.Is(err, deploy.ErrInterrupted):
-		return cli.ExitCode{Code: 130, Err: cli.ErrReported}
+		return exitCode{130, errReported}
 	case errors.Is(err, deploy.ErrFailed):
-		return cli.ErrReported
+		return errReported
 	}
 	return err
 }

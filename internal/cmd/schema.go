@@ -1,7 +1,6 @@
-package main
+package cmd
 
 import (
-	"github.com/sfnapic/sfnapic/internal/cli"
 	"github.com/sfnapic/sfnapic/schema"
 	"github.com/spf13/cobra"
 )
@@ -18,10 +17,10 @@ editor completion and validation. Save it and point your editor at it:
 and put this first line in a spec:
 
   # yaml-language-server: $schema=./sfnapic.schema.json`,
-		Args: cli.ExactArgs(0, "no arguments"),
-		RunE: func(*cobra.Command, []string) error {
+		Args: exactArgs(0, "no arguments"),
+		RunE: runE(func(*cobra.Command, []string) error {
 			_, err := a.stdout.Write(schema.JSON)
 			return err
-		},
+		}),
 	}
 }

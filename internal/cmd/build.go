@@ -1,4 +1,4 @@
-package main
+package cmd
 
 import (
 	"bytes"
@@ -6,23 +6,25 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/rogpeppe/go-internal/diff"
 	"github.com/spf13/cobra"
-
-	"github.com/sfnapic/sfnapic/internal/cli"
 )
 
 type buildOptions struct {
 	output string
 	format string
 	check  string
+	// formatSet: --format was given, so it wins over the extension of the
+	// -o or --check file.
+	formatSet bool
 }
 
 const buildDoc = `Build compiles SPEC into a CloudFormation template and prints it on stdout
-(JSON by default). Diagnostics go to stderr. The same spec always gives the
-same bytes, so the template can be committed, reviewed and diffed.
+(JSON by default), or writes it to -o FILE in the format of FILE's extension
+(.yaml or .yml for YAML) unless --format is given. Diagnostics go to stderr.
+The same spec always gives the same bytes, so the template can be committed,
+reviewed and diffed.
 
 With --check FILE, nothing is written: build compares FILE with what it would
 write and exits 1 with a diff when FILE is stale. The format follows FILE's
@@ -30,7 +32,8 @@ extension (.yaml or .yml for YAML) unless --format is given.
 
 Examples:
   sfnapic build examples/item-api.yaml
-  sfnapic build examples/item-api.yaml --format yaml -o template.yaml
+  sfnapic build examples/item-api.yaml -o template.yaml
+  sfnapic build examples/item-api.yaml --format yaml
   sfnapic build examples/item-api.yaml --check template.json`
 
 func newBuildCmd(a *app) *cobra.Command {
@@ -39,40 +42,34 @@ func newBuildCmd(a *app) *cobra.Command {
 		Use:   "build SPEC [-o FILE] [--format json|yaml] [--check FILE]",
 		Short: "compile a spec into a CloudFormation template",
 		Long:  buildDoc,
-		Args:  cli.ExactArgs(1, "one SPEC file"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if !cmd.Flags().Changed("format") && o.check != "" && isYAMLName(o.check) {
-				o.format = "yaml"
-			}
+		Args:  exactArgs(1, "one SPEC file"),
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			o.formatSet = cmd.Flags().Changed("format")
 			return runBuild(a, args[0], o)
-		},
+		}),
 	}
 	f := cmd.Flags()
 	f.StringVarP(&o.output, "output", "o", "", "write the template to `FILE` instead of stdout")
-	f.StringVar(&o.format, "format", "json", "template format: json or yaml")
+	f.StringVar(&o.format, "format", "", "template `FORMAT`, json or yaml (default: the -o or --check file's extension, else json)")
 	f.StringVar(&o.check, "check", "", "compare `FILE` with the template instead of writing; exit 1 if it is stale")
 	return cmd
 }
 
-func isYAMLName(name string) bool {
-	ext := strings.ToLower(filepath.Ext(name))
-	return ext == ".yaml" || ext == ".yml"
-}
-
 func runBuild(a *app, name string, o buildOptions) error {
-	if o.format != "json" && o.format != "yaml" {
-		return cli.Usagef("--format must be json or yaml, not %q", o.format)
-	}
 	if o.output != "" && o.check != "" {
-		return cli.Usagef("--check compares and writes nothing; drop -o")
+		return usagef("--check compares and writes nothing; drop -o")
 	}
-	c, err := cli.CompileFile(name, o.format)
+	format, err := templateFormat(o.format, o.formatSet, o.output+o.check)
 	if err != nil {
 		return err
 	}
-	fmt.Fprint(a.stderr, c.Diags.String())
-	if c.Diags.HasErrors() {
-		return cli.ErrReported
+	c, err := compileFile(name, format)
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(a.stderr, c.diags.String())
+	if c.diags.HasErrors() {
+		return errReported
 	}
 	switch {
 	case o.check != "":
@@ -80,28 +77,28 @@ func runBuild(a *app, name string, o buildOptions) error {
 		if err != nil {
 			return fmt.Errorf("cannot read %s: %w", o.check, err)
 		}
-		if !bytes.Equal(have, c.Out) {
+		if !bytes.Equal(have, c.out) {
 			fmt.Fprintf(a.stderr, "%s is stale: it differs from what %s compiles to.\n", o.check, name)
-			a.stderr.Write(diff.Diff(o.check, have, "sfnapic build "+name, c.Out))
-			fmt.Fprintf(a.stderr, "Run: sfnapic build %s --format %s -o %s\n", name, o.format, o.check)
-			return cli.ErrReported
+			a.stderr.Write(diff.Diff(o.check, have, "sfnapic build "+name, c.out))
+			fmt.Fprintf(a.stderr, "Run: sfnapic build %s --format %s -o %s\n", name, format, o.check)
+			return errReported
 		}
 		return nil
 	case o.output != "":
 		if err := protect(o.output, name, c); err != nil {
 			return err
 		}
-		return cli.WriteFile(o.output, c.Out)
+		return writeFile(o.output, c.out)
 	}
-	_, err = io.Copy(a.stdout, bytes.NewReader(c.Out))
+	_, err = io.Copy(a.stdout, bytes.NewReader(c.out))
 	return err
 }
 
 // protect refuses to let -o overwrite the spec or one of its definition
 // files: nothing the user wrote is ever lost.
-func protect(out, specName string, c *cli.Compiled) error {
+func protect(out, specName string, c *compiled) error {
 	inputs := []string{specName}
-	for _, m := range c.Spec.StateMachines {
+	for _, m := range c.spec.StateMachines {
 		if m.DefinitionFile != "" {
 			inputs = append(inputs, filepath.Join(filepath.Dir(specName), filepath.FromSlash(m.DefinitionFile)))
 		}
@@ -112,7 +109,7 @@ func protect(out, specName string, c *cli.Compiled) error {
 	}
 	for _, in := range inputs {
 		if ii, err := os.Stat(in); err == nil && os.SameFile(oi, ii) {
-			return cli.Usagef("-o %s would overwrite the input %s; choose another file", out, in)
+			return usagef("-o %s would overwrite the input %s; choose another file", out, in)
 		}
 	}
 	return nil

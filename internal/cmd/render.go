@@ -1,4 +1,4 @@
-package main
+package cmd
 
 import (
 	"bytes"
@@ -13,7 +13,6 @@ import (
 
 	"github.com/sfnapic/sfnapic/compile"
 	"github.com/sfnapic/sfnapic/gateway"
-	"github.com/sfnapic/sfnapic/internal/cli"
 	"github.com/sfnapic/sfnapic/vtl"
 )
 
@@ -30,10 +29,10 @@ StartExecution request it would send to Step Functions, and the execution
 input that request carries. It runs the request template the compiler wrote,
 on a local renderer of API Gateway's mapping-template language.
 
-A request API Gateway would refuse is shown as API Gateway would answer it
-(403 for an unknown path or verb, 400 for a missing required parameter or a
-body that is not JSON, 415 for a content type with no template), and render
-exits 1.
+A request API Gateway would refuse is shown as API Gateway would answer it,
+through the template's gateway responses (404 for an unknown path or verb,
+400 for a missing required parameter or a body that is not JSON, 415 for a
+content type with no template), and render exits 1.
 
 With --reply FILE, it also shows which integration response applies to a
 Step Functions reply, and the HTTP response the caller gets. FILE holds
@@ -55,10 +54,10 @@ func newRenderCmd(a *app) *cobra.Command {
 		Use:   `render SPEC "VERB /path?query" [-H 'Name: value']... [-d BODY | -d @FILE] [--reply FILE]`,
 		Short: "show what API Gateway would send to Step Functions for a request",
 		Long:  renderDoc,
-		Args:  cli.ExactArgs(2, `SPEC and a request such as "POST /items/42"`),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		Args:  exactArgs(2, `SPEC and a request such as "POST /items/42"`),
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			return runRender(a, args[0], args[1], o)
-		},
+		}),
 	}
 	f := cmd.Flags()
 	f.StringArrayVarP(&o.headers, "header", "H", nil, "a request header, `'Name: value'` (repeatable)")
@@ -71,12 +70,12 @@ func newRenderCmd(a *app) *cobra.Command {
 func runRender(a *app, specName, target string, o renderOptions) error {
 	req, err := gateway.ParseTarget(target)
 	if err != nil {
-		return cli.UsageError{Err: err}
+		return usageError{err}
 	}
 	for _, h := range o.headers {
 		name, value, ok := strings.Cut(h, ":")
 		if !ok || strings.TrimSpace(name) == "" {
-			return cli.Usagef("-H %q: write 'Name: value'", h)
+			return usagef("-H %q: write 'Name: value'", h)
 		}
 		req.Header.Add(strings.TrimSpace(name), strings.TrimSpace(value))
 	}
@@ -106,13 +105,13 @@ func runRender(a *app, specName, target string, o renderOptions) error {
 		}
 	}
 
-	s, diags, err := cli.LoadSpec(specName)
+	s, diags, err := loadSpec(specName)
 	if err != nil {
 		return err
 	}
 	if diags.HasErrors() {
 		fmt.Fprint(a.stderr, diags.String())
-		return cli.ErrReported
+		return errReported
 	}
 	g := gateway.New(s, compile.Compile(s))
 
@@ -121,7 +120,7 @@ func runRender(a *app, specName, target string, o renderOptions) error {
 	if errors.As(err, &rej) {
 		fmt.Fprintf(a.stdout, "HTTP %d\n%s\n", rej.Status, rej.Body)
 		fmt.Fprintf(a.stderr, "API Gateway would refuse this request: %s\n", rej.Reason)
-		return cli.ErrReported
+		return errReported
 	}
 	if err != nil {
 		if call != nil {

@@ -1,4 +1,4 @@
-package awscli
+package cmd
 
 import (
 	"fmt"
@@ -8,11 +8,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sfnapic/sfnapic/deploy"
-	"github.com/sfnapic/sfnapic/internal/cli"
+	"github.com/sfnapic/sfnapic/internal/awsconfig"
 )
 
 type deployOptions struct {
-	aws                   awsOptions
+	aws                   awsconfig.Options
 	stack                 string
 	params, tags          []string
 	yes                   bool
@@ -49,13 +49,13 @@ Examples:
 func newDeployCmd(a *app) *cobra.Command {
 	var o deployOptions
 	cmd := &cobra.Command{
-		Use:   cli.Deploy.Use,
-		Short: cli.Deploy.Short,
+		Use:   "deploy SPEC --stack NAME",
+		Short: "deploy a spec through a reviewed CloudFormation change set",
 		Long:  deployDoc,
-		Args:  cli.ExactArgs(1, "one SPEC file"),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		Args:  exactArgs(1, "one SPEC file"),
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			return runDeploy(cmd, a, args[0], o, false)
-		},
+		}),
 	}
 	addDeployFlags(cmd, &o, true)
 	return cmd
@@ -71,13 +71,13 @@ Examples:
 func newDiffCmd(a *app) *cobra.Command {
 	var o deployOptions
 	cmd := &cobra.Command{
-		Use:   cli.Diff.Use,
-		Short: cli.Diff.Short,
+		Use:   "diff SPEC --stack NAME",
+		Short: "show what a deploy would change, without changing anything",
 		Long:  diffDoc,
-		Args:  cli.ExactArgs(1, "one SPEC file"),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		Args:  exactArgs(1, "one SPEC file"),
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			return runDeploy(cmd, a, args[0], o, true)
-		},
+		}),
 	}
 	addDeployFlags(cmd, &o, false)
 	return cmd
@@ -86,8 +86,8 @@ func newDiffCmd(a *app) *cobra.Command {
 func addDeployFlags(cmd *cobra.Command, o *deployOptions, all bool) {
 	f := cmd.Flags()
 	f.StringVar(&o.stack, "stack", "", "the CloudFormation stack `NAME`")
-	f.StringVar(&o.aws.region, "region", "", "the AWS `REGION` (default: from the environment or profile)")
-	f.StringVar(&o.aws.profile, "profile", "", "the AWS shared-config `PROFILE`")
+	f.StringVar(&o.aws.Region, "region", "", "the AWS `REGION` (default: from the environment or profile)")
+	f.StringVar(&o.aws.Profile, "profile", "", "the AWS shared-config `PROFILE`")
 	f.StringArrayVar(&o.params, "param", nil, "a template parameter `K=V` (repeatable)")
 	f.StringArrayVar(&o.tags, "tags", nil, "a stack tag `K=V` (repeatable)")
 	f.StringVar(&o.roleARN, "role-arn", "", "an IAM role `ARN` for CloudFormation to act as")
@@ -113,7 +113,7 @@ func keyValues(flag string, in []string) ([]deploy.KV, error) {
 	for _, s := range in {
 		k, v, ok := strings.Cut(s, "=")
 		if !ok || k == "" {
-			return nil, cli.Usagef("--%s %q: write KEY=VALUE", flag, s)
+			return nil, usagef("--%s %q: write KEY=VALUE", flag, s)
 		}
 		out = append(out, deploy.KV{Key: k, Value: v})
 	}
@@ -125,10 +125,10 @@ func runDeploy(cmd *cobra.Command, a *app, specName string, o deployOptions, dif
 		o.output = "text" // diff has no --output
 	}
 	if o.output != "text" && o.output != "json" {
-		return cli.Usagef("--output must be text or json, not %q", o.output)
+		return usagef("--output must be text or json, not %q", o.output)
 	}
 	if o.stack == "" {
-		return cli.Usagef("name the stack with --stack NAME")
+		return usagef("name the stack with --stack NAME")
 	}
 	params, err := keyValues("param", o.params)
 	if err != nil {
@@ -138,23 +138,23 @@ func runDeploy(cmd *cobra.Command, a *app, specName string, o deployOptions, dif
 	if err != nil {
 		return err
 	}
-	c, err := cli.CompileFile(specName, "json")
+	c, err := compileFile(specName, "json")
 	if err != nil {
 		return err
 	}
-	fmt.Fprint(a.stderr, c.Diags.String())
-	if c.Diags.HasErrors() {
-		return cli.ErrReported
+	fmt.Fprint(a.stderr, c.diags.String())
+	if c.diags.HasErrors() {
+		return errReported
 	}
 	var open []string
-	for _, r := range c.Spec.Routes {
+	for _, r := range c.spec.Routes {
 		open = append(open, r.Method+" "+r.Path)
 	}
 	if len(open) > 0 {
 		fmt.Fprintf(a.stderr, "warning: no route has authorization, so anyone with the URL can start executions: %s\n", strings.Join(open, ", "))
 	}
 	opts := &deploy.Options{
-		Stack: o.stack, Template: c.Out, Params: params, Tags: tags,
+		Stack: o.stack, Template: c.out, Params: params, Tags: tags,
 		Yes: o.yes, NoExecute: o.noExecute, Diff: diff, FailOnEmpty: o.failOnEmpty,
 		DisableRollback: o.disableRollback, TerminationProtection: o.terminationProtection,
 		RoleARN: o.roleARN, S3Bucket: o.s3Bucket, S3Prefix: o.s3Prefix,
@@ -162,7 +162,7 @@ func runDeploy(cmd *cobra.Command, a *app, specName string, o deployOptions, dif
 		Log: a.stderr, Out: a.stdout, JSONLines: o.output == "json", Progress: isTerminal(a.stderr),
 	}
 	if o.outputsFile != "" {
-		opts.OutputFile = func(b []byte) error { return cli.WriteFile(o.outputsFile, b) }
+		opts.OutputFile = func(b []byte) error { return writeFile(o.outputsFile, b) }
 	}
 	// Preconditions first: no AWS call (not even loading credentials)
 	// when the command line cannot work.
@@ -171,12 +171,12 @@ func runDeploy(cmd *cobra.Command, a *app, specName string, o deployOptions, dif
 	}
 	ctx, stop := interruptible(cmd.Context())
 	defer stop()
-	cf, s3c, region, err := o.aws.clients(ctx)
+	cfg, err := awsconfig.Load(ctx, o.aws)
 	if err != nil {
-		return err
+		return awsError(err)
 	}
-	opts.Region = region
-	_, err = deploy.Deploy(ctx, cf, s3c, opts)
+	opts.Region = cfg.Region
+	_, err = deploy.Deploy(ctx, awsconfig.CloudFormation(cfg), awsconfig.S3(cfg), opts)
 	return deployExit(err)
 }
 
@@ -189,7 +189,7 @@ Examples:
   sfnapic destroy --stack item-api`
 
 type destroyOptions struct {
-	aws       awsOptions
+	aws       awsconfig.Options
 	stack     string
 	yes       bool
 	disableTP bool
@@ -201,32 +201,32 @@ type destroyOptions struct {
 func newDestroyCmd(a *app) *cobra.Command {
 	var o destroyOptions
 	cmd := &cobra.Command{
-		Use:   cli.Destroy.Use,
-		Short: cli.Destroy.Short,
+		Use:   "destroy --stack NAME",
+		Short: "delete a stack and everything it created",
 		Long:  destroyDoc,
-		Args:  cli.ExactArgs(0, "no arguments (name the stack with --stack)"),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		Args:  exactArgs(0, "no arguments (name the stack with --stack)"),
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			if o.stack == "" {
-				return cli.Usagef("name the stack with --stack NAME")
+				return usagef("name the stack with --stack NAME")
 			}
 			d := &deploy.DestroyOptions{Stack: o.stack, Yes: o.yes, DisableTerminationProtection: o.disableTP,
 				RoleARN: o.roleARN, Timeout: o.timeout, Poll: o.poll, Confirm: a.prompter(), Log: a.stderr, Progress: isTerminal(a.stderr)}
 			if !d.Yes && d.Confirm == nil {
-				return cli.Usagef("stdin is not a terminal, so nobody can confirm: pass --yes to destroy without a prompt")
+				return usagef("stdin is not a terminal, so nobody can confirm: pass --yes to destroy without a prompt")
 			}
 			ctx, stop := interruptible(cmd.Context())
 			defer stop()
-			cf, _, _, err := o.aws.clients(ctx)
+			cfg, err := awsconfig.Load(ctx, o.aws)
 			if err != nil {
-				return err
+				return awsError(err)
 			}
-			return deployExit(deploy.Destroy(ctx, cf, d))
-		},
+			return deployExit(deploy.Destroy(ctx, awsconfig.CloudFormation(cfg), d))
+		}),
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.stack, "stack", "", "the CloudFormation stack `NAME`")
-	f.StringVar(&o.aws.region, "region", "", "the AWS `REGION`")
-	f.StringVar(&o.aws.profile, "profile", "", "the AWS shared-config `PROFILE`")
+	f.StringVar(&o.aws.Region, "region", "", "the AWS `REGION`")
+	f.StringVar(&o.aws.Profile, "profile", "", "the AWS shared-config `PROFILE`")
 	f.BoolVarP(&o.yes, "yes", "y", false, "delete without asking")
 	f.BoolVar(&o.disableTP, "disable-termination-protection", false, "turn termination protection off first")
 	f.StringVar(&o.roleARN, "role-arn", "", "an IAM role `ARN` for CloudFormation to act as")
