@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sfnapic/sfnapic/internal/golden"
 )
 
 // TestCfnLint runs AWS's CloudFormation linter over every golden template
@@ -18,7 +20,7 @@ func TestCfnLint(t *testing.T) {
 		t.Skip("cfn-lint is not on PATH; install it with `pip install cfn-lint` (CI requires it)")
 	}
 	var files []string
-	for _, dir := range goldenCases(t) {
+	for _, dir := range golden.Cases(t) {
 		for _, name := range []string{"template.json", "template.yaml"} {
 			if f := filepath.Join(dir, name); fileExists(f) {
 				files = append(files, f)

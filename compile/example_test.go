@@ -2,6 +2,8 @@ package compile_test
 
 import (
 	"fmt"
+	"sort"
+	"strings"
 
 	"github.com/sfnapic/sfnapic/compile"
 	"github.com/sfnapic/sfnapic/spec"
@@ -22,10 +24,15 @@ routes:
 `)
 	s, _ := spec.Parse("item-api.yaml", src, nil)
 	t := compile.Compile(s)
-	fmt.Println(t.MethodIDs, len(t.CFN.Resources), "resources")
+	var ids []string
+	for id := range t.CFN.Resources {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	fmt.Println(len(ids), "resources:", strings.Join(ids, " "))
 	out, _ := t.JSON()
 	fmt.Println(len(out) > 0)
 	// Output:
-	// [RouteItemIdPost] 11 resources
+	// 11 resources: Api ApiRole ExecutionRoleItems GatewayResponseDefault4xx GatewayResponseDefault5xx GatewayResponseNotFound ResourceItemId RouteItemIdPost Stage StageDeployment9C12C5B671 StateMachineItems
 	// true
 }

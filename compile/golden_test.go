@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
@@ -13,29 +12,6 @@ import (
 )
 
 const updateHint = "if the change is intended, run SFNAPIC_UPDATE=1 go test ./compile and review the diff"
-
-// goldenCases finds every directory under ../golden that holds a spec.yaml.
-// Adding a case is adding a directory.
-func goldenCases(t testing.TB) []string {
-	var dirs []string
-	err := filepath.WalkDir("../golden", func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if !d.IsDir() && d.Name() == "spec.yaml" {
-			dirs = append(dirs, filepath.Dir(p))
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sort.Strings(dirs)
-	if len(dirs) == 0 {
-		t.Fatal("no golden cases found under ../golden")
-	}
-	return dirs
-}
 
 // buildCase does what `sfnapic build spec.yaml` does inside dir.
 func buildCase(t testing.TB, dir, format string) ([]byte, spec.ErrorList) {
@@ -58,7 +34,7 @@ func buildCase(t testing.TB, dir, format string) ([]byte, spec.ErrorList) {
 }
 
 func TestGolden(t *testing.T) {
-	for _, dir := range goldenCases(t) {
+	for _, dir := range golden.Cases(t) {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			src, _ := os.ReadFile(filepath.Join(dir, "spec.yaml"))
 			if !bytes.HasPrefix(src, []byte("# ")) {

@@ -1,33 +1,27 @@
 package compile
 
 import (
+	"github.com/sfnapic/sfnapic/cfn"
 	"github.com/sfnapic/sfnapic/spec"
-)
-
-// CloudFormation limits that a template can hit.
-const (
-	MaxResources = 500       // resources per stack
-	MaxBodyBytes = 51_200    // TemplateBody of CreateChangeSet; larger needs S3
-	MaxURLBytes  = 1_000_000 // a template uploaded to S3 (TemplateURL)
 )
 
 // Limits checks a compiled template and its serialized bytes against the
 // CloudFormation limits. It is a diagnostic, separate from Compile, so that
 // the compiler itself runs (and can be measured) on any size of spec.
-func Limits(s *spec.Spec, t *Template, out []byte) spec.ErrorList {
+func Limits(s *spec.Spec, t *cfn.Template, out []byte) spec.ErrorList {
 	var errs spec.ErrorList
 	pos := s.RoutesPos
 	if pos.File == "" {
 		pos.File = s.File
 	}
-	if n := len(t.CFN.Resources); n > MaxResources {
-		errs.Add(pos, "routes", "the template has %d resources; CloudFormation allows at most %d per stack: split the routes over several specs", n, MaxResources)
+	if n := len(t.CFN.Resources); n > cfn.MaxResources {
+		errs.Add(pos, "routes", "the template has %d resources; CloudFormation allows at most %d per stack: split the routes over several specs", n, cfn.MaxResources)
 	}
 	switch n := len(out); {
-	case n > MaxURLBytes:
-		errs.Add(pos, "routes", "the template is %d bytes; CloudFormation accepts at most %d: split the routes over several specs", n, MaxURLBytes)
-	case n > MaxBodyBytes:
-		errs.Warn(pos, "routes", "the template is %d bytes, over the %d-byte limit for a template sent inline: deploy it with --s3-bucket", n, MaxBodyBytes)
+	case n > cfn.MaxURLBytes:
+		errs.Add(pos, "routes", "the template is %d bytes; CloudFormation accepts at most %d: split the routes over several specs", n, cfn.MaxURLBytes)
+	case n > cfn.MaxBodyBytes:
+		errs.Warn(pos, "routes", "the template is %d bytes, over the %d-byte limit for a template sent inline: deploy it with --s3-bucket", n, cfn.MaxBodyBytes)
 	}
 	return errs
 }

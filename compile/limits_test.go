@@ -3,6 +3,8 @@ package compile
 import (
 	"strings"
 	"testing"
+
+	"github.com/sfnapic/sfnapic/cfn"
 )
 
 func TestLimits(t *testing.T) {
@@ -12,9 +14,9 @@ func TestLimits(t *testing.T) {
 		size int
 		want string
 	}{
-		{MaxBodyBytes, ""},
-		{MaxBodyBytes + 1, "bench.yaml:7:1: routes: warning: the template is 51201 bytes, over the 51200-byte limit for a template sent inline: deploy it with --s3-bucket\n"},
-		{MaxURLBytes + 1, "bench.yaml:7:1: routes: the template is 1000001 bytes; CloudFormation accepts at most 1000000: split the routes over several specs\n"},
+		{cfn.MaxBodyBytes, ""},
+		{cfn.MaxBodyBytes + 1, "bench.yaml:7:1: routes: warning: the template is 51201 bytes, over the 51200-byte limit for a template sent inline: deploy it with --s3-bucket\n"},
+		{cfn.MaxURLBytes + 1, "bench.yaml:7:1: routes: the template is 1000001 bytes; CloudFormation accepts at most 1000000: split the routes over several specs\n"},
 	} {
 		got := Limits(s, tpl, make([]byte, c.size)).String()
 		if got != c.want {

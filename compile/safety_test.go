@@ -3,60 +3,29 @@ package compile
 import (
 	"encoding/json"
 	"fmt"
-	"math/rand"
 	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
-	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/awslabs/goformation/v7/cloudformation/apigateway"
 
+	"github.com/sfnapic/sfnapic/cfn"
+	"github.com/sfnapic/sfnapic/integration"
 	"github.com/sfnapic/sfnapic/internal/golden"
 	"github.com/sfnapic/sfnapic/spec"
 	"github.com/sfnapic/sfnapic/vtl"
 )
 
 // handPicked are the classic breakers of mapping templates.
-var handPicked = []string{
-	"", "'", `"`, `\`, `\'`, `\\'`, `\"`, `\\`, `C:\temp\new`, `it's`, `He didn't say, "Stop!"`,
-	"\r", "\n", "\t", "\x00", "\x01", "\x1f", "\x7f", "a\r\nb", "\u2028", "\u2029", "\u0085",
-	"😀", "🎉x😀", "é", "日本語", "\uFEFF", "$", "#", "${x}", "$!{x}", "${!x}", "$input.params('x')",
-	"#set($a=1)", "#end", "##", "</script>", `{"a":1}`, `["x"]`, "null", "true", "false", "123", "-0",
-	"a/b", `\/`, `\u0041`, "%41", "+", " leading and trailing ", "$1", `\$1`, `\'\'\\'`,
-}
+var handPicked = golden.HandPicked
 
-// trickyValues are the request values every template must carry unchanged:
-// the hand-picked ones, every ASCII character, and random strings mixing
-// ASCII, the BMP, astral characters and the characters VTL and JSON treat
-// specially.
-func trickyValues() []string {
-	vals := append([]string(nil), handPicked...)
-	for c := 0; c < 128; c++ {
-		vals = append(vals, string(rune(c)))
-	}
-	r := rand.New(rand.NewSource(1))
-	for i := 0; i < 100; i++ {
-		var b strings.Builder
-		for j := r.Intn(12); j > 0; j-- {
-			switch r.Intn(4) {
-			case 0:
-				b.WriteRune(rune(r.Intn(128)))
-			case 1:
-				b.WriteRune(rune(0x80 + r.Intn(0xD800-0x80)))
-			case 2:
-				b.WriteRune(rune(0x10000 + r.Intn(0x10FFFF-0x10000)))
-			default:
-				b.WriteString([]string{`\`, `'`, `"`, "$", "#", "{", "}"}[r.Intn(7)])
-			}
-		}
-		vals = append(vals, b.String())
-	}
-	return vals
-}
+// trickyValues are the request values every template must carry unchanged
+// (see golden.TrickyStrings).
+var trickyValues = golden.TrickyStrings
 
 // deliverable reports whether HTTP can carry v in a location at all.
 func deliverable(loc spec.Location, v string) bool {
@@ -78,23 +47,6 @@ func deliverable(loc spec.Location, v string) bool {
 	return true
 }
 
-var subVarRe = regexp.MustCompile(`\$\{([^}]*)\}`)
-
-// resolveSub does what CloudFormation's Fn::Sub does to a template text.
-func resolveSub(t *testing.T, s string, vars map[string]string) string {
-	return subVarRe.ReplaceAllStringFunc(s, func(m string) string {
-		name := m[2 : len(m)-1]
-		if strings.HasPrefix(name, "!") {
-			return "${" + name[1:] + "}"
-		}
-		v, ok := vars[name]
-		if !ok {
-			t.Fatalf("Fn::Sub names unknown variable %q", name)
-		}
-		return v
-	})
-}
-
 // routeCase is one request template: a route and a content type.
 type routeCase struct {
 	route       *spec.Route
@@ -106,35 +58,33 @@ type routeCase struct {
 // requestTemplates returns every request template of a spec, parsed from
 // the text API Gateway receives (after Fn::Sub).
 func requestTemplates(t *testing.T, s *spec.Spec) []routeCase {
-	tpl := Compile(s)
+	b := compile(s)
+	tpl := b.t
 	vars := map[string]string{}
 	for id, r := range tpl.CFN.Resources {
 		if r.AWSCloudFormationType() == "AWS::StepFunctions::StateMachine" {
 			vars[id] = "arn:aws:states:us-east-1:123456789012:stateMachine:" + id
 		}
 	}
+	lookup := func(name string) (string, bool) { v, ok := vars[name]; return v, ok }
 	var out []routeCase
 	for i, r := range s.Routes {
-		m := tpl.CFN.Resources[tpl.MethodIDs[i]].(*apigateway.Method)
+		m := tpl.CFN.Resources[b.methods[i]].(*apigateway.Method)
 		if len(m.Integration.RequestTemplates) != len(r.ContentTypes) {
 			t.Fatalf("%s %s: %d templates for %d content types", r.Method, r.Path, len(m.Integration.RequestTemplates), len(r.ContentTypes))
 		}
 		for _, ct := range r.ContentTypes {
-			text := m.Integration.RequestTemplates[ct]
-			if raw, ok := tpl.intrinsics[text]; ok {
-				var sub map[string]string
-				if err := json.Unmarshal(raw, &sub); err != nil {
-					t.Fatal(err)
-				}
-				text = resolveSub(t, sub["Fn::Sub"], vars)
+			text, err := tpl.Text(m.Integration.RequestTemplates[ct], lookup)
+			if err != nil {
+				t.Fatal(err)
 			}
 			parsed, err := vtl.Parse(text)
 			if err != nil {
 				t.Fatalf("%s %s (%s): %v\n%s", r.Method, r.Path, ct, err, text)
 			}
-			arn := r.StateMachine.ARN
-			if !r.StateMachine.Existing() {
-				arn = vars[tpl.MachineIDs[r.StateMachine.Name]]
+			arn, err := cfn.Substitute(b.machines[r.StateMachine].ARNText, lookup)
+			if err != nil {
+				t.Fatal(err)
 			}
 			out = append(out, routeCase{r, ct, parsed, arn})
 		}
@@ -315,7 +265,7 @@ func checkRender(rc routeCase, v string, variant vtl.Variant, absent bool) error
 
 func validGoldenSpecs(t *testing.T) map[string]*spec.Spec {
 	out := map[string]*spec.Spec{}
-	for _, dir := range goldenCases(t) {
+	for _, dir := range golden.Cases(t) {
 		src, err := os.ReadFile(filepath.Join(dir, "spec.yaml"))
 		if err != nil {
 			t.Fatal(err)
@@ -403,7 +353,8 @@ func TestTutorialTemplateFails(t *testing.T) {
 // TestResponseTemplates checks the integration responses: the 200 body, and
 // the error envelope with an honest status for each Step Functions error.
 func TestResponseTemplates(t *testing.T) {
-	res, err := vtl.RenderString(successTemplate, &vtl.Request{Body: `{"executionArn":"arn:aws:states:us-east-1:123456789012:execution:m:x","startDate":1.7e9}`}, vtl.Variant{})
+	responses := integration.StartExecution.Responses()
+	res, err := vtl.RenderString(responses[0].Template, &vtl.Request{Body: `{"executionArn":"arn:aws:states:us-east-1:123456789012:execution:m:x","startDate":1.7e9}`}, vtl.Variant{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -412,7 +363,7 @@ func TestResponseTemplates(t *testing.T) {
 		t.Fatalf("success body %q: %v", res.Body, err)
 	}
 
-	errTpl, err := vtl.Parse(errorTemplate)
+	errTpl, err := vtl.Parse(integration.ErrorResponse.Template)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -463,7 +414,7 @@ func TestResponseTemplates(t *testing.T) {
 			t.Fatalf("gateway envelope for %q: %v %+v", msg, err, got)
 		}
 	}
-	res, err = vtl.RenderString(badGatewayTemplate, &vtl.Request{Body: `{"__type":"InternalFailure"}`}, vtl.Variant{})
+	res, err = vtl.RenderString(responses[2].Template, &vtl.Request{Body: `{"__type":"InternalFailure"}`}, vtl.Variant{})
 	if err != nil || !json.Valid([]byte(res.Body)) {
 		t.Fatalf("502 body %v: %v", res, err)
 	}

@@ -23,6 +23,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
+
+	"github.com/sfnapic/sfnapic/cfn"
 )
 
 // API is the part of CloudFormation that deploy uses.
@@ -42,12 +44,6 @@ type API interface {
 type Uploader interface {
 	PutObject(context.Context, *s3.PutObjectInput, ...func(*s3.Options)) (*s3.PutObjectOutput, error)
 }
-
-// Template size limits of CloudFormation.
-const (
-	MaxBodyBytes = 51_200    // TemplateBody
-	MaxURLBytes  = 1_000_000 // a template read from S3
-)
 
 // Outcomes that the CLI maps to exit codes.
 var (
@@ -140,10 +136,10 @@ func (o *Options) result(event string, fields map[string]any) {
 // and someone to confirm unless Yes.
 func Check(o *Options) error {
 	switch n := len(o.Template); {
-	case n > MaxURLBytes:
-		return &PreconditionError{fmt.Sprintf("the template is %d bytes; CloudFormation accepts at most %d: split the routes over several specs", n, MaxURLBytes)}
-	case n > MaxBodyBytes && o.S3Bucket == "":
-		return &PreconditionError{fmt.Sprintf("the template is %d bytes, over the %d CloudFormation accepts inline: pass --s3-bucket BUCKET to upload it", n, MaxBodyBytes)}
+	case n > cfn.MaxURLBytes:
+		return &PreconditionError{fmt.Sprintf("the template is %d bytes; CloudFormation accepts at most %d: split the routes over several specs", n, cfn.MaxURLBytes)}
+	case n > cfn.MaxBodyBytes && o.S3Bucket == "":
+		return &PreconditionError{fmt.Sprintf("the template is %d bytes, over the %d CloudFormation accepts inline: pass --s3-bucket BUCKET to upload it", n, cfn.MaxBodyBytes)}
 	}
 	if !o.Yes && !o.NoExecute && !o.Diff && o.Confirm == nil {
 		return &PreconditionError{"stdin is not a terminal, so nobody can review the change set: pass --yes to deploy without a prompt, or --no-execute to only create it"}
@@ -302,7 +298,7 @@ func Deploy(ctx context.Context, api API, up Uploader, o *Options) (*Result, err
 	if o.RoleARN != "" {
 		in.RoleARN = aws.String(o.RoleARN)
 	}
-	if len(o.Template) > MaxBodyBytes {
+	if len(o.Template) > cfn.MaxBodyBytes {
 		url, err := upload(ctx, up, o)
 		if err != nil {
 			return nil, err

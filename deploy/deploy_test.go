@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/sfnapic/sfnapic/cfn"
 	"github.com/sfnapic/sfnapic/internal/cfnfake"
 )
 
@@ -278,7 +279,7 @@ func TestThrottlingIsRetriedWithOneChangeSet(t *testing.T) {
 func TestLargeTemplateGoesThroughS3(t *testing.T) {
 	e := newEnv(t)
 	tpl := template(t, "reddit-api")
-	big := bytes.Replace(tpl, []byte(`"Description": "Posts`), []byte(`"Description": "`+strings.Repeat("x", MaxBodyBytes)+` Posts`), 1)
+	big := bytes.Replace(tpl, []byte(`"Description": "Posts`), []byte(`"Description": "`+strings.Repeat("x", cfn.MaxBodyBytes)+` Posts`), 1)
 	o := e.opts(big)
 	o.S3Bucket, o.S3Prefix = "artifacts", "sfnapic/"
 	res, err := e.deploy(t, o)
@@ -300,12 +301,12 @@ func TestLargeTemplateGoesThroughS3(t *testing.T) {
 
 func TestLargeTemplateWithoutBucketMakesNoCalls(t *testing.T) {
 	e := newEnv(t)
-	o := e.opts(bytes.Repeat([]byte("x"), MaxBodyBytes+1))
+	o := e.opts(bytes.Repeat([]byte("x"), cfn.MaxBodyBytes+1))
 	var pe *PreconditionError
 	if _, err := e.deploy(t, o); !errors.As(err, &pe) || !strings.Contains(err.Error(), "--s3-bucket") {
 		t.Fatalf("err %v", err)
 	}
-	o = e.opts(bytes.Repeat([]byte("x"), MaxURLBytes+1))
+	o = e.opts(bytes.Repeat([]byte("x"), cfn.MaxURLBytes+1))
 	o.S3Bucket = "b"
 	if _, err := e.deploy(t, o); !errors.As(err, &pe) {
 		t.Fatalf("err %v", err)

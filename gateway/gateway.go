@@ -2,9 +2,9 @@
 // compiled sfnapic template: it routes an HTTP request to a method the way
 // API Gateway would (or rejects it as API Gateway would), renders the
 // method's request template with the vtl package, and picks and renders
-// the integration response for a Step Functions reply. It reads the
-// compiled template, not the spec's intent, so it shows what would really
-// be deployed.
+// the integration response for a Step Functions reply. It works from the
+// template alone (built in memory, or read back from a file), never from
+// a spec, so it shows what would really be deployed.
 package gateway
 
 import (
@@ -16,12 +16,12 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/awslabs/goformation/v7/cloudformation/apigateway"
+	"github.com/awslabs/goformation/v7/cloudformation/stepfunctions"
 
-	"github.com/sfnapic/sfnapic/compile"
-	"github.com/sfnapic/sfnapic/spec"
+	"github.com/sfnapic/sfnapic/cfn"
+	"github.com/sfnapic/sfnapic/integration"
 	"github.com/sfnapic/sfnapic/vtl"
 )
 
@@ -118,7 +118,7 @@ func (g *Gateway) answer(rej *Rejection) *Rejection {
 	}
 	var chosen *apigateway.GatewayResponse
 	for _, typ := range []string{rej.Type, def} {
-		for _, r := range g.Template.CFN.Resources {
+		for _, r := range g.Template.CFN.Resources { // one per type
 			if gr, ok := r.(*apigateway.GatewayResponse); ok && gr.ResponseType == typ {
 				chosen = gr
 				break
@@ -146,75 +146,184 @@ func (g *Gateway) answer(rej *Rejection) *Rejection {
 	return rej
 }
 
-// Gateway holds a compiled spec.
+// Gateway is a local API Gateway over a compiled template. It knows only
+// what the template says: its routes come from the template's
+// AWS::ApiGateway::Resource and Method resources, never from a spec.
 type Gateway struct {
-	Spec     *spec.Spec
-	Template *compile.Template
-	// ARNs resolves the Fn::Sub variables of request templates: the logical
-	// ID of each created state machine to the ARN to show for it.
-	ARNs map[string]string
+	Template *cfn.Template
+	// Stage is the stage name, from the template's AWS::ApiGateway::Stage.
+	Stage string
+	// Vars are the values of Fn::Sub variables: each state machine's
+	// logical ID gives the ARN it would have in account 123456789012,
+	// us-east-1 (the real ARN exists only after deploy), and the pseudo
+	// parameters give that account and region. Replace them to show real
+	// ARNs.
+	Vars   map[string]string
+	routes []*route
 }
 
-// New prepares a compiled spec. Created state machines get the ARN they
-// would have in account 123456789012, us-east-1 (the real ARN exists only
-// after deploy).
-func New(s *spec.Spec, t *compile.Template) *Gateway {
-	arns := map[string]string{}
-	for _, id := range t.MachineIDs {
-		arns[id] = "arn:aws:states:us-east-1:123456789012:stateMachine:" + id
+// route is one method of the template: a verb on a path.
+type route struct {
+	verb     string // GET, POST, ..., ANY
+	path     string // /items/{id}
+	segments []string
+	id       string // the Method's logical ID
+	method   *apigateway.Method
+	action   integration.Action // nil when the integration is not one sfnapic knows
+}
+
+// New builds the route table of a template. It fails when the template's
+// resources do not form a tree under the API's root.
+func New(t *cfn.Template) (*Gateway, error) {
+	g := &Gateway{Template: t, Stage: "prod", Vars: map[string]string{
+		"AWS::Region": "us-east-1", "AWS::AccountId": "123456789012", "AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com",
+	}}
+	paths := map[string]string{} // resource logical ID -> path
+	var pathOf func(value string, depth int) (string, error)
+	pathOf = func(value string, depth int) (string, error) {
+		if _, attr, ok := t.GetAttTarget(value); ok && attr == "RootResourceId" {
+			return "", nil
+		}
+		id, ok := t.RefTarget(value)
+		if !ok {
+			return "", fmt.Errorf("a resource's parent is %q, neither a Ref to a resource nor the API's RootResourceId", value)
+		}
+		if p, ok := paths[id]; ok {
+			return p, nil
+		}
+		r, ok := t.CFN.Resources[id].(*apigateway.Resource)
+		if !ok || depth > 1000 {
+			return "", fmt.Errorf("%s is not an AWS::ApiGateway::Resource under the API's root", id)
+		}
+		parent, err := pathOf(r.ParentId, depth+1)
+		if err != nil {
+			return "", err
+		}
+		paths[id] = parent + "/" + r.PathPart
+		return paths[id], nil
 	}
-	return &Gateway{Spec: s, Template: t, ARNs: arns}
+	ids := make([]string, 0, len(t.CFN.Resources))
+	for id := range t.CFN.Resources {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		switch r := t.CFN.Resources[id].(type) {
+		case *apigateway.Stage:
+			if r.StageName != nil {
+				g.Stage = *r.StageName
+			}
+		case *stepfunctions.StateMachine:
+			g.Vars[id] = "arn:aws:states:us-east-1:123456789012:stateMachine:" + id
+		case *apigateway.Method:
+			p, err := pathOf(r.ResourceId, 0)
+			if err != nil {
+				return nil, fmt.Errorf("method %s: %w", id, err)
+			}
+			rt := &route{verb: r.HttpMethod, path: p, segments: splitPath(p), id: id, method: r}
+			if p == "" {
+				rt.path = "/"
+			}
+			if r.Integration != nil && r.Integration.Uri != nil {
+				if uri, err := t.Text(*r.Integration.Uri, g.lookup); err == nil {
+					rt.action, _ = integration.FromURI(uri)
+				}
+			}
+			g.routes = append(g.routes, rt)
+		}
+	}
+	return g, nil
+}
+
+// Routes lists the template's routes, "VERB /path", sorted by path and verb.
+func (g *Gateway) Routes() []string {
+	var out []string
+	for _, r := range g.routes {
+		out = append(out, r.verb+" "+r.path)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		pi, pj := out[i][strings.IndexByte(out[i], ' ')+1:], out[j][strings.IndexByte(out[j], ' ')+1:]
+		if pi != pj {
+			return pi < pj
+		}
+		return out[i] < out[j]
+	})
+	return out
+}
+
+// MachineOf returns the logical ID of the state machine that the template
+// creates with this ARN: the ARN is then the stand-in from Vars, not one
+// that exists yet.
+func (g *Gateway) MachineOf(arn string) (string, bool) {
+	for id, r := range g.Template.CFN.Resources {
+		if _, ok := r.(*stepfunctions.StateMachine); ok && g.Vars[id] == arn {
+			return id, true
+		}
+	}
+	return "", false
 }
 
 // Call is a routed, rendered request.
 type Call struct {
-	Route            *spec.Route
-	MethodID         string
-	PathParams       map[string]string
-	ContentType      string
-	StartExecution   string // the body API Gateway sends to Step Functions
-	StateMachineArn  string
-	Input            any // the decoded execution input
-	InputText        string
+	Verb, Path  string // the route: its verb and path, such as POST /items/{id}
+	MethodID    string // the logical ID of its AWS::ApiGateway::Method
+	PathParams  map[string]string
+	ContentType string
+	Action      string // the Step Functions action, such as StartExecution
+	Body        string // the body API Gateway sends to Step Functions
+	// Request is what the body asks Step Functions for.
+	Request          *integration.Request
 	variant          vtl.Variant
 	integrationReply []apigateway.Method_IntegrationResponse
 }
 
 // Route finds the route API Gateway would pick for a request: literal
 // segments before parameters, then the exact verb before ANY.
-func (g *Gateway) Route(req *Request) (int, map[string]string, *Rejection) {
+func (g *Gateway) route(req *Request) (*route, map[string]string, *Rejection) {
 	segs := splitPath(req.Path)
-	best, bestScore := -1, -1
+	var best *route
+	bestScore := -1
 	var bestParams map[string]string
-	for i, r := range g.Spec.Routes {
-		params, score, ok := match(r.Segments, segs)
+	for _, r := range g.routes {
+		params, score, ok := match(r.segments, segs)
 		if !ok {
 			continue
 		}
-		if r.Method != req.Method && r.Method != "ANY" {
+		if r.verb != req.Method && r.verb != "ANY" {
 			continue
 		}
 		score *= 2
-		if r.Method == req.Method {
+		if r.verb == req.Method {
 			score++
 		}
 		if score > bestScore {
-			best, bestScore, bestParams = i, score, params
+			best, bestScore, bestParams = r, score, params
 		}
 	}
-	if best < 0 {
+	if best == nil {
 		// API Gateway answers an unknown path, or a verb the path does not
-		// have, with 403 "Missing Authentication Token".
+		// have, with MISSING_AUTHENTICATION_TOKEN (403 unless the
+		// template's gateway response says otherwise).
 		reason := "no route has this path"
-		for _, r := range g.Spec.Routes {
-			if _, _, ok := match(r.Segments, segs); ok {
+		for _, r := range g.routes {
+			if _, _, ok := match(r.segments, segs); ok {
 				reason = fmt.Sprintf("the path exists, but not with %s", req.Method)
 				break
 			}
 		}
-		return -1, nil, g.answer(reject(403, "MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token", reason))
+		return nil, nil, g.answer(reject(403, "MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token", reason))
 	}
 	return best, bestParams, nil
+}
+
+// Route returns the route ("VERB /path") that API Gateway would pick for
+// a request, with its path parameters, or its refusal.
+func (g *Gateway) Route(req *Request) (string, map[string]string, *Rejection) {
+	r, params, rej := g.route(req)
+	if rej != nil {
+		return "", nil, rej
+	}
+	return r.verb + " " + r.path, params, nil
 }
 
 func splitPath(p string) []string {
@@ -231,13 +340,21 @@ func splitPath(p string) []string {
 	return parts
 }
 
+// pathParam returns the name of a {name} or {name+} segment.
+func pathParam(seg string) (string, bool) {
+	if len(seg) < 3 || seg[0] != '{' || seg[len(seg)-1] != '}' {
+		return "", false
+	}
+	return strings.TrimSuffix(seg[1:len(seg)-1], "+"), true
+}
+
 // match reports whether a route's segments match a request path, with the
 // path parameters and a score that prefers literal segments.
 func match(route, path []string) (map[string]string, int, bool) {
 	params := map[string]string{}
 	score := 0
 	for i, seg := range route {
-		name, isParam := spec.PathParam(seg)
+		name, isParam := pathParam(seg)
 		greedy := strings.HasSuffix(seg, "+}")
 		switch {
 		case greedy:
@@ -265,21 +382,9 @@ func match(route, path []string) (map[string]string, int, bool) {
 	return params, score, true
 }
 
-// Start routes a request and renders its request template: what API
-// Gateway would send to Step Functions. A request API Gateway would refuse
-// comes back as a *Rejection error.
-func (g *Gateway) Start(req *Request, v vtl.Variant) (*Call, error) {
-	i, params, rej := g.Route(req)
-	if rej != nil {
-		return nil, rej
-	}
-	r := g.Spec.Routes[i]
-	id := g.Template.MethodIDs[i]
-	m, ok := g.Template.CFN.Resources[id].(*apigateway.Method)
-	if !ok || m.Integration == nil {
-		return nil, fmt.Errorf("internal error: no method %s in the template", id)
-	}
-	// Required parameters, as the request validator checks them.
+// missingParams lists the required query and header parameters that a
+// request lacks, as the request validator checks them.
+func missingParams(m *apigateway.Method, req *Request) []string {
 	var missing []string
 	for key, required := range m.RequestParameters {
 		if required != "true" {
@@ -297,8 +402,23 @@ func (g *Gateway) Start(req *Request, v vtl.Variant) (*Call, error) {
 			}
 		}
 	}
-	if len(missing) > 0 && m.RequestValidatorId != nil {
-		sort.Strings(missing)
+	sort.Strings(missing)
+	return missing
+}
+
+// Start routes a request and renders its request template: what API
+// Gateway would send to Step Functions. A request API Gateway would refuse
+// comes back as a *Rejection error.
+func (g *Gateway) Start(req *Request, v vtl.Variant) (*Call, error) {
+	r, params, rej := g.route(req)
+	if rej != nil {
+		return nil, rej
+	}
+	m := r.method
+	if m.Integration == nil || r.action == nil {
+		return nil, fmt.Errorf("method %s (%s %s) does not integrate with a Step Functions action sfnapic knows (%s)", r.id, r.verb, r.path, strings.Join(integration.Names(), ", "))
+	}
+	if missing := missingParams(m, req); len(missing) > 0 && m.RequestValidatorId != nil {
 		return nil, g.answer(reject(400, "BAD_REQUEST_PARAMETERS", "Missing required request parameters: ["+strings.Join(missing, ", ")+"]",
 			"the request validator requires "+strings.Join(missing, ", ")))
 	}
@@ -310,7 +430,7 @@ func (g *Gateway) Start(req *Request, v vtl.Variant) (*Call, error) {
 		mt, _, _ := strings.Cut(h, ";")
 		ct = strings.ToLower(strings.TrimSpace(mt))
 	}
-	text, ok := m.Integration.RequestTemplates[ct]
+	prop, ok := m.Integration.RequestTemplates[ct]
 	if !ok {
 		var types []string
 		for k := range m.Integration.RequestTemplates {
@@ -319,17 +439,17 @@ func (g *Gateway) Start(req *Request, v vtl.Variant) (*Call, error) {
 		sort.Strings(types)
 		return nil, g.answer(reject(415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported Media Type", fmt.Sprintf("no request template for %s (the route has %s) and passthrough is NEVER", ct, strings.Join(types, ", "))))
 	}
-	text, err := g.templateText(text)
+	text, err := g.Template.Text(prop, g.lookup)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("request template of %s %s: %w", r.verb, r.path, err)
 	}
 	tpl, err := vtl.Parse(text)
 	if err != nil {
-		return nil, fmt.Errorf("request template of %s %s: %w", r.Method, r.Path, err)
+		return nil, fmt.Errorf("request template of %s %s: %w", r.verb, r.path, err)
 	}
 	vreq := &vtl.Request{Path: params, Query: last(req.Query), Header: last(req.Header), Body: req.Body, Context: map[string]any{
-		"requestId": "c0ffee00-0000-4000-8000-000000000000", "stage": g.Spec.API.Stage, "httpMethod": req.Method,
-		"resourcePath": r.Path, "path": "/" + g.Spec.API.Stage + req.Path,
+		"requestId": "c0ffee00-0000-4000-8000-000000000000", "stage": g.Stage, "httpMethod": req.Method,
+		"resourcePath": r.path, "path": "/" + g.Stage + req.Path,
 		"identity": map[string]any{"sourceIp": "192.0.2.1", "userAgent": req.Header.Get("User-Agent")},
 	}}
 	res, err := tpl.Render(vreq, v)
@@ -339,25 +459,18 @@ func (g *Gateway) Start(req *Request, v vtl.Variant) (*Call, error) {
 		return nil, g.answer(reject(400, "BAD_REQUEST_BODY", "Could not parse request body into json", err.Error()))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("request template of %s %s: %w", r.Method, r.Path, err)
+		return nil, fmt.Errorf("request template of %s %s: %w", r.verb, r.path, err)
 	}
-	call := &Call{Route: r, MethodID: id, PathParams: params, ContentType: ct, StartExecution: res.Body, variant: v,
-		integrationReply: m.Integration.IntegrationResponses}
-	var body struct {
-		StateMachineArn string  `json:"stateMachineArn"`
-		Input           *string `json:"input"`
-	}
-	if err := json.Unmarshal([]byte(res.Body), &body); err != nil {
-		return call, fmt.Errorf("the StartExecution body is not JSON (Step Functions would answer SerializationException): %v", err)
-	}
-	call.StateMachineArn = body.StateMachineArn
-	if body.Input != nil {
-		call.InputText = *body.Input
-		if err := json.Unmarshal([]byte(*body.Input), &call.Input); err != nil {
-			return call, fmt.Errorf("the execution input is not JSON (Step Functions would answer InvalidExecutionInput): %v", err)
-		}
-	}
-	return call, nil
+	call := &Call{Verb: r.verb, Path: r.path, MethodID: r.id, PathParams: params, ContentType: ct,
+		Action: r.action.Name(), Body: res.Body, variant: v, integrationReply: m.Integration.IntegrationResponses}
+	call.Request, err = r.action.Decode(res.Body)
+	return call, err
+}
+
+// lookup gives the value of an Fn::Sub variable.
+func (g *Gateway) lookup(name string) (string, bool) {
+	v, ok := g.Vars[name]
+	return v, ok
 }
 
 func last(m map[string][]string) map[string]string {
@@ -368,34 +481,6 @@ func last(m map[string][]string) map[string]string {
 		}
 	}
 	return out
-}
-
-var subVar = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{([^}]*)\}`) })
-
-// templateText turns a template property (a plain string, or Fn::Sub) into
-// the text API Gateway receives, as CloudFormation's Fn::Sub would.
-func (g *Gateway) templateText(prop string) (string, error) {
-	raw, ok := g.Template.Intrinsic(prop)
-	if !ok {
-		return prop, nil
-	}
-	var sub map[string]string
-	if err := json.Unmarshal(raw, &sub); err != nil || sub["Fn::Sub"] == "" {
-		return "", fmt.Errorf("internal error: unexpected intrinsic %s", raw)
-	}
-	var bad error
-	out := subVar().ReplaceAllStringFunc(sub["Fn::Sub"], func(m string) string {
-		name := m[2 : len(m)-1]
-		if strings.HasPrefix(name, "!") {
-			return "${" + name[1:] + "}"
-		}
-		if arn, ok := g.ARNs[name]; ok {
-			return arn
-		}
-		bad = fmt.Errorf("internal error: Fn::Sub variable %s has no value", name)
-		return m
-	})
-	return out, bad
 }
 
 // Reply is what Step Functions answers: an HTTP status and a JSON body.

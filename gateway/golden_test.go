@@ -4,15 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
-	"github.com/sfnapic/sfnapic/compile"
+	"github.com/sfnapic/sfnapic/cfn"
 	"github.com/sfnapic/sfnapic/internal/golden"
-	"github.com/sfnapic/sfnapic/spec"
 	"github.com/sfnapic/sfnapic/vtl"
 )
 
@@ -24,13 +24,15 @@ type fixture struct {
 	Reply   *Reply            `json:"reply"`
 }
 
-// TestGoldenRequests renders every request fixture under golden/ and pins
-// the result in <name>.want.json: the StartExecution body API Gateway
-// would send and the execution input, or the gateway's refusal, and the
+// TestGoldenRequests renders every request fixture under golden/ against
+// the case's committed template alone (template.json, and template.yaml
+// where there is one, which must give the same outcome) and pins the
+// result in <name>.want.json: the body API Gateway would send to Step
+// Functions and the execution input, or the gateway's refusal, and the
 // response to a Step Functions reply when the fixture has one. Every
 // variant must give the same result.
 func TestGoldenRequests(t *testing.T) {
-	fixtures, _ := filepath.Glob("../golden/*/requests/*.json")
+	fixtures := golden.Files(t, "requests/*.json")
 	n := 0
 	for _, f := range fixtures {
 		if strings.HasSuffix(f, ".want.json") {
@@ -39,15 +41,7 @@ func TestGoldenRequests(t *testing.T) {
 		n++
 		t.Run(strings.TrimPrefix(f, "../golden/"), func(t *testing.T) {
 			dir := filepath.Dir(filepath.Dir(f))
-			src, err := os.ReadFile(filepath.Join(dir, "spec.yaml"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, diags := spec.Parse("spec.yaml", src, os.DirFS(dir))
-			if diags.HasErrors() {
-				t.Fatalf("spec: %s", diags)
-			}
-			g := New(s, compile.Compile(s))
+			gateways := loadGateways(t, dir)
 			raw, err := os.ReadFile(f)
 			if err != nil {
 				t.Fatal(err)
@@ -71,10 +65,15 @@ func TestGoldenRequests(t *testing.T) {
 					req.Body = string(fx.Body)
 				}
 			}
-			got := outcome(t, g, req, fx.Reply, vtl.Variant{})
+			got := outcome(t, gateways[0], req, fx.Reply, vtl.Variant{})
+			for _, g := range gateways[1:] {
+				if other := outcome(t, g, req, fx.Reply, vtl.Variant{}); !bytes.Equal(other, got) {
+					t.Fatalf("template.yaml gives another outcome than template.json:\n%s\nversus\n%s", other, got)
+				}
+			}
 			// Other variants may escape differently, but must mean the same.
 			for _, v := range vtl.Variants()[1:] {
-				other := outcome(t, g, req, fx.Reply, v)
+				other := outcome(t, gateways[0], req, fx.Reply, v)
 				if !reflect.DeepEqual(meaning(t, other), meaning(t, got)) {
 					t.Fatalf("variant %+v renders differently:\n%s\nversus\n%s", v, other, got)
 				}
@@ -86,6 +85,31 @@ func TestGoldenRequests(t *testing.T) {
 	if n == 0 {
 		t.Fatal("no request fixtures under golden/*/requests")
 	}
+}
+
+// loadGateways reads a golden case's committed templates back.
+func loadGateways(t *testing.T, dir string) []*Gateway {
+	t.Helper()
+	var out []*Gateway
+	for _, name := range []string{"template.json", "template.yaml"} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if errors.Is(err, fs.ErrNotExist) && len(out) > 0 {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		tpl, err := cfn.Parse(b)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		g, err := New(tpl)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		out = append(out, g)
+	}
+	return out
 }
 
 func outcome(t *testing.T, g *Gateway, req *Request, reply *Reply, v vtl.Variant) []byte {
@@ -104,11 +128,11 @@ func outcome(t *testing.T, g *Gateway, req *Request, reply *Reply, v vtl.Variant
 		t.Fatal(err)
 	default:
 		b.WriteString(`{"route": `)
-		b.WriteString(jsonText(call.Route.Method + " " + call.Route.Path))
+		b.WriteString(jsonText(call.Verb + " " + call.Path))
 		b.WriteString(`, "startExecution": `)
-		b.WriteString(call.StartExecution)
+		b.WriteString(call.Body)
 		b.WriteString(`, "input": `)
-		b.WriteString(call.InputText)
+		b.WriteString(call.Request.Input)
 		if reply != nil {
 			resp, which, err := call.Respond(*reply)
 			if err != nil {
@@ -149,45 +173,4 @@ func meaning(t *testing.T, b []byte) any {
 func jsonText(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
-}
-
-func TestRouting(t *testing.T) {
-	src := []byte(`version: 1
-api: {name: r}
-stateMachines:
-  m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}
-routes:
-  GET /items/{id}: {stateMachine: m, input: {id: path.id}}
-  GET /items/special: {stateMachine: m}
-  ANY /items/{id}: {stateMachine: m, input: {id: path.id}}
-  GET /files/{path+}: {stateMachine: m, input: {path: path.path}}
-`)
-	s, diags := spec.Parse("r.yaml", src, nil)
-	if s == nil {
-		t.Fatal(diags)
-	}
-	g := New(s, compile.Compile(s))
-	for target, want := range map[string]string{
-		"GET /items/special": "GET /items/special",
-		"GET /items/7":       "GET /items/{id}",
-		"DELETE /items/7":    "ANY /items/{id}",
-		"GET /files/a/b/c":   "GET /files/{path+}",
-		"GET /files":         "403",
-		"GET /nowhere":       "403",
-	} {
-		req, _ := ParseTarget(target)
-		req.Header = Header{}
-		i, params, rej := g.Route(req)
-		got := "403"
-		if rej == nil {
-			r := s.Routes[i]
-			got = r.Method + " " + r.Path
-			if strings.Contains(r.Path, "path+") && params["path"] != "a/b/c" {
-				t.Errorf("%s: greedy parameter %q", target, params["path"])
-			}
-		}
-		if got != want {
-			t.Errorf("%s routed to %s, want %s", target, got, want)
-		}
-	}
 }

@@ -21,7 +21,7 @@ import (
 //
 //	go test ./spec -run '^$' -fuzz FuzzParse -fuzztime 5m
 func FuzzParse(f *testing.F) {
-	seeds, _ := filepath.Glob("../golden/*/spec.yaml")
+	seeds := golden.Files(f, "spec.yaml")
 	examples, _ := filepath.Glob("../examples/*.yaml")
 	for _, p := range append(seeds, examples...) {
 		src, err := os.ReadFile(p)

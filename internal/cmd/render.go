@@ -11,12 +11,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sfnapic/sfnapic/cfn"
 	"github.com/sfnapic/sfnapic/compile"
 	"github.com/sfnapic/sfnapic/gateway"
 	"github.com/sfnapic/sfnapic/vtl"
 )
 
 type renderOptions struct {
+	template    string // --template FILE: render against a committed template instead of a spec
 	headers     []string
 	data        string
 	reply       string
@@ -24,10 +26,14 @@ type renderOptions struct {
 }
 
 const renderDoc = `Render shows, without deploying, what API Gateway would do with one request
-to the API that SPEC compiles to: which route takes it, the exact
-StartExecution request it would send to Step Functions, and the execution
-input that request carries. It runs the request template the compiler wrote,
-on a local renderer of API Gateway's mapping-template language.
+to the API that SPEC compiles to: which route takes it, the exact request it
+would send to Step Functions (StartExecution), and the execution input that
+request carries. It runs the request template the compiler wrote, on a local
+renderer of API Gateway's mapping-template language.
+
+With --template FILE instead of SPEC, it renders against a template that
+sfnapic build wrote (JSON or YAML), such as one committed to a repository:
+the routes, templates and responses all come from that file.
 
 A request API Gateway would refuse is shown as API Gateway would answer it,
 through the template's gateway responses (404 for an unknown path or verb,
@@ -46,20 +52,27 @@ Examples:
   sfnapic render examples/item-api.yaml "POST /42"
   sfnapic render examples/reddit-api.yaml "POST /r/golang/submit" -H 'X-User-Id: u1' -d '{"title": "it'\''s \"here\""}'
   sfnapic render examples/item-api.yaml "POST /42" --reply reply.json
+  sfnapic render --template golden/item-api/template.yaml "POST /42"
   sfnapic render examples/reddit-api.yaml "POST /api/vote" -d @vote.json`
 
 func newRenderCmd(a *app) *cobra.Command {
 	var o renderOptions
 	cmd := &cobra.Command{
-		Use:   `render SPEC "VERB /path?query" [-H 'Name: value']... [-d BODY | -d @FILE] [--reply FILE]`,
+		Use:   `render {SPEC | --template FILE} "VERB /path?query" [-H 'Name: value']... [-d BODY | -d @FILE] [--reply FILE]`,
 		Short: "show what API Gateway would send to Step Functions for a request",
 		Long:  renderDoc,
-		Args:  exactArgs(2, `SPEC and a request such as "POST /items/42"`),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if cmd.Flags().Changed("template") {
+				return exactArgs(1, `a request such as "POST /items/42" (the template replaces SPEC)`)(cmd, args)
+			}
+			return exactArgs(2, `SPEC and a request such as "POST /items/42"`)(cmd, args)
+		},
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			return runRender(a, args[0], args[1], o)
+			return runRender(a, args, o)
 		}),
 	}
 	f := cmd.Flags()
+	f.StringVar(&o.template, "template", "", "render against the template `FILE` (JSON or YAML) instead of a spec")
 	f.StringArrayVarP(&o.headers, "header", "H", nil, "a request header, `'Name: value'` (repeatable)")
 	f.StringVarP(&o.data, "data", "d", "", "the request `BODY`, or @FILE to read it from a file (@- for stdin)")
 	f.StringVar(&o.reply, "reply", "", "a Step Functions reply `FILE` to run through the integration responses")
@@ -67,15 +80,64 @@ func newRenderCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-func runRender(a *app, specName, target string, o renderOptions) error {
+// renderTarget is what render runs a request against: a gateway over the
+// template, and, when there is a spec, the spec's names for its state
+// machines (by the ARN the gateway shows for them).
+type renderTarget struct {
+	g     *gateway.Gateway
+	names map[string]string
+}
+
+// loadRenderTarget compiles the spec, or reads the template.
+func loadRenderTarget(a *app, specName, templateName string) (*renderTarget, error) {
+	if templateName != "" {
+		b, err := os.ReadFile(templateName)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read the template: %w", err)
+		}
+		t, err := cfn.Parse(b)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", templateName, err)
+		}
+		g, err := gateway.New(t)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", templateName, err)
+		}
+		return &renderTarget{g: g}, nil
+	}
+	s, diags, err := loadSpec(specName)
+	if err != nil {
+		return nil, err
+	}
+	if diags.HasErrors() {
+		fmt.Fprint(a.stderr, diags.String())
+		return nil, errReported
+	}
+	g, err := gateway.New(compile.Compile(s))
+	if err != nil {
+		return nil, err
+	}
+	rt := &renderTarget{g: g, names: map[string]string{}}
+	for _, m := range s.StateMachines {
+		if m.Existing() {
+			rt.names[m.ARN] = m.Name
+		} else if id := compile.MachineID(s, m); id != "" {
+			rt.names[g.Vars[id]] = m.Name
+		}
+	}
+	return rt, nil
+}
+
+// readRequest builds the request from the command line.
+func readRequest(a *app, target string, o renderOptions) (*gateway.Request, error) {
 	req, err := gateway.ParseTarget(target)
 	if err != nil {
-		return usageError{err}
+		return nil, usageError{err}
 	}
 	for _, h := range o.headers {
 		name, value, ok := strings.Cut(h, ":")
 		if !ok || strings.TrimSpace(name) == "" {
-			return usagef("-H %q: write 'Name: value'", h)
+			return nil, usagef("-H %q: write 'Name: value'", h)
 		}
 		req.Header.Add(strings.TrimSpace(name), strings.TrimSpace(value))
 	}
@@ -87,11 +149,23 @@ func runRender(a *app, specName, target string, o renderOptions) error {
 			b, err = os.ReadFile(body)
 		}
 		if err != nil {
-			return fmt.Errorf("cannot read the body: %w", err)
+			return nil, fmt.Errorf("cannot read the body: %w", err)
 		}
 		req.Body = string(b)
 	} else {
 		req.Body = o.data
+	}
+	return req, nil
+}
+
+func runRender(a *app, args []string, o renderOptions) error {
+	specName, target := "", args[len(args)-1]
+	if len(args) == 2 {
+		specName = args[0]
+	}
+	req, err := readRequest(a, target, o)
+	if err != nil {
+		return err
 	}
 	var reply *gateway.Reply
 	if o.reply != "" {
@@ -104,16 +178,11 @@ func runRender(a *app, specName, target string, o renderOptions) error {
 			return fmt.Errorf("%s: a reply is {\"status\": 400, \"body\": {...}}: %v", o.reply, err)
 		}
 	}
-
-	s, diags, err := loadSpec(specName)
+	rt, err := loadRenderTarget(a, specName, o.template)
 	if err != nil {
 		return err
 	}
-	if diags.HasErrors() {
-		fmt.Fprint(a.stderr, diags.String())
-		return errReported
-	}
-	g := gateway.New(s, compile.Compile(s))
+	g := rt.g
 
 	call, err := g.Start(req, vtl.Variant{})
 	var rej *gateway.Rejection
@@ -124,29 +193,37 @@ func runRender(a *app, specName, target string, o renderOptions) error {
 	}
 	if err != nil {
 		if call != nil {
-			fmt.Fprintf(a.stdout, "StartExecution request (broken):\n%s\n", call.StartExecution)
+			fmt.Fprintf(a.stdout, "%s request (broken):\n%s\n", call.Action, call.Body)
 		}
 		return err
 	}
-	r := call.Route
-	fmt.Fprintf(a.stdout, "Route: %s %s -> state machine %s (%s, %s)\n\n", r.Method, r.Path, r.StateMachine.Name, call.MethodID, call.ContentType)
-	fmt.Fprintf(a.stdout, "StartExecution request:\n%s\n\n", indent(call.StartExecution))
-	fmt.Fprintf(a.stdout, "Execution input:\n%s\n", indent(call.InputText))
-	if !r.StateMachine.Existing() {
-		fmt.Fprintf(a.stderr, "note: the stack creates %s; its ARN is shown for account 123456789012 in us-east-1\n", r.StateMachine.Name)
+	arn := call.Request.StateMachineArn
+	machine, created := g.MachineOf(arn)
+	if name, ok := rt.names[arn]; ok {
+		machine = name
+	} else if !created {
+		machine = arn
+	}
+	fmt.Fprintf(a.stdout, "Route: %s %s -> state machine %s (%s, %s)\n\n", call.Verb, call.Path, machine, call.MethodID, call.ContentType)
+	fmt.Fprintf(a.stdout, "%s request:\n%s\n", call.Action, indent(call.Body))
+	if call.Request.HasInput {
+		fmt.Fprintf(a.stdout, "\nExecution input:\n%s\n", indent(call.Request.Input))
+	}
+	if created {
+		fmt.Fprintf(a.stderr, "note: the stack creates %s; its ARN is shown for account 123456789012 in us-east-1\n", machine)
 	}
 
 	if o.allVariants {
 		differ := 0
 		for _, v := range vtl.Variants() {
 			other, err := g.Start(req, v)
-			if err != nil || other.InputText != call.InputText {
+			if err != nil || other.Request.Input != call.Request.Input {
 				differ++
 				fmt.Fprintf(a.stderr, "variant %+v: ", v)
 				if err != nil {
 					fmt.Fprintf(a.stderr, "%v\n", err)
 				} else {
-					fmt.Fprintf(a.stderr, "input %s\n", other.InputText)
+					fmt.Fprintf(a.stderr, "input %s\n", other.Request.Input)
 				}
 			}
 		}

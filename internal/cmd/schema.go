@@ -1,8 +1,9 @@
 package cmd
 
 import (
-	"github.com/sfnapic/sfnapic/schema"
 	"github.com/spf13/cobra"
+
+	"github.com/sfnapic/sfnapic/schema"
 )
 
 func newSchemaCmd(a *app) *cobra.Command {

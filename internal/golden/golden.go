@@ -9,10 +9,13 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"reflect"
+	"sort"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/diff"
+	"gopkg.in/yaml.v3"
 )
 
 // Update reports whether golden files are being refreshed
@@ -79,4 +82,70 @@ func Same(t testing.TB, a, b any) bool {
 		t.Fatal(err)
 	}
 	return reflect.DeepEqual(na, nb)
+}
+
+// Root is the golden directory as seen from a package directory.
+const Root = "../golden"
+
+// Cases finds every golden case: each directory under Root that holds a
+// spec.yaml, sorted. Adding a case is adding a directory; every test that
+// reads the cases finds them here.
+func Cases(t testing.TB) []string {
+	t.Helper()
+	var dirs []string
+	err := filepath.WalkDir(Root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && d.Name() == "spec.yaml" {
+			dirs = append(dirs, filepath.Dir(p))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(dirs)
+	if len(dirs) == 0 {
+		t.Fatalf("no golden cases found under %s", Root)
+	}
+	return dirs
+}
+
+// Failing reports whether a case expects errors (it holds errors.txt)
+// rather than a template.
+func Failing(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, "errors.txt"))
+	return err == nil
+}
+
+// Files lists the files of every case that match a pattern such as
+// "requests/*.json", sorted.
+func Files(t testing.TB, pattern string) []string {
+	t.Helper()
+	var out []string
+	for _, dir := range Cases(t) {
+		m, err := filepath.Glob(filepath.Join(dir, pattern))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, m...)
+	}
+	return out
+}
+
+// SameYAMLAndJSON fails the test unless yaml.v3 reads y as the same
+// document that encoding/json reads j as.
+func SameYAMLAndJSON(t testing.TB, name string, j, y []byte) {
+	t.Helper()
+	var fromJSON, fromYAML any
+	if err := json.Unmarshal(j, &fromJSON); err != nil {
+		t.Fatalf("%s: the JSON output is not JSON: %v", name, err)
+	}
+	if err := yaml.Unmarshal(y, &fromYAML); err != nil {
+		t.Fatalf("%s: yaml.v3 cannot read the YAML output: %v\n%s", name, err, y)
+	}
+	if !Same(t, fromJSON, fromYAML) {
+		t.Fatalf("%s: the YAML output does not say what the JSON output says:\n%s\nJSON:\n%s", name, y, j)
+	}
 }

@@ -5,23 +5,12 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/sfnapic/sfnapic/integration"
 	"github.com/sfnapic/sfnapic/spec"
 )
 
-// unescapeQuote is a Java regex, written as a Velocity string literal (where
-// a backslash is not an escape), matching an odd run of backslashes before a
-// quote. escapeJavaScript turns ' into \', which JSON does not allow;
-// replacing the match with "$1'" keeps the even run and drops the escape.
-// Unlike AWS's documented replaceAll("\\'","'"), it stays correct if an
-// escaper leaves ' alone, because then the run before the quote is even.
-const unescapeQuote = `#set($q = "(?<!\\)((?:\\\\)*)\\'")`
-
-// jsonEscape is one escaping step: escapeJavaScript makes any text safe
-// inside a JSON string (\", \\, \n, \uXXXX, ...), and the replaceAll undoes
-// its one non-JSON escape, \'.
-func jsonEscape(expr string) string {
-	return `$util.escapeJavaScript(` + expr + `).replaceAll($q, "$1'")`
-}
+// jsonEscape is one escaping step (see integration.EscapeJSON).
+var jsonEscape = integration.EscapeJSON
 
 // inputNode is the nested shape of the execution input: input keys such as
 // customer.id and customer.name share the object "customer".
@@ -44,16 +33,16 @@ func (n *inputNode) child(key string) *inputNode {
 	return c
 }
 
-// ArnMarker stands for the state machine ARN in a generated request
+// arnMarker stands for the state machine ARN in a generated request
 // template, until the caller knows how to write it (a Fn::Sub variable or a
 // literal ARN).
-const ArnMarker = "\x00ARN\x00"
+const arnMarker = "\x00ARN\x00"
 
-// requestTemplate builds the request template for one content type: it
-// turns an HTTP request into a StartExecution body.
+// requestParts builds the parts of the request template for one content
+// type that read the request: the execution input and name.
 //
-// The body is JSON, and its "input" member is a JSON document carried as a
-// string. A request value therefore crosses two JSON string levels: string
+// The execution input is a JSON document carried as a string of the JSON
+// request body. A request value therefore crosses two JSON string levels: string
 // values (path, query, header, context, form fields) are escaped twice, JSON
 // values taken from the body (already JSON text at the inner level) once.
 // Every leaf variable ends up holding the value's inner-JSON text escaped
@@ -65,11 +54,10 @@ const ArnMarker = "\x00ARN\x00"
 // read it: literals and defaults go into single-quoted string literals,
 // which Velocity does not interpolate; names are restricted to characters
 // that need no quoting.
-func requestTemplate(r *spec.Route, contentType string) string {
+func requestParts(r *spec.Route, contentType string) integration.RequestParts {
 	form := contentType == spec.ContentForm
 	var b strings.Builder
-	fmt.Fprintf(&b, "## sfnapic: %s %s (%s) -> StartExecution; values are escaped twice (JSON in a JSON string)\n", r.Method, r.Path, contentType)
-	b.WriteString(unescapeQuote + "\n")
+	b.WriteString(integration.QuotePattern + "\n")
 	b.WriteString("#set($dq = '\\\"')\n")
 	if form {
 		b.WriteString(formPreamble)
@@ -136,11 +124,13 @@ func requestTemplate(r *spec.Route, contentType string) string {
 		in.WriteString("}")
 	}
 	walk(root)
-
-	fmt.Fprintf(&b, `{"stateMachineArn": "%s", `, ArnMarker)
-	b.WriteString(name)
-	fmt.Fprintf(&b, `"input": "%s"}`+"\n", in.String())
-	return b.String()
+	return integration.RequestParts{
+		Route:      fmt.Sprintf("%s %s (%s)", r.Method, r.Path, contentType),
+		Setup:      b.String(),
+		Input:      in.String(),
+		Name:       name,
+		MachineARN: arnMarker,
+	}
 }
 
 // formPreamble reads an application/x-www-form-urlencoded body into the
@@ -353,35 +343,3 @@ func jsonStringBody(s string) string {
 // velocityQuote prepares text for a single-quoted Velocity string literal,
 // where only the quote itself needs doubling.
 func velocityQuote(s string) string { return strings.ReplaceAll(s, "'", "''") }
-
-// successTemplate shapes a StartExecution reply into the 200 body. Both
-// values are copied as JSON, so nothing needs escaping.
-const successTemplate = `{"executionArn": $input.json('$.executionArn'), "startDate": $input.json('$.startDate')}` + "\n"
-
-// errorTemplate turns a Step Functions 4xx reply into the JSON error
-// envelope with an honest status. It reads the error name from __type
-// (com.amazonaws...#ExecutionAlreadyExists) and escapes both values once,
-// since the envelope is a single JSON level. Errors that are the API's own
-// fault (a missing state machine, a role that may not start it) are server
-// errors: the caller can do nothing about them. Other 4xx stay 400.
-var errorTemplate = strings.Join([]string{
-	"## sfnapic: Step Functions error -> {\"error\", \"message\"} and an honest status",
-	unescapeQuote,
-	`#set($e = "$!input.path('$.__type')")`,
-	`#set($e = $e.replaceAll("^.*\x23", ""))`,
-	`#if($e == "")#set($e = "ServiceError")#end`,
-	`#if($e.matches("ExecutionAlreadyExists"))#set($context.responseOverride.status = 409)`,
-	`#elseif($e.matches("ExecutionLimitExceeded|ThrottlingException|TooManyRequestsException|RequestLimitExceeded|KmsThrottlingException"))#set($context.responseOverride.status = 429)`,
-	`#elseif($e.matches("StateMachineDoesNotExist|StateMachineDeleting|AccessDeniedException|UnrecognizedClientException|KmsAccessDeniedException|KmsInvalidStateException"))#set($context.responseOverride.status = 500)`,
-	`#end`,
-	`#set($m = "$!input.path('$.message')")`,
-	`#set($e = ` + jsonEscape("$e") + `)`,
-	`#set($m = ` + jsonEscape("$m") + `)`,
-	`{"error": "$e", "message": "$m"}`,
-	"",
-}, "\n")
-
-// badGatewayTemplate is the default response: a Step Functions 5xx, or
-// anything else that is not a success, is a 502 with a fixed envelope. It
-// carries nothing from the reply, so nothing in it needs escaping.
-const badGatewayTemplate = `{"error": "BadGateway", "message": "Step Functions did not start the execution; try again later"}` + "\n"

@@ -1,4 +1,4 @@
-package compile
+package cfn
 
 import (
 	"bytes"
@@ -33,6 +33,10 @@ func (t *Template) YAML() ([]byte, error) {
 	}
 	return y.out, nil
 }
+
+// maxImplicitKey is the longest key written as "key:"; YAML allows 1024
+// characters there, the colon included, and yaml.v3 counts a little more.
+const maxImplicitKey = 1000
 
 // Where a value sits: at the top, after "key:", or after "- ".
 const (
@@ -81,7 +85,15 @@ func (y *yamlWriter) value(in []byte, i, indent, ctx int) (int, error) {
 			var err error
 			if open == '{' {
 				j := stringEnd(in, i)
+				start := len(y.out)
 				y.scalar(decodeString(in[i:j+1]), false, 0)
+				if utf8.RuneCount(y.out[start:]) > maxImplicitKey {
+					// YAML allows at most 1024 characters in an implicit
+					// key; a longer one is written as an explicit "? key".
+					key := append([]byte(nil), y.out[start:]...)
+					y.out = append(append(append(y.out[:start], '?', ' '), key...), '\n')
+					y.spaces(indent)
+				}
 				y.out = append(y.out, ':')
 				i, err = y.value(in, j+2, indent+2, yamlInMap)
 			} else {

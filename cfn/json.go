@@ -1,4 +1,4 @@
-package compile
+package cfn
 
 import (
 	"bytes"
@@ -7,10 +7,7 @@ import (
 	"sort"
 )
 
-var (
-	placeholderBytes = []byte(placeholderPrefix)
-	htmlEscapePrefix = []byte(`\u00`)
-)
+var htmlEscapePrefix = []byte(`\u00`)
 
 // The template is serialized here rather than by goformation's
 // Template.JSON, which re-parses its output into interface{} values and
@@ -24,14 +21,14 @@ var (
 // Key order is deterministic: sections and struct fields in declaration
 // order, map keys sorted, the user's definition as written.
 
-// resourceJSON returns the compact JSON of one resource with its
-// intrinsics restored, marshalling it at most once: the Deployment hash and
-// the output share the bytes. Resources must not change after Compile.
-func (t *Template) resourceJSON(id string) ([]byte, error) {
+// ResourceJSON returns the compact JSON of one resource with its
+// intrinsics restored, marshalling it at most once: a hash of the
+// resources and the output share the bytes.
+func (t *Template) ResourceJSON(id string) ([]byte, error) {
 	if b, ok := t.marshalled[id]; ok {
 		return b, nil
 	}
-	b, err := t.marshalResolved(t.CFN.Resources[id])
+	b, err := t.Resolved(t.CFN.Resources[id])
 	if err != nil {
 		return nil, fmt.Errorf("encoding resource %s: %w", id, err)
 	}
@@ -39,9 +36,9 @@ func (t *Template) resourceJSON(id string) ([]byte, error) {
 	return b, nil
 }
 
-// marshalResolved marshals a value to compact JSON and restores the
-// intrinsics in it.
-func (t *Template) marshalResolved(v any) ([]byte, error) {
+// Resolved marshals a value (a resource, or part of one) to compact JSON
+// and restores the template's intrinsics in it.
+func (t *Template) Resolved(v any) ([]byte, error) {
 	var b []byte
 	var err error
 	if m, ok := v.(json.Marshaler); ok {
@@ -54,7 +51,7 @@ func (t *Template) marshalResolved(v any) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &jsonWriter{t: t, out: make([]byte, 0, len(b)+len(b)/2)}
+	w := &jsonWriter{t: t, prefix: []byte(t.prefix), out: make([]byte, 0, len(b)+len(b)/2)}
 	w.write(b)
 	return w.out, nil
 }
@@ -90,7 +87,7 @@ func (t *Template) resolved() ([]byte, error) {
 		}
 		str(id)
 		buf.WriteByte(':')
-		b, err := t.resourceJSON(id)
+		b, err := t.ResourceJSON(id)
 		if err != nil {
 			return nil, err
 		}
@@ -99,7 +96,7 @@ func (t *Template) resolved() ([]byte, error) {
 	buf.WriteByte('}')
 	if len(c.Outputs) > 0 {
 		buf.WriteString(`,"Outputs":`)
-		b, err := t.marshalResolved(c.Outputs)
+		b, err := t.Resolved(c.Outputs)
 		if err != nil {
 			return nil, fmt.Errorf("encoding outputs: %w", err)
 		}
@@ -128,6 +125,7 @@ func (t *Template) JSON() ([]byte, error) {
 // as json.Indent(dst, src, "", "  ") would.
 type jsonWriter struct {
 	t      *Template
+	prefix []byte // the template's placeholder prefix
 	indent bool
 	depth  int
 	out    []byte
@@ -155,7 +153,7 @@ func (w *jsonWriter) write(in []byte) {
 				w.out = append(w.out, in[i-len(str)-2:i]...)
 				continue
 			}
-			if bytes.HasPrefix(str, placeholderBytes) {
+			if bytes.HasPrefix(str, w.prefix) {
 				if obj, ok := w.t.intrinsics[string(str)]; ok {
 					w.write(obj)
 					continue

@@ -1,0 +1,208 @@
+package cfn
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/awslabs/goformation/v7/cloudformation/apigateway"
+	"github.com/awslabs/goformation/v7/cloudformation/stepfunctions"
+
+	"github.com/sfnapic/sfnapic/internal/golden"
+)
+
+// TestReadBack reads every committed golden template back and writes it
+// out again: the bytes must not change, in JSON and in YAML.
+func TestReadBack(t *testing.T) {
+	n := 0
+	for _, dir := range golden.Cases(t) {
+		for _, name := range []string{"template.json", "template.yaml"} {
+			want, err := os.ReadFile(filepath.Join(dir, name))
+			if os.IsNotExist(err) {
+				continue
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			n++
+			tpl, err := Parse(want)
+			if err != nil {
+				t.Fatalf("%s/%s: %v", dir, name, err)
+			}
+			var got []byte
+			if strings.HasSuffix(name, ".yaml") {
+				got, err = tpl.YAML()
+			} else {
+				got, err = tpl.JSON()
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s/%s changes when read back and written again:\n%s", dir, name, got)
+			}
+		}
+	}
+	if n < 10 {
+		t.Fatalf("read back only %d templates", n)
+	}
+}
+
+// TestPlaceholdersAreUnforgeable: a user string that looks exactly like a
+// placeholder of another template, or has the placeholder mark, stays
+// the string it is.
+func TestPlaceholdersAreUnforgeable(t *testing.T) {
+	other := New()
+	forged := other.Ref("Api")
+	tpl := New()
+	real := tpl.Ref("Api")
+	for _, s := range []string{forged, placeholderMark + "0", placeholderMark, tpl.prefix + "99"} {
+		tpl.CFN.Resources["R"] = &apigateway.Resource{RestApiId: real, ParentId: real, PathPart: s}
+		tpl.marshalled = map[string][]byte{}
+		out, err := tpl.JSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc struct {
+			Resources map[string]struct {
+				Properties struct {
+					RestApiId any
+					PathPart  any
+				}
+			}
+		}
+		if err := json.Unmarshal(out, &doc); err != nil {
+			t.Fatal(err)
+		}
+		p := doc.Resources["R"].Properties
+		if p.PathPart != s {
+			t.Errorf("the user string %q became %v", s, p.PathPart)
+		}
+		if ref, ok := p.RestApiId.(map[string]any); !ok || ref["Ref"] != "Api" {
+			t.Errorf("the template's own Ref became %v", p.RestApiId)
+		}
+		if _, ok := tpl.Intrinsic(s); ok {
+			t.Errorf("Intrinsic(%q) took a user string for a function", s)
+		}
+	}
+}
+
+func TestIntrinsicsInUserMaps(t *testing.T) {
+	// A state machine definition holding what looks like an intrinsic is
+	// written exactly as given, and read back unchanged.
+	tpl := New()
+	def := map[string]any{"StartAt": "A", "States": map[string]any{"A": map[string]any{"Type": "Pass", "Result": map[string]any{"Ref": "NotMine"}, "End": true}}}
+	tpl.CFN.Resources["M"] = &stepfunctions.StateMachine{Definition: def, RoleArn: tpl.GetAtt("Role", "Arn")}
+	out, err := tpl.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(out, []byte(`"Ref": "NotMine"`)) || !bytes.Contains(out, []byte(`"Fn::GetAtt": [`)) {
+		t.Fatalf("definition or role mangled:\n%s", out)
+	}
+	back, err := Parse(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := back.JSON()
+	if err != nil || !bytes.Equal(again, out) {
+		t.Fatalf("read back: %v\n%s", err, again)
+	}
+}
+
+func TestText(t *testing.T) {
+	tpl := New()
+	vars := func(name string) (string, bool) {
+		v, ok := map[string]string{"M": "arn:m", "AWS::Region": "eu-west-1"}[name]
+		return v, ok
+	}
+	for in, want := range map[string]string{
+		"plain ${M} text":          "plain ${M} text", // not an Fn::Sub: as it is
+		tpl.Sub("a ${M} b"):        "a arn:m b",
+		tpl.Sub("${!M} ${!}x${M}"): "${M} ${}xarn:m",
+		tpl.Sub("${AWS::Region}"):  "eu-west-1",
+		tpl.Sub("no close ${M"):    "no close ${M",
+	} {
+		got, err := tpl.Text(in, vars)
+		if err != nil || got != want {
+			t.Errorf("Text(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	if _, err := tpl.Text(tpl.Sub("${Nope}"), vars); err == nil || !strings.Contains(err.Error(), "${Nope} has no value") {
+		t.Errorf("an unknown variable: %v", err)
+	}
+	if _, err := tpl.Text(tpl.Ref("M"), vars); err == nil {
+		t.Error("a Ref is not text")
+	}
+	// The list form brings its own variables, which win.
+	back, err := Parse([]byte(`{"Resources": {"R": {"Type": "AWS::ApiGateway::Resource", "Properties": {"RestApiId": "a", "ParentId": "b", "PathPart": {"Fn::Sub": ["${M}-${X}", {"X": "x", "M": "local"}]}}}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	part := back.CFN.Resources["R"].(*apigateway.Resource).PathPart
+	if got, err := back.Text(part, vars); err != nil || got != "local-x" {
+		t.Errorf("list form: %q, %v", got, err)
+	}
+}
+
+func TestParseShortForms(t *testing.T) {
+	src := `Resources:
+  R:
+    Type: AWS::ApiGateway::Resource
+    Properties:
+      RestApiId: !Ref Api
+      ParentId: !GetAtt Api.RootResourceId
+      PathPart: !Sub "${AWS::Region}"
+`
+	tpl, err := Parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := tpl.CFN.Resources["R"].(*apigateway.Resource)
+	if id, ok := tpl.RefTarget(r.RestApiId); !ok || id != "Api" {
+		t.Errorf("!Ref: %q %v", id, ok)
+	}
+	if id, attr, ok := tpl.GetAttTarget(r.ParentId); !ok || id != "Api" || attr != "RootResourceId" {
+		t.Errorf("!GetAtt: %q %q %v", id, attr, ok)
+	}
+	if fn, ok := tpl.Intrinsic(r.PathPart); !ok || fn.Name != "Fn::Sub" {
+		t.Errorf("!Sub: %+v %v", fn, ok)
+	}
+	for _, bad := range []string{"", "[1, 2]", "Resources: 3", "{", "Resources: {R: {Type: AWS::ApiGateway::Resource, Properties: {Nope: 1}}}"} {
+		if _, err := Parse([]byte(bad)); err == nil {
+			t.Errorf("Parse(%q) accepted it", bad)
+		}
+	}
+}
+
+// FuzzYAMLRoundTrip writes templates holding arbitrary strings, as keys and
+// values, with the YAML writer and reads them back with yaml.v3: the YAML
+// must say exactly what the JSON says.
+//
+//	go test ./cfn -run '^$' -fuzz FuzzYAMLRoundTrip -fuzztime 5m
+func FuzzYAMLRoundTrip(f *testing.F) {
+	for _, s := range golden.HandPicked {
+		f.Add(s, s+"\n"+s)
+	}
+	f.Add("a\nb", "- x\n  y: z")
+	f.Add("", "\u0085\u2028")
+	f.Add(strings.Repeat("k", 1100), strings.Repeat("é", 1100)) // keys over YAML's 1024-character limit
+	f.Fuzz(func(t *testing.T, key, value string) {
+		tpl := New()
+		tpl.CFN.Description = value
+		def := map[string]any{"StartAt": key, "States": map[string]any{key: map[string]any{"Type": "Pass", "Result": []any{value, key, map[string]any{value: key}}, "End": true}}}
+		tpl.CFN.Resources["M"] = &stepfunctions.StateMachine{Definition: def, RoleArn: tpl.Sub(value)}
+		j, err := tpl.JSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		y, err := tpl.YAML()
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden.SameYAMLAndJSON(t, "fuzz", j, y)
+	})
+}

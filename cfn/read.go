@@ -1,0 +1,216 @@
+package cfn
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/awslabs/goformation/v7/cloudformation"
+	"gopkg.in/yaml.v3"
+)
+
+// Parse reads a template back from JSON or YAML (long-form intrinsics, or
+// the short forms !Ref, !GetAtt, !Sub and the other !Fn tags). Every
+// intrinsic function object becomes a placeholder of the new template, so
+// that the typed goformation resources can hold it, and writing the
+// template out gives the function back as it was. Parse does not evaluate
+// anything.
+func Parse(data []byte) (*Template, error) {
+	if trimmed := bytes.TrimLeft(data, " \t\r\n"); len(trimmed) == 0 || trimmed[0] != '{' {
+		var n yaml.Node
+		if err := yaml.Unmarshal(data, &n); err != nil {
+			return nil, fmt.Errorf("reading the template as YAML: %w", err)
+		}
+		if len(n.Content) == 0 {
+			return nil, fmt.Errorf("the template is empty")
+		}
+		var buf bytes.Buffer
+		if err := writeJSON(&buf, n.Content[0], 0); err != nil {
+			return nil, fmt.Errorf("reading the template as YAML: %w", err)
+		}
+		data = buf.Bytes()
+	}
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(data, &top); err != nil {
+		return nil, fmt.Errorf("reading the template: a template is a mapping with a Resources section: %w", err)
+	}
+	var resources map[string]json.RawMessage
+	if err := json.Unmarshal(top["Resources"], &resources); err != nil || len(resources) == 0 {
+		return nil, fmt.Errorf("the template has no Resources section")
+	}
+	t := New()
+	doc := map[string]any{}
+	for k, raw := range top {
+		v, err := decodeNumbers(raw)
+		if err != nil {
+			return nil, err
+		}
+		doc[k] = t.hold(v)
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return nil, err
+	}
+	c := &cloudformation.Template{}
+	if err := json.Unmarshal(b, c); err != nil {
+		return nil, fmt.Errorf("reading the template's resources: %w", err)
+	}
+	t.CFN = c
+	// Each resource is written out as it was read, key order included
+	// (goformation decodes free-form properties, such as a state machine
+	// definition, into maps).
+	for id, raw := range resources {
+		var compact bytes.Buffer
+		if err := json.Compact(&compact, raw); err != nil {
+			return nil, err
+		}
+		t.marshalled[id] = compact.Bytes()
+	}
+	return t, nil
+}
+
+func decodeNumbers(raw []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("reading the template: %w", err)
+	}
+	return v, nil
+}
+
+// hold replaces every intrinsic function object in v with a placeholder.
+func (t *Template) hold(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		if len(x) == 1 {
+			for k := range x {
+				if k == "Ref" || strings.HasPrefix(k, "Fn::") {
+					raw, err := marshalNoHTML(x)
+					if err == nil {
+						return t.register(raw)
+					}
+				}
+			}
+		}
+		for k, e := range x {
+			x[k] = t.hold(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = t.hold(e)
+		}
+	}
+	return v
+}
+
+// maxYAMLDepth bounds the nesting of a YAML template.
+const maxYAMLDepth = 200
+
+// writeJSON writes a YAML node as JSON, keeping key order and turning
+// short-form intrinsic tags into their long form.
+func writeJSON(buf *bytes.Buffer, n *yaml.Node, depth int) error {
+	if depth > maxYAMLDepth {
+		return fmt.Errorf("line %d: nested too deeply", n.Line)
+	}
+	if tag := n.Tag; strings.HasPrefix(tag, "!") && !strings.HasPrefix(tag, "!!") {
+		name := "Fn::" + tag[1:]
+		switch tag {
+		case "!Ref", "!Condition":
+			name = tag[1:]
+		case "!GetAtt":
+			if n.Kind == yaml.ScalarNode {
+				id, attr, _ := strings.Cut(n.Value, ".")
+				buf.WriteString(`{"Fn::GetAtt":[`)
+				writeString(buf, id)
+				buf.WriteByte(',')
+				writeString(buf, attr)
+				buf.WriteString(`]}`)
+				return nil
+			}
+		}
+		buf.WriteString(`{`)
+		writeString(buf, name)
+		buf.WriteByte(':')
+		plain := *n
+		plain.Tag = ""
+		if n.Kind == yaml.ScalarNode {
+			plain.Tag = "!!str"
+		}
+		if err := writeJSON(buf, &plain, depth+1); err != nil {
+			return err
+		}
+		buf.WriteByte('}')
+		return nil
+	}
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			buf.WriteString("null")
+			return nil
+		}
+		return writeJSON(buf, n.Content[0], depth+1)
+	case yaml.AliasNode:
+		return writeJSON(buf, n.Alias, depth+1)
+	case yaml.MappingNode:
+		buf.WriteByte('{')
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			writeString(buf, n.Content[i].Value)
+			buf.WriteByte(':')
+			if err := writeJSON(buf, n.Content[i+1], depth+1); err != nil {
+				return err
+			}
+		}
+		buf.WriteByte('}')
+	case yaml.SequenceNode:
+		buf.WriteByte('[')
+		for i, c := range n.Content {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			if err := writeJSON(buf, c, depth+1); err != nil {
+				return err
+			}
+		}
+		buf.WriteByte(']')
+	case yaml.ScalarNode:
+		b, err := marshalNoHTML(scalar(n))
+		if err != nil {
+			return fmt.Errorf("line %d: %v", n.Line, err)
+		}
+		buf.Write(b)
+	}
+	return nil
+}
+
+func writeString(buf *bytes.Buffer, s string) {
+	b, _ := marshalNoHTML(s)
+	buf.Write(b)
+}
+
+// scalar is a YAML scalar as JSON would hold it.
+func scalar(n *yaml.Node) any {
+	switch n.ShortTag() {
+	case "!!null":
+		return nil
+	case "!!bool":
+		var b bool
+		if n.Decode(&b) == nil {
+			return b
+		}
+	case "!!int", "!!float":
+		if _, err := strconv.ParseFloat(n.Value, 64); err == nil {
+			return json.Number(n.Value)
+		}
+		var f float64
+		if n.Decode(&f) == nil {
+			return f
+		}
+	}
+	return n.Value
+}

@@ -1,0 +1,89 @@
+package compile
+
+import (
+	"github.com/awslabs/goformation/v7/cloudformation"
+	"github.com/awslabs/goformation/v7/cloudformation/iam"
+	"github.com/awslabs/goformation/v7/cloudformation/stepfunctions"
+
+	"github.com/sfnapic/sfnapic/integration"
+	"github.com/sfnapic/sfnapic/spec"
+)
+
+// stateMachines creates each defined state machine with its execution
+// role (unless the spec names one), records how routes refer to every
+// machine, created or existing, and outputs each ARN.
+func (b *builder) stateMachines() {
+	frags := machineFragments(b.s)
+	for _, m := range b.s.StateMachines {
+		frag := frags[m.Name]
+		smID := "StateMachine" + frag
+		if m.Existing() {
+			b.machines[m] = integration.Machine{ARN: m.ARN, ARNText: m.ARN}
+			b.shaping = append(b.shaping, m.Name+"="+m.ARN)
+		} else {
+			b.stateMachine(m, smID, frag)
+			b.machines[m] = integration.Machine{ARN: b.t.Ref(smID), ARNText: "${" + smID + "}"}
+			// Changing the type replaces the machine, and with it the ARN
+			// that the deployed request templates carry.
+			b.shaping = append(b.shaping, m.Name+"="+m.Type)
+		}
+		b.t.CFN.Outputs[smID+"Arn"] = cloudformation.Output{
+			Description: ptr("ARN of state machine " + m.Name),
+			Value:       b.machines[m].ARN,
+		}
+	}
+}
+
+// stateMachine creates one state machine, and its execution role unless
+// the spec gives a roleArn.
+func (b *builder) stateMachine(m *spec.StateMachine, smID, frag string) {
+	roleArn := m.RoleARN
+	if roleArn == "" {
+		roleID := "ExecutionRole" + frag
+		role := &iam.Role{
+			Description:              ptr("Execution role of state machine " + m.Name),
+			AssumeRolePolicyDocument: trust("states.amazonaws.com"),
+			Tags:                     b.tags(),
+		}
+		if len(m.Policies) > 0 {
+			statements := make([]any, len(m.Policies))
+			for i, st := range m.Policies {
+				statements[i] = st
+			}
+			role.Policies = []iam.Role_Policy{{
+				PolicyName:     "Workflow",
+				PolicyDocument: policyDocument(statements),
+			}}
+		}
+		b.t.CFN.Resources[roleID] = role
+		roleArn = b.t.GetAtt(roleID, "Arn")
+	}
+	var smTags []stepfunctions.StateMachine_TagsEntry
+	for _, tg := range b.s.API.Tags {
+		smTags = append(smTags, stepfunctions.StateMachine_TagsEntry{Key: tg.Key, Value: tg.Value})
+	}
+	b.t.CFN.Resources[smID] = &stepfunctions.StateMachine{
+		Definition:       m.Definition,
+		RoleArn:          roleArn,
+		StateMachineType: ptr(m.Type),
+		Tags:             smTags,
+	}
+}
+
+// machineFragments names the state machines' logical IDs.
+func machineFragments(s *spec.Spec) namer {
+	names := make([]string, 0, len(s.StateMachines))
+	for _, m := range s.StateMachines {
+		names = append(names, m.Name)
+	}
+	return newNamer(names, pascal)
+}
+
+// MachineID is the logical ID of the state machine that the template
+// creates for m, or "" for an existing one.
+func MachineID(s *spec.Spec, m *spec.StateMachine) string {
+	if m.Existing() {
+		return ""
+	}
+	return "StateMachine" + machineFragments(s)[m.Name]
+}

@@ -1,0 +1,109 @@
+package compile
+
+import (
+	"strings"
+
+	"github.com/awslabs/goformation/v7/cloudformation/apigateway"
+
+	"github.com/sfnapic/sfnapic/integration"
+	"github.com/sfnapic/sfnapic/spec"
+)
+
+// authNone is the authorization type of a route without an authorizer,
+// which every route is today.
+const authNone = "NONE"
+
+// authorizationType is how API Gateway authorizes calls to a route.
+func authorizationType(*spec.Route) string { return authNone }
+
+// routeMethods creates one AWS::ApiGateway::Method per route, with the
+// integration of its action, and the request validator when a route
+// requires a parameter.
+func (b *builder) routeMethods() {
+	ids := b.pathIDs()
+	validator := false
+	for _, r := range b.s.Routes {
+		id := "Route" + ids[strings.Join(r.Segments, "/")] + pascal(strings.ToLower(r.Method))
+		b.methods = append(b.methods, id)
+		a := action(r)
+		params, required := requestParameters(r)
+		method := &apigateway.Method{
+			RestApiId:         b.t.Ref(idAPI),
+			ResourceId:        b.resourceOf(ids, r.Segments),
+			HttpMethod:        r.Method,
+			AuthorizationType: ptr(authorizationType(r)),
+			RequestParameters: params,
+			Integration: &apigateway.Method_Integration{
+				Type:                  "AWS",
+				IntegrationHttpMethod: ptr("POST"),
+				Uri:                   ptr(b.t.Sub(integration.URI(a))),
+				Credentials:           ptr(b.t.GetAtt(idAPIRole, "Arn")),
+				PassthroughBehavior:   ptr("NEVER"),
+				RequestTemplates:      b.requestTemplates(r, a),
+				IntegrationResponses:  integrationResponses(a),
+			},
+			MethodResponses: methodResponses(),
+		}
+		if required {
+			method.RequestValidatorId = ptr(b.t.Ref(idValidator))
+			validator = true
+		}
+		b.t.CFN.Resources[id] = method
+	}
+	if validator {
+		// Without a validator API Gateway ignores "required" on query and
+		// header parameters.
+		b.t.CFN.Resources[idValidator] = &apigateway.RequestValidator{
+			RestApiId:                 b.t.Ref(idAPI),
+			ValidateRequestParameters: ptr(true),
+		}
+	}
+}
+
+// requestTemplates writes the route's request template for each content
+// type it accepts.
+func (b *builder) requestTemplates(r *spec.Route, a integration.Action) map[string]string {
+	m := b.machines[r.StateMachine]
+	templates := map[string]string{}
+	for _, ct := range r.ContentTypes {
+		text := a.RequestTemplate(requestParts(r, ct))
+		if r.StateMachine.Existing() {
+			templates[ct] = strings.Replace(text, arnMarker, m.ARNText, 1)
+			continue
+		}
+		// In Fn::Sub, ${ starts a variable: any other ${ (from a literal
+		// in the spec) is written ${! to stay as it is.
+		text = strings.ReplaceAll(text, "${", "${!")
+		templates[ct] = b.t.Sub(strings.Replace(text, arnMarker, m.ARNText, 1))
+	}
+	return templates
+}
+
+// requestParameters declares the path parameters, and the query and
+// header parameters the input reads (required ones as "true"). required
+// tells whether any of them needs the validator.
+func requestParameters(r *spec.Route) (params map[string]string, required bool) {
+	params = map[string]string{}
+	for _, name := range r.Params() {
+		params["method.request.path."+name] = "true"
+	}
+	for _, m := range r.Input {
+		loc := map[spec.Location]string{spec.FromQuery: "querystring", spec.FromHeader: "header"}[m.From]
+		if loc == "" {
+			continue
+		}
+		params["method.request."+loc+"."+m.Name] = boolString(m.Required)
+		required = required || m.Required
+	}
+	if len(params) == 0 {
+		params = nil
+	}
+	return params, required
+}
+
+func boolString(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}

@@ -1,0 +1,63 @@
+package compile
+
+import (
+	"github.com/awslabs/goformation/v7/cloudformation/iam"
+)
+
+// apiRole creates the role API Gateway assumes to call Step Functions. It
+// gets one policy per action the routes use, each allowing exactly that
+// action on exactly the resources the routes target.
+func (b *builder) apiRole() {
+	type policy struct {
+		name      string
+		action    string
+		resources []string
+		seen      map[string]bool
+	}
+	var policies []*policy
+	byAction := map[string]*policy{}
+	for _, r := range b.s.Routes {
+		a := action(r)
+		for _, p := range a.Permissions(b.machines[r.StateMachine]) {
+			pol := byAction[p.Action]
+			if pol == nil {
+				pol = &policy{name: a.Name(), action: p.Action, seen: map[string]bool{}}
+				byAction[p.Action] = pol
+				policies = append(policies, pol)
+			}
+			if !pol.seen[p.Resource] {
+				pol.seen[p.Resource] = true
+				pol.resources = append(pol.resources, p.Resource)
+			}
+		}
+	}
+	role := &iam.Role{
+		Description:              ptr("Lets API Gateway start the executions of " + b.s.API.Name),
+		AssumeRolePolicyDocument: trust("apigateway.amazonaws.com"),
+		Tags:                     b.tags(),
+	}
+	for _, p := range policies {
+		role.Policies = append(role.Policies, iam.Role_Policy{
+			PolicyName: p.name,
+			PolicyDocument: policyDocument([]any{map[string]any{
+				"Effect":   "Allow",
+				"Action":   p.action,
+				"Resource": p.resources,
+			}}),
+		})
+	}
+	b.t.CFN.Resources[idAPIRole] = role
+}
+
+// trust lets a service assume a role.
+func trust(service string) map[string]any {
+	return policyDocument([]any{map[string]any{
+		"Effect":    "Allow",
+		"Principal": map[string]any{"Service": service},
+		"Action":    "sts:AssumeRole",
+	}})
+}
+
+func policyDocument(statements []any) map[string]any {
+	return map[string]any{"Version": "2012-10-17", "Statement": statements}
+}

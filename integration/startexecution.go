@@ -1,0 +1,65 @@
+package integration
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+func init() { register(StartExecution) }
+
+// StartExecution starts an execution of a state machine (STANDARD or
+// EXPRESS) and answers with its ARN and start date.
+var StartExecution Action = startExecution{}
+
+type startExecution struct{}
+
+func (startExecution) Name() string { return "StartExecution" }
+
+func (startExecution) Permissions(m Machine) []Permission {
+	return []Permission{{Action: "states:StartExecution", Resource: m.ARN}}
+}
+
+// The body is JSON, and its "input" member is a JSON document carried as
+// a string, so request values are escaped twice (see compile).
+func (startExecution) RequestTemplate(p RequestParts) string {
+	return "## sfnapic: " + p.Route + " -> StartExecution; values are escaped twice (JSON in a JSON string)\n" +
+		p.Setup +
+		`{"stateMachineArn": "` + p.MachineARN + `", ` + p.Name + `"input": "` + p.Input + `"}` + "\n"
+}
+
+// startSuccess shapes the reply into the 200 body. Both values are copied
+// as JSON, so nothing needs escaping.
+const startSuccess = `{"executionArn": $input.json('$.executionArn'), "startDate": $input.json('$.startDate')}` + "\n"
+
+// startBadGateway is the default response: a Step Functions 5xx, or
+// anything else that is not a success, is a 502 with a fixed envelope. It
+// carries nothing from the reply, so nothing in it needs escaping.
+const startBadGateway = `{"error": "BadGateway", "message": "Step Functions did not start the execution; try again later"}` + "\n"
+
+func (startExecution) Responses() []Response {
+	return []Response{
+		{Status: "200", Pattern: `2\d{2}`, Template: startSuccess},
+		ErrorResponse,
+		// Anything that is not a success or a client error is a bad
+		// gateway, never a 200.
+		{Status: "502", Template: startBadGateway},
+	}
+}
+
+func (startExecution) Decode(body string) (*Request, error) {
+	var b struct {
+		StateMachineArn string  `json:"stateMachineArn"`
+		Input           *string `json:"input"`
+	}
+	if err := json.Unmarshal([]byte(body), &b); err != nil {
+		return nil, fmt.Errorf("the StartExecution body is not JSON (Step Functions would answer SerializationException): %v", err)
+	}
+	r := &Request{Action: "StartExecution", StateMachineArn: b.StateMachineArn}
+	if b.Input != nil {
+		r.Input, r.HasInput = *b.Input, true
+		if err := json.Unmarshal([]byte(*b.Input), &r.Value); err != nil {
+			return r, fmt.Errorf("the execution input is not JSON (Step Functions would answer InvalidExecutionInput): %v", err)
+		}
+	}
+	return r, nil
+}

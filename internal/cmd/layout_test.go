@@ -1,0 +1,77 @@
+package cmd
+
+import (
+	"encoding/json"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/sfnapic/sfnapic"
+
+// TestPackageLayout pins which of sfnapic's packages may depend on which
+// (directly or not), as the README's layout section explains: the
+// language, the renderer and the template model stand alone; the local
+// gateway and the deploy engine never see a spec or the compiler; and only
+// the command layer reads AWS configuration.
+func TestPackageLayout(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "-json=ImportPath,Deps,Imports", "../../...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	deps := map[string][]string{}
+	imports := map[string][]string{}
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	for dec.More() {
+		var p struct {
+			ImportPath    string
+			Deps, Imports []string
+		}
+		if err := dec.Decode(&p); err != nil {
+			t.Fatal(err)
+		}
+		deps[p.ImportPath], imports[p.ImportPath] = p.Deps, p.Imports
+	}
+	ours := func(pkg string) []string {
+		var out []string
+		for _, d := range deps[module+"/"+pkg] {
+			if strings.HasPrefix(d, module+"/") {
+				out = append(out, strings.TrimPrefix(d, module+"/"))
+			}
+		}
+		return out
+	}
+	allowed := map[string][]string{
+		"spec":        nil,
+		"vtl":         nil,
+		"cfn":         nil,
+		"integration": {"cfn"},
+		"compile":     {"spec", "integration", "cfn"},
+		"gateway":     {"cfn", "vtl", "integration"},
+		"deploy":      {"cfn"},
+		"schema":      nil,
+	}
+	for pkg, ok := range allowed {
+		if _, found := deps[module+"/"+pkg]; !found {
+			t.Errorf("package %s is gone; update this test and the README's layout", pkg)
+			continue
+		}
+		for _, d := range ours(pkg) {
+			if !slices.Contains(ok, d) {
+				t.Errorf("%s depends on %s; it may depend only on %v of sfnapic's packages", pkg, d, ok)
+			}
+		}
+	}
+	const awsConfig = "github.com/aws/aws-sdk-go-v2/config"
+	for pkg, imps := range imports {
+		if slices.Contains(imps, awsConfig) && pkg != module+"/internal/awsconfig" {
+			t.Errorf("%s imports %s; only internal/awsconfig (the command layer) may load AWS configuration", pkg, awsConfig)
+		}
+	}
+	for pkg := range allowed {
+		if slices.Contains(deps[module+"/"+pkg], awsConfig) {
+			t.Errorf("%s depends on %s", pkg, awsConfig)
+		}
+	}
+}
