@@ -107,3 +107,30 @@ func boolString(b bool) string {
 	}
 	return "false"
 }
+
+// Exposure warns about the routes that anyone who knows the invoke URL can
+// call: those without authorization on an API that is not PRIVATE (a
+// PRIVATE API answers only the VPC endpoints its resource policy names).
+// It is a diagnostic of its own, for the commands that put an API on the
+// internet (deploy, diff), not a build warning.
+func Exposure(s *spec.Spec) spec.ErrorList {
+	var errs spec.ErrorList
+	if s.API.Endpoint == spec.EndpointPrivate {
+		return nil
+	}
+	var open []string
+	for _, r := range s.Routes {
+		if authorizationType(r) == authNone {
+			open = append(open, r.Method+" "+r.Path)
+		}
+	}
+	if len(open) > 0 {
+		pos := s.RoutesPos
+		if pos.File == "" {
+			pos.File = s.File
+		}
+		errs.Warn(pos, "routes", "%d of %d routes have no authorization, so anyone with the invoke URL can call them: %s",
+			len(open), len(s.Routes), strings.Join(open, ", "))
+	}
+	return errs
+}

@@ -2,7 +2,9 @@
 // template through a reviewed change set and follows the stack to the end,
 // and destroys stacks. It talks to AWS only through the narrow API and
 // Uploader interfaces, which the SDK clients satisfy (and test fakes too);
-// it takes template bytes, never a spec.
+// it takes template bytes, never a spec. It prints nothing: what happens
+// goes to a Reporter as typed events (events.go), which the command line
+// renders.
 package deploy
 
 import (
@@ -13,8 +15,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"sort"
 	"strings"
 	"time"
 
@@ -86,14 +86,10 @@ type Options struct {
 	Poll                  time.Duration // between polls
 	// Confirm asks a yes/no question; nil means there is no one to ask.
 	Confirm func(question string) (bool, error)
-	// Log gets progress, tables and events (stderr); Out gets the product:
-	// outputs, or JSON result lines with JSONLines.
-	Log, Out   io.Writer
-	JSONLines  bool
-	Progress   bool // show a progress line while waiting (a terminal)
-	OutputFile func(data []byte) error
-	Now        func() time.Time
-	Sleep      func(context.Context, time.Duration) error
+	// Reporter receives every event; nil discards them.
+	Reporter Reporter
+	Now      func() time.Time
+	Sleep    func(context.Context, time.Duration) error
 }
 
 func (o *Options) now() time.Time {
@@ -117,19 +113,10 @@ func (o *Options) sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-func (o *Options) logf(format string, args ...any) { fmt.Fprintf(o.Log, format, args...) }
-
-// result writes a machine-readable result line when JSONLines is set.
-func (o *Options) result(event string, fields map[string]any) {
-	if !o.JSONLines {
-		return
+func (o *Options) report(e Event) {
+	if o.Reporter != nil {
+		o.Reporter.Report(e)
 	}
-	m := map[string]any{"event": event, "stack": o.Stack}
-	for k, v := range fields {
-		m[k] = v
-	}
-	b, _ := json.Marshal(m)
-	fmt.Fprintf(o.Out, "%s\n", b)
 }
 
 // Check runs the checks that need no AWS call: template size and bucket,
@@ -221,7 +208,7 @@ type Result struct {
 	StackID   string
 	ChangeSet string
 	Status    types.StackStatus
-	Outputs   []types.Output
+	Outputs   []Output // the invoke URL first
 	NoChanges bool
 	Executed  bool
 }
@@ -254,7 +241,7 @@ func Deploy(ctx context.Context, api API, up Uploader, o *Options) (*Result, err
 		// compare against an empty one.
 		return nil, fmt.Errorf("stack %s is in ROLLBACK_COMPLETE: its first create failed, so a deploy would delete it and create every resource anew", o.Stack)
 	case stack.StackStatus == types.StackStatusRollbackComplete:
-		o.logf("Stack %s is in ROLLBACK_COMPLETE: its first create failed, and it cannot be updated. It must be deleted and created again.\n", o.Stack)
+		o.report(ReplacingFailedStack{Stack: o.Stack})
 		if !o.Yes {
 			if o.Confirm == nil {
 				return nil, &PreconditionError{"stack " + o.Stack + " is in ROLLBACK_COMPLETE: pass --yes to delete and create it again"}
@@ -313,17 +300,17 @@ func Deploy(ctx context.Context, api API, up Uploader, o *Options) (*Result, err
 	}
 	res := &Result{StackID: aws.ToString(created.StackId), ChangeSet: aws.ToString(created.Id)}
 	newStack := csType == types.ChangeSetTypeCreate
+	op := Update
+	if newStack {
+		op = Create
+	}
 	cleanup := func() {
-		o.logf("Cleaning up: deleting change set %s", name)
-		if newStack {
-			o.logf(" and the empty stack %s", o.Stack)
-		}
-		o.logf(".\n")
+		o.report(CleaningUp{ChangeSet: name, Stack: o.Stack, EmptyStack: newStack})
 		if err := removeChangeSet(bg, api, o, res, newStack); err != nil {
-			o.logf("Cleanup failed: %v\n", err)
+			o.report(CleanupFailed{What: "change set " + name, Err: err})
 		}
 	}
-	o.result("CHANGESET_CREATED", map[string]any{"changeSet": res.ChangeSet, "type": string(csType)})
+	o.report(ChangeSetCreated{Stack: o.Stack, Name: name, ID: res.ChangeSet, Operation: op})
 
 	cs, err := waitChangeSet(ctx, api, o, res.ChangeSet)
 	if errors.Is(err, context.Canceled) {
@@ -336,20 +323,18 @@ func Deploy(ctx context.Context, api API, up Uploader, o *Options) (*Result, err
 	if cs.Status == types.ChangeSetStatusFailed {
 		reason := aws.ToString(cs.StatusReason)
 		if isEmptyReason(reason) {
-			o.logf("No changes: stack %s already matches the template.\n", o.Stack)
 			if err := removeChangeSet(bg, api, o, res, false); err != nil {
-				o.logf("Could not delete the empty change set: %v\n", err)
+				o.report(CleanupFailed{What: "the empty change set " + name, Err: err})
 			}
 			res.NoChanges = true
-			o.result("NO_CHANGES", nil)
+			o.report(NoChanges{Stack: o.Stack})
 			if o.FailOnEmpty {
 				return res, ErrNoChanges
 			}
 			return res, nil
 		}
-		o.logf("The change set failed: %s\n", reason)
+		o.report(ChangeSetFailed{Stack: o.Stack, Reason: reason})
 		cleanup()
-		o.result("FAILED", map[string]any{"reason": reason})
 		return res, fmt.Errorf("%w: the change set failed: %s", ErrFailed, reason)
 	}
 
@@ -361,16 +346,14 @@ func Deploy(ctx context.Context, api API, up Uploader, o *Options) (*Result, err
 	if err != nil {
 		return res, err
 	}
-	showChanges(o, name, csType, changes)
+	o.report(changeSetReady(o.Stack, name, res.ChangeSet, op, changes))
 
 	switch {
 	case o.Diff:
 		removeChangeSetQuiet(bg, api, o, res, newStack)
 		return res, nil
 	case o.NoExecute:
-		o.logf("Not executed. To deploy it: aws cloudformation execute-change-set --change-set-name %s\n", res.ChangeSet)
-		o.logf("To discard it: aws cloudformation delete-change-set --change-set-name %s\n", res.ChangeSet)
-		o.result("CONFIRMATION_REQUIRED", map[string]any{"changeSet": res.ChangeSet})
+		o.report(NotExecuted{Stack: o.Stack, ChangeSetID: res.ChangeSet})
 		return res, nil
 	case !o.Yes:
 		ok, err := o.Confirm("Deploy this change set?")
@@ -406,20 +389,10 @@ func Deploy(ctx context.Context, api API, up Uploader, o *Options) (*Result, err
 		return res, fmt.Errorf("executing the change set: %w", err)
 	}
 	res.Executed = true
-	verb := "Updating"
-	if newStack {
-		verb = "Creating"
-	}
-	o.logf("%s stack %s...\n", verb, o.Stack)
+	o.report(OperationStarted{Stack: o.Stack, Operation: op})
 	final, events, err := follow(ctx, api, o, res.StackID, token, start)
 	if errors.Is(err, context.Canceled) {
-		o.logf("\nStopped watching. CloudFormation carries on with stack %s.\n", res.StackID)
-		o.logf("Follow it: aws cloudformation describe-stack-events --stack-name %s\n", res.StackID)
-		if newStack {
-			o.logf("Stop it:   aws cloudformation delete-stack --stack-name %s\n", res.StackID)
-		} else {
-			o.logf("Stop it:   aws cloudformation cancel-update-stack --stack-name %s\n", res.StackID)
-		}
+		o.report(StoppedWatching{StackID: res.StackID, Operation: op})
 		return res, ErrInterrupted
 	}
 	if err != nil {
@@ -431,21 +404,19 @@ func Deploy(ctx context.Context, api API, up Uploader, o *Options) (*Result, err
 		if cause == "" {
 			cause = fmt.Sprintf("%s: %s", final.StackStatus, aws.ToString(final.StackStatusReason))
 		}
-		o.logf("Deploy failed: stack %s is %s.\nRoot cause: %s\n", o.Stack, final.StackStatus, cause)
-		o.result("FAILED", map[string]any{"status": string(final.StackStatus), "rootCause": cause})
+		o.report(OperationFailed{Stack: o.Stack, Status: string(final.StackStatus), RootCause: cause, Operation: op})
 		return res, ErrFailed
 	}
-	res.Outputs = final.Outputs
+	res.Outputs = outputs(final.Outputs)
 	if o.TerminationProtection && !aws.ToBool(final.EnableTerminationProtection) {
 		if _, err := api.UpdateTerminationProtection(bg, &cloudformation.UpdateTerminationProtectionInput{
 			StackName: aws.String(res.StackID), EnableTerminationProtection: aws.Bool(true),
 		}); err != nil {
 			return res, fmt.Errorf("enabling termination protection: %w", err)
 		}
-		o.logf("Termination protection is on.\n")
+		o.report(TerminationProtection{On: true})
 	}
-	o.logf("Stack %s is %s.\n", o.Stack, final.StackStatus)
-	printOutputs(o, res.Outputs)
+	o.report(Succeeded{Stack: o.Stack, Status: string(final.StackStatus), Outputs: res.Outputs})
 	return res, nil
 }
 
@@ -469,7 +440,7 @@ func upload(ctx context.Context, up Uploader, o *Options) (string, error) {
 	if strings.HasPrefix(region, "cn-") {
 		suffix = "amazonaws.com.cn"
 	}
-	o.logf("Uploaded the template (%d bytes) to s3://%s/%s.\n", len(o.Template), o.S3Bucket, key)
+	o.report(TemplateUploaded{Bucket: o.S3Bucket, Key: key, Bytes: len(o.Template)})
 	return fmt.Sprintf("https://%s.s3.%s.%s/%s", o.S3Bucket, region, suffix, key), nil
 }
 
@@ -533,61 +504,33 @@ func removeChangeSet(ctx context.Context, api API, o *Options, res *Result, stac
 
 func removeChangeSetQuiet(ctx context.Context, api API, o *Options, res *Result, stack bool) {
 	if err := removeChangeSet(ctx, api, o, res, stack); err != nil {
-		o.logf("Could not delete change set %s: %v\n", res.ChangeSet, err)
+		o.report(CleanupFailed{What: "change set " + res.ChangeSet, Err: err})
 	}
 }
 
-// showChanges prints the change set as a table; replacements and removals
-// stand out.
-func showChanges(o *Options, name string, t types.ChangeSetType, changes []types.Change) {
-	o.logf("Change set %s (%s) for stack %s:\n\n", name, t, o.Stack)
-	rows := [][4]string{{"Action", "Logical ID", "Type", "Replacement"}}
-	add, mod, rem, repl := 0, 0, 0, 0
+// changeSetReady summarizes a computed change set.
+func changeSetReady(stack, name, id string, op Operation, changes []types.Change) ChangeSetReady {
+	e := ChangeSetReady{Stack: stack, Name: name, ID: id, Operation: op}
 	for _, c := range changes {
 		rc := c.ResourceChange
 		if rc == nil {
 			continue
 		}
-		var action, replacement string
 		switch rc.Action {
 		case types.ChangeActionAdd:
-			action = "+ Add"
-			add++
+			e.Add++
 		case types.ChangeActionModify:
-			action = "~ Modify"
-			mod++
-			replacement = string(rc.Replacement)
-			switch rc.Replacement {
-			case types.ReplacementTrue:
-				replacement = "True  <- REPLACED"
-				repl++
-			case types.ReplacementConditional:
-				replacement = "Conditional  <- may be replaced"
+			e.Modify++
+			if rc.Replacement == types.ReplacementTrue {
+				e.Replace++
 			}
 		case types.ChangeActionRemove:
-			action = "- Remove  <- DELETED"
-			rem++
-		default:
-			action = "  " + string(rc.Action)
+			e.Remove++
 		}
-		rows = append(rows, [4]string{action, aws.ToString(rc.LogicalResourceId), aws.ToString(rc.ResourceType), replacement})
+		e.Changes = append(e.Changes, Change{Action: rc.Action, LogicalID: aws.ToString(rc.LogicalResourceId),
+			ResourceType: aws.ToString(rc.ResourceType), Replacement: rc.Replacement})
 	}
-	width := [3]int{}
-	for _, r := range rows {
-		for i := 0; i < 3; i++ {
-			width[i] = max(width[i], len(r[i]))
-		}
-	}
-	for _, r := range rows {
-		o.logf("  %-*s  %-*s  %-*s  %s\n", width[0], r[0], width[1], r[1], width[2], r[2], r[3])
-	}
-	summary := fmt.Sprintf("%d to add, %d to modify", add, mod)
-	if repl > 0 {
-		summary += fmt.Sprintf(" (%d replaced)", repl)
-	}
-	summary += fmt.Sprintf(", %d to remove", rem)
-	o.logf("\n%s.\n", summary)
-	o.result("CHANGESET", map[string]any{"add": add, "modify": mod, "replace": repl, "remove": rem})
+	return e
 }
 
 // follow polls the stack and prints the events of this operation, oldest
@@ -608,16 +551,9 @@ func follow(ctx context.Context, api API, o *Options, stackID, token string, sta
 			}
 			return nil, mine, err
 		}
-		if o.Progress && len(fresh) > 0 {
-			o.logf("\r\033[K")
-		}
 		for _, e := range fresh {
 			mine = append(mine, e)
-			reason := ""
-			if r := aws.ToString(e.ResourceStatusReason); r != "" {
-				reason = "  " + r
-			}
-			o.logf("%s  %-28s %-36s %s%s\n", aws.ToTime(e.Timestamp).UTC().Format("15:04:05"), e.ResourceStatus, aws.ToString(e.ResourceType), aws.ToString(e.LogicalResourceId), reason)
+			o.report(stackEvent(e))
 		}
 		out, err := api.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(stackID)})
 		if err != nil {
@@ -636,7 +572,7 @@ func follow(ctx context.Context, api API, o *Options, stackID, token string, sta
 			if err == nil {
 				for _, e := range fresh {
 					mine = append(mine, e)
-					o.logf("%s  %-28s %-36s %s  %s\n", aws.ToTime(e.Timestamp).UTC().Format("15:04:05"), e.ResourceStatus, aws.ToString(e.ResourceType), aws.ToString(e.LogicalResourceId), aws.ToString(e.ResourceStatusReason))
+					o.report(stackEvent(e))
 				}
 			}
 			return &st, mine, nil
@@ -644,9 +580,7 @@ func follow(ctx context.Context, api API, o *Options, stackID, token string, sta
 		if !deadline.IsZero() && o.now().After(deadline) {
 			return nil, mine, fmt.Errorf("gave up after %s: stack %s is still %s; CloudFormation carries on (follow it with `aws cloudformation describe-stack-events --stack-name %s`)", o.Timeout, stackID, st.StackStatus, stackID)
 		}
-		if o.Progress {
-			o.logf("\r\033[K  %s ... (%s)", st.StackStatus, o.now().Sub(start).Round(time.Second))
-		}
+		o.report(Waiting{Status: string(st.StackStatus), Elapsed: o.now().Sub(start)})
 		if err := o.sleep(ctx, o.Poll); err != nil {
 			return nil, mine, context.Canceled
 		}
@@ -681,6 +615,11 @@ func newEvents(ctx context.Context, api API, stackID, token string, start time.T
 	}
 }
 
+func stackEvent(e types.StackEvent) StackEvent {
+	return StackEvent{Time: aws.ToTime(e.Timestamp), Status: string(e.ResourceStatus), ResourceType: aws.ToString(e.ResourceType),
+		LogicalID: aws.ToString(e.LogicalResourceId), Reason: aws.ToString(e.ResourceStatusReason)}
+}
+
 func ours(e types.StackEvent, token string, start time.Time) bool {
 	if t := aws.ToString(e.ClientRequestToken); t != "" {
 		return t == token
@@ -709,34 +648,4 @@ func rootCause(events []types.StackEvent) string {
 		return fmt.Sprintf("%s (%s): %s", aws.ToString(e.LogicalResourceId), aws.ToString(e.ResourceType), reason)
 	}
 	return ""
-}
-
-// printOutputs writes the stack outputs, the invoke URL first: a table on
-// Out (or a JSON result line), and the file if asked.
-func printOutputs(o *Options, outputs []types.Output) {
-	sorted := append([]types.Output(nil), outputs...)
-	sort.SliceStable(sorted, func(i, j int) bool {
-		a, b := aws.ToString(sorted[i].OutputKey), aws.ToString(sorted[j].OutputKey)
-		if (a == "ApiUrl") != (b == "ApiUrl") {
-			return a == "ApiUrl"
-		}
-		return a < b
-	})
-	m := map[string]string{}
-	for _, out := range sorted {
-		m[aws.ToString(out.OutputKey)] = aws.ToString(out.OutputValue)
-	}
-	if o.JSONLines {
-		o.result("SUCCESS", map[string]any{"outputs": m})
-	} else {
-		for _, out := range sorted {
-			fmt.Fprintf(o.Out, "%s\t%s\n", aws.ToString(out.OutputKey), aws.ToString(out.OutputValue))
-		}
-	}
-	if o.OutputFile != nil {
-		b, _ := json.MarshalIndent(m, "", "  ")
-		if err := o.OutputFile(append(b, '\n')); err != nil {
-			o.logf("Could not write the outputs file: %v\n", err)
-		}
-	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -25,8 +26,21 @@ type env struct {
 	fake *cfnfake.Fake
 	cf   *cloudformation.Client
 	s3   *s3.Client
-	log  bytes.Buffer
-	out  bytes.Buffer
+	log  recorder
+}
+
+// recorder keeps the events a deploy reports; String shows each as
+// Type{Field:value ...}, one per line.
+type recorder struct{ events []Event }
+
+func (r *recorder) Report(e Event) { r.events = append(r.events, e) }
+func (r *recorder) Reset()         { r.events = nil }
+func (r *recorder) String() string {
+	var b strings.Builder
+	for _, e := range r.events {
+		fmt.Fprintf(&b, "%T%+v\n", e, e)
+	}
+	return b.String()
 }
 
 func newEnv(t *testing.T) *env {
@@ -63,7 +77,7 @@ func template(t *testing.T, name string) []byte {
 func (e *env) opts(tpl []byte) *Options {
 	return &Options{
 		Stack: "demo", Template: tpl, Region: "us-east-1", Yes: true, Poll: time.Millisecond,
-		Log: &e.log, Out: &e.out, Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() },
+		Reporter: &e.log, Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() },
 	}
 }
 
@@ -91,11 +105,13 @@ func TestCreate(t *testing.T) {
 	if res.Status != "CREATE_COMPLETE" {
 		t.Fatalf("status %s", res.Status)
 	}
-	mustContain(t, e.log.String(), "(CREATE) for stack demo", "+ Add", "RouteItemIdPost", "AWS::ApiGateway::Method",
-		"to add, 0 to modify, 0 to remove", "CREATE_COMPLETE", "Stack demo is CREATE_COMPLETE")
-	// The invoke URL comes first.
-	if !strings.HasPrefix(e.out.String(), "ApiUrl\thttps://") {
-		t.Errorf("outputs:\n%s", e.out.String())
+	mustContain(t, e.log.String(), "deploy.ChangeSetCreated{Stack:demo", "deploy.ChangeSetReady{Stack:demo", "Operation:create",
+		"{Action:Add LogicalID:RouteItemIdPost ResourceType:AWS::ApiGateway::Method", "Modify:0 Replace:0 Remove:0}",
+		"deploy.OperationStarted{Stack:demo Operation:create}", "Status:CREATE_COMPLETE",
+		// The invoke URL comes first.
+		"deploy.Succeeded{Stack:demo Status:CREATE_COMPLETE Outputs:[{Key:ApiUrl Value:https://")
+	if len(res.Outputs) == 0 || res.Outputs[0].Key != "ApiUrl" {
+		t.Errorf("outputs: %v", res.Outputs)
 	}
 	// The change set acknowledged CAPABILITY_IAM, and was named and tokened.
 	for _, r := range e.fake.Requests {
@@ -115,7 +131,6 @@ func TestUpdateWithReplacement(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.log.Reset()
-	e.out.Reset()
 	e.fake.Scripts["demo"] = &cfnfake.Script{Replace: []string{"StateMachineItems"}}
 	updated := bytes.Replace(old, []byte(`"Type": "Pass"`), []byte(`"Type": "Succeed"`), 1)
 	updated = bytes.Replace(updated, []byte(`"End": true`), []byte(`"Comment": "x"`), 1)
@@ -126,7 +141,8 @@ func TestUpdateWithReplacement(t *testing.T) {
 	if res.Status != "UPDATE_COMPLETE" {
 		t.Fatalf("status %s", res.Status)
 	}
-	mustContain(t, e.log.String(), "(UPDATE)", "~ Modify", "StateMachineItems", "True  <- REPLACED", "0 to add, 1 to modify (1 replaced), 0 to remove")
+	mustContain(t, e.log.String(), "Operation:update", "{Action:Modify LogicalID:StateMachineItems ResourceType:AWS::StepFunctions::StateMachine Replacement:True}",
+		"Add:0 Modify:1 Replace:1 Remove:0}")
 	// Events of the first deploy are not shown again.
 	if strings.Count(e.log.String(), "CREATE_COMPLETE") > 0 {
 		t.Errorf("old events shown:\n%s", e.log.String())
@@ -151,7 +167,7 @@ func TestNoChanges(t *testing.T) {
 			if !res.NoChanges || e.fake.Count("ExecuteChangeSet") != 1 || e.fake.Count("DeleteChangeSet") != 1 {
 				t.Fatalf("no changes not handled: %+v %v", res, e.fake.Calls())
 			}
-			mustContain(t, e.log.String(), "No changes")
+			mustContain(t, e.log.String(), "deploy.NoChanges{Stack:demo}")
 		}
 	}
 }
@@ -163,7 +179,7 @@ func TestFailedChangeSetCleansUp(t *testing.T) {
 	if !errors.Is(err, ErrFailed) {
 		t.Fatalf("err %v", err)
 	}
-	mustContain(t, e.log.String(), "The change set failed: Template format error")
+	mustContain(t, e.log.String(), "deploy.ChangeSetFailed{Stack:demo Reason:Template format error", "deploy.CleaningUp{ChangeSet:sfnapic-")
 	if e.fake.Count("DeleteChangeSet") != 1 || e.fake.Count("DeleteStack") != 1 {
 		t.Fatalf("calls %v", e.fake.Calls())
 	}
@@ -185,7 +201,7 @@ func TestFailedExecutionRootCause(t *testing.T) {
 		t.Fatalf("err %v\n%s", err, e.log.String())
 	}
 	log := e.log.String()
-	mustContain(t, log, "Root cause: ApiRole (AWS::IAM::Role): Resource handler returned message", "UPDATE_ROLLBACK_COMPLETE")
+	mustContain(t, log, "RootCause:ApiRole (AWS::IAM::Role): Resource handler returned message", "UPDATE_ROLLBACK_COMPLETE")
 	if strings.Contains(log, "an old failure") {
 		t.Errorf("an older operation's event was shown:\n%s", log)
 	}
@@ -202,7 +218,7 @@ func TestRollbackCompleteIsDeletedThenCreated(t *testing.T) {
 	if err != nil || res.Status != "CREATE_COMPLETE" {
 		t.Fatalf("%v %v\n%s", res, err, e.log.String())
 	}
-	mustContain(t, e.log.String(), "ROLLBACK_COMPLETE: its first create failed", "Deleting stack demo")
+	mustContain(t, e.log.String(), "deploy.ReplacingFailedStack{Stack:demo}", "deploy.OperationStarted{Stack:demo Operation:delete}")
 	calls := strings.Join(e.fake.Calls(), " ")
 	if !strings.Contains(calls, "DeleteStack") || strings.Index(calls, "DeleteStack") > strings.Index(calls, "CreateChangeSet") {
 		t.Fatalf("calls %s", calls)
@@ -345,7 +361,7 @@ func TestNoExecuteAndDiff(t *testing.T) {
 	if _, err := e.deploy(t, o); err != nil {
 		t.Fatal(err)
 	}
-	mustContain(t, e.log.String(), "Not executed. To deploy it: aws cloudformation execute-change-set --change-set-name arn:")
+	mustContain(t, e.log.String(), "deploy.NotExecuted{Stack:demo ChangeSetID:arn:")
 	if e.fake.Count("ExecuteChangeSet") != 0 || e.fake.Count("DeleteChangeSet") != 0 {
 		t.Fatalf("calls %v", e.fake.Calls())
 	}
@@ -382,7 +398,7 @@ func TestInterruptBeforeExecuteCleansUp(t *testing.T) {
 	if e.fake.Count("ExecuteChangeSet") != 0 || e.fake.Count("DeleteChangeSet") != 1 || e.fake.Stacks["demo"].Status != "DELETE_COMPLETE" {
 		t.Fatalf("calls %v", e.fake.Calls())
 	}
-	mustContain(t, e.log.String(), "Cleaning up")
+	mustContain(t, e.log.String(), "deploy.CleaningUp{ChangeSet:sfnapic-", "Stack:demo EmptyStack:true}")
 }
 
 func TestInterruptAfterExecuteDetaches(t *testing.T) {
@@ -400,34 +416,23 @@ func TestInterruptAfterExecuteDetaches(t *testing.T) {
 	if !errors.Is(err, ErrInterrupted) {
 		t.Fatalf("err %v", err)
 	}
-	mustContain(t, e.log.String(), "Stopped watching. CloudFormation carries on with stack arn:", "aws cloudformation delete-stack")
+	mustContain(t, e.log.String(), "deploy.StoppedWatching{StackID:arn:", "Operation:create}")
 	if e.fake.Count("DeleteStack") != 0 || e.fake.Count("DeleteChangeSet") != 0 {
 		t.Fatalf("it must not clean up after execution: %v", e.fake.Calls())
 	}
 }
 
-func TestTerminationProtectionAndOutputsFile(t *testing.T) {
+func TestTerminationProtection(t *testing.T) {
 	e := newEnv(t)
 	o := e.opts(template(t, "item-api"))
 	o.TerminationProtection = true
-	var file []byte
-	o.OutputFile = func(b []byte) error { file = b; return nil }
 	if _, err := e.deploy(t, o); err != nil {
 		t.Fatal(err)
 	}
-	if !e.fake.Stacks["demo"].Protected || !bytes.Contains(file, []byte(`"ApiUrl": "https://`)) {
-		t.Fatalf("protected %v, file %s", e.fake.Stacks["demo"].Protected, file)
+	if !e.fake.Stacks["demo"].Protected {
+		t.Fatal("not protected")
 	}
-}
-
-func TestJSONLines(t *testing.T) {
-	e := newEnv(t)
-	o := e.opts(template(t, "item-api"))
-	o.JSONLines = true
-	if _, err := e.deploy(t, o); err != nil {
-		t.Fatal(err)
-	}
-	mustContain(t, e.out.String(), `"event":"CHANGESET_CREATED"`, `"event":"SUCCESS"`, `"ApiUrl":"https://`)
+	mustContain(t, e.log.String(), "deploy.TerminationProtection{On:true}")
 }
 
 func TestCapabilities(t *testing.T) {
@@ -448,7 +453,7 @@ func TestDestroy(t *testing.T) {
 		t.Fatal(err)
 	}
 	asked := ""
-	d := &DestroyOptions{Stack: "demo", Poll: time.Millisecond, Log: &e.log, Confirm: func(q string) (bool, error) { asked = q; return true, nil },
+	d := &DestroyOptions{Stack: "demo", Poll: time.Millisecond, Reporter: &e.log, Confirm: func(q string) (bool, error) { asked = q; return true, nil },
 		Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() }}
 	if err := Destroy(context.Background(), e.cf, d); err != nil {
 		t.Fatalf("%v\n%s", err, e.log.String())
@@ -456,19 +461,19 @@ func TestDestroy(t *testing.T) {
 	if !strings.Contains(asked, "Delete stack demo") || e.fake.Stacks["demo"].Status != "DELETE_COMPLETE" {
 		t.Fatalf("asked %q, status %s", asked, e.fake.Stacks["demo"].Status)
 	}
-	mustContain(t, e.log.String(), "DELETE_COMPLETE", "Stack demo is deleted")
+	mustContain(t, e.log.String(), "deploy.StackFound{Stack:demo Status:CREATE_COMPLETE", "Status:DELETE_COMPLETE", "deploy.StackDeleted{Stack:demo}")
 
 	// Missing: nothing to do.
 	e.log.Reset()
 	if err := Destroy(context.Background(), e.cf, d); err != nil {
 		t.Fatal(err)
 	}
-	mustContain(t, e.log.String(), "nothing to destroy")
+	mustContain(t, e.log.String(), "deploy.NothingToDestroy{Stack:demo}")
 
 	// Protected: refused, unless asked to lift the protection.
 	e2 := newEnv(t)
 	e2.fake.AddStack("demo", "CREATE_COMPLETE", nil).Protected = true
-	d.Log = &e2.log
+	d.Reporter = &e2.log
 	if err := Destroy(context.Background(), e2.cf, d); err == nil || !strings.Contains(err.Error(), "--disable-termination-protection") {
 		t.Fatalf("err %v", err)
 	}
@@ -481,9 +486,9 @@ func TestDestroy(t *testing.T) {
 	e3 := newEnv(t)
 	e3.fake.AddStack("demo", "CREATE_COMPLETE", nil)
 	e3.fake.Scripts["demo"] = &cfnfake.Script{DeleteFailure: "The bucket you tried to delete is not empty", DeleteBlocker: "Uploads"}
-	d = &DestroyOptions{Stack: "demo", Yes: true, Poll: time.Millisecond, Log: &e3.log, Sleep: d.Sleep}
+	d = &DestroyOptions{Stack: "demo", Yes: true, Poll: time.Millisecond, Reporter: &e3.log, Sleep: d.Sleep}
 	if err := Destroy(context.Background(), e3.cf, d); !errors.Is(err, ErrFailed) {
 		t.Fatalf("err %v", err)
 	}
-	mustContain(t, e3.log.String(), "Root cause: Uploads (AWS::S3::Bucket): The bucket you tried to delete is not empty")
+	mustContain(t, e3.log.String(), "RootCause:Uploads (AWS::S3::Bucket): The bucket you tried to delete is not empty", "Operation:delete}")
 }

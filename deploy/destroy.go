@@ -19,14 +19,13 @@ type DestroyOptions struct {
 	Timeout                      time.Duration
 	Poll                         time.Duration
 	Confirm                      func(question string) (bool, error)
-	Log                          interface{ Write([]byte) (int, error) }
-	Progress                     bool
+	Reporter                     Reporter // nil discards the events
 	Now                          func() time.Time
 	Sleep                        func(context.Context, time.Duration) error
 }
 
 func (d *DestroyOptions) opts() *Options {
-	return &Options{Stack: d.Stack, Log: d.Log, Out: d.Log, Poll: d.Poll, Timeout: d.Timeout, Progress: d.Progress, Now: d.Now, Sleep: d.Sleep}
+	return &Options{Stack: d.Stack, Reporter: d.Reporter, Poll: d.Poll, Timeout: d.Timeout, Now: d.Now, Sleep: d.Sleep}
 }
 
 // Destroy deletes a stack after showing it and asking (unless Yes), and
@@ -44,7 +43,7 @@ func Destroy(ctx context.Context, api API, d *DestroyOptions) error {
 		return err
 	}
 	if stack == nil {
-		o.logf("Stack %s does not exist: nothing to destroy.\n", d.Stack)
+		o.report(NothingToDestroy{Stack: d.Stack})
 		return nil
 	}
 	if inProgress(stack.StackStatus) && stack.StackStatus != types.StackStatusReviewInProgress {
@@ -54,10 +53,7 @@ func Destroy(ctx context.Context, api API, d *DestroyOptions) error {
 	if protected && !d.DisableTerminationProtection {
 		return fmt.Errorf("stack %s has termination protection: pass --disable-termination-protection to turn it off and destroy it", d.Stack)
 	}
-	o.logf("Stack %s (%s)\n  %s\n", d.Stack, stack.StackStatus, aws.ToString(stack.StackId))
-	for _, out := range stack.Outputs {
-		o.logf("  %s: %s\n", aws.ToString(out.OutputKey), aws.ToString(out.OutputValue))
-	}
+	o.report(StackFound{Stack: d.Stack, Status: string(stack.StackStatus), ID: aws.ToString(stack.StackId), Outputs: outputs(stack.Outputs)})
 	if !d.Yes {
 		ok, err := d.Confirm(fmt.Sprintf("Delete stack %s and every resource it created?", d.Stack))
 		if err != nil {
@@ -73,7 +69,7 @@ func Destroy(ctx context.Context, api API, d *DestroyOptions) error {
 		}); err != nil {
 			return fmt.Errorf("turning termination protection off: %w", err)
 		}
-		o.logf("Termination protection is off.\n")
+		o.report(TerminationProtection{On: false})
 	}
 	return deleteAndWaitAs(ctx, api, o, aws.ToString(stack.StackId), d.RoleARN)
 }
@@ -94,10 +90,10 @@ func deleteAndWaitAs(ctx context.Context, api API, o *Options, stackID, role str
 	if _, err := api.DeleteStack(ctx, in); err != nil {
 		return fmt.Errorf("deleting stack %s: %w", o.Stack, err)
 	}
-	o.logf("Deleting stack %s...\n", o.Stack)
+	o.report(OperationStarted{Stack: o.Stack, Operation: Delete})
 	final, events, err := follow(ctx, api, o, stackID, token, start)
 	if err == context.Canceled {
-		o.logf("\nStopped watching. CloudFormation carries on deleting %s.\n", stackID)
+		o.report(StoppedWatching{StackID: stackID, Operation: Delete})
 		return ErrInterrupted
 	}
 	if isNotFound(err) {
@@ -111,9 +107,9 @@ func deleteAndWaitAs(ctx context.Context, api API, o *Options, stackID, role str
 		if cause == "" {
 			cause = aws.ToString(final.StackStatusReason)
 		}
-		o.logf("Destroy failed: stack %s is %s.\nRoot cause: %s\n", o.Stack, final.StackStatus, cause)
+		o.report(OperationFailed{Stack: o.Stack, Status: string(final.StackStatus), RootCause: cause, Operation: Delete})
 		return ErrFailed
 	}
-	o.logf("Stack %s is deleted.\n", o.Stack)
+	o.report(StackDeleted{Stack: o.Stack})
 	return nil
 }

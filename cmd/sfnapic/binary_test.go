@@ -58,9 +58,16 @@ func TestBinaryDeploysAgainstFake(t *testing.T) {
 		t.Fatalf("no terminal: exit %d, %d calls\n%s", code, len(fake.Calls()), errs)
 	}
 
-	code, out, errs := runBin("deploy", example, "--stack", "demo", "--yes", "--poll", "1ms")
+	outputs := filepath.Join(t.TempDir(), "outputs.json")
+	code, out, errs := runBin("deploy", example, "--stack", "demo", "--yes", "--poll", "1ms", "--outputs-file", outputs)
 	if code != 0 || !strings.HasPrefix(out, "ApiUrl\thttps://") || !strings.Contains(errs, "Stack demo is CREATE_COMPLETE") {
 		t.Fatalf("deploy: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+	}
+	if !strings.Contains(errs, "warning: 1 of 1 routes have no authorization") {
+		t.Errorf("no exposure warning:\n%s", errs)
+	}
+	if b, err := os.ReadFile(outputs); err != nil || !strings.Contains(string(b), `"ApiUrl": "https://`) {
+		t.Errorf("outputs file: %s %v", b, err)
 	}
 	if strings.Contains(errs, "secret") || strings.Contains(out, "secret") {
 		t.Fatal("a credential was printed")

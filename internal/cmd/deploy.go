@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sfnapic/sfnapic/compile"
 	"github.com/sfnapic/sfnapic/deploy"
 	"github.com/sfnapic/sfnapic/internal/awsconfig"
 )
@@ -146,23 +147,14 @@ func runDeploy(cmd *cobra.Command, a *app, specName string, o deployOptions, dif
 	if c.diags.HasErrors() {
 		return errReported
 	}
-	var open []string
-	for _, r := range c.spec.Routes {
-		open = append(open, r.Method+" "+r.Path)
-	}
-	if len(open) > 0 {
-		fmt.Fprintf(a.stderr, "warning: no route has authorization, so anyone with the URL can start executions: %s\n", strings.Join(open, ", "))
-	}
+	fmt.Fprint(a.stderr, compile.Exposure(c.spec).String())
 	opts := &deploy.Options{
 		Stack: o.stack, Template: c.out, Params: params, Tags: tags,
 		Yes: o.yes, NoExecute: o.noExecute, Diff: diff, FailOnEmpty: o.failOnEmpty,
 		DisableRollback: o.disableRollback, TerminationProtection: o.terminationProtection,
 		RoleARN: o.roleARN, S3Bucket: o.s3Bucket, S3Prefix: o.s3Prefix,
 		Timeout: o.timeout, Poll: o.poll, Confirm: a.prompter(),
-		Log: a.stderr, Out: a.stdout, JSONLines: o.output == "json", Progress: isTerminal(a.stderr),
-	}
-	if o.outputsFile != "" {
-		opts.OutputFile = func(b []byte) error { return writeFile(o.outputsFile, b) }
+		Reporter: a.reporter(o.stack, o.output == "json"),
 	}
 	// Preconditions first: no AWS call (not even loading credentials)
 	// when the command line cannot work.
@@ -176,7 +168,12 @@ func runDeploy(cmd *cobra.Command, a *app, specName string, o deployOptions, dif
 		return awsError(err)
 	}
 	opts.Region = cfg.Region
-	_, err = deploy.Deploy(ctx, awsconfig.CloudFormation(cfg), awsconfig.S3(cfg), opts)
+	res, err := deploy.Deploy(ctx, awsconfig.CloudFormation(cfg), awsconfig.S3(cfg), opts)
+	if err == nil && o.outputsFile != "" && res.Status != "" {
+		if err := writeFile(o.outputsFile, outputsJSON(res.Outputs)); err != nil {
+			return fmt.Errorf("writing the outputs file: %w", err)
+		}
+	}
 	return deployExit(err)
 }
 
@@ -210,7 +207,7 @@ func newDestroyCmd(a *app) *cobra.Command {
 				return usagef("name the stack with --stack NAME")
 			}
 			d := &deploy.DestroyOptions{Stack: o.stack, Yes: o.yes, DisableTerminationProtection: o.disableTP,
-				RoleARN: o.roleARN, Timeout: o.timeout, Poll: o.poll, Confirm: a.prompter(), Log: a.stderr, Progress: isTerminal(a.stderr)}
+				RoleARN: o.roleARN, Timeout: o.timeout, Poll: o.poll, Confirm: a.prompter(), Reporter: a.reporter(o.stack, false)}
 			if !d.Yes && d.Confirm == nil {
 				return usagef("stdin is not a terminal, so nobody can confirm: pass --yes to destroy without a prompt")
 			}
