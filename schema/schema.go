@@ -1,9 +1,11 @@
-// Package schema owns the JSON Schema (draft 2020-12) of the sfnapic spec.
-// Editors use it for completion and inline checks; the spec package remains
-// the authority, and tests keep the two in agreement: every example and
-// golden spec validates against the schema, and unknown keys are rejected
-// by both.
+// Package schema holds the JSON Schema (draft 2020-12) of the sfnapic spec,
+// for editors' completion and inline checks. spec.schema.json is generated
+// from the spec package's field tables (go generate ./schema runs ./gen),
+// so the schema and the parser know the same keys; the spec package stays
+// the authority on everything else, and tests keep the two in agreement.
 package schema
+
+//go:generate go run ./gen
 
 import _ "embed"
 

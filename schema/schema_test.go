@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"gopkg.in/yaml.v3"
@@ -174,4 +175,132 @@ func TestErrorCasesRejectedBySchema(t *testing.T) {
 			t.Errorf("%s: the parser rejects it but the schema accepts it", c)
 		}
 	}
+}
+
+// placeFor puts a mapping of each table's kind (in YAML flow style) into a
+// spec that is otherwise valid.
+var placeFor = map[string]func(m string) string{
+	"spec": func(m string) string { return m },
+	"api": func(m string) string {
+		return "version: 1\napi: " + m + "\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}}\nroutes: {\"POST /a/{id}\": {stateMachine: m, input: {id: path.id}}}\n"
+	},
+	"stateMachine": func(m string) string {
+		return "version: 1\napi: {name: a}\nstateMachines: {m: " + m + "}\nroutes: {\"POST /a/{id}\": {stateMachine: m, input: {id: path.id}}}\n"
+	},
+	"policyStatement": func(m string) string {
+		return "version: 1\napi: {name: a}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}, policies: [" + m + "]}}\nroutes: {\"POST /a/{id}\": {stateMachine: m, input: {id: path.id}}}\n"
+	},
+	"route": func(m string) string {
+		return "version: 1\napi: {name: a}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}}\nroutes: {\"POST /a/{id}\": " + m + "}\n"
+	},
+	"input": func(m string) string {
+		return "version: 1\napi: {name: a}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}}\nroutes: {\"POST /a/{id}\": {stateMachine: m, input: {id: path.id, k: " + m + "}}}\n"
+	},
+	"executionName": func(m string) string {
+		return "version: 1\napi: {name: a}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}}\nroutes: {\"POST /a/{id}\": {stateMachine: m, input: {id: path.id}, executionName: " + m + "}}\n"
+	},
+}
+
+// TestEveryFieldAgrees covers every field of every table, whether or not a
+// golden spec uses it: its example is accepted by the parser and by the
+// schema; without a required field, or with an unknown one, it is rejected
+// by both.
+func TestEveryFieldAgrees(t *testing.T) {
+	s := compiled(t)
+	files := fstest.MapFS{"flow.asl.json": {Data: []byte(`{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}`)}}
+	check := func(what, src string, ok bool) {
+		t.Helper()
+		_, diags := spec.Parse("spec.yaml", []byte(src), files)
+		schemaErr := s.Validate(instance(t, []byte(src)))
+		if ok && (diags.HasErrors() || schemaErr != nil) {
+			t.Errorf("%s: want both to accept it; parser: %s; schema: %v\n%s", what, diags, schemaErr, src)
+		}
+		if !ok && (!diags.HasErrors() || schemaErr == nil) {
+			t.Errorf("%s: want both to reject it; parser errors: %v; schema accepts: %v\n%s", what, diags.HasErrors(), schemaErr == nil, src)
+		}
+	}
+	fields := 0
+	for _, tab := range spec.Tables {
+		place, found := placeFor[tab.Name]
+		if !found {
+			t.Errorf("table %s has no place in TestEveryFieldAgrees", tab.Name)
+			continue
+		}
+		for _, f := range tab.Fields {
+			fields++
+			what := tab.Name + "." + f.Name
+			var m yaml.Node
+			if err := yaml.Unmarshal([]byte(f.Example), &m); err != nil || len(m.Content) == 0 || m.Content[0].Kind != yaml.MappingNode {
+				t.Errorf("%s: the example %q is not a YAML mapping", what, f.Example)
+				continue
+			}
+			mapping := m.Content[0]
+			if keyIndex(mapping, f.Name) < 0 {
+				t.Errorf("%s: the example %q does not use the field", what, f.Example)
+				continue
+			}
+			check(what, place(f.Example), true)
+			check(what+" with an unknown field", place(withKey(t, mapping, "bogusKey", "x")), false)
+			for _, r := range tab.RequiredKeys() {
+				check(what+" without "+r, place(withoutKey(t, mapping, r)), false)
+			}
+			if f.Variant != "" && f.Name != variantHead(tab, f.Variant) {
+				check(what+" without "+variantHead(tab, f.Variant), place(withoutKey(t, mapping, variantHead(tab, f.Variant))), false)
+			}
+		}
+	}
+	if fields < 25 {
+		t.Fatalf("only %d fields checked", fields)
+	}
+}
+
+func variantHead(tab *spec.Table, v string) string {
+	for _, f := range tab.Fields {
+		if f.Variant == v {
+			return f.Name
+		}
+	}
+	return ""
+}
+
+func keyIndex(m *yaml.Node, key string) int {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// flow writes a mapping on one line, as JSON (which YAML reads as flow
+// style).
+func flow(t *testing.T, m *yaml.Node) string {
+	t.Helper()
+	var v any
+	if err := m.Decode(&v); err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func withKey(t *testing.T, m *yaml.Node, key, value string) string {
+	c := *m
+	c.Content = append(append([]*yaml.Node{}, m.Content...),
+		&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: value})
+	return flow(t, &c)
+}
+
+func withoutKey(t *testing.T, m *yaml.Node, key string) string {
+	c := *m
+	c.Content = nil
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value != key {
+			c.Content = append(c.Content, m.Content[i], m.Content[i+1])
+		}
+	}
+	return flow(t, &c)
 }

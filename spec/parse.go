@@ -50,7 +50,7 @@ func (p *parser) parse(src []byte) *Spec {
 	}
 	s := &Spec{File: p.file}
 	var routes, machines *yaml.Node
-	p.mapping(root, "", []string{"version", "api", "stateMachines", "routes"}, []string{"version", "api", "stateMachines", "routes"},
+	p.mapping(root, "", TopFields.Keys(), TopFields.RequiredKeys(),
 		func(key string, k, v *yaml.Node) {
 			switch key {
 			case "version":
@@ -251,7 +251,7 @@ func (p *parser) api(n *yaml.Node, a *API) {
 	a.Stage = DefaultStage
 	a.Endpoint = EndpointRegional
 	var vpcePos *yaml.Node
-	p.mapping(n, "api", []string{"name", "description", "stage", "endpoint", "vpcEndpoints", "tags"}, []string{"name"},
+	p.mapping(n, "api", APIFields.Keys(), APIFields.RequiredKeys(),
 		func(key string, k, v *yaml.Node) {
 			at := "api." + key
 			switch key {
@@ -343,7 +343,7 @@ func (p *parser) stateMachines(n *yaml.Node) []*StateMachine {
 		}
 		m := &StateMachine{Name: name, Pos: p.pos(k)}
 		var def, file, arn, typ, policies, role *yaml.Node
-		p.mapping(v, at, []string{"type", "definition", "definitionFile", "arn", "policies", "roleArn"}, nil, func(key string, k, v *yaml.Node) {
+		p.mapping(v, at, StateMachineFields.Keys(), StateMachineFields.RequiredKeys(), func(key string, k, v *yaml.Node) {
 			switch key {
 			case "policies":
 				policies = v
@@ -432,7 +432,7 @@ func (p *parser) policies(n *yaml.Node, at string) []Object {
 	for i, c := range n.Content {
 		sat := fmt.Sprintf("%s[%d]", at, i)
 		before := len(p.errs)
-		p.mapping(c, sat, []string{"Sid", "Effect", "Action", "Resource", "Condition"}, []string{"Effect", "Action", "Resource"}, func(key string, k, v *yaml.Node) {
+		p.mapping(c, sat, StatementFields.Keys(), StatementFields.RequiredKeys(), func(key string, k, v *yaml.Node) {
 			switch key {
 			case "Effect":
 				p.oneOf(v, sat+".Effect", []string{"Allow", "Deny"})

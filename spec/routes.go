@@ -23,7 +23,7 @@ func (p *parser) routes(n *yaml.Node, machines []*StateMachine) []*Route {
 			r.ContentTypes = []string{ContentJSON}
 		}
 		var inputNode *yaml.Node
-		p.mapping(v, at, []string{"stateMachine", "input", "executionName", "contentTypes"}, []string{"stateMachine"}, func(field string, fk, fv *yaml.Node) {
+		p.mapping(v, at, RouteFields.Keys(), RouteFields.RequiredKeys(), func(field string, fk, fv *yaml.Node) {
 			switch field {
 			case "stateMachine":
 				name, ok := p.str(fv, at+".stateMachine")
@@ -201,9 +201,9 @@ func (p *parser) mappingValue(v *yaml.Node, at string, m *Mapping, r *Route, nam
 	if resolve(v).Kind != yaml.MappingNode {
 		return p.source(v, at, m, r, name)
 	}
-	fields := []string{"from", "required", "default", "absent", "value"}
+	fields := InputFields.Keys()
 	if name {
-		fields = []string{"from", "value"}
+		fields = NameFields.Keys()
 	}
 	var from, value, def, absent *yaml.Node
 	ok := true

@@ -1,0 +1,186 @@
+package spec
+
+// Field is one key of a spec mapping. A Table lists them; the parser takes
+// its known and required keys from the table, and the JSON Schema in
+// package schema is generated from it (go generate ./...), so the two
+// cannot drift apart.
+type Field struct {
+	Name     string
+	Required bool
+	// Doc describes the field: the schema's description.
+	Doc string
+	// Schema is the JSON Schema of the field's value, without its
+	// description, as JSON text ("" for any value).
+	Schema string
+	// Variant groups fields into the alternatives of a mapping that takes
+	// one of several forms (an input is {from, ...} or {value}): the first
+	// field of each variant is required in it. "" when there is one form.
+	Variant string
+	// Example is a whole mapping of the table's kind, in YAML flow style,
+	// that uses the field and that both the parser and the schema accept.
+	// The agreement test tries each one.
+	Example string
+}
+
+// Table is the field table of one kind of spec mapping.
+type Table struct {
+	// Name is the kind of mapping, also its name in the schema's $defs.
+	Name   string
+	Fields []Field
+	// Rules are JSON Schema keywords about the mapping as a whole (which
+	// fields exclude each other), as JSON text, or "".
+	Rules string
+}
+
+// Def is a named JSON Schema of the spec language that is not a mapping,
+// such as the syntax of a request value's source.
+type Def struct {
+	Name, Doc, Schema string
+}
+
+// Defs are the spec's named schemas besides the tables'.
+var Defs = []Def{
+	{Name: "source",
+		Doc:    "Where the value comes from: path.NAME, query.NAME, header.NAME (strings), body.FIELD.PATH (a JSON value from the body), body (the whole JSON body), or context.FIELD (API Gateway's $context: requestId, identity.sourceIp, identity.userAgent, stage, authorizer.claims.NAME, ...).",
+		Schema: `{"type": "string", "pattern": "^(path\\.[A-Za-z_][A-Za-z0-9_-]*|query\\.[A-Za-z0-9_.~-]+|header\\.[A-Za-z0-9!#$%&*+.^_|~-]+|body|body(\\.[A-Za-z_][A-Za-z0-9_]*)+|context\\.[A-Za-z0-9_.:-]+)$"}`},
+	{Name: "nameSource",
+		Doc:    "A request value for the execution name: path.NAME, query.NAME, header.NAME, body.FIELD.PATH or context.FIELD.",
+		Schema: `{"type": "string", "pattern": "^(path\\.[A-Za-z_][A-Za-z0-9_-]*|query\\.[A-Za-z0-9_.~-]+|header\\.[A-Za-z0-9!#$%&*+.^_|~-]+|body(\\.[A-Za-z_][A-Za-z0-9_]*)+|context\\.[A-Za-z0-9_.:-]+)$"}`},
+}
+
+// Keys lists the table's keys, in order: the parser's allowed fields.
+func (t *Table) Keys() []string {
+	out := make([]string, len(t.Fields))
+	for i, f := range t.Fields {
+		out[i] = f.Name
+	}
+	return out
+}
+
+// RequiredKeys lists the keys that must be present.
+func (t *Table) RequiredKeys() []string {
+	var out []string
+	for _, f := range t.Fields {
+		if f.Required {
+			out = append(out, f.Name)
+		}
+	}
+	return out
+}
+
+// Tables lists every field table of the spec language.
+var Tables = []*Table{&TopFields, &APIFields, &StateMachineFields, &StatementFields, &RouteFields, &InputFields, &NameFields}
+
+// TopFields are the keys of the spec itself.
+var TopFields = Table{Name: "spec", Fields: []Field{
+	{Name: "version", Required: true, Doc: "The spec language version. Always 1.", Schema: `{"const": 1}`,
+		Example: `{version: 1, api: {name: a}, stateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}}, routes: {POST /a: {stateMachine: m}}}`},
+	{Name: "api", Required: true, Doc: "Settings of the REST API.", Schema: `{"$ref": "#/$defs/api"}`,
+		Example: `{version: 1, api: {name: a}, stateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}}, routes: {POST /a: {stateMachine: m}}}`},
+	{Name: "stateMachines", Required: true,
+		Doc: "The state machines routes can start, by name. Each one is created from a definition or definitionFile, or is an existing machine given by arn.",
+		Schema: `{"type": "object", "minProperties": 1, "propertyNames": {"pattern": "^[A-Za-z][A-Za-z0-9_-]{0,63}$"},
+			"additionalProperties": {"$ref": "#/$defs/stateMachine"}}`,
+		Example: `{version: 1, api: {name: a}, stateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}}, routes: {POST /a: {stateMachine: m}}}`},
+	{Name: "routes", Required: true,
+		Doc: "The routes, keyed \"VERB /path\", such as \"POST /items/{item_id}\". Each starts one state machine.",
+		Schema: `{"type": "object", "minProperties": 1,
+			"propertyNames": {"pattern": "^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY)[ \\t]+/([A-Za-z0-9._:{}+-]+(/[A-Za-z0-9._:{}+-]+)*)?[ \\t]*$"},
+			"additionalProperties": {"$ref": "#/$defs/route"}}`,
+		Example: `{version: 1, api: {name: a}, stateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}}, routes: {POST /a: {stateMachine: m}}}`},
+}}
+
+// APIFields are the keys of api.
+var APIFields = Table{Name: "api", Fields: []Field{
+	{Name: "name", Required: true, Doc: "Name of the REST API.", Schema: `{"type": "string", "minLength": 1}`, Example: `{name: a}`},
+	{Name: "description", Doc: "Description of the REST API.", Schema: `{"type": "string"}`, Example: `{name: a, description: "it's an API"}`},
+	{Name: "stage", Doc: "Stage name; it is the last part of the invoke URL. Default: prod.",
+		Schema: `{"type": "string", "pattern": "^[A-Za-z0-9_-]{1,128}$", "default": "prod"}`, Example: `{name: a, stage: v1}`},
+	{Name: "endpoint", Doc: "Endpoint type. Default: REGIONAL. PRIVATE needs vpcEndpoints.",
+		Schema: `{"enum": ["REGIONAL", "EDGE", "PRIVATE"], "default": "REGIONAL"}`, Example: `{name: a, endpoint: EDGE}`},
+	{Name: "vpcEndpoints", Doc: "For endpoint: PRIVATE, the VPC endpoint IDs allowed to call the API. The generated resource policy allows exactly the declared routes from these endpoints.",
+		Schema:  `{"type": "array", "minItems": 1, "items": {"type": "string", "pattern": "^vpce-[0-9a-f]{8,17}$"}}`,
+		Example: `{name: a, endpoint: PRIVATE, vpcEndpoints: [vpce-0123456789abcdef0]}`},
+	{Name: "tags", Doc: "Tags put on every taggable resource: the API, its stage, the roles and the state machines.",
+		Schema: `{"type": "object", "maxProperties": 50,
+			"propertyNames": {"minLength": 1, "maxLength": 128, "not": {"pattern": "^[aA][wW][sS]:"}},
+			"additionalProperties": {"type": "string", "maxLength": 256}}`,
+		Example: `{name: a, tags: {team: payments}}`},
+}}
+
+// StateMachineFields are the keys of each stateMachines entry.
+var StateMachineFields = Table{Name: "stateMachine", Fields: []Field{
+	{Name: "type", Doc: "STANDARD (default) or EXPRESS. Not allowed with arn.",
+		Schema:  `{"enum": ["STANDARD", "EXPRESS"], "default": "STANDARD"}`,
+		Example: `{type: EXPRESS, definition: {StartAt: A, States: {A: {Type: Succeed}}}}`},
+	{Name: "definition", Doc: "The Amazon States Language definition, inline. It reaches CloudFormation exactly as written.",
+		Schema:  `{"type": "object", "required": ["StartAt", "States"]}`,
+		Example: `{definition: {StartAt: A, States: {A: {Type: Succeed}}}}`},
+	{Name: "definitionFile", Doc: "An ASL file next to the spec (.asl.json, .asl.yaml or .asl.yml), relative to the spec's directory.",
+		Schema: `{"type": "string", "pattern": "\\.(json|ya?ml)$"}`, Example: `{definitionFile: flow.asl.json}`},
+	{Name: "arn", Doc: "The ARN of an existing state machine. Nothing is created; the API role may start only this machine.",
+		Schema:  `{"type": "string", "pattern": "^arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[A-Za-z0-9_-]{1,80}$"}`,
+		Example: `{arn: "arn:aws:states:us-east-1:123456789012:stateMachine:orders"}`},
+	{Name: "policies", Doc: "IAM policy statements for the execution role sfnapic creates: what the workflow's tasks may do. Each needs Effect, Action and Resource; values may use intrinsic functions such as {\"Fn::Sub\": ...}. Not with roleArn or arn.",
+		Schema:  `{"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/policyStatement"}}`,
+		Example: `{definition: {StartAt: A, States: {A: {Type: Succeed}}}, policies: [{Effect: Allow, Action: "sqs:SendMessage", Resource: "arn:aws:sqs:us-east-1:123456789012:q"}]}`},
+	{Name: "roleArn", Doc: "An existing IAM role for the state machine to run as, instead of the one sfnapic creates. Not with policies or arn.",
+		Schema:  `{"type": "string", "pattern": "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$"}`,
+		Example: `{definition: {StartAt: A, States: {A: {Type: Succeed}}}, roleArn: "arn:aws:iam::123456789012:role/run"}`},
+}, Rules: `{
+	"oneOf": [
+		{"required": ["definition"]},
+		{"required": ["definitionFile"]},
+		{"required": ["arn"], "allOf": [{"not": {"required": ["type"]}}, {"not": {"required": ["policies"]}}, {"not": {"required": ["roleArn"]}}]}
+	],
+	"not": {"required": ["policies", "roleArn"]}}`}
+
+// StatementFields are the keys of an IAM statement under policies.
+var StatementFields = Table{Name: "policyStatement", Fields: []Field{
+	{Name: "Sid", Schema: `{"type": "string"}`, Example: `{Sid: Send, Effect: Allow, Action: "sqs:SendMessage", Resource: "arn:aws:sqs:us-east-1:123456789012:q"}`},
+	{Name: "Effect", Required: true, Schema: `{"enum": ["Allow", "Deny"]}`, Example: `{Effect: Deny, Action: "sqs:SendMessage", Resource: "arn:aws:sqs:us-east-1:123456789012:q"}`},
+	{Name: "Action", Required: true, Schema: `{"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]}`,
+		Example: `{Effect: Allow, Action: ["sqs:SendMessage", "sqs:GetQueueUrl"], Resource: "arn:aws:sqs:us-east-1:123456789012:q"}`},
+	{Name: "Resource", Required: true,
+		Schema:  `{"oneOf": [{"type": "string"}, {"type": "object"}, {"type": "array", "items": {"oneOf": [{"type": "string"}, {"type": "object"}]}, "minItems": 1}]}`,
+		Example: `{Effect: Allow, Action: "sqs:SendMessage", Resource: [{"Fn::Sub": "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:q"}]}`},
+	{Name: "Condition", Schema: `{"type": "object"}`,
+		Example: `{Effect: Allow, Action: "sqs:SendMessage", Resource: "arn:aws:sqs:us-east-1:123456789012:q", Condition: {Bool: {"aws:SecureTransport": "true"}}}`},
+}}
+
+// RouteFields are the keys of each route.
+var RouteFields = Table{Name: "route", Fields: []Field{
+	{Name: "stateMachine", Required: true, Doc: "Name of the state machine (under stateMachines) this route starts.",
+		Schema: `{"type": "string"}`, Example: `{stateMachine: m}`},
+	{Name: "input", Doc: "The execution input: each key (dotted for nesting, such as customer.id) takes its value from the request.",
+		Schema: `{"type": "object", "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_-]*(\\.[A-Za-z_][A-Za-z0-9_-]*)*$"},
+			"additionalProperties": {"oneOf": [{"$ref": "#/$defs/source"}, {"$ref": "#/$defs/input"}]}}`,
+		Example: `{stateMachine: m, input: {id: path.id, customer.name: body.name, n: {value: 1}}}`},
+	{Name: "executionName", Doc: "Names each execution (StartExecution's name: 1 to 80 characters, none of whitespace, control characters or < > { } [ ] ? * \" # % \\ ^ | ~ ` $ & , ; : /). requestId for API Gateway's request id, a source such as path.order_id for a business key (idempotent for STANDARD machines), or {value: NAME}. An absent or empty value leaves the name to Step Functions.",
+		Schema:  `{"oneOf": [{"const": "requestId"}, {"$ref": "#/$defs/nameSource"}, {"$ref": "#/$defs/executionName"}]}`,
+		Example: `{stateMachine: m, executionName: requestId}`},
+	{Name: "contentTypes", Doc: "The request content types the route accepts, each with its own request template: json (application/json, the default) and form (application/x-www-form-urlencoded, whose fields map like body fields). Others get HTTP 415.",
+		Schema:  `{"type": "array", "minItems": 1, "uniqueItems": true, "items": {"enum": ["json", "form"]}, "default": ["json"]}`,
+		Example: `{stateMachine: m, contentTypes: [json, form]}`},
+}}
+
+// InputFields are the keys of an input value written as a mapping: a
+// source with options, or a literal.
+var InputFields = Table{Name: "input", Fields: []Field{
+	{Name: "from", Variant: "source", Schema: `{"$ref": "#/$defs/source"}`, Example: `{from: query.q}`},
+	{Name: "required", Variant: "source", Doc: "Reject requests without this query or header parameter (HTTP 400). Path parameters are always required.",
+		Schema: `{"type": "boolean"}`, Example: `{from: query.q, required: true}`},
+	{Name: "default", Variant: "source", Doc: "The value (any JSON) when the request lacks this one. Not with required or absent.",
+		Example: `{from: query.q, default: [1, "two"]}`},
+	{Name: "absent", Variant: "source", Doc: "What an absent value becomes: null (the default) or omit (the key is left out).",
+		Schema: `{"enum": ["null", "omit"]}`, Example: `{from: query.q, absent: omit}`},
+	{Name: "value", Variant: "literal", Doc: "A literal: this exact JSON value, whatever the request.", Example: `{value: {a: [1, true, null]}}`},
+}}
+
+// NameFields are the keys of an execution name written as a mapping.
+var NameFields = Table{Name: "executionName", Fields: []Field{
+	{Name: "from", Variant: "source", Schema: `{"$ref": "#/$defs/nameSource"}`, Example: `{from: header.X-Request-Id}`},
+	{Name: "value", Variant: "literal",
+		Schema:  `{"type": "string", "minLength": 1, "maxLength": 80, "pattern": "^[^\\s<>{}\\[\\]?*\"#%\\\\^|~` + "`" + `$&,;:/\\x00-\\x1f\\x7f-\\x9f]+$"}`,
+		Example: `{value: nightly-run}`},
+}}
