@@ -1,5 +1,4 @@
-// Package cfn is sfnapic's CloudFormation template model, meant as a
-// library: a goformation template plus the intrinsic functions (Ref,
+// Package cfn is sfnapic's CloudFormation template model, a library: a goformation template plus the intrinsic functions (Ref,
 // Fn::GetAtt, Fn::Sub) that its string-typed fields hold, written out as
 // deterministic JSON or YAML, and read back from either. It also states
 // the CloudFormation limits that templates must respect.

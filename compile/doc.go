@@ -3,9 +3,9 @@
 // integrations, the least-privilege roles they need, a Deployment whose
 // logical ID changes whenever the API does, and a Stage.
 //
-// The package is pure: a *spec.Spec in, template bytes and diagnostics out.
-// Resources are built with goformation's typed structs; the bytes are
-// produced by this package's own serializer (see encode.go), which keeps the
-// user's state machine definition exactly as written and is fast enough to
-// compile thousands of routes in milliseconds.
+// The package is pure: a *spec.Spec in, a cfn.Template and diagnostics
+// out. Resources are built with goformation's typed structs, one file per
+// concern (machines, roles, resources, methods, responses, deployment,
+// input, ids); cfn writes the bytes. It is a library: Compile, Build,
+// Limits, Exposure and MachineID are its API.
 package compile

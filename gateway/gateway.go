@@ -4,7 +4,8 @@
 // method's request template with the vtl package, and picks and renders
 // the integration response for a Step Functions reply. It works from the
 // template alone (built in memory, or read back from a file), never from
-// a spec, so it shows what would really be deployed.
+// a spec, so it shows what would really be deployed. It is a library,
+// meant for local servers and tests of sfnapic templates.
 package gateway
 
 import (

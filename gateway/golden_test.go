@@ -39,7 +39,7 @@ func TestGoldenRequests(t *testing.T) {
 			continue
 		}
 		n++
-		t.Run(strings.TrimPrefix(f, "../golden/"), func(t *testing.T) {
+		t.Run(strings.TrimPrefix(f, golden.Root()+"/"), func(t *testing.T) {
 			dir := filepath.Dir(filepath.Dir(f))
 			gateways := loadGateways(t, dir)
 			raw, err := os.ReadFile(f)

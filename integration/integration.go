@@ -6,7 +6,8 @@
 // decodes what the template rendered. Everything else (routing, input
 // shaping, escaping, deployment) is shared.
 //
-// Neither the spec nor the compiler is imported here: compile hands an
+// It is a library, public because gateway's API returns its Request; new
+// actions are added here. Neither the spec nor the compiler is imported: compile hands an
 // action the pieces of VTL it built from the spec, and gateway finds the
 // action of a method from its integration URI alone.
 package integration

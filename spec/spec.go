@@ -2,8 +2,9 @@
 // into, the YAML parser that keeps a file:line:col position for every
 // element, and the checks that make a spec valid before anything is
 // compiled. It is pure: bytes (and a read-only file system for definition
-// files) in, values and diagnostics out. It never imports compile, deploy,
-// schema, goformation or the AWS SDK.
+// files) in, values and diagnostics out. It is a library (Parse, the spec
+// types, the field Tables and the positioned ErrorList are its API) and
+// imports nothing of sfnapic's, nor goformation or the AWS SDK.
 package spec
 
 import (

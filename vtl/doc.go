@@ -9,6 +9,10 @@
 // behaviour is undocumented, a Variant selects each candidate, so that a
 // template can be checked under all of them.
 //
+// vtl is a library: its API (Parse, Render, RenderString, Request,
+// Variant) is meant to be used outside sfnapic, and it imports nothing of
+// sfnapic's.
+//
 // Sources for the semantics: the API Gateway mapping-template reference,
 // the Apache Velocity engine (Parser.jjt, 1.7 and 2.0), Commons Lang
 // StringEscapeUtils.escapeJavaScript, java.net.URLEncoder and

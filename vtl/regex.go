@@ -23,17 +23,38 @@ type javaRegex struct {
 	behindNeg bool
 }
 
-var regexCache sync.Map
+// regexCache keeps translated patterns: templates use the same few again
+// and again. It is bounded, because a template may build a pattern from
+// request values, and a long-running server must not grow without end.
+var regexCache = struct {
+	sync.Mutex
+	m map[string]*javaRegex
+}{m: map[string]*javaRegex{}}
+
+// maxCachedRegexes bounds regexCache; when it is full, an arbitrary entry
+// makes room.
+const maxCachedRegexes = 512
 
 func compileJava(pattern string) (*javaRegex, error) {
-	if r, ok := regexCache.Load(pattern); ok {
-		return r.(*javaRegex), nil
+	regexCache.Lock()
+	r, ok := regexCache.m[pattern]
+	regexCache.Unlock()
+	if ok {
+		return r, nil
 	}
 	r, err := translate(pattern)
 	if err != nil {
 		return nil, fmt.Errorf("regex %q: %v", pattern, err)
 	}
-	regexCache.Store(pattern, r)
+	regexCache.Lock()
+	defer regexCache.Unlock()
+	if len(regexCache.m) >= maxCachedRegexes {
+		for k := range regexCache.m {
+			delete(regexCache.m, k)
+			break
+		}
+	}
+	regexCache.m[pattern] = r
 	return r, nil
 }
 

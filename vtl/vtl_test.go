@@ -2,6 +2,7 @@ package vtl
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -152,5 +153,26 @@ func TestPositionsInErrors(t *testing.T) {
 	var e *Error
 	if !errors.As(err, &e) || e.Line != 2 {
 		t.Fatalf("error %v, want one on line 2", err)
+	}
+}
+
+// TestRegexCacheIsBounded: patterns built from request values must not
+// make a long-running renderer grow without end.
+func TestRegexCacheIsBounded(t *testing.T) {
+	for i := 0; i < 3*maxCachedRegexes; i++ {
+		if _, err := compileJava(fmt.Sprintf("a%d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	regexCache.Lock()
+	n := len(regexCache.m)
+	regexCache.Unlock()
+	if n > maxCachedRegexes {
+		t.Fatalf("the regex cache holds %d patterns, more than %d", n, maxCachedRegexes)
+	}
+	// Cached or not, a pattern works.
+	r, err := compileJava("a{3}")
+	if err != nil || !r.whole.MatchString("aaa") {
+		t.Fatalf("%v %v", r, err)
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sfnapic/sfnapic/compile"
-	"github.com/sfnapic/sfnapic/deploy"
+	"github.com/sfnapic/sfnapic/internal/deploy"
 	"github.com/sfnapic/sfnapic/internal/awsconfig"
 )
 

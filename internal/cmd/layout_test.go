@@ -43,14 +43,14 @@ func TestPackageLayout(t *testing.T) {
 		return out
 	}
 	allowed := map[string][]string{
-		"spec":        nil,
-		"vtl":         nil,
-		"cfn":         nil,
-		"integration": {"cfn"},
-		"compile":     {"spec", "integration", "cfn"},
-		"gateway":     {"cfn", "vtl", "integration"},
-		"deploy":      {"cfn"},
-		"schema":      nil,
+		"spec":            nil,
+		"vtl":             nil,
+		"cfn":             nil,
+		"integration":     {"cfn"},
+		"compile":         {"spec", "integration", "cfn"},
+		"gateway":         {"cfn", "vtl", "integration"},
+		"internal/deploy": {"cfn"},
+		"internal/schema": nil,
 	}
 	for pkg, ok := range allowed {
 		if _, found := deps[module+"/"+pkg]; !found {

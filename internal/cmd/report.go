@@ -8,7 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 
-	"github.com/sfnapic/sfnapic/deploy"
+	"github.com/sfnapic/sfnapic/internal/deploy"
 )
 
 // textReporter renders deploy's events for people: progress, the

@@ -9,7 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 
-	"github.com/sfnapic/sfnapic/deploy"
+	"github.com/sfnapic/sfnapic/internal/deploy"
 )
 
 // events is a deploy as the engine reports it.

@@ -3,7 +3,7 @@ package cmd
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/sfnapic/sfnapic/schema"
+	"github.com/sfnapic/sfnapic/internal/schema"
 )
 
 func newSchemaCmd(a *app) *cobra.Command {

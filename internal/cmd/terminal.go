@@ -13,7 +13,7 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/sfnapic/sfnapic/deploy"
+	"github.com/sfnapic/sfnapic/internal/deploy"
 	"github.com/sfnapic/sfnapic/internal/awsconfig"
 )
 

@@ -1,6 +1,7 @@
 // Package golden holds the test helpers shared by the tests of several
-// packages: the update switch, the compare-or-rewrite check, and JSON
-// normalisation.
+// packages: the update switch, the compare-or-rewrite check, the one
+// discovery of golden cases, JSON normalisation, and the request values
+// that break templates.
 package golden
 
 import (
@@ -84,8 +85,24 @@ func Same(t testing.TB, a, b any) bool {
 	return reflect.DeepEqual(na, nb)
 }
 
-// Root is the golden directory as seen from a package directory.
-const Root = "../golden"
+// Root is the golden directory, relative to the directory of the package
+// under test (tests run there): the module root's golden/.
+func Root() string { return filepath.Join(moduleRoot(), "golden") }
+
+// Examples is the examples directory, relative like Root.
+func Examples() string { return filepath.Join(moduleRoot(), "examples") }
+
+// moduleRoot is the relative path up to the directory holding go.mod.
+func moduleRoot() string {
+	up := "."
+	for i := 0; i < 8; i++ {
+		if _, err := os.Stat(filepath.Join(up, "go.mod")); err == nil {
+			return up
+		}
+		up = filepath.Join(up, "..")
+	}
+	return "."
+}
 
 // Cases finds every golden case: each directory under Root that holds a
 // spec.yaml, sorted. Adding a case is adding a directory; every test that
@@ -93,7 +110,7 @@ const Root = "../golden"
 func Cases(t testing.TB) []string {
 	t.Helper()
 	var dirs []string
-	err := filepath.WalkDir(Root, func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(Root(), func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -107,7 +124,7 @@ func Cases(t testing.TB) []string {
 	}
 	sort.Strings(dirs)
 	if len(dirs) == 0 {
-		t.Fatalf("no golden cases found under %s", Root)
+		t.Fatalf("no golden cases found under %s", Root())
 	}
 	return dirs
 }

@@ -1,5 +1,5 @@
 // Command gen writes spec.schema.json, the JSON Schema of the sfnapic spec,
-// from the spec package's field tables: go generate ./schema.
+// from the spec package's field tables: go generate ./internal/schema.
 package main
 
 import (

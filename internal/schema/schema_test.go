@@ -56,7 +56,7 @@ func instance(t *testing.T, src []byte) any {
 func validSpecs(t *testing.T) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
-	files, _ := filepath.Glob("../examples/*.yaml")
+	files, _ := filepath.Glob(filepath.Join(golden.Examples(), "*.yaml"))
 	for _, dir := range golden.Cases(t) {
 		if !golden.Failing(dir) {
 			files = append(files, filepath.Join(dir, "spec.yaml"))
@@ -167,7 +167,7 @@ func specMappings(root *yaml.Node) []mappingAt {
 func TestErrorCasesRejectedBySchema(t *testing.T) {
 	s := compiled(t)
 	for _, c := range []string{"error-unknown-keys", "error-wrong-types", "error-missing-fields", "error-routes", "error-state-machines"} {
-		src, err := os.ReadFile(filepath.Join("../golden", c, "spec.yaml"))
+		src, err := os.ReadFile(filepath.Join(golden.Root(), c, "spec.yaml"))
 		if err != nil {
 			t.Fatal(err)
 		}

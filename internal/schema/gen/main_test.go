@@ -18,6 +18,6 @@ func TestSchemaIsFresh(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(have, want) {
-		t.Fatal("schema/spec.schema.json is stale: run go generate ./schema and commit it")
+		t.Fatal("internal/schema/spec.schema.json is stale: run go generate ./internal/schema and commit it")
 	}
 }

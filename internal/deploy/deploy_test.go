@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/sfnapic/sfnapic/cfn"
 	"github.com/sfnapic/sfnapic/internal/cfnfake"
+	"github.com/sfnapic/sfnapic/internal/golden"
 )
 
 // env is a fake CloudFormation with real SDK clients pointed at it.
@@ -67,7 +69,7 @@ func newEnv(t *testing.T) *env {
 
 func template(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile("../golden/" + name + "/template.json")
+	b, err := os.ReadFile(filepath.Join(golden.Root(), name, "template.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
