@@ -8,8 +8,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sfnapic/sfnapic/compile"
-	"github.com/sfnapic/sfnapic/internal/deploy"
 	"github.com/sfnapic/sfnapic/internal/awsconfig"
+	"github.com/sfnapic/sfnapic/internal/deploy"
 )
 
 type deployOptions struct {

@@ -13,8 +13,8 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/sfnapic/sfnapic/internal/deploy"
 	"github.com/sfnapic/sfnapic/internal/awsconfig"
+	"github.com/sfnapic/sfnapic/internal/deploy"
 )
 
 // interruptible returns a context cancelled by the first Ctrl-C (or
