@@ -214,23 +214,9 @@ func runRender(a *app, args []string, o renderOptions) error {
 	}
 
 	if o.allVariants {
-		differ := 0
-		for _, v := range vtl.Variants() {
-			other, err := g.Start(req, v)
-			if err != nil || other.Request.Input != call.Request.Input {
-				differ++
-				fmt.Fprintf(a.stderr, "variant %+v: ", v)
-				if err != nil {
-					fmt.Fprintf(a.stderr, "%v\n", err)
-				} else {
-					fmt.Fprintf(a.stderr, "input %s\n", other.Request.Input)
-				}
-			}
+		if err := compareVariants(a, g, req, call); err != nil {
+			return err
 		}
-		if differ > 0 {
-			return fmt.Errorf("the input differs under %d of %d variants", differ, len(vtl.Variants()))
-		}
-		fmt.Fprintf(a.stderr, "the input is the same under all %d variants\n", len(vtl.Variants()))
 	}
 
 	if reply != nil {
@@ -251,4 +237,27 @@ func indent(s string) string {
 		return s
 	}
 	return b.String()
+}
+
+// compareVariants renders the request under every variant of API
+// Gateway's undocumented behaviour and reports any input that differs.
+func compareVariants(a *app, g *gateway.Gateway, req *gateway.Request, call *gateway.Call) error {
+	differ := 0
+	for _, v := range vtl.Variants() {
+		other, err := g.Start(req, v)
+		if err != nil || other.Request.Input != call.Request.Input {
+			differ++
+			fmt.Fprintf(a.stderr, "variant %+v: ", v)
+			if err != nil {
+				fmt.Fprintf(a.stderr, "%v\n", err)
+			} else {
+				fmt.Fprintf(a.stderr, "input %s\n", other.Request.Input)
+			}
+		}
+	}
+	if differ > 0 {
+		return fmt.Errorf("the input differs under %d of %d variants", differ, len(vtl.Variants()))
+	}
+	fmt.Fprintf(a.stderr, "the input is the same under all %d variants\n", len(vtl.Variants()))
+	return nil
 }

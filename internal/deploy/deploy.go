@@ -225,54 +225,94 @@ func Deploy(ctx context.Context, api API, up Uploader, o *Options) (*Result, err
 	if err != nil {
 		return nil, err
 	}
-	// Cleanup must run even after Ctrl-C.
-	bg := context.WithoutCancel(ctx)
-
-	stack, err := describeStack(ctx, api, o.Stack)
+	csType, err := changeSetType(ctx, api, o)
 	if err != nil {
 		return nil, err
 	}
-	csType := types.ChangeSetTypeUpdate
+	r := &run{ctx: ctx, bg: context.WithoutCancel(ctx), api: api, o: o, name: changeSetName(o.now()),
+		op: map[types.ChangeSetType]Operation{types.ChangeSetTypeCreate: Create, types.ChangeSetTypeUpdate: Update}[csType]}
+	in, err := r.changeSetInput(up, csType, caps)
+	if err != nil {
+		return nil, err
+	}
+	created, err := api.CreateChangeSet(ctx, in)
+	if err != nil {
+		return nil, fmt.Errorf("creating the change set: %w", err)
+	}
+	r.res = &Result{StackID: aws.ToString(created.StackId), ChangeSet: aws.ToString(created.Id)}
+	o.report(ChangeSetCreated{Stack: o.Stack, Name: r.name, ID: r.res.ChangeSet, Operation: r.op})
+	execute, err := r.review()
+	if err != nil || !execute {
+		return r.res, err
+	}
+	return r.res, r.execute()
+}
+
+// changeSetType looks at the stack and decides how to change it: CREATE
+// for a missing stack (or one that has only a change set under review),
+// UPDATE otherwise. A stack whose first create failed is deleted first,
+// after confirmation; stacks that cannot be updated are refused.
+func changeSetType(ctx context.Context, api API, o *Options) (types.ChangeSetType, error) {
+	stack, err := describeStack(ctx, api, o.Stack)
+	if err != nil {
+		return "", err
+	}
 	switch {
 	case stack == nil || stack.StackStatus == types.StackStatusReviewInProgress:
-		csType = types.ChangeSetTypeCreate
+		return types.ChangeSetTypeCreate, nil
 	case stack.StackStatus == types.StackStatusRollbackComplete && o.Diff:
 		// A diff changes nothing, so it cannot delete the failed stack to
 		// compare against an empty one.
-		return nil, fmt.Errorf("stack %s is in ROLLBACK_COMPLETE: its first create failed, so a deploy would delete it and create every resource anew", o.Stack)
+		return "", fmt.Errorf("stack %s is in ROLLBACK_COMPLETE: its first create failed, so a deploy would delete it and create every resource anew", o.Stack)
 	case stack.StackStatus == types.StackStatusRollbackComplete:
 		o.report(ReplacingFailedStack{Stack: o.Stack})
 		if !o.Yes {
 			if o.Confirm == nil {
-				return nil, &PreconditionError{"stack " + o.Stack + " is in ROLLBACK_COMPLETE: pass --yes to delete and create it again"}
+				return "", &PreconditionError{"stack " + o.Stack + " is in ROLLBACK_COMPLETE: pass --yes to delete and create it again"}
 			}
 			ok, err := o.Confirm("Delete the failed stack " + o.Stack + " and create it again?")
 			if err != nil {
-				return nil, err
+				return "", err
 			}
 			if !ok {
-				return nil, ErrDeclined
+				return "", ErrDeclined
 			}
 		}
 		if err := deleteAndWait(ctx, api, o, aws.ToString(stack.StackId)); err != nil {
-			return nil, err
+			return "", err
 		}
-		csType = types.ChangeSetTypeCreate
+		return types.ChangeSetTypeCreate, nil
 	case inProgress(stack.StackStatus):
-		return nil, fmt.Errorf("stack %s is busy (%s): wait for it to finish, e.g. `aws cloudformation describe-stack-events --stack-name %s`, then deploy again", o.Stack, stack.StackStatus, o.Stack)
+		return "", fmt.Errorf("stack %s is busy (%s): wait for it to finish, e.g. `aws cloudformation describe-stack-events --stack-name %s`, then deploy again", o.Stack, stack.StackStatus, o.Stack)
 	case stack.StackStatus == types.StackStatusUpdateRollbackFailed:
-		return nil, fmt.Errorf("stack %s is in UPDATE_ROLLBACK_FAILED: fix what blocked the rollback, then run `aws cloudformation continue-update-rollback --stack-name %s` and deploy again", o.Stack, o.Stack)
+		return "", fmt.Errorf("stack %s is in UPDATE_ROLLBACK_FAILED: fix what blocked the rollback, then run `aws cloudformation continue-update-rollback --stack-name %s` and deploy again", o.Stack, o.Stack)
 	case stack.StackStatus == types.StackStatusRollbackFailed || stack.StackStatus == types.StackStatusDeleteFailed:
-		return nil, fmt.Errorf("stack %s is in %s and cannot be updated: run `sfnapic destroy --stack %s`, then deploy again", o.Stack, stack.StackStatus, o.Stack)
+		return "", fmt.Errorf("stack %s is in %s and cannot be updated: run `sfnapic destroy --stack %s`, then deploy again", o.Stack, stack.StackStatus, o.Stack)
 	}
+	return types.ChangeSetTypeUpdate, nil
+}
 
-	now := o.now()
-	name := changeSetName(now)
+// run is one deploy from its change set on.
+type run struct {
+	ctx context.Context
+	bg  context.Context // for cleanup, which must run even after Ctrl-C
+	api API
+	o   *Options
+	// name is the change set's name, also its client token.
+	name string
+	op   Operation
+	res  *Result
+}
+
+// changeSetInput is the CreateChangeSet request; a large template is
+// uploaded to S3 first.
+func (r *run) changeSetInput(up Uploader, csType types.ChangeSetType, caps []types.Capability) (*cloudformation.CreateChangeSetInput, error) {
+	o := r.o
 	in := &cloudformation.CreateChangeSetInput{
 		StackName:     aws.String(o.Stack),
-		ChangeSetName: aws.String(name),
+		ChangeSetName: aws.String(r.name),
 		ChangeSetType: csType,
-		ClientToken:   aws.String(name),
+		ClientToken:   aws.String(r.name),
 		Description:   aws.String("sfnapic deploy"),
 		Capabilities:  caps,
 	}
@@ -285,118 +325,125 @@ func Deploy(ctx context.Context, api API, up Uploader, o *Options) (*Result, err
 	if o.RoleARN != "" {
 		in.RoleARN = aws.String(o.RoleARN)
 	}
-	if len(o.Template) > cfn.MaxBodyBytes {
-		url, err := upload(ctx, up, o)
-		if err != nil {
-			return nil, err
-		}
-		in.TemplateURL = aws.String(url)
-	} else {
+	if len(o.Template) <= cfn.MaxBodyBytes {
 		in.TemplateBody = aws.String(string(o.Template))
+		return in, nil
 	}
-	created, err := api.CreateChangeSet(ctx, in)
+	url, err := upload(r.ctx, up, o)
 	if err != nil {
-		return nil, fmt.Errorf("creating the change set: %w", err)
+		return nil, err
 	}
-	res := &Result{StackID: aws.ToString(created.StackId), ChangeSet: aws.ToString(created.Id)}
-	newStack := csType == types.ChangeSetTypeCreate
-	op := Update
-	if newStack {
-		op = Create
-	}
-	cleanup := func() {
-		o.report(CleaningUp{ChangeSet: name, Stack: o.Stack, EmptyStack: newStack})
-		if err := removeChangeSet(bg, api, o, res, newStack); err != nil {
-			o.report(CleanupFailed{What: "change set " + name, Err: err})
-		}
-	}
-	o.report(ChangeSetCreated{Stack: o.Stack, Name: name, ID: res.ChangeSet, Operation: op})
+	in.TemplateURL = aws.String(url)
+	return in, nil
+}
 
-	cs, err := waitChangeSet(ctx, api, o, res.ChangeSet)
+// cleanup deletes the change set, and the empty stack of a CREATE one.
+func (r *run) cleanup() {
+	r.o.report(CleaningUp{ChangeSet: r.name, Stack: r.o.Stack, EmptyStack: r.op == Create})
+	if err := removeChangeSet(r.bg, r.api, r.o, r.res, r.op == Create); err != nil {
+		r.o.report(CleanupFailed{What: "change set " + r.name, Err: err})
+	}
+}
+
+// interrupted cleans up after Ctrl-C before execution.
+func (r *run) interrupted() error {
+	r.cleanup()
+	return ErrInterrupted
+}
+
+// review waits for the change set, reports it, and decides whether to
+// execute it: not when it is empty or failed, for a diff or --no-execute,
+// or when the user says no.
+func (r *run) review() (bool, error) {
+	o, res := r.o, r.res
+	cs, err := waitChangeSet(r.ctx, r.api, o, res.ChangeSet)
 	if errors.Is(err, context.Canceled) {
-		cleanup()
-		return res, ErrInterrupted
+		return false, r.interrupted()
 	}
 	if err != nil {
-		return res, err
+		return false, err
 	}
 	if cs.Status == types.ChangeSetStatusFailed {
-		reason := aws.ToString(cs.StatusReason)
-		if isEmptyReason(reason) {
-			if err := removeChangeSet(bg, api, o, res, false); err != nil {
-				o.report(CleanupFailed{What: "the empty change set " + name, Err: err})
-			}
-			res.NoChanges = true
-			o.report(NoChanges{Stack: o.Stack})
-			if o.FailOnEmpty {
-				return res, ErrNoChanges
-			}
-			return res, nil
-		}
-		o.report(ChangeSetFailed{Stack: o.Stack, Reason: reason})
-		cleanup()
-		return res, fmt.Errorf("%w: the change set failed: %s", ErrFailed, reason)
+		return false, r.failedChangeSet(aws.ToString(cs.StatusReason))
 	}
-
-	changes, err := allChanges(ctx, api, res.ChangeSet, cs)
+	changes, err := allChanges(r.ctx, r.api, res.ChangeSet, cs)
 	if errors.Is(err, context.Canceled) {
-		cleanup()
-		return res, ErrInterrupted
+		return false, r.interrupted()
 	}
 	if err != nil {
-		return res, err
+		return false, err
 	}
-	o.report(changeSetReady(o.Stack, name, res.ChangeSet, op, changes))
-
+	o.report(changeSetReady(o.Stack, r.name, res.ChangeSet, r.op, changes))
 	switch {
 	case o.Diff:
-		removeChangeSetQuiet(bg, api, o, res, newStack)
-		return res, nil
+		removeChangeSetQuiet(r.bg, r.api, o, res, r.op == Create)
+		return false, nil
 	case o.NoExecute:
 		o.report(NotExecuted{Stack: o.Stack, ChangeSetID: res.ChangeSet})
-		return res, nil
+		return false, nil
 	case !o.Yes:
 		ok, err := o.Confirm("Deploy this change set?")
-		if ctx.Err() != nil {
-			cleanup()
-			return res, ErrInterrupted
-		}
-		if err != nil {
-			cleanup()
-			return res, err
-		}
-		if !ok {
-			cleanup()
-			return res, ErrDeclined
+		switch {
+		case r.ctx.Err() != nil:
+			return false, r.interrupted()
+		case err != nil:
+			r.cleanup()
+			return false, err
+		case !ok:
+			r.cleanup()
+			return false, ErrDeclined
 		}
 	}
-	if ctx.Err() != nil {
-		cleanup()
-		return res, ErrInterrupted
+	if r.ctx.Err() != nil {
+		return false, r.interrupted()
 	}
+	return true, nil
+}
 
+// failedChangeSet handles a change set CloudFormation could not make:
+// one with no changes is success (or ErrNoChanges with FailOnEmpty).
+func (r *run) failedChangeSet(reason string) error {
+	o, res := r.o, r.res
+	if !isEmptyReason(reason) {
+		o.report(ChangeSetFailed{Stack: o.Stack, Reason: reason})
+		r.cleanup()
+		return fmt.Errorf("%w: the change set failed: %s", ErrFailed, reason)
+	}
+	if err := removeChangeSet(r.bg, r.api, o, res, false); err != nil {
+		o.report(CleanupFailed{What: "the empty change set " + r.name, Err: err})
+	}
+	res.NoChanges = true
+	o.report(NoChanges{Stack: o.Stack})
+	if o.FailOnEmpty {
+		return ErrNoChanges
+	}
+	return nil
+}
+
+// execute runs the change set and follows the stack to its end.
+func (r *run) execute() error {
+	o, res := r.o, r.res
 	start := o.now()
-	token := name + "-x"
-	if _, err := api.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{
+	token := r.name + "-x"
+	if _, err := r.api.ExecuteChangeSet(r.ctx, &cloudformation.ExecuteChangeSetInput{
 		ChangeSetName:      aws.String(res.ChangeSet),
 		ClientRequestToken: aws.String(token),
 		DisableRollback:    aws.Bool(o.DisableRollback),
 	}); err != nil {
-		if ctx.Err() != nil {
-			cleanup()
-			return res, ErrInterrupted
+		if r.ctx.Err() != nil {
+			return r.interrupted()
 		}
-		return res, fmt.Errorf("executing the change set: %w", err)
+		return fmt.Errorf("executing the change set: %w", err)
 	}
 	res.Executed = true
-	o.report(OperationStarted{Stack: o.Stack, Operation: op})
-	final, events, err := follow(ctx, api, o, res.StackID, token, start)
+	o.report(OperationStarted{Stack: o.Stack, Operation: r.op})
+	final, events, err := follow(r.ctx, r.api, o, res.StackID, token, start)
 	if errors.Is(err, context.Canceled) {
-		o.report(StoppedWatching{StackID: res.StackID, Operation: op})
-		return res, ErrInterrupted
+		o.report(StoppedWatching{StackID: res.StackID, Operation: r.op})
+		return ErrInterrupted
 	}
 	if err != nil {
-		return res, err
+		return err
 	}
 	res.Status = final.StackStatus
 	if final.StackStatus != types.StackStatusCreateComplete && final.StackStatus != types.StackStatusUpdateComplete {
@@ -404,20 +451,20 @@ func Deploy(ctx context.Context, api API, up Uploader, o *Options) (*Result, err
 		if cause == "" {
 			cause = fmt.Sprintf("%s: %s", final.StackStatus, aws.ToString(final.StackStatusReason))
 		}
-		o.report(OperationFailed{Stack: o.Stack, Status: string(final.StackStatus), RootCause: cause, Operation: op})
-		return res, ErrFailed
+		o.report(OperationFailed{Stack: o.Stack, Status: string(final.StackStatus), RootCause: cause, Operation: r.op})
+		return ErrFailed
 	}
 	res.Outputs = outputs(final.Outputs)
 	if o.TerminationProtection && !aws.ToBool(final.EnableTerminationProtection) {
-		if _, err := api.UpdateTerminationProtection(bg, &cloudformation.UpdateTerminationProtectionInput{
+		if _, err := r.api.UpdateTerminationProtection(r.bg, &cloudformation.UpdateTerminationProtectionInput{
 			StackName: aws.String(res.StackID), EnableTerminationProtection: aws.Bool(true),
 		}); err != nil {
-			return res, fmt.Errorf("enabling termination protection: %w", err)
+			return fmt.Errorf("enabling termination protection: %w", err)
 		}
 		o.report(TerminationProtection{On: true})
 	}
 	o.report(Succeeded{Stack: o.Stack, Status: string(final.StackStatus), Outputs: res.Outputs})
-	return res, nil
+	return nil
 }
 
 func upload(ctx context.Context, up Uploader, o *Options) (string, error) {
