@@ -24,6 +24,26 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
+// runIn runs the binary in dir with env and returns its exit code, stdout
+// and stderr.
+func runIn(t *testing.T, bin, dir string, env []string, args ...string) (int, string, string) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = env
+	cmd.Dir = dir
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode(), out.String(), errb.String()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return 0, out.String(), errb.String()
+}
+
 // TestBinaryDeploysAgainstFake builds sfnapic and runs it as a user would,
 // pointed at the CloudFormation fake through AWS_ENDPOINT_URL.
 func TestBinaryDeploysAgainstFake(t *testing.T) {
@@ -35,21 +55,7 @@ func TestBinaryDeploysAgainstFake(t *testing.T) {
 	defer fake.Close()
 	env := append(os.Environ(), "AWS_ENDPOINT_URL="+fake.URL(), "AWS_ACCESS_KEY_ID=AKIDEXAMPLE",
 		"AWS_SECRET_ACCESS_KEY=secret", "AWS_REGION=us-east-1", "AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull)
-	runBin := func(args ...string) (int, string, string) {
-		cmd := exec.Command(bin, args...)
-		cmd.Env = env
-		var out, errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		err := cmd.Run()
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return ee.ExitCode(), out.String(), errb.String()
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		return 0, out.String(), errb.String()
-	}
+	runBin := func(args ...string) (int, string, string) { return runIn(t, bin, ".", env, args...) }
 	example := "../../examples/item-api.yaml"
 
 	// Without --yes and with no terminal to ask on: exit 2, no AWS call.
@@ -182,22 +188,7 @@ func TestOfflineCommandsNeedNoAWS(t *testing.T) {
 		"AWS_CONFIG_FILE="+filepath.Join(home, ".aws", "config"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(home, ".aws", "credentials"),
 		"AWS_ENDPOINT_URL=http://192.0.2.1:9", "AWS_EC2_METADATA_SERVICE_ENDPOINT=http://192.0.2.1:9",
 		"AWS_CA_BUNDLE=/nonexistent", "AWS_WEB_IDENTITY_TOKEN_FILE=/nonexistent", "AWS_ROLE_ARN=garbage")
-	run := func(env []string, args ...string) (int, string, string) {
-		cmd := exec.Command(bin, args...)
-		cmd.Env = env
-		cmd.Dir = "../.."
-		var out, errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		err := cmd.Run()
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return ee.ExitCode(), out.String(), errb.String()
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		return 0, out.String(), errb.String()
-	}
+	run := func(env []string, args ...string) (int, string, string) { return runIn(t, bin, "../..", env, args...) }
 	for _, args := range [][]string{
 		{"build", "examples/item-api.yaml"},
 		{"build", "examples/reddit-api.yaml", "--format", "yaml"},

@@ -151,10 +151,24 @@ func Files(t testing.TB, pattern string) []string {
 	return out
 }
 
-// SameYAMLAndJSON fails the test unless yaml.v3 reads y as the same
-// document that encoding/json reads j as.
-func SameYAMLAndJSON(t testing.TB, name string, j, y []byte) {
+// Writer is a template that writes itself as JSON and as YAML.
+type Writer interface {
+	JSON() ([]byte, error)
+	YAML() ([]byte, error)
+}
+
+// SameYAMLAndJSON fails the test unless yaml.v3 reads the template's YAML
+// as the same document that encoding/json reads its JSON as.
+func SameYAMLAndJSON(t testing.TB, name string, tpl Writer) {
 	t.Helper()
+	j, err := tpl.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, err := tpl.YAML()
+	if err != nil {
+		t.Fatal(err)
+	}
 	var fromJSON, fromYAML any
 	if err := json.Unmarshal(j, &fromJSON); err != nil {
 		t.Fatalf("%s: the JSON output is not JSON: %v", name, err)
