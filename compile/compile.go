@@ -29,6 +29,8 @@ type builder struct {
 	shaping []string
 	// methods holds the logical ID of each route's method, in route order.
 	methods []string
+	// paths names the path resources (see pathIDs).
+	paths namer
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -41,6 +43,7 @@ func compile(s *spec.Spec) *builder {
 	b := &builder{s: s, t: cfn.New(), machines: map[*spec.StateMachine]integration.Machine{}}
 	b.t.CFN.Description = "sfnapic: " + s.API.Name + " (generated from the spec; edit the spec, not this template)"
 	b.stateMachines()
+	b.paths = b.pathIDs()
 	b.restAPI()
 	b.apiRole()
 	b.pathResources()

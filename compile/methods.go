@@ -20,12 +20,16 @@ func authorizationType(*spec.Route) string { return authNone }
 // integration of its action, and the request validator when a route
 // requires a parameter.
 func (b *builder) routeMethods() {
-	ids := b.pathIDs()
+	ids := b.paths
+	responses := map[integration.Action][]apigateway.Method_IntegrationResponse{}
 	validator := false
 	for _, r := range b.s.Routes {
 		id := "Route" + ids[strings.Join(r.Segments, "/")] + pascal(strings.ToLower(r.Method))
 		b.methods = append(b.methods, id)
 		a := action(r)
+		if responses[a] == nil {
+			responses[a] = integrationResponses(a)
+		}
 		params, required := requestParameters(r)
 		method := &apigateway.Method{
 			RestApiId:         b.t.Ref(idAPI),
@@ -40,9 +44,9 @@ func (b *builder) routeMethods() {
 				Credentials:           ptr(b.t.GetAtt(idAPIRole, "Arn")),
 				PassthroughBehavior:   ptr("NEVER"),
 				RequestTemplates:      b.requestTemplates(r, a),
-				IntegrationResponses:  integrationResponses(a),
+				IntegrationResponses:  responses[a],
 			},
-			MethodResponses: methodResponses(),
+			MethodResponses: methodResponses,
 		}
 		if required {
 			method.RequestValidatorId = ptr(b.t.Ref(idValidator))

@@ -82,7 +82,7 @@ func (b *builder) resourceOf(ids namer, segs []string) string {
 // pathResources creates one AWS::ApiGateway::Resource per path segment,
 // shared by every route below it.
 func (b *builder) pathResources() {
-	ids := b.pathIDs()
+	ids := b.paths
 	for _, r := range b.s.Routes {
 		for i, seg := range r.Segments {
 			id := "Resource" + ids[strings.Join(r.Segments[:i+1], "/")]
