@@ -27,7 +27,7 @@ func TestCfnLint(t *testing.T) {
 			}
 		}
 	}
-	y, _ := buildCase(t, "../golden/reddit-api", "yaml")
+	y, _ := buildCase(t, filepath.Join(golden.Root(), "reddit-api"), "yaml")
 	yf := filepath.Join(t.TempDir(), "reddit-api.yaml")
 	if err := os.WriteFile(yf, y, 0o644); err != nil {
 		t.Fatal(err)

@@ -83,7 +83,7 @@ func TestExamples(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			g, err := os.ReadFile(filepath.Join("../golden", name, "spec.yaml"))
+			g, err := os.ReadFile(filepath.Join(golden.Root(), name, "spec.yaml"))
 			if err != nil {
 				t.Fatalf("every example needs a golden case golden/%s/spec.yaml identical to it: %v", name, err)
 			}
