@@ -3,6 +3,7 @@ package cfn
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -196,5 +197,60 @@ func FuzzYAMLRoundTrip(f *testing.F) {
 		def := map[string]any{"StartAt": key, "States": map[string]any{key: map[string]any{"Type": "Pass", "Result": []any{value, key, map[string]any{value: key}}, "End": true}}}
 		tpl.CFN.Resources["M"] = &stepfunctions.StateMachine{Definition: def, RoleArn: tpl.Sub(value)}
 		golden.SameYAMLAndJSON(t, "fuzz", tpl)
+	})
+}
+
+// TestParseBounds: an alias bomb, deep nesting and an oversized input are
+// refused quickly, with an error.
+func TestParseBounds(t *testing.T) {
+	bomb := "a: &a [\"" + strings.Repeat("x", 1000) + "\"]\n"
+	for i, prev := 0, "a"; i < 12; i++ {
+		name := fmt.Sprintf("b%d", i)
+		bomb += fmt.Sprintf("%s: &%s [*%s, *%s, *%s, *%s]\n", name, name, prev, prev, prev, prev)
+		prev = name
+	}
+	bomb += "Resources: {R: {Type: AWS::SNS::Topic, Properties: {TopicName: *b11}}}\n"
+	for name, src := range map[string]string{
+		"alias bomb":   bomb,
+		"deep":         "Resources: " + strings.Repeat("[", 5000) + strings.Repeat("]", 5000),
+		"oversized":    "Resources: {}\n#" + strings.Repeat("x", maxReadBytes),
+		"deep in JSON": `{"Resources": ` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}`,
+	} {
+		if _, err := Parse([]byte(src)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+// FuzzParse reads arbitrary bytes as a template. Nothing may panic, and a
+// template that reads must write out and read back to the same bytes.
+//
+//	go test ./cfn -run '^$' -fuzz FuzzParse -fuzztime 5m
+func FuzzParse(f *testing.F) {
+	for _, p := range golden.Files(f, "template.*") {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte("Resources:\n  R:\n    Type: AWS::ApiGateway::Resource\n    Properties: {RestApiId: !Ref A, ParentId: !GetAtt A.RootResourceId, PathPart: !Sub x}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tpl, err := Parse(data)
+		if err != nil {
+			return
+		}
+		j, err := tpl.JSON()
+		if err != nil {
+			return // goformation types it cannot write back (an unknown shape)
+		}
+		back, err := Parse(j)
+		if err != nil {
+			t.Fatalf("the JSON it wrote does not read back: %v\n%s", err, j)
+		}
+		again, err := back.JSON()
+		if err != nil || !bytes.Equal(again, j) {
+			t.Fatalf("read back and written again, it changes: %v\n%s\nversus\n%s", err, j, again)
+		}
 	})
 }

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/awslabs/goformation/v7/cloudformation"
 	"gopkg.in/yaml.v3"
@@ -18,6 +20,9 @@ import (
 // template out gives the function back as it was. Parse does not evaluate
 // anything.
 func Parse(data []byte) (*Template, error) {
+	if len(data) > maxReadBytes {
+		return nil, fmt.Errorf("the template is %d bytes; a template may have at most %d (CloudFormation takes %d)", len(data), maxReadBytes, MaxURLBytes)
+	}
 	if trimmed := bytes.TrimLeft(data, " \t\r\n"); len(trimmed) == 0 || trimmed[0] != '{' {
 		var n yaml.Node
 		if err := yaml.Unmarshal(data, &n); err != nil {
@@ -43,6 +48,9 @@ func Parse(data []byte) (*Template, error) {
 	t := New()
 	doc := map[string]any{}
 	for k, raw := range top {
+		if k == "Resources" {
+			continue
+		}
 		v, err := decodeNumbers(raw)
 		if err != nil {
 			return nil, err
@@ -55,7 +63,15 @@ func Parse(data []byte) (*Template, error) {
 	}
 	c := &cloudformation.Template{}
 	if err := json.Unmarshal(b, c); err != nil {
-		return nil, fmt.Errorf("reading the template's resources: %w", err)
+		return nil, fmt.Errorf("reading the template: %w", err)
+	}
+	c.Resources = cloudformation.Resources{}
+	for id, raw := range resources {
+		r, err := t.resource(raw)
+		if err != nil {
+			return nil, fmt.Errorf("reading resource %s: %w", id, err)
+		}
+		c.Resources[id] = r
 	}
 	t.CFN = c
 	// Each resource is written out as it was read, key order included
@@ -69,6 +85,50 @@ func Parse(data []byte) (*Template, error) {
 		t.marshalled[id] = compact.Bytes()
 	}
 	return t, nil
+}
+
+// resourceTypes maps each resource type goformation knows to its Go type.
+// (goformation's own reader builds its registry of every type anew for
+// each resource it reads: 1,400 allocations a resource.)
+var resourceTypes = sync.OnceValue(func() map[string]reflect.Type {
+	m := map[string]reflect.Type{}
+	for name, r := range cloudformation.AllResources() {
+		m[name] = reflect.TypeOf(r).Elem()
+	}
+	return m
+})
+
+// resource reads one resource into its typed goformation struct, with its
+// intrinsics held as placeholders.
+func (t *Template) resource(raw []byte) (cloudformation.Resource, error) {
+	v, err := decodeNumbers(raw)
+	if err != nil {
+		return nil, err
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("a resource is a mapping with a Type")
+	}
+	typ, _ := m["Type"].(string)
+	var r cloudformation.Resource
+	switch gt, known := resourceTypes()[typ]; {
+	case strings.HasPrefix(typ, "Custom::"):
+		r = &cloudformation.CustomResource{Type: typ}
+	case known:
+		r = reflect.New(gt).Interface().(cloudformation.Resource)
+	case typ == "":
+		return nil, fmt.Errorf("a resource needs a Type")
+	default:
+		return nil, fmt.Errorf("unknown resource type %q", typ)
+	}
+	b, err := json.Marshal(t.hold(m))
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(b, r); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 func decodeNumbers(raw []byte) (any, error) {
@@ -106,14 +166,23 @@ func (t *Template) hold(v any) any {
 	return v
 }
 
-// maxYAMLDepth bounds the nesting of a YAML template.
-const maxYAMLDepth = 200
+// Bounds on what Parse reads: the input, the nesting of a YAML template,
+// and the JSON that YAML aliases may expand to (an alias can repeat a
+// large node many times over).
+const (
+	maxReadBytes  = 4 * MaxURLBytes
+	maxYAMLDepth  = 200
+	maxJSONBuffer = 4 * MaxURLBytes
+)
 
 // writeJSON writes a YAML node as JSON, keeping key order and turning
 // short-form intrinsic tags into their long form.
 func writeJSON(buf *bytes.Buffer, n *yaml.Node, depth int) error {
 	if depth > maxYAMLDepth {
 		return fmt.Errorf("line %d: nested too deeply", n.Line)
+	}
+	if buf.Len() > maxJSONBuffer {
+		return fmt.Errorf("line %d: the template's aliases expand it beyond %d bytes", n.Line, maxJSONBuffer)
 	}
 	if tag := n.Tag; strings.HasPrefix(tag, "!") && !strings.HasPrefix(tag, "!!") {
 		name := "Fn::" + tag[1:]
