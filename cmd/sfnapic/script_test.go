@@ -25,6 +25,10 @@ func TestScript(t *testing.T) {
 		RequireUniqueNames:  true,
 		UpdateScripts:       golden.Update(),
 		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"status": cmdStatus},
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("sep", "\u2028") // a line separator, which testscript files cannot hold safely
+			return nil
+		},
 	})
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -136,10 +137,13 @@ func readRequest(a *app, target string, o renderOptions) (*gateway.Request, erro
 	}
 	for _, h := range o.headers {
 		name, value, ok := strings.Cut(h, ":")
-		if !ok || strings.TrimSpace(name) == "" {
+		// HTTP trims spaces and tabs around a field value (RFC 9110,
+		// 5.5), not Unicode white space such as U+2028 or U+00A0.
+		name, value = strings.Trim(name, " \t"), strings.Trim(value, " \t")
+		if !ok || name == "" {
 			return nil, usagef("-H %q: write 'Name: value'", h)
 		}
-		req.Header.Add(strings.TrimSpace(name), strings.TrimSpace(value))
+		req.Header.Add(name, value)
 	}
 	if body, ok := strings.CutPrefix(o.data, "@"); ok {
 		var b []byte
@@ -245,7 +249,9 @@ func compareVariants(a *app, g *gateway.Gateway, req *gateway.Request, call *gat
 	differ := 0
 	for _, v := range vtl.Variants() {
 		other, err := g.Start(req, v)
-		if err != nil || other.Request.Input != call.Request.Input {
+		// Variants may spell the same input differently (\u00e9 or é, \/
+		// or /): what counts is the value Step Functions decodes.
+		if err != nil || !reflect.DeepEqual(other.Request.Value, call.Request.Value) {
 			differ++
 			fmt.Fprintf(a.stderr, "variant %+v: ", v)
 			if err != nil {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -145,7 +146,33 @@ Examples:
 	root.AddCommand(newBuildCmd(a), newValidateCmd(a), newRenderCmd(a),
 		newDeployCmd(a), newDiffCmd(a), newDestroyCmd(a),
 		newSchemaCmd(a), newVersionCmd(a))
+	root.SetHelpCommand(newHelpCmd(root))
 	return root
+}
+
+// newHelpCmd is cobra's help command, except that an unknown topic is a
+// usage error (exit 2), not a usage text and exit 0.
+func newHelpCmd(root *cobra.Command) *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "help about any command",
+		Long:  "Help shows the help of a command: sfnapic help build.",
+		RunE: runE(func(c *cobra.Command, args []string) error {
+			cmd, rest, err := root.Find(args)
+			if err != nil || cmd == nil || len(rest) > 0 || (cmd == root && len(args) > 0) {
+				var names []string
+				for _, sub := range root.Commands() {
+					if sub.IsAvailableCommand() {
+						names = append(names, sub.Name())
+					}
+				}
+				return usagef("unknown help topic %q; the commands are %s", strings.Join(args, " "), strings.Join(names, ", "))
+			}
+			cmd.InitDefaultHelpFlag()
+			cmd.InitDefaultVersionFlag()
+			return cmd.Help()
+		}),
+	}
 }
 
 // exactArgs is cobra.ExactArgs with a usage error that says what is
