@@ -43,7 +43,7 @@ func (p *parser) routes(n *yaml.Node, machines []*StateMachine) []*Route {
 					p.errs.Add(p.pos(resolve(fv)), at+".stateMachine", "state machine %q is not declared under stateMachines", name)
 					return
 				}
-				p.errs.Add(p.pos(resolve(fv)), at+".stateMachine", "state machine %q is not declared under stateMachines%s; declared: %s", name, suggest(name, names), strings.Join(names, ", "))
+				p.errs.Add(p.pos(resolve(fv)), at+".stateMachine", "state machine %q is not declared under stateMachines%s; declared: %s", name, suggest(name, names), listNames(names))
 			case "input":
 				inputNode = fv
 			case "executionName":

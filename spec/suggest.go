@@ -1,23 +1,43 @@
 package spec
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
+
+// Bounds on did-you-mean, which runs once per misspelt name against every
+// candidate: a hostile spec (a 30,000-character name, or a thousand
+// states each with a missing target) must not make it quadratic.
+const (
+	maxSuggestLen = 128     // longer names get no suggestion
+	suggestBudget = 200_000 // edit-distance cells per suggestion
+)
 
 // suggest returns ` (did you mean "x"?)` for the closest candidate within a
 // small edit distance, or "" when none is close: a wrong suggestion is
-// worse than none.
+// worse than none. Among equally close candidates the first wins.
 func suggest(got string, candidates []string) string {
-	best, bestD := "", 1<<30
-	for _, c := range candidates {
-		d := distance(lower(got), lower(c))
-		if d < bestD {
-			best, bestD = c, d
-		}
+	if len(got) > maxSuggestLen {
+		return ""
 	}
 	limit := 2
 	if len(got) > 8 {
 		limit = 3
 	}
-	if best == "" || bestD > limit || bestD >= len(got) {
+	g := lower(got)
+	best, bestD, budget := "", limit+1, suggestBudget
+	for _, c := range candidates {
+		if len(c) > maxSuggestLen || len(c) < len(got)-limit || len(c) > len(got)+limit {
+			continue
+		}
+		if budget -= (len(g) + 1) * (2*limit + 1); budget < 0 {
+			break
+		}
+		if d := distanceWithin(g, lower(c), bestD-1); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if best == "" || bestD >= len(got) {
 		return ""
 	}
 	return fmt.Sprintf(" (did you mean %q?)", best)
@@ -33,23 +53,57 @@ func lower(s string) string {
 	return string(b)
 }
 
-// distance is the Levenshtein distance between a and b, in bytes.
-func distance(a, b string) int {
+// distanceWithin is the Levenshtein distance between a and b, in bytes,
+// when it is at most k, and k+1 otherwise. Only the band of cells within
+// k of the diagonal is computed, so the work is len(a)*(2k+1).
+func distanceWithin(a, b string, k int) int {
+	if k < 0 {
+		return k + 1
+	}
+	if d := len(a) - len(b); d > k || -d > k {
+		return k + 1
+	}
+	const far = 1 << 30
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
 		prev[j] = j
+		if j > k {
+			prev[j] = far
+		}
 	}
 	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
+		lo, hi := max(1, i-k), min(len(b), i+k)
+		for j := range cur {
+			cur[j] = far
+		}
+		if i <= k {
+			cur[0] = i
+		}
+		rowMin := cur[0]
+		for j := lo; j <= hi; j++ {
 			cost := 1
 			if a[i-1] == b[j-1] {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin > k {
+			return k + 1
 		}
 		prev, cur = cur, prev
 	}
-	return prev[len(b)]
+	return min(prev[len(b)], k+1)
+}
+
+// maxListed bounds the names a message lists.
+const maxListed = 20
+
+// listNames joins names for a message, the first maxListed of them.
+func listNames(names []string) string {
+	if len(names) <= maxListed {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s, ... (%d in all)", strings.Join(names[:maxListed], ", "), len(names))
 }
