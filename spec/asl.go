@@ -75,6 +75,13 @@ func (p *parser) value(n *yaml.Node, file, at string, depth int) any {
 		}
 		return nil
 	}
+	before := p.bytes
+	if p.bytes += len(n.Value) + 2; p.bytes > maxValueBytes {
+		if before <= maxValueBytes {
+			p.errs.Add(p.posIn(file, n), at, "the definitions and literals expand to more than %d bytes (check for repeated YAML aliases)", maxValueBytes)
+		}
+		return nil
+	}
 	switch n.Kind {
 	case yaml.MappingNode:
 		obj := make(Object, 0, len(n.Content)/2)
@@ -90,6 +97,7 @@ func (p *parser) value(n *yaml.Node, file, at string, depth int) any {
 				continue
 			}
 			seen[k.Value] = true
+			p.bytes += len(k.Value)
 			obj = append(obj, Member{Key: k.Value, Value: p.value(n.Content[i+1], file, child(at, k.Value), depth+1)})
 		}
 		return obj

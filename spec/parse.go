@@ -22,6 +22,10 @@ import (
 // warning it finds, sorted. The spec is nil when there are errors.
 func Parse(name string, src []byte, files fs.FS) (*Spec, ErrorList) {
 	p := &parser{file: path.Clean(strings.ReplaceAll(name, `\`, "/")), files: files}
+	if len(src) > MaxFileBytes {
+		p.errs.Add(Pos{File: p.file, Line: 1, Col: 1}, "", "the spec is %d bytes; a spec file may have at most %d", len(src), MaxFileBytes)
+		return nil, p.errs
+	}
 	s := p.parse(src)
 	p.errs.Sort()
 	if p.errs.HasErrors() {
@@ -35,7 +39,26 @@ type parser struct {
 	files fs.FS
 	errs  ErrorList
 	nodes int // definition values converted so far, against maxNodes
+	bytes int // their size, against maxValueBytes
 }
+
+// Limits on what a spec may make the parser do: no input may exhaust
+// memory or time.
+const (
+	// MaxFileBytes bounds a spec file and each definition file. A
+	// CloudFormation template holds at most 1,000,000 bytes.
+	MaxFileBytes = 4 << 20
+	// maxNesting bounds how deeply a file's YAML may nest (block
+	// indentation in columns, or flow brackets), before it is decoded.
+	maxNesting = 512
+	// maxValueBytes bounds the size that the definitions and literals of
+	// a spec expand to; YAML aliases can repeat a large value many times.
+	maxValueBytes = 8 << 20
+	// MaxRoutes bounds the routes of a spec: each needs at least one
+	// resource, and CloudFormation allows 500 per stack. Larger specs are
+	// refused before their routes are read.
+	MaxRoutes = 500
+)
 
 func (p *parser) pos(n *yaml.Node) Pos { return Pos{File: p.file, Line: n.Line, Col: n.Column} }
 
@@ -84,6 +107,10 @@ func (p *parser) parse(src []byte) *Spec {
 // errors into positioned diagnostics. It returns a nil node for an empty
 // document.
 func (p *parser) document(file string, src []byte) (*yaml.Node, bool) {
+	if line, ok := nestingWithin(src, maxNesting); !ok {
+		p.errs.Add(Pos{File: file, Line: line, Col: 1}, "", "the YAML nests deeper than %d levels here", maxNesting)
+		return nil, false
+	}
 	dec := yaml.NewDecoder(strings.NewReader(string(src)))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
@@ -494,7 +521,12 @@ func (p *parser) definitionFile(n *yaml.Node, name, at string) any {
 		p.errs.Add(p.pos(n), at, "cannot read definition file %q: no directory to read it from", name)
 		return nil
 	}
-	src, err := fs.ReadFile(p.files, name)
+	src, err := readRegular(p.files, name)
+	var irregular *irregularFile
+	if errors.As(err, &irregular) {
+		p.errs.Add(p.pos(n), at, "definition file %q %s", name, irregular.reason)
+		return nil
+	}
 	if err != nil {
 		reason := "cannot be read"
 		if errors.Is(err, fs.ErrNotExist) {
@@ -520,4 +552,86 @@ func (p *parser) definitionFile(n *yaml.Node, name, at string) any {
 		return nil
 	}
 	return p.definition(root, file, "")
+}
+
+// nestingWithin reports whether YAML source nests at most limit levels,
+// counting block indentation (in columns) and open flow brackets outside
+// quotes and comments; otherwise it gives the line where it goes deeper.
+// It is a cheap check before decoding, which is slow on deep input.
+func nestingWithin(src []byte, limit int) (int, bool) {
+	line, depth := 1, 0
+	atStart, indent := true, 0
+	var quote byte
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		if c == '\n' {
+			line, atStart, indent = line+1, true, 0
+			if quote == '\'' || quote == '"' {
+				continue // quoted scalars may span lines
+			}
+			continue
+		}
+		if atStart {
+			if c == ' ' {
+				if indent++; indent > limit {
+					return line, false
+				}
+				continue
+			}
+			atStart = false
+		}
+		switch {
+		case quote != 0:
+			if c == '\\' && quote == '"' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '#' && (i == 0 || src[i-1] == ' ' || src[i-1] == '\t'):
+			for i < len(src) && src[i] != '\n' {
+				i++
+			}
+			i--
+		case c == '[' || c == '{':
+			if depth++; depth > limit {
+				return line, false
+			}
+		case c == ']' || c == '}':
+			depth = max(0, depth-1)
+		}
+	}
+	return 0, true
+}
+
+// irregularFile is a definition file that is not a regular file, or too
+// large.
+type irregularFile struct{ reason string }
+
+func (e *irregularFile) Error() string { return e.reason }
+
+// readRegular reads a regular file of at most MaxFileBytes: never a
+// device, a FIFO (which would block) or a directory.
+func readRegular(files fs.FS, name string) ([]byte, error) {
+	info, err := fs.Stat(files, name)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, &irregularFile{"is not a regular file (" + info.Mode().Type().String() + ")"}
+	}
+	if info.Size() > MaxFileBytes {
+		return nil, &irregularFile{fmt.Sprintf("is %d bytes; a definition file may have at most %d", info.Size(), MaxFileBytes)}
+	}
+	f, err := files.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	src, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
+	if err == nil && len(src) > MaxFileBytes {
+		return nil, &irregularFile{fmt.Sprintf("is over %d bytes", MaxFileBytes)}
+	}
+	return src, err
 }

@@ -10,6 +10,10 @@ import (
 )
 
 func (p *parser) routes(n *yaml.Node, machines []*StateMachine) []*Route {
+	if r := resolve(n); r.Kind == yaml.MappingNode && len(r.Content)/2 > MaxRoutes {
+		p.errs.Add(p.pos(r), "routes", "the spec has %d routes; a stack holds at most %d resources, one or more per route: split the routes over several specs", len(r.Content)/2, MaxRoutes)
+		return nil
+	}
 	var out []*Route
 	byKey := map[string]*Route{}
 	names := make([]string, 0, len(machines))

@@ -73,7 +73,7 @@ func runBuild(a *app, name string, o buildOptions) error {
 	}
 	switch {
 	case o.check != "":
-		have, err := os.ReadFile(o.check)
+		have, err := readInput(o.check, maxReadBytes)
 		if err != nil {
 			return fmt.Errorf("cannot read %s: %w", o.check, err)
 		}

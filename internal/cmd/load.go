@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,13 +42,51 @@ func compileFile(name, format string) (*compiled, error) {
 
 // loadSpec reads and parses one spec, with definition files read relative
 // to its directory and diagnostics naming it as given.
+//
+// Definition files are read through an os.Root of the spec's directory, so
+// no path and no symbolic link can reach a file outside it.
 func loadSpec(name string) (*spec.Spec, spec.ErrorList, error) {
-	src, err := os.ReadFile(name)
+	src, err := readInput(name, spec.MaxFileBytes)
 	if err != nil {
 		return nil, nil, fmt.Errorf("cannot read spec: %w", err)
 	}
-	s, diags := spec.Parse(filepath.ToSlash(name), src, os.DirFS(filepath.Dir(name)))
+	root, err := os.OpenRoot(filepath.Dir(name))
+	if err != nil {
+		return nil, nil, fmt.Errorf("cannot read the spec's directory: %w", err)
+	}
+	defer root.Close()
+	s, diags := spec.Parse(filepath.ToSlash(name), src, root.FS())
 	return s, diags, nil
+}
+
+// readInput reads a file the user names as input: a regular file (or a
+// link to one) of at most limit bytes. A device such as /dev/zero, a FIFO
+// (which would block) or a directory is refused.
+func readInput(name string, limit int64) ([]byte, error) {
+	// Stat before opening: opening a FIFO blocks until someone writes.
+	if info, err := os.Stat(name); err == nil && !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file (%s)", name, info.Mode().Type())
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file (%s)", name, info.Mode().Type())
+	}
+	if info.Size() > limit {
+		return nil, fmt.Errorf("%s is %d bytes; at most %d are read", name, info.Size(), limit)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err == nil && int64(len(b)) > limit {
+		return nil, fmt.Errorf("%s is over %d bytes", name, limit)
+	}
+	return b, err
 }
 
 // templateFormat decides the format of a template: the --format flag when
@@ -67,6 +106,10 @@ func templateFormat(flag string, flagSet bool, file string) (string, error) {
 	}
 	return "json", nil
 }
+
+// maxReadBytes bounds the other files commands read: a template to check
+// or render, a request body (API Gateway takes at most 10 MB), a reply.
+const maxReadBytes = 16 << 20
 
 // writeFile replaces name atomically, so an interrupted write never leaves
 // a half-written file behind.

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"reflect"
 	"strings"
 
@@ -92,7 +91,7 @@ type renderTarget struct {
 // loadRenderTarget compiles the spec, or reads the template.
 func loadRenderTarget(a *app, specName, templateName string) (*renderTarget, error) {
 	if templateName != "" {
-		b, err := os.ReadFile(templateName)
+		b, err := readInput(templateName, maxReadBytes)
 		if err != nil {
 			return nil, fmt.Errorf("cannot read the template: %w", err)
 		}
@@ -148,9 +147,12 @@ func readRequest(a *app, target string, o renderOptions) (*gateway.Request, erro
 	if body, ok := strings.CutPrefix(o.data, "@"); ok {
 		var b []byte
 		if body == "-" {
-			b, err = io.ReadAll(a.stdin)
+			b, err = io.ReadAll(io.LimitReader(a.stdin, maxReadBytes+1))
+			if err == nil && len(b) > maxReadBytes {
+				err = fmt.Errorf("the body on stdin is over %d bytes", maxReadBytes)
+			}
 		} else {
-			b, err = os.ReadFile(body)
+			b, err = readInput(body, maxReadBytes)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("cannot read the body: %w", err)
@@ -173,7 +175,7 @@ func runRender(a *app, args []string, o renderOptions) error {
 	}
 	var reply *gateway.Reply
 	if o.reply != "" {
-		b, err := os.ReadFile(o.reply)
+		b, err := readInput(o.reply, maxReadBytes)
 		if err != nil {
 			return fmt.Errorf("cannot read the reply: %w", err)
 		}
