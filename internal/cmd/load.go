@@ -1,11 +1,15 @@
 package cmd
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/sfnapic/sfnapic/compile"
 	"github.com/sfnapic/sfnapic/spec"
@@ -111,24 +115,100 @@ func templateFormat(flag string, flagSet bool, file string) (string, error) {
 // or render, a request body (API Gateway takes at most 10 MB), a reply.
 const maxReadBytes = 16 << 20
 
-// writeFile replaces name atomically, so an interrupted write never leaves
-// a half-written file behind.
+// writeFile replaces name atomically: readers see the old file or the new
+// one, never half of one.
+//
+//   - A symbolic link is followed: the file it points to is replaced, and
+//     the link stays.
+//   - An existing file keeps its permissions; a new one gets 0644 (less
+//     the umask).
+//   - What is not a regular file (a directory, a FIFO, a device) and a
+//     read-only file are refused: nothing the user has is replaced by
+//     surprise.
+//   - Ctrl-C or SIGTERM during the write removes the temporary file and
+//     leaves the old file as it was.
 func writeFile(name string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp*")
+	return writeFileWatched(name, data, watchInterrupts)
+}
+
+// watchInterrupts starts watching for Ctrl-C and SIGTERM, which then no
+// longer end the process; stop ends the watch and reports whether one
+// came.
+func watchInterrupts() (stop func() bool) {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	return func() bool {
+		signal.Stop(ch)
+		select {
+		case <-ch:
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// errWriteInterrupted: the write was stopped by a signal; nothing changed.
+var errWriteInterrupted = exitCode{130, errors.New("interrupted: nothing was written")}
+
+func writeFileWatched(name string, data []byte, watch func() (stop func() bool)) error {
+	target, mode, err := writeTarget(name)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
+	stop := watch()
+	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".tmp*")
+	if err != nil {
+		stop()
 		return err
 	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
+	done := false
+	defer func() {
+		if !done {
+			os.Remove(tmp.Name())
+		}
+	}()
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Chmod(mode)
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if stop() {
+		return errWriteInterrupted
+	}
+	if err != nil {
 		return err
 	}
-	if err := tmp.Close(); err != nil {
+	if err := os.Rename(tmp.Name(), target); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), name)
+	done = true
+	return nil
+}
+
+// writeTarget is the file that writing name replaces, and the mode to give
+// it.
+func writeTarget(name string) (string, fs.FileMode, error) {
+	target := name
+	if resolved, err := filepath.EvalSymlinks(name); err == nil {
+		target = resolved
+	} else if li, lerr := os.Lstat(name); lerr == nil && li.Mode()&fs.ModeSymlink != 0 {
+		return "", 0, fmt.Errorf("%s is a symbolic link to nothing; write to a file instead", name)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return "", 0, err
+	}
+	info, err := os.Stat(target)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return target, 0o644, nil
+	case err != nil:
+		return "", 0, err
+	case !info.Mode().IsRegular():
+		return "", 0, fmt.Errorf("%s is not a regular file (%s); write to a file instead", name, info.Mode().Type())
+	case info.Mode().Perm()&0o200 == 0:
+		return "", 0, fmt.Errorf("%s is read-only; make it writable or choose another file", name)
+	}
+	return target, info.Mode().Perm(), nil
 }
