@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -183,7 +184,11 @@ func (a aslChecker) machine(n *yaml.Node, at string, depth int) {
 	}
 	var names []string
 	for i := 0; i+1 < len(states.Content); i += 2 {
-		names = append(names, resolve(states.Content[i]).Value)
+		k := resolve(states.Content[i])
+		names = append(names, k.Value)
+		if n := utf8.RuneCountInString(k.Value); n == 0 || n > 80 {
+			a.err(k, child(at, "States"), "state name %q must be 1 to 80 characters", k.Value)
+		}
 	}
 	if len(names) == 0 {
 		a.err(states, child(at, "States"), "States is empty; declare at least one state")
@@ -226,7 +231,13 @@ func (a aslChecker) machine(n *yaml.Node, at string, depth int) {
 		nextK, next := a.field(st, "Next")
 		_, end := a.field(st, "End")
 		target(nextK, next, child(stat, "Next"), "Next")
-		ends := end != nil && end.Value == "true"
+		if end != nil && end.ShortTag() != "!!bool" {
+			a.err(end, child(stat, "End"), "End must be true or false, not %s", describe(end))
+		}
+		var ends bool
+		if end != nil && end.ShortTag() == "!!bool" {
+			_ = end.Decode(&ends)
+		}
 		switch typ.Value {
 		case "Choice":
 			_, choices := a.field(st, "Choices")
@@ -249,7 +260,9 @@ func (a aslChecker) machine(n *yaml.Node, at string, depth int) {
 				a.err(st, stat, "a %s state needs exactly one of Next (a state name) or End: true", typ.Value)
 			}
 		}
-		if _, catch := a.field(st, "Catch"); catch != nil && catch.Kind == yaml.SequenceNode {
+		if _, catch := a.field(st, "Catch"); catch != nil && catch.Kind != yaml.SequenceNode {
+			a.err(catch, child(stat, "Catch"), "Catch must be a list of catchers, each with ErrorEquals and Next; got %s", describe(catch))
+		} else if catch != nil {
 			for j, c := range catch.Content {
 				k, v := a.field(c, "Next")
 				cat := fmt.Sprintf("%s.Catch[%d]", stat, j)

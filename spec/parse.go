@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"gopkg.in/yaml.v3"
 )
@@ -287,10 +288,12 @@ func (p *parser) api(n *yaml.Node, a *API) {
 					if strings.TrimSpace(s) == "" {
 						p.errs.Add(p.pos(v), at, "the API name must not be empty")
 					}
+					p.noControl(v, at, s)
 					a.Name = s
 				}
 			case "description":
 				a.Description, _ = p.str(v, at)
+				p.noControl(v, at, a.Description)
 			case "stage":
 				if s, ok := p.str(v, at); ok {
 					if !stageName.ok(s) {
@@ -345,10 +348,15 @@ func (p *parser) tags(n *yaml.Node, at string) []Tag {
 			p.errs.Add(p.pos(k), kat, "a tag key must be 1 to 128 characters")
 		case strings.HasPrefix(strings.ToLower(key), "aws:"):
 			p.errs.Add(p.pos(k), kat, "tag keys starting with \"aws:\" are reserved by AWS")
+		case !tagText(key):
+			p.errs.Add(p.pos(k), kat, "tag key %q may hold only letters, digits, spaces and _ . : / = + - @", key)
 		}
 		if s, ok := p.str(v, kat); ok {
 			if len(s) > 256 {
 				p.errs.Add(p.pos(v), kat, "a tag value must be at most 256 characters")
+			}
+			if !tagText(s) {
+				p.errs.Add(p.pos(v), kat, "tag value %q may hold only letters, digits, spaces and _ . : / = + - @", s)
 			}
 			out = append(out, Tag{Key: key, Value: s})
 		}
@@ -634,4 +642,29 @@ func readRegular(files fs.FS, name string) ([]byte, error) {
 		return nil, &irregularFile{fmt.Sprintf("is over %d bytes", MaxFileBytes)}
 	}
 	return src, err
+}
+
+// noControl reports a control character in a string that AWS takes as a
+// name or description (CloudFormation refuses them).
+func (p *parser) noControl(n *yaml.Node, at, s string) {
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			p.errs.Add(p.pos(resolve(n)), at, "control character %U is not allowed here", r)
+			return
+		}
+	}
+}
+
+// tagText reports whether s holds only what AWS allows in tags: letters,
+// digits, white space and _ . : / = + - @.
+func tagText(s string) bool {
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r), unicode.IsNumber(r), r == ' ' || unicode.Is(unicode.Zs, r):
+		case strings.ContainsRune("_.:/=+-@", r):
+		default:
+			return false
+		}
+	}
+	return true
 }

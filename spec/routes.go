@@ -128,6 +128,9 @@ func (p *parser) path(pos Pos, at, rpath string) ([]string, bool) {
 		case s == "":
 			p.errs.Add(pos, at, "path %q has an empty segment (\"//\")", rpath)
 			ok = false
+		case s == "." || s == "..":
+			p.errs.Add(pos, at, "path %q has a %q segment; API Gateway paths have no relative segments", rpath, s)
+			ok = false
 		case strings.HasPrefix(s, "{") || strings.HasSuffix(s, "}"):
 			name, isParam := PathParam(s)
 			greedy := strings.HasSuffix(s, "+}")
