@@ -29,3 +29,17 @@ routes:
 		}
 	}
 }
+
+func TestIAMDescription(t *testing.T) {
+	for in, want := range map[string]string{
+		"items api":               "items api",
+		"café\tAPI":               "café\tAPI",
+		"日本API":                   "??API",
+		strings.Repeat("é", 1200): strings.Repeat("é", 1000),
+		"a\u2063b\u0000c":         "a?b?c",
+	} {
+		if got := iamDescription(in); got != want {
+			t.Errorf("iamDescription(%.20q) = %.20q, want %.20q", in, got, want)
+		}
+	}
+}

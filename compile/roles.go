@@ -2,6 +2,7 @@ package compile
 
 import (
 	"github.com/awslabs/goformation/v7/cloudformation/iam"
+	"strings"
 )
 
 // apiRole creates the role API Gateway assumes to call Step Functions. It
@@ -32,7 +33,7 @@ func (b *builder) apiRole() {
 		}
 	}
 	role := &iam.Role{
-		Description:              ptr("Lets API Gateway start the executions of " + b.s.API.Name),
+		Description:              ptr(iamDescription("Lets API Gateway start the executions of " + b.s.API.Name)),
 		AssumeRolePolicyDocument: trust("apigateway.amazonaws.com"),
 		Tags:                     b.tags(),
 	}
@@ -60,4 +61,23 @@ func trust(service string) map[string]any {
 
 func policyDocument(statements []any) map[string]any {
 	return map[string]any{"Version": "2012-10-17", "Statement": statements}
+}
+
+// iamDescription fits text to what IAM takes as a role description: at
+// most 1,000 characters of tab, newline, carriage return, printable ASCII
+// and Latin-1. Anything else (an API named in Japanese, say) becomes '?'.
+func iamDescription(text string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range text {
+		if n == 1000 {
+			break
+		}
+		if !(r == '\t' || r == '\n' || r == '\r' || (r >= 0x20 && r <= 0x7e) || (r >= 0xa1 && r <= 0xff)) {
+			r = '?'
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String()
 }
