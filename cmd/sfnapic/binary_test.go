@@ -208,3 +208,33 @@ func TestOfflineCommandsNeedNoAWS(t *testing.T) {
 		t.Errorf("destroy did not trip on the poisoned environment: exit %d\n%s", code, errs)
 	}
 }
+
+// TestBinaryDiffIntoClosedPipe: diff whose output goes nowhere (diff ... |
+// head -1, with head gone) still deletes its change set and the empty
+// stack.
+func TestBinaryDiffIntoClosedPipe(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	fake := cfnfake.New()
+	defer fake.Close()
+	cmd := exec.Command(bin, "diff", "../../examples/item-api.yaml", "--stack", "demo", "--poll", "1ms")
+	cmd.Env = append(os.Environ(), "AWS_ENDPOINT_URL="+fake.URL(), "AWS_ACCESS_KEY_ID=AKIDEXAMPLE",
+		"AWS_SECRET_ACCESS_KEY=secret", "AWS_REGION=us-east-1", "AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close() // nobody reads
+	cmd.Stdout, cmd.Stderr = w, w
+	err = cmd.Run()
+	w.Close()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) && ee.ExitCode() < 0 {
+		t.Fatalf("killed by a signal: %v", err)
+	}
+	if fake.Count("DeleteChangeSet") != 1 || fake.Stacks["demo"] == nil || fake.Stacks["demo"].Status != "DELETE_COMPLETE" {
+		t.Fatalf("left behind: %v", fake.Calls())
+	}
+}

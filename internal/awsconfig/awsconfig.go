@@ -6,10 +6,18 @@
 package awsconfig
 
 import (
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
 	"context"
 	"errors"
 	"fmt"
 	"os"
+
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/smithy-go/logging"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -22,6 +30,28 @@ import (
 type Options struct {
 	Region  string // --region; empty: from the environment or profile
 	Profile string // --profile; empty: the default chain
+}
+
+// Limits of each AWS call. A call is tried at most MaxAttempts times
+// (throttling is retried with backoff up to 10 s); each attempt may take
+// AttemptTimeout in all, headers within HeaderTimeout, so an endpoint that
+// accepts and never answers, or trickles, fails in bounded time. The
+// command's --timeout bounds the whole run on top of this.
+const (
+	MaxAttempts    = 5
+	AttemptTimeout = 60 * time.Second
+	HeaderTimeout  = 30 * time.Second
+)
+
+// httpClient is the SDK's HTTP client with those limits.
+func httpClient() *awshttp.BuildableClient {
+	return awshttp.NewBuildableClient().
+		WithTimeout(AttemptTimeout).
+		WithDialerOptions(func(d *net.Dialer) { d.Timeout = 10 * time.Second }).
+		WithTransportOptions(func(t *http.Transport) {
+			t.TLSHandshakeTimeout = 10 * time.Second
+			t.ResponseHeaderTimeout = HeaderTimeout
+		})
 }
 
 // ErrNoRegion means neither a flag, the environment nor the profile names
@@ -39,9 +69,18 @@ func Load(ctx context.Context, o Options) (aws.Config, error) {
 	if o.Profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(o.Profile))
 	}
-	opts = append(opts, config.WithRetryer(func() aws.Retryer {
-		return retry.NewStandard(func(s *retry.StandardOptions) { s.MaxAttempts = 8 })
-	}))
+	opts = append(opts,
+		config.WithHTTPClient(httpClient()),
+		config.WithRetryer(func() aws.Retryer {
+			return retry.NewStandard(func(s *retry.StandardOptions) {
+				s.MaxAttempts = MaxAttempts
+				s.MaxBackoff = 10 * time.Second
+			})
+		}),
+		// The SDK's own log lines (such as "WARN falling back to IMDSv1")
+		// are not for sfnapic's users: errors say what is wrong.
+		config.WithLogger(logging.Nop{}),
+	)
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("loading AWS configuration: %w", err)
@@ -61,4 +100,17 @@ func S3(cfg aws.Config) *s3.Client {
 	return s3.NewFromConfig(cfg, func(s *s3.Options) {
 		s.UsePathStyle = os.Getenv("AWS_ENDPOINT_URL") != "" || os.Getenv("AWS_ENDPOINT_URL_S3") != ""
 	})
+}
+
+// Endpoint is where a service's calls go, for messages: the configured
+// endpoint (AWS_ENDPOINT_URL and the like), or the service's regional one.
+func Endpoint(cfg aws.Config, service string) string {
+	if cfg.BaseEndpoint != nil {
+		return *cfg.BaseEndpoint
+	}
+	suffix := "amazonaws.com"
+	if strings.HasPrefix(cfg.Region, "cn-") {
+		suffix = "amazonaws.com.cn"
+	}
+	return "https://" + service + "." + cfg.Region + "." + suffix
 }

@@ -88,10 +88,17 @@ type Fake struct {
 	Stacks   map[string]*Stack // by name, live and deleted
 	Scripts  map[string]*Script
 	Throttle map[string]int    // action -> how many Throttling answers to give
+	// StallBefore and StallAfter make the next N requests of an action
+	// never get an answer: before or after the fake acted on them. The
+	// request is held until the client gives up. They stand for an
+	// endpoint that accepts and never answers, and for a call in flight
+	// when the user presses Ctrl-C.
+	StallBefore, StallAfter map[string]int
 	Objects  map[string][]byte // "bucket/key" -> body
 	Requests []Request
 	clock    time.Time
 	seq      int
+	closing  chan struct{}
 }
 
 // Request is one call the fake received.
@@ -103,13 +110,26 @@ type Request struct {
 // New starts a fake on loopback.
 func New() *Fake {
 	f := &Fake{Stacks: map[string]*Stack{}, Scripts: map[string]*Script{}, Throttle: map[string]int{},
+		StallBefore: map[string]int{}, StallAfter: map[string]int{}, closing: make(chan struct{}),
 		Objects: map[string][]byte{}, clock: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)}
 	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
 	return f
 }
 
-// Close stops the server.
-func (f *Fake) Close() { f.Server.Close() }
+// Close stops the server, releasing the requests it holds.
+func (f *Fake) Close() {
+	close(f.closing)
+	f.Server.Close()
+}
+
+// hold keeps a request unanswered until its client gives up or the fake
+// closes.
+func (f *Fake) hold(r *http.Request) {
+	select {
+	case <-r.Context().Done():
+	case <-f.closing:
+	}
+}
 
 // URL is the endpoint to give the SDK.
 func (f *Fake) URL() string { return f.Server.URL }
@@ -212,8 +232,21 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	action := form.Get("Action")
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	f.Requests = append(f.Requests, Request{Action: action, Form: form})
+	if f.StallBefore[action] > 0 {
+		f.StallBefore[action]--
+		f.mu.Unlock()
+		f.hold(r)
+		return
+	}
+	stallAfter := f.StallAfter[action] > 0
+	if stallAfter {
+		f.StallAfter[action]--
+		defer f.hold(r)
+		// The fake acts on the request, but the answer never leaves.
+		w = discardWriter{w.Header()}
+	}
+	defer f.mu.Unlock()
 	if f.Throttle[action] > 0 {
 		f.Throttle[action]--
 		writeError(w, 400, "Throttling", "Rate exceeded")
@@ -250,6 +283,13 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(w, `<%sResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><%sResult>%s</%sResult><ResponseMetadata><RequestId>req-%d</RequestId></ResponseMetadata></%sResponse>`,
 		action, action, result, action, len(f.Requests), action)
 }
+
+// discardWriter swallows an answer.
+type discardWriter struct{ h http.Header }
+
+func (d discardWriter) Header() http.Header         { return d.h }
+func (d discardWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (d discardWriter) WriteHeader(int)             {}
 
 func writeError(w http.ResponseWriter, status int, code, msg string) {
 	w.Header().Set("Content-Type", "text/xml")

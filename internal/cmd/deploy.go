@@ -1,10 +1,12 @@
 package cmd
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
 
 	"github.com/sfnapic/sfnapic/compile"
@@ -96,6 +98,7 @@ func addDeployFlags(cmd *cobra.Command, o *deployOptions, all bool) {
 	f.StringVar(&o.s3Prefix, "s3-prefix", "", "a key `PREFIX` in --s3-bucket")
 	f.DurationVar(&o.poll, "poll", 5*time.Second, "how often to poll CloudFormation")
 	_ = f.MarkHidden("poll")
+	f.DurationVar(&o.timeout, "timeout", time.Hour, "give up after this `DURATION`: every AWS call, wait and the following of the stack")
 	if !all {
 		return
 	}
@@ -104,7 +107,6 @@ func addDeployFlags(cmd *cobra.Command, o *deployOptions, all bool) {
 	f.BoolVar(&o.failOnEmpty, "fail-on-empty-changeset", false, "exit 3 when there is nothing to change")
 	f.BoolVar(&o.disableRollback, "disable-rollback", false, "keep what was created when the deploy fails")
 	f.BoolVar(&o.terminationProtection, "termination-protection", false, "turn termination protection on after a successful deploy")
-	f.DurationVar(&o.timeout, "timeout", time.Hour, "stop following the stack after this `DURATION`")
 	f.StringVar(&o.output, "output", "text", "`text`, or json for machine-readable result lines on stdout")
 	f.StringVar(&o.outputsFile, "outputs-file", "", "also write the stack outputs to `FILE` as JSON")
 }
@@ -122,6 +124,7 @@ func keyValues(flag string, in []string) ([]deploy.KV, error) {
 }
 
 func runDeploy(cmd *cobra.Command, a *app, specName string, o deployOptions, diff bool) error {
+	survivePipes()
 	if o.output == "" {
 		o.output = "text" // diff has no --output
 	}
@@ -163,12 +166,15 @@ func runDeploy(cmd *cobra.Command, a *app, specName string, o deployOptions, dif
 	}
 	ctx, stop := interruptible(cmd.Context())
 	defer stop()
+	ctx, cancel := withTimeout(ctx, o.timeout)
+	defer cancel()
 	cfg, err := awsconfig.Load(ctx, o.aws)
 	if err != nil {
 		return awsError(err)
 	}
 	opts.Region = cfg.Region
 	res, err := deploy.Deploy(ctx, awsconfig.CloudFormation(cfg), awsconfig.S3(cfg), opts)
+	err = timedOut(err, cfg, o.timeout)
 	if err == nil && o.outputsFile != "" && res.Status != "" {
 		if err := writeFile(o.outputsFile, outputsJSON(res.Outputs)); err != nil {
 			return fmt.Errorf("writing the outputs file: %w", err)
@@ -203,6 +209,7 @@ func newDestroyCmd(a *app) *cobra.Command {
 		Long:  destroyDoc,
 		Args:  exactArgs(0, "no arguments (name the stack with --stack)"),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			survivePipes()
 			if o.stack == "" {
 				return usagef("name the stack with --stack NAME")
 			}
@@ -213,11 +220,13 @@ func newDestroyCmd(a *app) *cobra.Command {
 			}
 			ctx, stop := interruptible(cmd.Context())
 			defer stop()
+			ctx, cancel := withTimeout(ctx, o.timeout)
+			defer cancel()
 			cfg, err := awsconfig.Load(ctx, o.aws)
 			if err != nil {
 				return awsError(err)
 			}
-			return deployExit(deploy.Destroy(ctx, awsconfig.CloudFormation(cfg), d))
+			return deployExit(timedOut(deploy.Destroy(ctx, awsconfig.CloudFormation(cfg), d), cfg, o.timeout))
 		}),
 	}
 	f := cmd.Flags()
@@ -227,8 +236,16 @@ func newDestroyCmd(a *app) *cobra.Command {
 	f.BoolVarP(&o.yes, "yes", "y", false, "delete without asking")
 	f.BoolVar(&o.disableTP, "disable-termination-protection", false, "turn termination protection off first")
 	f.StringVar(&o.roleARN, "role-arn", "", "an IAM role `ARN` for CloudFormation to act as")
-	f.DurationVar(&o.timeout, "timeout", time.Hour, "stop following the stack after this `DURATION`")
+	f.DurationVar(&o.timeout, "timeout", time.Hour, "give up after this `DURATION`: every AWS call, wait and the following of the stack")
 	f.DurationVar(&o.poll, "poll", 5*time.Second, "how often to poll CloudFormation")
 	_ = f.MarkHidden("poll")
 	return cmd
+}
+
+// timedOut adds the endpoint and the limit to a time-out.
+func timedOut(err error, cfg aws.Config, limit time.Duration) error {
+	if !errors.Is(err, deploy.ErrTimedOut) {
+		return err
+	}
+	return fmt.Errorf("%w (--timeout %s; CloudFormation endpoint %s)", err, limit, awsconfig.Endpoint(cfg, "cloudformation"))
 }

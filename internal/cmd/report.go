@@ -66,6 +66,10 @@ func (r *textReporter) Report(e deploy.Event) {
 		}
 	case deploy.StoppedWatching:
 		r.stoppedWatching(e)
+	case deploy.ChangeSetNotCreated:
+		r.printf("Stopped before CloudFormation made change set %s: nothing was created for stack %s.\n", e.Name, e.Stack)
+	case deploy.ExecutionInDoubt:
+		r.executionInDoubt(e)
 	case deploy.OperationFailed:
 		verb := "Deploy"
 		if e.Operation == deploy.Delete {
@@ -162,6 +166,22 @@ func (r *textReporter) stoppedWatching(e deploy.StoppedWatching) {
 		r.printf("Stop it:   aws cloudformation delete-stack --stack-name %s\n", e.StackID)
 	} else {
 		r.printf("Stop it:   aws cloudformation cancel-update-stack --stack-name %s\n", e.StackID)
+	}
+}
+
+// executionInDoubt says what CloudFormation did with a change set whose
+// execution was interrupted in flight. Nothing was deleted.
+func (r *textReporter) executionInDoubt(e deploy.ExecutionInDoubt) {
+	switch e.Status {
+	case "AVAILABLE":
+		r.printf("\nStopped before the change set was executed; nothing changed, and it is kept.\n")
+		r.printf("Deploy it:  aws cloudformation execute-change-set --change-set-name %s\n", e.ChangeSetID)
+		r.printf("Discard it: aws cloudformation delete-change-set --change-set-name %s\n", e.ChangeSetID)
+	case "":
+		r.printf("\nStopped while CloudFormation was taking the change set, and it could not be asked whether the execution started. Nothing was deleted.\n")
+		r.printf("Check: aws cloudformation describe-change-set --change-set-name %s\n", e.ChangeSetID)
+	default:
+		r.stoppedWatching(deploy.StoppedWatching{StackID: e.StackID, Operation: e.Operation})
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"golang.org/x/term"
 
@@ -54,6 +55,18 @@ func (a *app) prompter() func(string) (bool, error) {
 	}
 }
 
+// survivePipes keeps a closed stdout or stderr (diff ... | head -1) from
+// ending an AWS command before it has cleaned up: writes fail instead.
+func survivePipes() { signal.Ignore(syscall.SIGPIPE) }
+
+// withTimeout bounds a whole AWS command; zero is no bound.
+func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if d <= 0 {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, d)
+}
+
 // awsError makes a missing region a usage error: the command line (or the
 // environment) must name one.
 func awsError(err error) error {
@@ -79,6 +92,8 @@ func deployExit(err error) error {
 		return exitCode{4, errReported}
 	case errors.Is(err, deploy.ErrInterrupted):
 		return exitCode{130, errReported}
+	case errors.Is(err, deploy.ErrTimedOut):
+		return err // says what was being done; what exists was reported
 	case errors.Is(err, deploy.ErrFailed):
 		return errReported
 	}

@@ -51,8 +51,11 @@ var (
 	ErrNoChanges = errors.New("the change set has no changes")
 	// ErrDeclined: the user said no at the prompt.
 	ErrDeclined = errors.New("deployment declined")
-	// ErrInterrupted: the user pressed Ctrl-C.
+	// ErrInterrupted: the user pressed Ctrl-C (or sent SIGTERM).
 	ErrInterrupted = errors.New("interrupted")
+	// ErrTimedOut: the time limit of the command passed (its context's
+	// deadline); what exists was reported, as for an interrupt.
+	ErrTimedOut = errors.New("timed out: the time limit passed")
 	// ErrFailed: the stack operation failed (the root cause was printed).
 	ErrFailed = errors.New("the stack operation failed")
 )
@@ -226,16 +229,28 @@ func Deploy(ctx context.Context, api API, up Uploader, o *Options) (*Result, err
 		return nil, err
 	}
 	csType, err := changeSetType(ctx, api, o)
+	if err != nil && ctx.Err() != nil {
+		return nil, stoppedDuring(ctx, err) // nothing exists yet
+	}
 	if err != nil {
 		return nil, err
 	}
 	r := &run{ctx: ctx, bg: context.WithoutCancel(ctx), api: api, o: o, name: changeSetName(o.now()),
 		op: map[types.ChangeSetType]Operation{types.ChangeSetTypeCreate: Create, types.ChangeSetTypeUpdate: Update}[csType]}
 	in, err := r.changeSetInput(up, csType, caps)
+	if err != nil && ctx.Err() != nil {
+		return nil, stoppedDuring(ctx, err) // an uploaded template is all that exists
+	}
 	if err != nil {
 		return nil, err
 	}
 	created, err := api.CreateChangeSet(ctx, in)
+	if err != nil && ctx.Err() != nil {
+		// Stopped while the request was in flight: CloudFormation may have
+		// made the change set. Its name is known; find it and remove it.
+		err := r.createInDoubt()
+		return r.res, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("creating the change set: %w", err)
 	}
@@ -345,10 +360,79 @@ func (r *run) cleanup() {
 	}
 }
 
-// interrupted cleans up after Ctrl-C before execution.
+// interrupted cleans up after Ctrl-C (or the deadline) before execution.
 func (r *run) interrupted() error {
 	r.cleanup()
+	return r.stopped()
+}
+
+// stopped is the error for a run whose context ended: an interrupt, or
+// the command's time limit.
+func (r *run) stopped() error { return stopped(r.ctx) }
+
+// stoppedDuring is stopped, saying what was being done when the time
+// limit passed (the error names the call and the endpoint).
+func stoppedDuring(ctx context.Context, err error) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("%w, while %v", ErrTimedOut, err)
+	}
 	return ErrInterrupted
+}
+
+func stopped(ctx context.Context) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return ErrTimedOut
+	}
+	return ErrInterrupted
+}
+
+// inDoubtTimeout bounds the calls that find out what exists after an
+// interrupt.
+const inDoubtTimeout = 30 * time.Second
+
+// createInDoubt runs when CreateChangeSet was stopped in flight. The
+// change set's name is known: if CloudFormation made it (it may take a
+// moment to show), it is removed with the empty stack of a CREATE.
+func (r *run) createInDoubt() error {
+	ctx, cancel := context.WithTimeout(r.bg, inDoubtTimeout)
+	defer cancel()
+	for try := 0; try < 3; try++ {
+		out, err := r.api.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{
+			StackName: aws.String(r.o.Stack), ChangeSetName: aws.String(r.name)})
+		if err == nil {
+			r.res = &Result{StackID: aws.ToString(out.StackId), ChangeSet: aws.ToString(out.ChangeSetId)}
+			r.cleanup()
+			return r.stopped()
+		}
+		if !isNotFound(err) && !isChangeSetNotFound(err) {
+			r.o.report(CleanupFailed{What: "change set " + r.name + " (it may exist: check aws cloudformation list-change-sets --stack-name " + r.o.Stack + ")", Err: err})
+			return r.stopped()
+		}
+		if r.o.sleep(ctx, time.Second) != nil {
+			break
+		}
+	}
+	r.o.report(ChangeSetNotCreated{Stack: r.o.Stack, Name: r.name})
+	return r.stopped()
+}
+
+// executeInDoubt runs when ExecuteChangeSet was stopped in flight. The
+// execution may have been accepted, so nothing is deleted: deploy asks
+// CloudFormation what happened and reports it.
+func (r *run) executeInDoubt() error {
+	ctx, cancel := context.WithTimeout(r.bg, inDoubtTimeout)
+	defer cancel()
+	e := ExecutionInDoubt{StackID: r.res.StackID, ChangeSetID: r.res.ChangeSet, Operation: r.op}
+	if out, err := r.api.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{ChangeSetName: aws.String(r.res.ChangeSet)}); err == nil {
+		e.Status = string(out.ExecutionStatus)
+	}
+	r.o.report(e)
+	return r.stopped()
+}
+
+func isChangeSetNotFound(err error) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae) && ae.ErrorCode() == "ChangeSetNotFound"
 }
 
 // review waits for the change set, reports it, and decides whether to
@@ -431,7 +515,7 @@ func (r *run) execute() error {
 		DisableRollback:    aws.Bool(o.DisableRollback),
 	}); err != nil {
 		if r.ctx.Err() != nil {
-			return r.interrupted()
+			return r.executeInDoubt()
 		}
 		return fmt.Errorf("executing the change set: %w", err)
 	}
@@ -440,7 +524,7 @@ func (r *run) execute() error {
 	final, events, err := follow(r.ctx, r.api, o, res.StackID, token, start)
 	if errors.Is(err, context.Canceled) {
 		o.report(StoppedWatching{StackID: res.StackID, Operation: r.op})
-		return ErrInterrupted
+		return r.stopped()
 	}
 	if err != nil {
 		return err

@@ -494,3 +494,92 @@ func TestDestroy(t *testing.T) {
 	}
 	mustContain(t, e3.log.String(), "RootCause:Uploads (AWS::S3::Bucket): The bucket you tried to delete is not empty", "Operation:delete}")
 }
+
+// interruptWhen cancels ctx as soon as the fake has received an action.
+func interruptWhen(t *testing.T, fake *cfnfake.Fake, action string, cancel func()) {
+	t.Helper()
+	go func() {
+		for i := 0; i < 2000 && fake.Count(action) == 0; i++ {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+}
+
+// TestInterruptDuringCreateChangeSet: Ctrl-C while CreateChangeSet is in
+// flight, after CloudFormation made the change set: deploy finds it by its
+// name, deletes it and the empty new stack, and reports an interrupt.
+func TestInterruptDuringCreateChangeSet(t *testing.T) {
+	e := newEnv(t)
+	e.fake.StallAfter["CreateChangeSet"] = 1
+	ctx, cancel := context.WithCancel(context.Background())
+	interruptWhen(t, e.fake, "CreateChangeSet", cancel)
+	_, err := Deploy(ctx, e.cf, e.s3, e.opts(template(t, "item-api")))
+	if !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("err %v\n%s", err, e.log.String())
+	}
+	if e.fake.Count("DeleteChangeSet") != 1 || e.fake.Stacks["demo"].Status != "DELETE_COMPLETE" {
+		t.Fatalf("left behind: calls %v, stack %s", e.fake.Calls(), e.fake.Stacks["demo"].Status)
+	}
+	mustContain(t, e.log.String(), "deploy.CleaningUp{", "EmptyStack:true}")
+
+	// Stopped before CloudFormation acted: nothing to clean, and it says so.
+	e2 := newEnv(t)
+	e2.fake.StallBefore["CreateChangeSet"] = 1
+	ctx, cancel = context.WithCancel(context.Background())
+	interruptWhen(t, e2.fake, "CreateChangeSet", cancel)
+	o := e2.opts(template(t, "item-api"))
+	o.Sleep = func(context.Context, time.Duration) error { return nil }
+	if _, err := Deploy(ctx, e2.cf, e2.s3, o); !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("err %v", err)
+	}
+	mustContain(t, e2.log.String(), "deploy.ChangeSetNotCreated{Stack:demo Name:sfnapic-")
+	if e2.fake.Count("DeleteChangeSet")+e2.fake.Count("DeleteStack") != 0 {
+		t.Fatalf("deleted something: %v", e2.fake.Calls())
+	}
+}
+
+// TestInterruptDuringExecute: Ctrl-C while ExecuteChangeSet is in flight
+// never deletes anything; deploy asks what happened and says it.
+func TestInterruptDuringExecute(t *testing.T) {
+	for _, c := range []struct {
+		stall  func(*cfnfake.Fake)
+		status string
+	}{
+		{func(f *cfnfake.Fake) { f.StallAfter["ExecuteChangeSet"] = 1 }, "EXECUTE_IN_PROGRESS"},
+		{func(f *cfnfake.Fake) { f.StallBefore["ExecuteChangeSet"] = 1 }, "AVAILABLE"},
+	} {
+		e := newEnv(t)
+		c.stall(e.fake)
+		ctx, cancel := context.WithCancel(context.Background())
+		interruptWhen(t, e.fake, "ExecuteChangeSet", cancel)
+		if _, err := Deploy(ctx, e.cf, e.s3, e.opts(template(t, "item-api"))); !errors.Is(err, ErrInterrupted) {
+			t.Fatalf("%s: err %v", c.status, err)
+		}
+		if n := e.fake.Count("DeleteChangeSet") + e.fake.Count("DeleteStack"); n != 0 {
+			t.Fatalf("%s: deleted something after execution may have started: %v", c.status, e.fake.Calls())
+		}
+		mustContain(t, e.log.String(), "deploy.ExecutionInDoubt{StackID:arn:", "Operation:create Status:"+c.status+"}")
+	}
+}
+
+// TestDeadline: the command's time limit stops a deploy against an
+// endpoint that never answers, with ErrTimedOut; before any change set
+// exists nothing is left.
+func TestDeadline(t *testing.T) {
+	e := newEnv(t)
+	e.fake.StallBefore["DescribeStacks"] = 100
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if _, err := Deploy(ctx, e.cf, e.s3, e.opts(template(t, "item-api"))); !errors.Is(err, ErrTimedOut) {
+		t.Fatalf("err %v", err)
+	}
+	// Interrupted at the same point: 130, not a failure.
+	e2 := newEnv(t)
+	e2.fake.StallBefore["DescribeStacks"] = 100
+	ctx, cancel2 := context.WithCancel(context.Background())
+	interruptWhen(t, e2.fake, "DescribeStacks", cancel2)
+	if _, err := Deploy(ctx, e2.cf, e2.s3, e2.opts(template(t, "item-api"))); !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("err %v", err)
+	}
+}

@@ -39,6 +39,9 @@ func Destroy(ctx context.Context, api API, d *DestroyOptions) error {
 		return &PreconditionError{"stdin is not a terminal, so nobody can confirm: pass --yes to destroy without a prompt"}
 	}
 	stack, err := describeStack(ctx, api, d.Stack)
+	if err != nil && ctx.Err() != nil {
+		return stoppedDuring(ctx, err)
+	}
 	if err != nil {
 		return err
 	}
@@ -94,7 +97,7 @@ func deleteAndWaitAs(ctx context.Context, api API, o *Options, stackID, role str
 	final, events, err := follow(ctx, api, o, stackID, token, start)
 	if err == context.Canceled {
 		o.report(StoppedWatching{StackID: stackID, Operation: Delete})
-		return ErrInterrupted
+		return stopped(ctx)
 	}
 	if isNotFound(err) {
 		return nil

@@ -117,6 +117,20 @@ type StoppedWatching struct {
 	Operation Operation
 }
 
+// ChangeSetNotCreated: stopped while CreateChangeSet was in flight, and
+// CloudFormation has no change set of that name: nothing was made.
+type ChangeSetNotCreated struct{ Stack, Name string }
+
+// ExecutionInDoubt: stopped while ExecuteChangeSet was in flight. Nothing
+// was deleted; Status is what CloudFormation says of the execution
+// (AVAILABLE: it did not start; EXECUTE_IN_PROGRESS and after: it did),
+// or "" when it could not be asked.
+type ExecutionInDoubt struct {
+	StackID, ChangeSetID string
+	Operation            Operation
+	Status               string
+}
+
 // OperationFailed: the stack operation ended in failure. RootCause is the
 // first resource that failed (not "cancelled", not the stack's summary),
 // or the stack's own reason.
@@ -159,6 +173,8 @@ func (OperationStarted) event()      {}
 func (StackEvent) event()            {}
 func (Waiting) event()               {}
 func (StoppedWatching) event()       {}
+func (ChangeSetNotCreated) event()   {}
+func (ExecutionInDoubt) event()      {}
 func (OperationFailed) event()       {}
 func (Succeeded) event()             {}
 func (TerminationProtection) event() {}
