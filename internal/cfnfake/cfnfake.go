@@ -87,18 +87,18 @@ type Fake struct {
 	Server   *httptest.Server
 	Stacks   map[string]*Stack // by name, live and deleted
 	Scripts  map[string]*Script
-	Throttle map[string]int    // action -> how many Throttling answers to give
+	Throttle map[string]int // action -> how many Throttling answers to give
 	// StallBefore and StallAfter make the next N requests of an action
 	// never get an answer: before or after the fake acted on them. The
 	// request is held until the client gives up. They stand for an
 	// endpoint that accepts and never answers, and for a call in flight
 	// when the user presses Ctrl-C.
 	StallBefore, StallAfter map[string]int
-	Objects  map[string][]byte // "bucket/key" -> body
-	Requests []Request
-	clock    time.Time
-	seq      int
-	closing  chan struct{}
+	Objects                 map[string][]byte // "bucket/key" -> body
+	Requests                []Request
+	clock                   time.Time
+	seq                     int
+	closing                 chan struct{}
 }
 
 // Request is one call the fake received.
