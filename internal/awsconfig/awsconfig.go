@@ -75,6 +75,15 @@ func Load(ctx context.Context, o Options) (aws.Config, error) {
 			return retry.NewStandard(func(s *retry.StandardOptions) {
 				s.MaxAttempts = MaxAttempts
 				s.MaxBackoff = 10 * time.Second
+				// A host that does not exist (a region typo) will not
+				// exist on the next attempt either.
+				s.Retryables = append([]retry.IsErrorRetryable{retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
+					var dns *net.DNSError
+					if errors.As(err, &dns) && dns.IsNotFound {
+						return aws.FalseTernary
+					}
+					return aws.UnknownTernary
+				})}, s.Retryables...)
 			})
 		}),
 		// The SDK's own log lines (such as "WARN falling back to IMDSv1")

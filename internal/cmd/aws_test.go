@@ -1,6 +1,9 @@
 package cmd
 
 import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -59,5 +62,54 @@ func TestDeadEndpoint(t *testing.T) {
 		if code != 1 || !strings.Contains(errs, "timed out") || !strings.Contains(errs, "DescribeStacks") || !strings.Contains(errs, f.URL()) {
 			t.Errorf("%s: exit %d\n%s", args[0], code, errs)
 		}
+	}
+}
+
+// TestAWSMessages: the errors people meet first get one line that says
+// what is wrong and how to fix it, and nothing of the SDK's logging.
+func TestAWSMessages(t *testing.T) {
+	f := cfnfake.New()
+	t.Setenv("AWS_ENDPOINT_URL", f.URL())
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("AWS_CONFIG_FILE", os.DevNull)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", os.DevNull)
+	code, _, errs := mainWithin(t, "destroy", "--stack", "demo", "--yes")
+	if code != 0 || !strings.Contains(errs, "Stack demo does not exist in region us-east-1: nothing to destroy") {
+		t.Errorf("missing stack: exit %d\n%s", code, errs)
+	}
+
+	// No credentials anywhere.
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	code, _, errs = mainWithin(t, "destroy", "--stack", "demo", "--yes")
+	if code != 1 || !strings.HasPrefix(errs, "sfnapic: no AWS credentials found: set AWS_PROFILE") || strings.Contains(errs, "WARN") || strings.Count(errs, "\n") != 1 {
+		t.Errorf("no credentials: exit %d\n%s", code, errs)
+	}
+	if code, _, errs = mainWithin(t, "destroy", "--stack", "demo", "--yes", "--debug"); code != 1 || !strings.Contains(errs, "cause: ") {
+		t.Errorf("--debug: exit %d\n%s", code, errs)
+	}
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+
+	// Nothing listening.
+	f.Close()
+	code, _, errs = mainWithin(t, "destroy", "--stack", "demo", "--yes")
+	if code != 1 || !strings.Contains(errs, "nothing answers at "+f.URL()) {
+		t.Errorf("nothing listening: exit %d\n%s", code, errs)
+	}
+
+	// Something that is not CloudFormation.
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/xml")
+		fmt.Fprint(w, "<html><body>hello</body")
+	}))
+	defer other.Close()
+	t.Setenv("AWS_ENDPOINT_URL", other.URL)
+	code, _, errs = mainWithin(t, "destroy", "--stack", "demo", "--yes")
+	if code != 1 || !strings.Contains(errs, other.URL+" does not answer like CloudFormation") {
+		t.Errorf("not CloudFormation: exit %d\n%s", code, errs)
 	}
 }

@@ -28,6 +28,7 @@ type deployOptions struct {
 	timeout, poll         time.Duration
 	output                string
 	outputsFile           string
+	debug                 bool
 }
 
 const deployDoc = `Deploy compiles SPEC and deploys it to the CloudFormation stack NAME through
@@ -99,6 +100,7 @@ func addDeployFlags(cmd *cobra.Command, o *deployOptions, all bool) {
 	f.DurationVar(&o.poll, "poll", 5*time.Second, "how often to poll CloudFormation")
 	_ = f.MarkHidden("poll")
 	f.DurationVar(&o.timeout, "timeout", time.Hour, "give up after this `DURATION`: every AWS call, wait and the following of the stack")
+	f.BoolVar(&o.debug, "debug", false, "show the AWS SDK's error under sfnapic's explanation")
 	if !all {
 		return
 	}
@@ -157,7 +159,6 @@ func runDeploy(cmd *cobra.Command, a *app, specName string, o deployOptions, dif
 		DisableRollback: o.disableRollback, TerminationProtection: o.terminationProtection,
 		RoleARN: o.roleARN, S3Bucket: o.s3Bucket, S3Prefix: o.s3Prefix,
 		Timeout: o.timeout, Poll: o.poll, Confirm: a.prompter(),
-		Reporter: a.reporter(o.stack, o.output == "json"),
 	}
 	// Preconditions first: no AWS call (not even loading credentials)
 	// when the command line cannot work.
@@ -173,8 +174,9 @@ func runDeploy(cmd *cobra.Command, a *app, specName string, o deployOptions, dif
 		return awsError(err)
 	}
 	opts.Region = cfg.Region
+	opts.Reporter = a.reporter(o.stack, o.output == "json", nil)
 	res, err := deploy.Deploy(ctx, awsconfig.CloudFormation(cfg), awsconfig.S3(cfg), opts)
-	err = timedOut(err, cfg, o.timeout)
+	err = explainAWS(timedOut(err, cfg, o.timeout), cfg, o.debug)
 	if err == nil && o.outputsFile != "" && res.Status != "" {
 		if err := writeFile(o.outputsFile, outputsJSON(res.Outputs)); err != nil {
 			return fmt.Errorf("writing the outputs file: %w", err)
@@ -199,6 +201,7 @@ type destroyOptions struct {
 	roleARN   string
 	timeout   time.Duration
 	poll      time.Duration
+	debug     bool
 }
 
 func newDestroyCmd(a *app) *cobra.Command {
@@ -214,7 +217,7 @@ func newDestroyCmd(a *app) *cobra.Command {
 				return usagef("name the stack with --stack NAME")
 			}
 			d := &deploy.DestroyOptions{Stack: o.stack, Yes: o.yes, DisableTerminationProtection: o.disableTP,
-				RoleARN: o.roleARN, Timeout: o.timeout, Poll: o.poll, Confirm: a.prompter(), Reporter: a.reporter(o.stack, false)}
+				RoleARN: o.roleARN, Timeout: o.timeout, Poll: o.poll, Confirm: a.prompter()}
 			if !d.Yes && d.Confirm == nil {
 				return usagef("stdin is not a terminal, so nobody can confirm: pass --yes to destroy without a prompt")
 			}
@@ -226,7 +229,9 @@ func newDestroyCmd(a *app) *cobra.Command {
 			if err != nil {
 				return awsError(err)
 			}
-			return deployExit(timedOut(deploy.Destroy(ctx, awsconfig.CloudFormation(cfg), d), cfg, o.timeout))
+			d.Reporter = a.reporter(o.stack, false, func() string { return accountOf(ctx, cfg) })
+			err = deploy.Destroy(ctx, awsconfig.CloudFormation(cfg), d)
+			return deployExit(explainAWS(timedOut(err, cfg, o.timeout), cfg, o.debug))
 		}),
 	}
 	f := cmd.Flags()
@@ -239,6 +244,7 @@ func newDestroyCmd(a *app) *cobra.Command {
 	f.DurationVar(&o.timeout, "timeout", time.Hour, "give up after this `DURATION`: every AWS call, wait and the following of the stack")
 	f.DurationVar(&o.poll, "poll", 5*time.Second, "how often to poll CloudFormation")
 	_ = f.MarkHidden("poll")
+	f.BoolVar(&o.debug, "debug", false, "show the AWS SDK's error under sfnapic's explanation")
 	return cmd
 }
 

@@ -20,6 +20,8 @@ type textReporter struct {
 	tty            bool // stderr is a terminal: show the progress line
 	outputs        bool // print the outputs on stdout
 	progress       bool // a progress line is showing
+	// where names the region and account, for "does not exist" messages.
+	where func() string
 }
 
 func (r *textReporter) printf(format string, args ...any) {
@@ -95,7 +97,11 @@ func (r *textReporter) Report(e deploy.Event) {
 			r.printf("  %s: %s\n", o.Key, o.Value)
 		}
 	case deploy.NothingToDestroy:
-		r.printf("Stack %s does not exist: nothing to destroy.\n", e.Stack)
+		where := ""
+		if r.where != nil {
+			where = " in " + r.where()
+		}
+		r.printf("Stack %s does not exist%s: nothing to destroy.\n", e.Stack, where)
 	case deploy.StackDeleted:
 		r.printf("Stack %s is deleted.\n", e.Stack)
 	}
@@ -229,8 +235,8 @@ func (r *jsonReporter) Report(e deploy.Event) {
 
 // reporter renders deploy's events: text on stderr, with the outputs on
 // stdout, or with jsonLines the outputs as JSON result lines on stdout.
-func (a *app) reporter(stack string, jsonLines bool) deploy.Reporter {
-	text := &textReporter{stderr: a.stderr, stdout: a.stdout, tty: isTerminal(a.stderr), outputs: !jsonLines}
+func (a *app) reporter(stack string, jsonLines bool, where func() string) deploy.Reporter {
+	text := &textReporter{stderr: a.stderr, stdout: a.stdout, tty: isTerminal(a.stderr), outputs: !jsonLines, where: where}
 	if !jsonLines {
 		return text
 	}
