@@ -29,13 +29,18 @@ type Variant struct {
 	// MissingJSONIsNull: $input.json of a path that matches nothing renders
 	// null (otherwise an empty string).
 	MissingJSONIsNull bool
+	// NullAsWritten: a null reference such as $nope renders as written, as
+	// stock Velocity does. Otherwise it renders empty, as users report of
+	// API Gateway (toqoz/api-gateway-mapping-template#5,
+	// serverless-offline#1362); the differential test assumes that.
+	NullAsWritten bool
 }
 
 // Variants returns every combination of the undocumented behaviours.
 func Variants() []Variant {
 	var out []Variant
-	for i := 0; i < 32; i++ {
-		out = append(out, Variant{i&1 != 0, i&2 != 0, i&4 != 0, i&8 != 0, i&16 != 0})
+	for i := 0; i < 64; i++ {
+		out = append(out, Variant{i&1 != 0, i&2 != 0, i&4 != 0, i&8 != 0, i&16 != 0, i&32 != 0})
 	}
 	return out
 }
@@ -150,7 +155,7 @@ func (e *env) render(b *strings.Builder, nodes []node) error {
 				return err
 			}
 			if v == nil {
-				if !n.quiet {
+				if !n.quiet && e.v.NullAsWritten {
 					b.WriteString(n.raw)
 				}
 				continue
@@ -224,7 +229,9 @@ func (e *env) foreach(b *strings.Builder, n *foreachNode) error {
 			items = append(items, l[k])
 		}
 	default:
-		return fmt.Errorf("#foreach over %s", typeName(list))
+		// Velocity 1.7 iterates nothing over a value that is not a
+		// collection (it logs a warning).
+		return nil
 	}
 	saved, had := e.vars[n.varName]
 	savedLoop, hadLoop := e.vars["foreach"]
@@ -451,7 +458,9 @@ func (e *env) binary(x *binExpr) (any, error) {
 	case "<", ">", "<=", ">=":
 		c, ok := compare(l, r)
 		if !ok {
-			return nil, fmt.Errorf("cannot compare %s with %s", typeName(l), typeName(r))
+			// Velocity 1.7 orders numbers only: any other comparison is
+			// false (with an error in its log).
+			return false, nil
 		}
 		switch x.op {
 		case "<":
@@ -502,17 +511,18 @@ func compare(l, r any) (int, bool) {
 		}
 		return 0, true
 	}
-	ls, ok1 := l.(string)
-	rs, ok2 := r.(string)
-	if ok1 && ok2 {
-		return strings.Compare(ls, rs), true
-	}
 	return 0, false
 }
 
 // arith is Velocity's integer and decimal arithmetic; anything else, and
 // division by zero, gives null.
 func arith(op string, l, r any) any {
+	_, ls := l.(string)
+	_, rs := r.(string)
+	if op == "+" && (ls || rs) && l != nil && r != nil {
+		// Velocity 1.7 concatenates when either side is a string.
+		return toString(l) + toString(r)
+	}
 	if a, ok := l.(int64); ok {
 		if b, ok := r.(int64); ok {
 			return apply(op, a, b, func(x, y int64) int64 { return x % y })
@@ -639,7 +649,7 @@ func (e *env) property(v any, name string) (any, error) {
 		case "body":
 			return e.req.Body, nil
 		}
-		return nil, fmt.Errorf("$input has no property %q (it has body, json(), path(), params())", name)
+		return nil, nil // as for any unknown property
 	case string:
 		switch name {
 		case "empty":
@@ -652,7 +662,9 @@ func (e *env) property(v any, name string) (any, error) {
 			return len(x) == 0, nil
 		}
 	}
-	return nil, fmt.Errorf("%s has no property %q", typeName(v), name)
+	// Velocity finds no getter: the reference is null (rendered as
+	// written by stock Velocity, empty on API Gateway).
+	return nil, nil
 }
 
 func sortedKeys(m map[string]any) []string {
