@@ -187,9 +187,9 @@ func stringMethod(s, method string, args []any, str func(int) (string, error), i
 		case "trim":
 			return strings.TrimFunc(s, func(r rune) bool { return r <= ' ' }), nil
 		case "toLowerCase":
-			return strings.ToLower(s), nil
+			return javaToLower(s), nil
 		case "toUpperCase":
-			return strings.ToUpper(s), nil
+			return javaToUpper(s), nil
 		}
 		return s, nil
 	case "equals", "equalsIgnoreCase", "contains", "startsWith", "endsWith", "indexOf", "lastIndexOf", "concat":
