@@ -151,6 +151,10 @@ func (p *parser) directiveName() (string, bool) {
 	for j < len(p.src) && 'a' <= p.src[j] && p.src[j] <= 'z' {
 		j++
 	}
+	// A directive's name is a whole identifier: #end1 is not #end.
+	for j > i && j < len(p.src) && (isIdentStart(p.src[j]) || '0' <= p.src[j] && p.src[j] <= '9' || p.src[j] == '-') {
+		j++
+	}
 	name := p.src[i:j]
 	if brace && (j >= len(p.src) || p.src[j] != '}') {
 		return "", false
@@ -235,6 +239,9 @@ func (p *parser) directive(name string, start int) (node, error) {
 		target, err := p.ref()
 		if err != nil {
 			return nil, err
+		}
+		if target.name == "" {
+			return nil, p.errf(start, "#set needs a variable name after $")
 		}
 		for _, part := range target.parts {
 			if part.call || part.isIdx {
@@ -462,7 +469,7 @@ func (p *parser) args(closer byte) ([]expr, error) {
 			}
 			p.pos++
 		}
-		e, err := p.expr()
+		e, err := p.param()
 		if err != nil {
 			return nil, err
 		}
@@ -614,7 +621,7 @@ func (p *parser) primary() (expr, error) {
 			p.pos++
 			return &listExpr{}, nil
 		}
-		first, err := p.expr()
+		first, err := p.param()
 		if err != nil {
 			return nil, err
 		}
@@ -649,7 +656,7 @@ func (p *parser) primary() (expr, error) {
 				}
 				p.pos++
 			}
-			k, err := p.expr()
+			k, err := p.param()
 			if err != nil {
 				return nil, err
 			}
@@ -658,7 +665,7 @@ func (p *parser) primary() (expr, error) {
 				return nil, p.errf(p.pos, "expected : in a map")
 			}
 			p.pos++
-			v, err := p.expr()
+			v, err := p.param()
 			if err != nil {
 				return nil, err
 			}
@@ -695,7 +702,7 @@ func (p *parser) primary() (expr, error) {
 		case "false":
 			return litExpr{false}, nil
 		case "null":
-			return litExpr{nil}, nil
+			return nil, p.errf(start, "Velocity has no null literal: leave the variable unset, or use \"\"")
 		}
 		return nil, p.errf(start, "unexpected word %q in an expression", w)
 	}
@@ -714,12 +721,37 @@ func (p *parser) restOfList() ([]expr, error) {
 			return nil, p.errf(p.pos, "expected , or ] in a list")
 		}
 		p.pos++
-		e, err := p.expr()
+		e, err := p.param()
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, e)
 	}
+}
+
+// param reads what Velocity 1.7 takes as a method argument, a list or
+// map element or a range bound: a literal (a negative number included),
+// a reference, a list, a map or a range, never an expression with an
+// operator.
+func (p *parser) param() (expr, error) {
+	start := p.pos
+	e, err := p.expr()
+	if err != nil {
+		return nil, err
+	}
+	switch x := e.(type) {
+	case binExpr, *binExpr:
+		return nil, p.errf(start, "Velocity 1.7 takes a literal or a reference here, not an expression: #set a variable to it first")
+	case unaryExpr:
+		if _, ok := x.x.(litExpr); !ok || x.op != "-" {
+			return nil, p.errf(start, "Velocity 1.7 takes a literal or a reference here, not an expression: #set a variable to it first")
+		}
+	case *unaryExpr:
+		if _, ok := x.x.(litExpr); !ok || x.op != "-" {
+			return nil, p.errf(start, "Velocity 1.7 takes a literal or a reference here, not an expression: #set a variable to it first")
+		}
+	}
+	return e, nil
 }
 
 // quoted reads a string literal. A backslash is not an escape; a doubled
