@@ -120,7 +120,16 @@ func translate(p string) (*javaRegex, error) {
 		return nil, err
 	}
 	out.re = re
-	out.whole = regexp.MustCompile(`^(?:` + b.String() + `)$`)
+	// For matches(), the pattern anchored at both ends. A \Q that runs to
+	// the end of the pattern must be closed before the anchor.
+	whole, err := regexp.Compile(`^(?:` + b.String() + `)$`)
+	if err != nil {
+		whole, err = regexp.Compile(`^(?:` + b.String() + `\E)$`)
+	}
+	if err != nil {
+		return nil, err
+	}
+	out.whole = whole
 	return out, nil
 }
 
