@@ -39,8 +39,10 @@ the root cause: the first resource that failed, not "rollback requested".
 
 Without --yes, stdin must be a terminal so that someone reviews the change
 set. Templates over 51,200 bytes are uploaded to --s3-bucket first.
-Ctrl-C before execution deletes the change set (and an empty new stack);
-after it, deploy stops watching and CloudFormation carries on.
+Ctrl-C (or SIGTERM, or the --timeout) before execution deletes the change
+set (and an empty new stack). Once execution may have been accepted, deploy
+deletes nothing: it says what CloudFormation is doing and how to follow or
+stop it.
 
 Exit codes: 0 deployed (or no changes), 1 failed, 2 usage or precondition,
 3 no changes with --fail-on-empty-changeset, 4 declined, 130 interrupted.
