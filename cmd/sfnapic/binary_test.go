@@ -24,6 +24,13 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
+// fakeEnv is the environment that points the binary at the fake, with
+// made-up credentials and no shared AWS files.
+func fakeEnv(fake *cfnfake.Fake) []string {
+	return append(os.Environ(), "AWS_ENDPOINT_URL="+fake.URL(), "AWS_ACCESS_KEY_ID=AKIDEXAMPLE",
+		"AWS_SECRET_ACCESS_KEY=secret", "AWS_REGION=us-east-1", "AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull)
+}
+
 // runIn runs the binary in dir with env and returns its exit code, stdout
 // and stderr.
 func runIn(t *testing.T, bin, dir string, env []string, args ...string) (int, string, string) {
@@ -53,8 +60,7 @@ func TestBinaryDeploysAgainstFake(t *testing.T) {
 	bin := buildBinary(t)
 	fake := cfnfake.New()
 	defer fake.Close()
-	env := append(os.Environ(), "AWS_ENDPOINT_URL="+fake.URL(), "AWS_ACCESS_KEY_ID=AKIDEXAMPLE",
-		"AWS_SECRET_ACCESS_KEY=secret", "AWS_REGION=us-east-1", "AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull)
+	env := fakeEnv(fake)
 	runBin := func(args ...string) (int, string, string) { return runIn(t, bin, ".", env, args...) }
 	example := "../../examples/item-api.yaml"
 
@@ -98,8 +104,7 @@ func TestBinaryCtrlC(t *testing.T) {
 	bin := buildBinary(t)
 	start := func(fake *cfnfake.Fake) (*exec.Cmd, *bytes.Buffer) {
 		cmd := exec.Command(bin, "deploy", "../../examples/item-api.yaml", "--stack", "demo", "--yes", "--poll", "20ms")
-		cmd.Env = append(os.Environ(), "AWS_ENDPOINT_URL="+fake.URL(), "AWS_ACCESS_KEY_ID=AKIDEXAMPLE",
-			"AWS_SECRET_ACCESS_KEY=secret", "AWS_REGION=us-east-1", "AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull)
+		cmd.Env = fakeEnv(fake)
 		var errb bytes.Buffer
 		cmd.Stderr = &errb
 		if err := cmd.Start(); err != nil {
@@ -220,8 +225,7 @@ func TestBinaryDiffIntoClosedPipe(t *testing.T) {
 	fake := cfnfake.New()
 	defer fake.Close()
 	cmd := exec.Command(bin, "diff", "../../examples/item-api.yaml", "--stack", "demo", "--poll", "1ms")
-	cmd.Env = append(os.Environ(), "AWS_ENDPOINT_URL="+fake.URL(), "AWS_ACCESS_KEY_ID=AKIDEXAMPLE",
-		"AWS_SECRET_ACCESS_KEY=secret", "AWS_REGION=us-east-1", "AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull)
+	cmd.Env = fakeEnv(fake)
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)

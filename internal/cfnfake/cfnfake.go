@@ -99,6 +99,7 @@ type Fake struct {
 	clock                   time.Time
 	seq                     int
 	closing                 chan struct{}
+	closeOnce               sync.Once
 }
 
 // Request is one call the fake received.
@@ -116,10 +117,13 @@ func New() *Fake {
 	return f
 }
 
-// Close stops the server, releasing the requests it holds.
+// Close stops the server, releasing the requests it holds. It may be
+// called more than once.
 func (f *Fake) Close() {
-	close(f.closing)
-	f.Server.Close()
+	f.closeOnce.Do(func() {
+		close(f.closing)
+		f.Server.Close()
+	})
 }
 
 // hold keeps a request unanswered until its client gives up or the fake

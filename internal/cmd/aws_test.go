@@ -68,13 +68,7 @@ func TestDeadEndpoint(t *testing.T) {
 // TestAWSMessages: the errors people meet first get one line that says
 // what is wrong and how to fix it, and nothing of the SDK's logging.
 func TestAWSMessages(t *testing.T) {
-	f := cfnfake.New()
-	t.Setenv("AWS_ENDPOINT_URL", f.URL())
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
-	t.Setenv("AWS_REGION", "us-east-1")
-	t.Setenv("AWS_CONFIG_FILE", os.DevNull)
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", os.DevNull)
+	f := fakeAWS(t)
 	code, _, errs := mainWithin(t, "destroy", "--stack", "demo", "--yes")
 	if code != 0 || !strings.Contains(errs, "Stack demo does not exist in region us-east-1: nothing to destroy") {
 		t.Errorf("missing stack: exit %d\n%s", code, errs)
