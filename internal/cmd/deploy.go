@@ -53,17 +53,23 @@ Examples:
   sfnapic deploy big.yaml --stack big --s3-bucket my-artifacts --no-execute`
 
 func newDeployCmd(a *app) *cobra.Command {
+	return newChangeSetCmd(a, "deploy SPEC --stack NAME", "deploy a spec through a reviewed CloudFormation change set", deployDoc, false)
+}
+
+// newChangeSetCmd is deploy, or with diff the command that shows the
+// change set and deletes it: one flow, diff with fewer flags.
+func newChangeSetCmd(a *app, use, short, doc string, diff bool) *cobra.Command {
 	var o deployOptions
 	cmd := &cobra.Command{
-		Use:   "deploy SPEC --stack NAME",
-		Short: "deploy a spec through a reviewed CloudFormation change set",
-		Long:  deployDoc,
+		Use:   use,
+		Short: short,
+		Long:  doc,
 		Args:  exactArgs(1, "one SPEC file"),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			return runDeploy(cmd, a, args[0], o, false)
+			return runDeploy(cmd, a, args[0], o, diff)
 		}),
 	}
-	addDeployFlags(cmd, &o, true)
+	addDeployFlags(cmd, &o, !diff)
 	return cmd
 }
 
@@ -75,18 +81,7 @@ Examples:
   sfnapic diff examples/item-api.yaml --stack item-api`
 
 func newDiffCmd(a *app) *cobra.Command {
-	var o deployOptions
-	cmd := &cobra.Command{
-		Use:   "diff SPEC --stack NAME",
-		Short: "show what a deploy would change, without changing anything",
-		Long:  diffDoc,
-		Args:  exactArgs(1, "one SPEC file"),
-		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			return runDeploy(cmd, a, args[0], o, true)
-		}),
-	}
-	addDeployFlags(cmd, &o, false)
-	return cmd
+	return newChangeSetCmd(a, "diff SPEC --stack NAME", "show what a deploy would change, without changing anything", diffDoc, true)
 }
 
 func addDeployFlags(cmd *cobra.Command, o *deployOptions, all bool) {
