@@ -569,18 +569,63 @@ func stringMap(m map[string]string) *Map {
 	return out
 }
 
-// jsonPath evaluates the JSONPath subset mapping templates use: $, .name,
-// ['name'] and [index].
+// jsonPath evaluates JSONPath as Jayway does for $input.json and
+// $input.path: $, .name, ['name'], [index], and
+// the wildcards .* and [*] and the deep scan ..name, which make the path
+// indefinite: its value is then the list of every match (maybe empty).
+// found is false when a definite path matches nothing. Filters are not
+// supported.
 func jsonPath(root any, path string) (any, bool, error) {
 	if !strings.HasPrefix(path, "$") {
 		return nil, false, fmt.Errorf("JSONPath %q must start with $", path)
 	}
-	v := root
+	nodes := []any{root}
+	indefinite := false
 	rest := path[1:]
+	child := func(name string) {
+		var next []any
+		for _, n := range nodes {
+			if m, ok := n.(*Map); ok && m.has(name) {
+				next = append(next, m.get(name))
+			}
+		}
+		nodes = next
+	}
 	for rest != "" {
 		switch {
-		case strings.HasPrefix(rest, "..") || strings.HasPrefix(rest, ".*") || strings.HasPrefix(rest, "[*]") || strings.HasPrefix(rest, "[?"):
-			return nil, false, fmt.Errorf("JSONPath %q: only .name, ['name'] and [index] are supported", path)
+		case strings.HasPrefix(rest, "[?"):
+			return nil, false, fmt.Errorf("JSONPath %q: filters [?(...)] are not supported", path)
+		case strings.HasPrefix(rest, ".*") || strings.HasPrefix(rest, "[*]"):
+			if rest[0] == '.' {
+				rest = rest[2:]
+			} else {
+				rest = rest[3:]
+			}
+			var next []any
+			for _, n := range nodes {
+				switch x := n.(type) {
+				case *Map:
+					next = append(next, x.values()...)
+				case []any:
+					next = append(next, x...)
+				}
+			}
+			nodes, indefinite = next, true
+		case strings.HasPrefix(rest, ".."):
+			i := 2
+			for i < len(rest) && rest[i] != '.' && rest[i] != '[' {
+				i++
+			}
+			name := rest[2:i]
+			if name == "" || name == "*" {
+				return nil, false, fmt.Errorf("JSONPath %q: write ..name", path)
+			}
+			rest = rest[i:]
+			var next []any
+			for _, n := range nodes {
+				next = deepScan(n, name, next)
+			}
+			nodes, indefinite = next, true
 		case rest[0] == '.':
 			i := 1
 			for i < len(rest) && rest[i] != '.' && rest[i] != '[' {
@@ -588,11 +633,7 @@ func jsonPath(root any, path string) (any, bool, error) {
 			}
 			name := rest[1:i]
 			rest = rest[i:]
-			m, ok := v.(*Map)
-			if !ok || !m.has(name) {
-				return nil, false, nil
-			}
-			v = m.get(name)
+			child(name)
 		case strings.HasPrefix(rest, "['") || strings.HasPrefix(rest, `["`):
 			q := rest[1]
 			end := strings.IndexByte(rest[2:], q)
@@ -601,11 +642,7 @@ func jsonPath(root any, path string) (any, bool, error) {
 			}
 			name := rest[2 : 2+end]
 			rest = rest[end+4:]
-			m, ok := v.(*Map)
-			if !ok || !m.has(name) {
-				return nil, false, nil
-			}
-			v = m.get(name)
+			child(name)
 		case rest[0] == '[':
 			end := strings.IndexByte(rest, ']')
 			if end < 0 {
@@ -616,17 +653,47 @@ func jsonPath(root any, path string) (any, bool, error) {
 				return nil, false, fmt.Errorf("JSONPath %q: bad index", path)
 			}
 			rest = rest[end+1:]
-			l, ok := v.([]any)
-			if i < 0 && ok {
-				i += len(l)
+			var next []any
+			for _, n := range nodes {
+				// Jayway (2.0, as Debian packages it) finds nothing at a
+				// negative index.
+				if l, ok := n.([]any); ok && i >= 0 && i < len(l) {
+					next = append(next, l[i])
+				}
 			}
-			if !ok || i < 0 || i >= len(l) {
-				return nil, false, nil
-			}
-			v = l[i]
+			nodes = next
 		default:
 			return nil, false, fmt.Errorf("JSONPath %q: unexpected %q", path, rest)
 		}
 	}
-	return v, true, nil
+	if indefinite {
+		if nodes == nil {
+			nodes = []any{}
+		}
+		return nodes, true, nil
+	}
+	if len(nodes) == 0 {
+		return nil, false, nil
+	}
+	return nodes[0], true, nil
+}
+
+// deepScan appends every value under key name at or below n, as Jayway's
+// ..name visits them: a node's own member first, then its children in
+// order.
+func deepScan(n any, name string, out []any) []any {
+	switch x := n.(type) {
+	case *Map:
+		if x.has(name) {
+			out = append(out, x.get(name))
+		}
+		for _, c := range x.values() {
+			out = deepScan(c, name, out)
+		}
+	case []any:
+		for _, c := range x {
+			out = deepScan(c, name, out)
+		}
+	}
+	return out
 }
