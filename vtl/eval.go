@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"sort"
 	"strconv"
 	"strings"
@@ -481,6 +482,11 @@ func equal(l, r any) bool {
 	if l == nil || r == nil {
 		return l == nil && r == nil
 	}
+	if a, ok := integer(l); ok {
+		if b, ok := integer(r); ok {
+			return a.Cmp(b) == 0
+		}
+	}
 	if a, ok := number(l); ok {
 		if b, ok := number(r); ok {
 			return a == b
@@ -495,11 +501,61 @@ func number(v any) (float64, bool) {
 		return float64(n), true
 	case float64:
 		return n, true
+	case *big.Int:
+		f, _ := new(big.Float).SetInt(n).Float64()
+		return f, true
 	}
 	return 0, false
 }
 
+// integer is an integer value (a long, or a BigInteger beyond it) as a
+// big.Int.
+func integer(v any) (*big.Int, bool) {
+	switch n := v.(type) {
+	case int64:
+		return big.NewInt(n), true
+	case *big.Int:
+		return n, true
+	}
+	return nil, false
+}
+
+// bigArith is Velocity 1.7's integer arithmetic: a result that overflows
+// a long becomes a BigInteger (it does not wrap); division truncates; by
+// zero it is null.
+func bigArith(op string, a, b *big.Int) any {
+	r := new(big.Int)
+	switch op {
+	case "+":
+		r.Add(a, b)
+	case "-":
+		r.Sub(a, b)
+	case "*":
+		r.Mul(a, b)
+	case "/", "%":
+		if b.Sign() == 0 {
+			return nil
+		}
+		if op == "/" {
+			r.Quo(a, b)
+		} else {
+			r.Rem(a, b)
+		}
+	default:
+		return nil
+	}
+	if r.IsInt64() {
+		return r.Int64()
+	}
+	return r
+}
+
 func compare(l, r any) (int, bool) {
+	if a, ok := integer(l); ok {
+		if b, ok := integer(r); ok {
+			return a.Cmp(b), true
+		}
+	}
 	a, ok1 := number(l)
 	b, ok2 := number(r)
 	if ok1 && ok2 {
@@ -517,6 +573,11 @@ func compare(l, r any) (int, bool) {
 // arith is Velocity's integer and decimal arithmetic; anything else, and
 // division by zero, gives null.
 func arith(op string, l, r any) any {
+	if a, ok := integer(l); ok {
+		if b, ok := integer(r); ok {
+			return bigArith(op, a, b)
+		}
+	}
 	_, ls := l.(string)
 	_, rs := r.(string)
 	if op == "+" && (ls || rs) && l != nil && r != nil {
@@ -682,7 +743,7 @@ func typeName(v any) string {
 		return "null"
 	case string:
 		return "a String"
-	case int64:
+	case int64, *big.Int:
 		return "an Integer"
 	case float64:
 		return "a Double"
@@ -709,6 +770,8 @@ func toString(v any) string {
 		return x
 	case int64:
 		return strconv.FormatInt(x, 10)
+	case *big.Int:
+		return x.String()
 	case float64:
 		return javaDouble(x)
 	case bool:

@@ -1,6 +1,7 @@
 package vtl
 
 import (
+	"math/big"
 	"strconv"
 	"strings"
 )
@@ -690,6 +691,11 @@ func (p *parser) primary() (expr, error) {
 		}
 		n, err := strconv.ParseInt(p.src[p.pos:j], 10, 64)
 		if err != nil {
+			// Beyond a long, Velocity 1.7 reads a BigInteger.
+			if b, ok := new(big.Int).SetString(p.src[p.pos:j], 10); ok {
+				p.pos = j
+				return litExpr{b}, nil
+			}
 			return nil, p.errf(p.pos, "bad number")
 		}
 		p.pos = j
