@@ -167,10 +167,18 @@ func (e *env) render(b *strings.Builder, nodes []node) error {
 			if err != nil {
 				return err
 			}
-			if v == nil {
-				b.WriteString(n.raw) // \$undefined renders as written
-			} else {
-				b.WriteString(n.raw[1:])
+			b.WriteString(strings.Repeat(`\`, n.n/2))
+			switch {
+			case n.n%2 == 0 && v != nil:
+				b.WriteString(toString(v))
+			case n.n%2 == 0:
+				if !n.ref.quiet && e.v.NullAsWritten {
+					b.WriteString(n.raw)
+				}
+			case v != nil:
+				b.WriteString(n.raw) // \$ref renders the reference as written
+			default:
+				b.WriteString(`\` + n.raw) // \$undefined keeps its backslash
 			}
 		case *setNode:
 			if err := e.set(n); err != nil {
@@ -207,9 +215,14 @@ func (e *env) render(b *strings.Builder, nodes []node) error {
 	return nil
 }
 
+// escapedRef is a reference after n backslashes (n >= 1). Velocity 1.7
+// writes n/2 of them; then an even run renders the reference, and an odd
+// one writes it as text (keeping one more backslash when the reference is
+// undefined).
 type escapedRef struct {
 	ref *refNode
-	raw string
+	n   int
+	raw string // the reference as written, without the backslashes
 }
 
 func (e *env) foreach(b *strings.Builder, n *foreachNode) error {

@@ -52,21 +52,35 @@ func (p *parser) nodes(stops []string) ([]node, string, error) {
 	for p.pos < len(p.src) {
 		c := p.src[p.pos]
 		switch {
-		case c == '\\' && p.pos+1 < len(p.src) && (p.src[p.pos+1] == '$' || p.src[p.pos+1] == '#'):
-			// \$ref and \#directive render the reference or directive as text.
-			start := p.pos
-			p.pos++
-			if p.src[p.pos] == '$' && p.refAhead() {
+		case c == '\\':
+			// A run of backslashes before a reference or a directive
+			// follows Velocity's even/odd rule: each pair is one backslash,
+			// and an odd one left escapes what follows (see escapedRef).
+			// Elsewhere backslashes are plain text.
+			j := p.pos
+			for j < len(p.src) && p.src[j] == '\\' {
+				j++
+			}
+			n := j - p.pos
+			switch {
+			case j < len(p.src) && p.src[j] == '$' && p.refAt(j):
+				p.pos = j
 				ref, err := p.ref()
 				if err != nil {
 					return nil, "", err
 				}
 				flush()
-				out = append(out, escapedRef{ref: ref, raw: p.src[start:p.pos]})
-				continue
+				out = append(out, escapedRef{ref: ref, n: n, raw: p.src[j:p.pos]})
+			case j < len(p.src) && p.src[j] == '#' && n%2 == 0:
+				text.WriteString(p.src[p.pos : p.pos+n/2])
+				p.pos = j // the directive runs
+			case j < len(p.src) && p.src[j] == '#':
+				text.WriteString(p.src[p.pos:p.pos+n/2] + "#")
+				p.pos = j + 1 // the directive is text
+			default:
+				text.WriteString(p.src[p.pos:j])
+				p.pos = j
 			}
-			text.WriteByte(p.src[p.pos])
-			p.pos++
 		case c == '$' && p.refAhead():
 			ref, err := p.ref()
 			if err != nil {
@@ -161,6 +175,15 @@ func (p *parser) directiveName() (string, bool) {
 		return "", false
 	}
 	return name, brace
+}
+
+// refAt reports whether a reference starts at i.
+func (p *parser) refAt(i int) bool {
+	saved := p.pos
+	p.pos = i
+	ok := p.refAhead()
+	p.pos = saved
+	return ok
 }
 
 func (p *parser) skipLine() {
