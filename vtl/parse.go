@@ -117,6 +117,11 @@ func (p *parser) nodes(stops []string) ([]node, string, error) {
 				return nil, "", p.errf(p.pos, "#%s without #if or #foreach", name)
 			case name == "set" || name == "if" || name == "foreach" || name == "break" || name == "stop":
 				lineStart := p.trimLine(&text, &out)
+				if name == "set" && afterRef(out) && strings.Trim(text.String(), " \t") == "" {
+					// Velocity 1.7 lexes the spaces and tabs between a
+					// reference and #set as part of the #set.
+					text.Reset()
+				}
 				flush()
 				start := p.pos
 				p.pos += 1 + len(name)
@@ -175,6 +180,18 @@ func (p *parser) directiveName() (string, bool) {
 		return "", false
 	}
 	return name, brace
+}
+
+// afterRef reports whether the last node parsed is a reference.
+func afterRef(out []node) bool {
+	if len(out) == 0 {
+		return false
+	}
+	switch out[len(out)-1].(type) {
+	case *refNode, escapedRef:
+		return true
+	}
+	return false
 }
 
 // refAt reports whether a reference starts at i.
