@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -137,7 +138,39 @@ func (e *env) call(recv any, method string, args []any) (any, error) {
 			return equal(r, args[0]), nil
 		}
 	}
-	return nil, fmt.Errorf("%s has no method %s", typeName(recv), method)
+	return noMethod(typeName(recv), method)
+}
+
+// javaMethods are the public methods of the Java classes behind template
+// values (JDK 17), by vtl's type name.
+var javaMethods = map[string]string{
+	"a String": "charAt chars codePointAt codePointBefore codePointCount codePoints compareTo compareToIgnoreCase concat contains contentEquals " +
+		"describeConstable endsWith equals equalsIgnoreCase formatted getBytes getChars getClass hashCode indent indexOf intern isBlank isEmpty " +
+		"lastIndexOf length lines matches notify notifyAll offsetByCodePoints regionMatches repeat replace replaceAll replaceFirst " +
+		"resolveConstantDesc split startsWith strip stripIndent stripLeading stripTrailing subSequence substring toCharArray toLowerCase " +
+		"toString toUpperCase transform translateEscapes trim wait",
+	"a List": "add addAll clear clone contains containsAll ensureCapacity equals forEach get getClass hashCode indexOf isEmpty iterator " +
+		"lastIndexOf listIterator notify notifyAll parallelStream remove removeAll removeIf replaceAll retainAll set size sort spliterator " +
+		"stream subList toArray toString trimToSize wait",
+	"a Map": "clear clone compute computeIfAbsent computeIfPresent containsKey containsValue entrySet equals forEach get getClass " +
+		"getOrDefault hashCode isEmpty keySet merge notify notifyAll put putAll putIfAbsent remove replace replaceAll size toString values wait",
+	"an Integer": "byteValue compareTo describeConstable doubleValue equals floatValue getClass hashCode intValue longValue notify " +
+		"notifyAll resolveConstantDesc shortValue toString wait",
+	"a Double": "byteValue compareTo describeConstable doubleValue equals floatValue getClass hashCode intValue isInfinite isNaN " +
+		"longValue notify notifyAll resolveConstantDesc shortValue toString wait",
+	"a Boolean": "booleanValue compareTo describeConstable equals getClass hashCode notify notifyAll toString wait",
+}
+
+// noMethod is a call that vtl does not answer. When the value's Java class
+// has no such method, Velocity finds none and the reference is null (it
+// logs a warning); a method Java has but vtl does not implement is an
+// error, never a silent wrong answer.
+func noMethod(kind, method string) (any, error) {
+	names, known := javaMethods[kind]
+	if !known || slices.Contains(strings.Fields(names), method) {
+		return nil, fmt.Errorf("%s has no method %s in vtl", kind, method)
+	}
+	return nil, nil
 }
 
 func mapMethod(method string, args []any, str func(int) (string, error), get func(string) any, has func(string) bool, keys []string, vals []any) (any, error) {
@@ -167,7 +200,7 @@ func mapMethod(method string, args []any, str func(int) (string, error), get fun
 	case "isEmpty":
 		return len(keys) == 0, nil
 	}
-	return nil, fmt.Errorf("a Map has no method %s", method)
+	return noMethod("a Map", method)
 }
 
 // Java strings are UTF-16: lengths and indexes count code units.
@@ -306,7 +339,7 @@ func stringMethod(s, method string, args []any, str func(int) (string, error), i
 		}
 		return out, nil
 	}
-	return nil, fmt.Errorf("a String has no method %s", method)
+	return noMethod("a String", method)
 }
 
 // two reads the two string arguments of a two-argument method.

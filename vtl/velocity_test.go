@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"math/rand"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -389,4 +391,115 @@ func TestCasingAgainstJava(t *testing.T) {
 	if bad > 0 || n < 1_000_000 {
 		t.Errorf("%d of %d code points differ", bad, n)
 	}
+}
+
+// randomProgram writes a template from the subset vtl supports: text,
+// #set of literals and arithmetic, references and their methods, #if,
+// #foreach, $input and $util. Regex methods use literal patterns only (the
+// regex divergences are listed among the snippets).
+func randomProgram(r *rand.Rand, depth int) string {
+	vars := []string{"$a", "$b", "$s", "$l", "$m", "$nope"}
+	lit := func() string {
+		switch r.Intn(7) {
+		case 0:
+			return strconv.Itoa(r.Intn(200) - 100)
+		case 1:
+			return `"` + []string{"", "x", "it's", "a b", "é", "$a", "\\n"}[r.Intn(7)] + `"`
+		case 2:
+			return `'` + []string{"", "y", "q\"", "#x"}[r.Intn(4)] + `'`
+		case 3:
+			return []string{"true", "false"}[r.Intn(2)]
+		case 4:
+			return "[1, 2, 3]"
+		case 5:
+			return `{"k": "v", "n": 2}`
+		}
+		return "[1..3]"
+	}
+	ref := func() string {
+		v := vars[r.Intn(len(vars))]
+		switch r.Intn(9) {
+		case 0:
+			return v + ".length()"
+		case 1:
+			return v + ".toUpperCase()"
+		case 2:
+			return v + ".size()"
+		case 3:
+			return v + `.replace("a", "b")`
+		case 4:
+			return v + `.contains("x")`
+		case 5:
+			return v + ".get(0)"
+		case 6:
+			return "$!" + v[1:]
+		}
+		return v
+	}
+	operand := func() string {
+		if r.Intn(2) == 0 {
+			return lit()
+		}
+		return ref()
+	}
+	expr := func() string {
+		if r.Intn(3) == 0 {
+			return operand() + " " + []string{"+", "-", "*", "/", "%", "==", "!=", "<", ">", "&&", "||"}[r.Intn(11)] + " " + operand()
+		}
+		return operand()
+	}
+	var b strings.Builder
+	for i := r.Intn(5) + 1; i > 0; i-- {
+		switch k := r.Intn(10); {
+		case k < 2:
+			b.WriteString([]string{"text ", "\n", " - ", "{", "}", "\"q\" "}[r.Intn(6)])
+		case k < 4:
+			fmt.Fprintf(&b, "#set(%s = %s)", vars[r.Intn(5)], expr())
+		case k < 6:
+			b.WriteString(ref())
+		case k < 7 && depth < 3:
+			fmt.Fprintf(&b, "#if(%s)%s#{else}%s#end", expr(), randomProgram(r, depth+1), randomProgram(r, depth+1))
+		case k < 8 && depth < 3:
+			fmt.Fprintf(&b, "#foreach($i in %s)$i$foreach.count%s#end", []string{"$l", "[1..3]", "$m.keySet()", `["a", "b"]`}[r.Intn(4)], randomProgram(r, depth+1))
+		case k < 9:
+			b.WriteString([]string{`$input.params('id')`, `$input.json('$.x')`, `$input.json('$.y.z')`, `$input.path('$.x').size()`,
+				`$util.escapeJavaScript($s)`, `$util.urlEncode("a b")`, `$input.params().querystring.q`, `$context.requestId`}[r.Intn(8)])
+		default:
+			b.WriteString("$a$b")
+		}
+	}
+	return b.String()
+}
+
+// TestRandomProgramsAgainstVelocity renders a fixed corpus of generated
+// programs in both engines.
+func TestRandomProgramsAgainstVelocity(t *testing.T) {
+	render := referenceEngine(t)
+	r := rand.New(rand.NewSource(7))
+	var cases []velocityCase
+	for i := 0; i < 500; i++ {
+		cases = append(cases, velocityCase{T: "#set($a = 3)#set($b = \"bee\")#set($s = \"it's\")#set($l = [1, 2])#set($m = {\"k\": 1})" + randomProgram(r, 0),
+			Body: `{"x": [1, 2, 3], "y": {"z": "a/b"}}`, Path: map[string]string{"id": "42"}, Query: map[string]string{"q": "it's"},
+			Context: map[string]any{"requestId": "c0ffee"}})
+	}
+	want := render(cases)
+	bad := 0
+	for i, c := range cases {
+		if got, ok := agree(c, want[i]); !ok {
+			if bad++; bad <= 3 {
+				t.Logf("vtl and Velocity disagree on\n%s\nvtl:      %q\nVelocity: %q", c.T, got, describeResult(want[i]))
+			}
+		}
+	}
+	// The corpus still finds divergences (Velocity's lexer quirks around
+	// { and #, truthiness of some literals, ...): the count may only go
+	// down. Lower it when it does.
+	const knownRandomDisagreements = 95
+	switch {
+	case bad > knownRandomDisagreements:
+		t.Errorf("%d of %d programs disagree, more than the %d known", bad, len(cases), knownRandomDisagreements)
+	case bad < knownRandomDisagreements:
+		t.Errorf("%d of %d programs disagree, fewer than the %d known: lower knownRandomDisagreements", bad, len(cases), knownRandomDisagreements)
+	}
+	t.Logf("%d of %d generated programs agree", len(cases)-bad, len(cases))
 }
