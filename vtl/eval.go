@@ -187,11 +187,11 @@ func (e *env) render(b *strings.Builder, nodes []node) error {
 		case *ifNode:
 			for i, body := range n.bodies {
 				if i < len(n.conds) {
-					c, err := e.eval(n.conds[i])
+					c, err := e.cond(n.conds[i])
 					if err != nil {
 						return err
 					}
-					if !e.truthy(c) {
+					if !c {
 						continue
 					}
 				}
@@ -274,6 +274,28 @@ func restore(m map[string]any, k string, v any, had bool) {
 	} else {
 		delete(m, k)
 	}
+}
+
+// cond is an expression's truth where Velocity evaluates one (#if,
+// #elseif, !, && and ||). Velocity 1.7 asks the node, not its value: a
+// string, number, list, map or range literal is false there (only true is
+// true), while a reference holding any value is true.
+func (e *env) cond(x expr) (bool, error) {
+	if !e.v.Velocity2 {
+		switch x := x.(type) {
+		case litExpr:
+			b, _ := x.v.(bool)
+			return b, nil
+		case *strExpr, *listExpr, *mapExpr, *rangeExpr:
+			return false, nil
+		case *unaryExpr:
+			if _, lit := x.x.(litExpr); lit && x.op == "-" {
+				return false, nil
+			}
+		}
+	}
+	v, err := e.eval(x)
+	return e.truthy(v), err
 }
 
 func (e *env) truthy(v any) bool {
@@ -421,12 +443,13 @@ func (e *env) eval(x expr) (any, error) {
 		}
 		return m, nil
 	case *unaryExpr:
+		if x.op == "!" {
+			c, err := e.cond(x.x)
+			return !c, err
+		}
 		v, err := e.eval(x.x)
 		if err != nil {
 			return nil, err
-		}
-		if x.op == "!" {
-			return !e.truthy(v), nil
 		}
 		switch n := v.(type) {
 		case int64:
@@ -442,23 +465,17 @@ func (e *env) eval(x expr) (any, error) {
 }
 
 func (e *env) binary(x *binExpr) (any, error) {
+	switch x.op {
+	case "&&", "||":
+		l, err := e.cond(x.l)
+		if err != nil || l == (x.op == "||") {
+			return l, err
+		}
+		return e.cond(x.r)
+	}
 	l, err := e.eval(x.l)
 	if err != nil {
 		return nil, err
-	}
-	switch x.op {
-	case "&&":
-		if !e.truthy(l) {
-			return false, nil
-		}
-		r, err := e.eval(x.r)
-		return e.truthy(r), err
-	case "||":
-		if e.truthy(l) {
-			return true, nil
-		}
-		r, err := e.eval(x.r)
-		return e.truthy(r), err
 	}
 	r, err := e.eval(x.r)
 	if err != nil {

@@ -79,11 +79,15 @@ func TestKnownAnswers(t *testing.T) {
 }
 
 func TestVariants(t *testing.T) {
-	if got := render(t, `#if("")yes#{else}no#end`, nil, Variant{}); got != "yes" {
-		t.Errorf("Velocity 1.7: empty string is true, got %q", got)
+	if got := render(t, `#set($e = "")#if($e)yes#{else}no#end`, nil, Variant{}); got != "yes" {
+		t.Errorf("Velocity 1.7: an empty string is true, got %q", got)
 	}
-	if got := render(t, `#if("")yes#{else}no#end`, nil, Variant{Velocity2: true}); got != "no" {
-		t.Errorf("Velocity 2: empty string is false, got %q", got)
+	if got := render(t, `#set($e = "")#if($e)yes#{else}no#end`, nil, Variant{Velocity2: true}); got != "no" {
+		t.Errorf("Velocity 2: an empty string is false, got %q", got)
+	}
+	// Velocity 1.7 asks the node: a literal other than true is false.
+	if got := render(t, `#if("x")a#end#if(1)b#end#if([1])c#end#if(true)d#end#if(!"x")e#end#if("x" || true)f#end`, nil, Variant{}); got != "def" {
+		t.Errorf("Velocity 1.7: literals in conditions, got %q", got)
 	}
 	if got := render(t, `#set($a = "x")#set($a = $nothing)$a`, nil, Variant{}); got != "x" {
 		t.Errorf("Velocity 1.7: #set of null keeps the value, got %q", got)
