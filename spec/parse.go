@@ -573,10 +573,8 @@ func nestingWithin(src []byte, limit int) (int, bool) {
 	for i := 0; i < len(src); i++ {
 		c := src[i]
 		if c == '\n' {
+			// A quote stays open across lines: quoted scalars may span them.
 			line, atStart, indent = line+1, true, 0
-			if quote == '\'' || quote == '"' {
-				continue // quoted scalars may span lines
-			}
 			continue
 		}
 		if atStart {
