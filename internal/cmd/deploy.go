@@ -162,14 +162,11 @@ func runDeploy(cmd *cobra.Command, a *app, specName string, o deployOptions, dif
 	if err := deploy.Check(opts); err != nil {
 		return deployExit(err)
 	}
-	ctx, stop := interruptible(cmd.Context())
-	defer stop()
-	ctx, cancel := withTimeout(ctx, o.timeout)
-	defer cancel()
-	cfg, err := awsconfig.Load(ctx, o.aws)
+	ctx, cfg, done, err := startAWS(cmd.Context(), o.aws, o.timeout)
 	if err != nil {
-		return awsError(err)
+		return err
 	}
+	defer done()
 	opts.Region = cfg.Region
 	opts.Reporter = a.reporter(o.stack, o.output == "json", nil)
 	res, err := deploy.Deploy(ctx, awsconfig.CloudFormation(cfg), awsconfig.S3(cfg), opts)
@@ -218,14 +215,11 @@ func newDestroyCmd(a *app) *cobra.Command {
 			if !d.Yes && d.Confirm == nil {
 				return usagef("stdin is not a terminal, so nobody can confirm: pass --yes to destroy without a prompt")
 			}
-			ctx, stop := interruptible(cmd.Context())
-			defer stop()
-			ctx, cancel := withTimeout(ctx, o.timeout)
-			defer cancel()
-			cfg, err := awsconfig.Load(ctx, o.aws)
+			ctx, cfg, done, err := startAWS(cmd.Context(), o.aws, o.timeout)
 			if err != nil {
-				return awsError(err)
+				return err
 			}
+			defer done()
 			d.Reporter = a.reporter(o.stack, false, func() string { return accountOf(ctx, cfg) })
 			err = deploy.Destroy(ctx, awsconfig.CloudFormation(cfg), d)
 			return deployExit(explainAWS(timedOut(err, cfg, o.timeout), cfg, o.debug))

@@ -14,6 +14,8 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/sfnapic/sfnapic/internal/awsconfig"
 	"github.com/sfnapic/sfnapic/internal/deploy"
 )
@@ -59,12 +61,23 @@ func (a *app) prompter() func(string) (bool, error) {
 // ending an AWS command before it has cleaned up: writes fail instead.
 func survivePipes() { signal.Ignore(syscall.SIGPIPE) }
 
-// withTimeout bounds a whole AWS command; zero is no bound.
-func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	if d <= 0 {
-		return ctx, func() {}
+// startAWS starts an AWS command once its command line is known to work:
+// a context that the first Ctrl-C or SIGTERM cancels and the --timeout
+// bounds (zero is no bound), and the AWS configuration. done releases
+// the context.
+func startAWS(parent context.Context, o awsconfig.Options, timeout time.Duration) (context.Context, aws.Config, func(), error) {
+	ctx, stop := interruptible(parent)
+	cancel := context.CancelFunc(func() {})
+	if timeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, timeout)
 	}
-	return context.WithTimeout(ctx, d)
+	done := func() { cancel(); stop() }
+	cfg, err := awsconfig.Load(ctx, o)
+	if err != nil {
+		done()
+		return nil, aws.Config{}, nil, awsError(err)
+	}
+	return ctx, cfg, done, nil
 }
 
 // awsError makes a missing region a usage error: the command line (or the
