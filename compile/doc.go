@@ -7,5 +7,5 @@
 // out. Resources are built with goformation's typed structs, one file per
 // concern (machines, roles, resources, methods, responses, deployment,
 // input, ids); cfn writes the bytes. It is a library: Compile, Build,
-// Limits, Exposure and MachineID are its API.
+// Limits, Exposure and MachineIDs are its API.
 package compile

@@ -79,11 +79,15 @@ func machineFragments(s *spec.Spec) namer {
 	return newNamer(names, pascal)
 }
 
-// MachineID is the logical ID of the state machine that the template
-// creates for m, or "" for an existing one.
-func MachineID(s *spec.Spec, m *spec.StateMachine) string {
-	if m.Existing() {
-		return ""
+// MachineIDs maps the name of each state machine the template creates to
+// its logical ID (existing machines, given by ARN, have none).
+func MachineIDs(s *spec.Spec) map[string]string {
+	frags := machineFragments(s)
+	ids := map[string]string{}
+	for _, m := range s.StateMachines {
+		if !m.Existing() {
+			ids[m.Name] = "StateMachine" + frags[m.Name]
+		}
 	}
-	return "StateMachine" + machineFragments(s)[m.Name]
+	return ids
 }

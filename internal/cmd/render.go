@@ -118,11 +118,12 @@ func loadRenderTarget(a *app, specName, templateName string) (*renderTarget, err
 		return nil, err
 	}
 	rt := &renderTarget{g: g, names: map[string]string{}}
+	ids := compile.MachineIDs(s)
 	for _, m := range s.StateMachines {
 		if m.Existing() {
 			rt.names[m.ARN] = m.Name
-		} else if id := compile.MachineID(s, m); id != "" {
-			rt.names[g.Vars[id]] = m.Name
+		} else {
+			rt.names[g.Vars[ids[m.Name]]] = m.Name
 		}
 	}
 	return rt, nil
