@@ -1,13 +1,17 @@
 package cmd
 
 import (
+	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/sfnapic/sfnapic/internal/cfnfake"
 )
@@ -105,5 +109,17 @@ func TestAWSMessages(t *testing.T) {
 	code, _, errs = mainWithin(t, "destroy", "--stack", "demo", "--yes")
 	if code != 1 || !strings.Contains(errs, other.URL+" does not answer like CloudFormation") {
 		t.Errorf("not CloudFormation: exit %d\n%s", code, errs)
+	}
+}
+
+// TestExplainDNS: a host that does not exist points at the region.
+func TestExplainDNS(t *testing.T) {
+	cause := fmt.Errorf("describing stack demo: %w", &net.DNSError{Err: "no such host", Name: "cloudformation.us-eats-1.amazonaws.com", IsNotFound: true})
+	err := explainAWS(cause, aws.Config{Region: "us-eats-1"}, false)
+	if err == nil || !strings.Contains(err.Error(), `cannot find the host cloudformation.us-eats-1.amazonaws.com: is the region "us-eats-1" right`) {
+		t.Fatalf("%v", err)
+	}
+	if err := explainAWS(errors.New("other"), aws.Config{}, false); err == nil || err.Error() != "other" {
+		t.Fatalf("other errors pass through: %v", err)
 	}
 }

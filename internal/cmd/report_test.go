@@ -82,3 +82,21 @@ func TestJSONReporter(t *testing.T) {
 		t.Error("outputs file")
 	}
 }
+
+// TestExecutionInDoubt: after an interrupt during ExecuteChangeSet the
+// text says what CloudFormation reported, and never that anything was
+// deleted.
+func TestExecutionInDoubt(t *testing.T) {
+	for status, want := range map[string]string{
+		"AVAILABLE":           "Stopped before the change set was executed; nothing changed, and it is kept.",
+		"EXECUTE_IN_PROGRESS": "CloudFormation carries on with stack arn:stack",
+		"":                    "could not be asked whether the execution started. Nothing was deleted.",
+	} {
+		var stderr bytes.Buffer
+		r := &textReporter{stderr: &stderr, stdout: &bytes.Buffer{}}
+		r.Report(deploy.ExecutionInDoubt{StackID: "arn:stack", ChangeSetID: "arn:cs", Operation: deploy.Create, Status: status})
+		if !strings.Contains(stderr.String(), want) || strings.Contains(stderr.String(), "Cleaning up") {
+			t.Errorf("status %q:\n%s", status, stderr.String())
+		}
+	}
+}
