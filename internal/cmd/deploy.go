@@ -155,7 +155,7 @@ func runDeploy(cmd *cobra.Command, a *app, specName string, o deployOptions, dif
 		Yes: o.yes, NoExecute: o.noExecute, Diff: diff, FailOnEmpty: o.failOnEmpty,
 		DisableRollback: o.disableRollback, TerminationProtection: o.terminationProtection,
 		RoleARN: o.roleARN, S3Bucket: o.s3Bucket, S3Prefix: o.s3Prefix,
-		Timeout: o.timeout, Poll: o.poll, Confirm: a.prompter(),
+		Poll: o.poll, Confirm: a.prompter(),
 	}
 	// Preconditions first: no AWS call (not even loading credentials)
 	// when the command line cannot work.
@@ -211,7 +211,7 @@ func newDestroyCmd(a *app) *cobra.Command {
 				return usagef("name the stack with --stack NAME")
 			}
 			d := &deploy.DestroyOptions{Stack: o.stack, Yes: o.yes, DisableTerminationProtection: o.disableTP,
-				RoleARN: o.roleARN, Timeout: o.timeout, Poll: o.poll, Confirm: a.prompter()}
+				RoleARN: o.roleARN, Poll: o.poll, Confirm: a.prompter()}
 			if !d.Yes && d.Confirm == nil {
 				return usagef("stdin is not a terminal, so nobody can confirm: pass --yes to destroy without a prompt")
 			}

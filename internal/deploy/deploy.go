@@ -85,7 +85,6 @@ type Options struct {
 	TerminationProtection bool
 	RoleARN               string
 	S3Bucket, S3Prefix    string
-	Timeout               time.Duration // how long to follow the stack; 0 is no limit
 	Poll                  time.Duration // between polls
 	// Confirm asks a yes/no question; nil means there is no one to ask.
 	Confirm func(question string) (bool, error)
@@ -670,10 +669,6 @@ func changeSetReady(stack, name, id string, op Operation, changes []types.Change
 func follow(ctx context.Context, api API, o *Options, stackID, token string, start time.Time) (*types.Stack, []types.StackEvent, error) {
 	seen := map[string]bool{}
 	var mine []types.StackEvent
-	var deadline time.Time
-	if o.Timeout > 0 {
-		deadline = o.now().Add(o.Timeout)
-	}
 	for {
 		fresh, err := newEvents(ctx, api, stackID, token, start, seen)
 		if err != nil {
@@ -707,9 +702,6 @@ func follow(ctx context.Context, api API, o *Options, stackID, token string, sta
 				}
 			}
 			return &st, mine, nil
-		}
-		if !deadline.IsZero() && o.now().After(deadline) {
-			return nil, mine, fmt.Errorf("gave up after %s: stack %s is still %s; CloudFormation carries on (follow it with `aws cloudformation describe-stack-events --stack-name %s`)", o.Timeout, stackID, st.StackStatus, stackID)
 		}
 		o.report(Waiting{Status: string(st.StackStatus), Elapsed: o.now().Sub(start)})
 		if err := o.sleep(ctx, o.Poll); err != nil {

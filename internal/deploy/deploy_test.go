@@ -583,3 +583,29 @@ func TestDeadline(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 }
+
+// TestDeadlineWhileFollowing: the time limit passing while the stack is
+// being created stops the watch, deletes nothing, and says CloudFormation
+// carries on.
+func TestDeadlineWhileFollowing(t *testing.T) {
+	e := newEnv(t)
+	e.fake.Scripts["demo"] = &cfnfake.Script{ExecPolls: 1_000_000}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	o := e.opts(template(t, "item-api"))
+	o.Sleep = func(c context.Context, d time.Duration) error {
+		select {
+		case <-c.Done():
+			return c.Err()
+		case <-time.After(time.Millisecond):
+			return nil
+		}
+	}
+	if _, err := Deploy(ctx, e.cf, e.s3, o); !errors.Is(err, ErrTimedOut) {
+		t.Fatalf("err %v", err)
+	}
+	mustContain(t, e.log.String(), "deploy.StoppedWatching{StackID:arn:", "Operation:create}")
+	if e.fake.Count("DeleteStack")+e.fake.Count("DeleteChangeSet") != 0 {
+		t.Fatalf("deleted after execution: %v", e.fake.Calls())
+	}
+}

@@ -16,7 +16,6 @@ type DestroyOptions struct {
 	Yes                          bool
 	DisableTerminationProtection bool
 	RoleARN                      string
-	Timeout                      time.Duration
 	Poll                         time.Duration
 	Confirm                      func(question string) (bool, error)
 	Reporter                     Reporter // nil discards the events
@@ -25,7 +24,7 @@ type DestroyOptions struct {
 }
 
 func (d *DestroyOptions) opts() *Options {
-	return &Options{Stack: d.Stack, Reporter: d.Reporter, Poll: d.Poll, Timeout: d.Timeout, Now: d.Now, Sleep: d.Sleep}
+	return &Options{Stack: d.Stack, Reporter: d.Reporter, Poll: d.Poll, Now: d.Now, Sleep: d.Sleep}
 }
 
 // Destroy deletes a stack after showing it and asking (unless Yes), and
