@@ -40,6 +40,7 @@ type Template struct {
 	intrinsics map[string]json.RawMessage // placeholder -> the function object
 	memo       map[string]string          // a call's arguments -> its placeholder
 	marshalled map[string][]byte          // compact JSON of resources, by logical ID
+	scratch    []byte                     // Resolved's encoding buffer, reused
 }
 
 // placeholderMark starts every placeholder. It is only a fast filter: what
@@ -85,7 +86,7 @@ func (t *Template) intrinsic(name string, arg any) string {
 	if p, ok := t.memo[key]; ok {
 		return p
 	}
-	raw, err := marshalNoHTML(map[string]any{name: arg})
+	raw, err := encode(map[string]any{name: arg}, false)
 	if err != nil {
 		panic(err) // strings and string slices always marshal
 	}
