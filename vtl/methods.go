@@ -316,7 +316,7 @@ func stringMethod(s, method string, args []any, str func(int) (string, error), i
 		if err != nil {
 			return nil, err
 		}
-		return rx.matchesWhole(s), nil
+		return rx.matchesWhole(s)
 	case "split":
 		re, err := str(0)
 		if err != nil {
@@ -332,7 +332,10 @@ func stringMethod(s, method string, args []any, str func(int) (string, error), i
 				return nil, err
 			}
 		}
-		parts := rx.split(s, limit)
+		parts, err := rx.split(s, limit)
+		if err != nil {
+			return nil, err
+		}
 		out := make([]any, len(parts))
 		for i, p := range parts {
 			out[i] = p

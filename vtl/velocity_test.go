@@ -144,17 +144,17 @@ func decodeInner(v any) any {
 // white space, nulls, numbers, JSONPath, case mapping and grammar, where a
 // hand-written interpreter goes wrong most easily.
 var snippets = []snippet{
-	{`#set($s = "aaa")$s.replaceAll("^a", "b")`, "regex: ^ matches again after each match"},
+	{`#set($s = "aaa")$s.replaceAll("^a", "b")`, ""},
 	{`#set($s = "a
 a")$s.replaceAll("(?m)^a", "b")`, ""},
-	{`#set($s = "ab ab")$s.replaceAll("\b", "|")`, "regex: \\b is relative to the rest after a match"},
-	{`#set($s = "a.b")$s.replaceAll("\Q.\E", "x")`, "regex: . is rewritten inside \\Q...\\E"},
+	{`#set($s = "ab ab")$s.replaceAll("\b", "|")`, ""},
+	{`#set($s = "a.b")$s.replaceAll("\Q.\E", "x")`, ""},
 	{`#set($s = "a
-b")$s.replaceAll("(?s)a.b", "x")`, "regex: . is rewritten under (?s)"},
-	{`#set($s = "a:[")$s.replaceAll("[[:alpha:]]", "x")`, "regex: [[:alpha:]] is read as POSIX"},
-	{`#set($s = "abc")$s.replaceAll("[a-c&&[^b]]", "x")`, "regex: && intersections"},
-	{`#set($s = "aab")$s.replaceAll("(a)\1", "x")`, "regex: backreferences"},
-	{`#set($s = "ab")$s.replaceAll("a(?=b)", "x")`, "regex: lookahead"},
+b")$s.replaceAll("(?s)a.b", "x")`, ""},
+	{`#set($s = "a:[")$s.replaceAll("[[:alpha:]]", "x")`, ""},
+	{`#set($s = "abc")$s.replaceAll("[a-c&&[^b]]", "x")`, ""},
+	{`#set($s = "aab")$s.replaceAll("(a)\1", "x")`, ""},
+	{`#set($s = "ab")$s.replaceAll("a(?=b)", "x")`, ""},
 	{`#set($s = "it's")$s.replaceAll("\\'", "'")`, ""},
 	{`#set($s = "a\'b")$s.replaceAll("(?<!\\)((?:\\\\)*)\\'", "$1'")`, ""},
 	{`#set($s = "abc")$s.replaceFirst("b", "[$0]")`, ""},

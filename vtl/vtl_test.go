@@ -130,7 +130,8 @@ func TestUnsupported(t *testing.T) {
 	for _, tpl := range []string{
 		`#include("x")`, `#parse("x")`, `#evaluate("x")`, `#macro(m)#end`,
 		`$util.toJson($x)`, `$util.nope("x")`, `$input.nope()`,
-		`#set($s = "x")$s.replaceAll("(?=x)", "y")`, `#set($s = "x")$s.replaceAll("(a)\1", "y")`,
+		`#set($s = "x")$s.replaceAll("\X", "y")`, `#set($s = "x")$s.replaceAll("(?<=x+)", "y")`,
+		`#set($s = "x")$s.replaceAll("(x", "y")`, `#set($s = "x")$s.replaceAll("x)", "y")`, `#set($s = "x")$s.replaceAll("*", "y")`,
 		`#set($s = "x")$s.codePointAt(0)`, `#if(true)x`, `#end`, `#set($a = )`, `$input.json('$.x[?(@ > 1)]')`,
 		`#set($s = "x")$s.replaceAll("x", "$")`,
 	} {
@@ -184,7 +185,10 @@ func TestRegexCacheIsBounded(t *testing.T) {
 	}
 	// Cached or not, a pattern works.
 	r, err := compileJava("a{3}")
-	if err != nil || !r.whole.MatchString("aaa") {
-		t.Fatalf("%v %v", r, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := r.matchesWhole("aaa"); !ok || err != nil {
+		t.Fatalf("%v %v", ok, err)
 	}
 }
