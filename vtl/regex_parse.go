@@ -38,14 +38,14 @@ const (
 type rxAssertKind uint8
 
 const (
-	atBegin      rxAssertKind = iota // ^ without MULTILINE, \A
-	atLineBegin                      // ^ under MULTILINE
-	atEndOrFinal                     // $ without MULTILINE, \Z
-	atLineEnd                        // $ under MULTILINE
-	atEnd                            // \z
-	atWordBound                      // \b
-	atNonWordBound                   // \B
-	atLastEnd                        // \G
+	atBegin        rxAssertKind = iota // ^ without MULTILINE, \A
+	atLineBegin                        // ^ under MULTILINE
+	atEndOrFinal                       // $ without MULTILINE, \Z
+	atLineEnd                          // $ under MULTILINE
+	atEnd                              // \z
+	atWordBound                        // \b
+	atNonWordBound                     // \B
+	atLastEnd                          // \G
 )
 
 type rxNode struct {
