@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf16"
 )
 
 func sortStrings(s []string) { sort.Strings(s) }
@@ -23,6 +24,9 @@ type javaRegex struct {
 	prog   *rxNode
 	groups int            // capturing groups
 	names  map[string]int // named groups
+	// supplementary is set when the pattern holds a character beyond
+	// U+FFFF: Java then never starts a match inside a surrogate pair.
+	supplementary bool
 }
 
 // regexCache keeps parsed patterns: templates use the same few again and
@@ -58,6 +62,35 @@ func compileJava(pattern string) (*javaRegex, error) {
 	}
 	regexCache.m[pattern] = r
 	return r, nil
+}
+
+// utf16Runes is s as UTF-16 code units, one per element.
+func utf16Runes(s string) []rune {
+	u := utf16.Encode([]rune(s))
+	out := make([]rune, len(u))
+	for i, c := range u {
+		out[i] = rune(c)
+	}
+	return out
+}
+
+// unitString turns code units back into a string. A surrogate without its
+// other half becomes '?', as Java's UTF-8 encoder writes it.
+func unitString(u []rune) string {
+	var b strings.Builder
+	for i := 0; i < len(u); i++ {
+		c := u[i]
+		switch {
+		case 0xd800 <= c && c < 0xdc00 && i+1 < len(u) && 0xdc00 <= u[i+1] && u[i+1] <= 0xdfff:
+			b.WriteRune(utf16.DecodeRune(c, u[i+1]))
+			i++
+		case utf16.IsSurrogate(c):
+			b.WriteByte('?')
+		default:
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
 }
 
 // match is one match: group g spans runes caps[2g] to caps[2g+1], -1 when
@@ -96,7 +129,7 @@ func (r *javaRegex) findAll(in []rune, limit int) ([]match, error) {
 
 // matchesWhole is String.matches: the whole string must match.
 func (r *javaRegex) matchesWhole(s string) (bool, error) {
-	in := []rune(s)
+	in := utf16Runes(s)
 	m := newMachine(r, in)
 	caps, err := m.at(0, true)
 	return caps != nil, err
@@ -110,67 +143,73 @@ func (r *javaRegex) replace(s, repl string, all bool) (string, error) {
 	if all {
 		limit = -1
 	}
-	in := []rune(s)
+	in := utf16Runes(s)
 	found, err := r.findAll(in, limit)
 	if err != nil {
 		return "", err
 	}
-	var b strings.Builder
+	// The result is built in code units and decoded once, so that a pair
+	// that matches fell between comes back together, as in Java.
+	var out []rune
 	last := 0
 	for _, m := range found {
-		b.WriteString(string(in[last:m.caps[0]]))
-		if err := r.expand(&b, in, m, repl); err != nil {
+		out = append(out, in[last:m.caps[0]]...)
+		if out, err = r.expand(out, in, m, repl); err != nil {
 			return "", err
 		}
 		last = m.caps[1]
 	}
-	b.WriteString(string(in[last:]))
-	return b.String(), nil
+	out = append(out, in[last:]...)
+	return unitString(out), nil
 }
 
-// expand writes one replacement, as Matcher.appendReplacement does.
-func (r *javaRegex) expand(b *strings.Builder, in []rune, m match, repl string) error {
+// expand appends one replacement, as Matcher.appendReplacement does.
+func (r *javaRegex) expand(out, in []rune, m match, repl string) ([]rune, error) {
 	group := func(g int) {
 		if m.caps[2*g] >= 0 {
-			b.WriteString(string(in[m.caps[2*g]:m.caps[2*g+1]]))
+			out = append(out, in[m.caps[2*g]:m.caps[2*g+1]]...)
 		}
 	}
-	for i := 0; i < len(repl); i++ {
-		c := repl[i]
+	text := utf16Runes(repl)
+	for i := 0; i < len(text); i++ {
+		c := text[i]
 		switch c {
 		case '\\':
-			if i+1 >= len(repl) {
-				return errors.New("character to be escaped is missing")
+			if i+1 >= len(text) {
+				return nil, errors.New("character to be escaped is missing")
 			}
 			i++
-			b.WriteByte(repl[i])
+			out = append(out, text[i])
 		case '$':
-			if i+1 >= len(repl) {
-				return errors.New("illegal group reference: group index is missing")
+			if i+1 >= len(text) {
+				return nil, errors.New("illegal group reference: group index is missing")
 			}
-			if repl[i+1] == '{' {
-				end := strings.IndexByte(repl[i:], '}')
-				if end < 0 {
-					return errors.New("named capturing group is missing trailing '}'")
+			if text[i+1] == '{' {
+				end := i + 2
+				for end < len(text) && text[end] != '}' {
+					end++
 				}
-				name := repl[i+2 : i+end]
+				if end >= len(text) {
+					return nil, errors.New("named capturing group is missing trailing '}'")
+				}
+				name := string(text[i+2 : end])
 				g, ok := r.names[name]
 				if !ok {
-					return fmt.Errorf("no group with name {%s}", name)
+					return nil, fmt.Errorf("no group with name {%s}", name)
 				}
 				group(g)
-				i += end
+				i = end
 				continue
 			}
-			if repl[i+1] < '0' || repl[i+1] > '9' {
-				return fmt.Errorf("illegal group reference in replacement %q", repl)
+			if text[i+1] < '0' || text[i+1] > '9' {
+				return nil, fmt.Errorf("illegal group reference in replacement %q", repl)
 			}
 			// The first digit always counts; each further one only while
 			// the number still names a group.
-			g := int(repl[i+1] - '0')
+			g := int(text[i+1] - '0')
 			i++
-			for i+1 < len(repl) && repl[i+1] >= '0' && repl[i+1] <= '9' {
-				next := g*10 + int(repl[i+1]-'0')
+			for i+1 < len(text) && text[i+1] >= '0' && text[i+1] <= '9' {
+				next := g*10 + int(text[i+1]-'0')
 				if next > r.groups {
 					break
 				}
@@ -178,14 +217,14 @@ func (r *javaRegex) expand(b *strings.Builder, in []rune, m match, repl string) 
 				i++
 			}
 			if g > r.groups {
-				return fmt.Errorf("no group %d", g)
+				return nil, fmt.Errorf("no group %d", g)
 			}
 			group(g)
 		default:
-			b.WriteByte(c)
+			out = append(out, c)
 		}
 	}
-	return nil
+	return out, nil
 }
 
 // split implements String.split(regex, limit) as Pattern.split does: with
@@ -193,7 +232,7 @@ func (r *javaRegex) expand(b *strings.Builder, in []rune, m match, repl string) 
 // trailing empty strings are dropped; a zero-width match at the start
 // gives no leading empty string; no match at all gives the input.
 func (r *javaRegex) split(s string, limit int) ([]string, error) {
-	in := []rune(s)
+	in := utf16Runes(s)
 	found, err := r.findAll(in, -1)
 	if err != nil {
 		return nil, err
@@ -208,13 +247,13 @@ func (r *javaRegex) split(s string, limit int) ([]string, error) {
 		if index == 0 && start == 0 && start == end {
 			continue
 		}
-		out = append(out, string(in[index:start]))
+		out = append(out, unitString(in[index:start]))
 		index = end
 	}
 	if index == 0 {
 		return []string{s}, nil
 	}
-	out = append(out, string(in[index:]))
+	out = append(out, unitString(in[index:]))
 	if limit == 0 {
 		for len(out) > 0 && out[len(out)-1] == "" {
 			out = out[:len(out)-1]

@@ -3,6 +3,7 @@ package vtl
 import (
 	"errors"
 	"unicode"
+	"unicode/utf16"
 )
 
 // The matcher backtracks as java.util.regex does: continuation passing,
@@ -25,9 +26,14 @@ var (
 	errRegexDepth = errors.New("the pattern repeats a group more than 20,000 times in one match")
 )
 
+// The input is UTF-16, as Java's: one element per code unit, a
+// supplementary character as two surrogates. A character test reads the
+// code point at a position (a pair when one starts there), and searching
+// steps one unit at a time, so an empty match can fall between the halves
+// of a pair, as in Java.
 type machine struct {
 	r       *javaRegex
-	in      []rune
+	in      []rune // UTF-16 code units
 	caps    []int
 	lastEnd int // where the previous match ended, for \G
 	steps   int
@@ -39,9 +45,33 @@ func newMachine(r *javaRegex, in []rune) *machine {
 	return &machine{r: r, in: in, caps: make([]int, 2*(r.groups+1))}
 }
 
-// search finds the first match starting at or after start.
+// charAt is the code point at i and how many units it takes.
+func (m *machine) charAt(i int) (rune, int) {
+	c := m.in[i]
+	if utf16.IsSurrogate(c) && c < 0xdc00 && i+1 < len(m.in) && 0xdc00 <= m.in[i+1] && m.in[i+1] <= 0xdfff {
+		return utf16.DecodeRune(c, m.in[i+1]), 2
+	}
+	return c, 1
+}
+
+// charBefore is the code point that ends at i and how many units it takes.
+func (m *machine) charBefore(i int) (rune, int) {
+	c := m.in[i-1]
+	if 0xdc00 <= c && c <= 0xdfff && i >= 2 && 0xd800 <= m.in[i-2] && m.in[i-2] < 0xdc00 {
+		return utf16.DecodeRune(m.in[i-2], c), 2
+	}
+	return c, 1
+}
+
+// search finds the first match starting at or after start. Like Java, it
+// tries every unit, halves of pairs included, unless the pattern holds a
+// supplementary character itself: then it steps over pairs whole (though
+// it still tries start, wherever that falls).
 func (m *machine) search(start int) ([]int, error) {
 	for s := start; s <= len(m.in); s++ {
+		if m.r.supplementary && s > start && s < len(m.in) && 0xdc00 <= m.in[s] && m.in[s] <= 0xdfff && 0xd800 <= m.in[s-1] && m.in[s-1] < 0xdc00 {
+			continue
+		}
 		caps, err := m.at(s, false)
 		if caps != nil || err != nil {
 			return caps, err
@@ -86,7 +116,11 @@ func (m *machine) match(n *rxNode, i int, k func(int) bool) bool {
 	case rxEmpty:
 		return k(i)
 	case rxChar:
-		return i < len(m.in) && n.set(m.in[i]) && k(i+1)
+		if i >= len(m.in) {
+			return false
+		}
+		c, w := m.charAt(i)
+		return n.set(c) && k(i+w)
 	case rxConcat:
 		return m.sequence(n.subs, i, k)
 	case rxAlt:
@@ -122,8 +156,9 @@ func (m *machine) match(n *rxNode, i int, k func(int) bool) bool {
 	case rxAssert:
 		return m.assert(n, i) && k(i)
 	case rxLinebreak:
-		if i+1 < len(m.in) && m.in[i] == '\r' && m.in[i+1] == '\n' {
-			return k(i + 2)
+		// \r\n first, then \r alone: Java 17 backtracks into \R.
+		if i+1 < len(m.in) && m.in[i] == '\r' && m.in[i+1] == '\n' && k(i+2) {
+			return true
 		}
 		return i < len(m.in) && predefined['v'](m.in[i]) && k(i+1)
 	}
@@ -158,36 +193,59 @@ func (m *machine) group(n *rxNode, i int, k func(int) bool) bool {
 // backs off (or, lazily, extends) without a frame per character.
 func (m *machine) repeatChar(n *rxNode, i int, k func(int) bool) bool {
 	set := n.subs[0].set
-	run := 0
-	for i+run < len(m.in) && (n.max < 0 || run < n.max) && set(m.in[i+run]) {
-		run++
+	count, end := 0, i
+	for end < len(m.in) && (n.max < 0 || count < n.max) {
+		c, w := m.charAt(end)
+		if !set(c) {
+			break
+		}
+		count++
+		end += w
 	}
-	if m.steps += run; m.steps > maxRegexSteps {
+	if m.steps += count; m.steps > maxRegexSteps {
 		m.err = errRegexSteps
 		return false
 	}
-	if run < n.min {
+	if count < n.min {
 		return false
 	}
 	if n.quant == lazy {
-		for j := n.min; j <= run; j++ {
-			if k(i+j) || m.err != nil {
+		j := i
+		for c := 0; c < n.min; c++ {
+			_, w := m.charAt(j)
+			j += w
+		}
+		for c := n.min; ; c++ {
+			if k(j) || m.err != nil {
 				return m.err == nil
 			}
+			if c == count {
+				return false
+			}
+			_, w := m.charAt(j)
+			j += w
 		}
-		return false
 	}
-	for j := run; j >= n.min; j-- {
-		if k(i+j) || m.err != nil {
+	for j, c := end, count; c >= n.min; c-- {
+		if k(j) || m.err != nil {
 			return m.err == nil
+		}
+		if c > 0 {
+			// Back off one character; a pair is one unless it would reach
+			// before where the run began.
+			if _, w := m.charBefore(j); w == 2 && j-2 >= i {
+				j -= 2
+			} else {
+				j--
+			}
 		}
 	}
 	return false
 }
 
 // repeat is a loop over anything else, count iterations done so far. An
-// iteration that matches nothing ends the loop once min is reached, as
-// Java's loops do, so that (a*)* cannot spin.
+// iteration that matches nothing ends the loop there, whatever the count,
+// as Java's loops do, so that (a*)* cannot spin and (x*?)++ stays empty.
 func (m *machine) repeat(n *rxNode, i, count int, k func(int) bool) bool {
 	if m.depth++; m.depth > maxRegexDepth {
 		m.err = errRegexDepth
@@ -197,13 +255,16 @@ func (m *machine) repeat(n *rxNode, i, count int, k func(int) bool) bool {
 	defer func() { m.depth-- }()
 	more := n.max < 0 || count < n.max
 	again := func(j int) bool {
-		if j == i && count >= n.min {
-			return false
+		if j == i {
+			return k(j)
 		}
 		return m.repeat(n, j, count+1, k)
 	}
+	if count < n.min {
+		return m.match(n.subs[0], i, again)
+	}
 	if n.quant == lazy {
-		if count >= n.min && k(i) {
+		if k(i) {
 			return true
 		}
 		return more && m.err == nil && m.match(n.subs[0], i, again)
@@ -211,7 +272,7 @@ func (m *machine) repeat(n *rxNode, i, count int, k func(int) bool) bool {
 	if more && m.match(n.subs[0], i, again) {
 		return true
 	}
-	return m.err == nil && count >= n.min && k(i)
+	return m.err == nil && k(i)
 }
 
 func (m *machine) look(n *rxNode, i int, k func(int) bool) bool {
@@ -285,7 +346,7 @@ func (m *machine) assert(n *rxNode, i int) bool {
 	case atEndOrFinal, atLineEnd:
 		return m.dollar(i, n.assert == atLineEnd, n.unix)
 	case atWordBound, atNonWordBound:
-		left := i > 0 && m.wordAt(i-1)
+		left := i > 0 && m.wordBefore(i)
 		right := i < len(in) && m.wordAt(i)
 		return (left != right) == (n.assert == atWordBound)
 	}
@@ -324,20 +385,38 @@ func (m *machine) dollar(i int, multiline, unix bool) bool {
 	return true
 }
 
-// wordAt is Java 17's \b test of one character: a letter, a digit or _,
-// or a non-spacing mark after one.
+// wordAt and wordBefore are Java 17's \b test of the character at or
+// before i: a letter, a digit or _, or a non-spacing mark after one.
 func (m *machine) wordAt(i int) bool {
-	c := m.in[i]
-	if c == '_' || unicode.IsLetter(c) || unicode.IsDigit(c) {
+	c, _ := m.charAt(i)
+	if isWordChar(c) {
 		return true
 	}
-	if !unicode.Is(unicode.Mn, c) {
-		return false
+	return unicode.Is(unicode.Mn, c) && m.baseIsWord(i)
+}
+
+func (m *machine) wordBefore(i int) bool {
+	c, _ := m.charBefore(i)
+	if isWordChar(c) {
+		return true
 	}
-	for j := i - 1; j >= 0; j-- {
-		if !unicode.Is(unicode.Mn, m.in[j]) {
-			return m.in[j] == '_' || unicode.IsLetter(m.in[j]) || unicode.IsDigit(m.in[j])
+	return unicode.Is(unicode.Mn, c) && m.baseIsWord(i-1)
+}
+
+// baseIsWord reports whether the first character at or before i that is
+// not a non-spacing mark is a letter or digit (not _: Java's
+// hasBaseCharacter).
+func (m *machine) baseIsWord(i int) bool {
+	for ; i >= 0; i-- {
+		c := m.in[i]
+		if unicode.IsLetter(c) || unicode.IsDigit(c) {
+			return true
+		}
+		if !unicode.Is(unicode.Mn, c) {
+			return false
 		}
 	}
 	return false
 }
+
+func isWordChar(c rune) bool { return c == '_' || unicode.IsLetter(c) || unicode.IsDigit(c) }

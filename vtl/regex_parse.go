@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf16"
 )
 
 // The parser reads java.util.regex syntax (Java 17) into a tree of rxNode.
@@ -71,6 +72,15 @@ type rxFlags struct {
 	i, m, s, d, x, u bool
 }
 
+// cset is a character test, and whether Java would hold it as a
+// BmpCharPredicate: one that never matches beyond U+FFFF. A pattern with
+// any other test in a class, escape or single character searches pair by
+// pair (Java's StartS), so that matters to where matches may start.
+type cset struct {
+	f   func(rune) bool
+	bmp bool
+}
+
 type rxParser struct {
 	p      []rune
 	i      int
@@ -78,13 +88,15 @@ type rxParser struct {
 	names  map[string]int
 	flags  rxFlags
 	depth  int
+	// nonBMP is set by a character test that is not a BmpCharPredicate.
+	nonBMP bool
 }
 
 // maxRegexNesting bounds how deeply groups nest: the parser recurses.
 const maxRegexNesting = 200
 
 func parseJavaRegex(pattern string) (*javaRegex, error) {
-	p := &rxParser{p: []rune(pattern), names: map[string]int{}}
+	p := &rxParser{p: removeQuoting([]rune(pattern)), names: map[string]int{}}
 	n, err := p.alternation()
 	if err != nil {
 		return nil, err
@@ -92,7 +104,72 @@ func parseJavaRegex(pattern string) (*javaRegex, error) {
 	if p.i < len(p.p) {
 		return nil, errors.New("unmatched closing ')'")
 	}
-	return &javaRegex{prog: n, groups: p.groups, names: p.names}, nil
+	r := &javaRegex{prog: n, groups: p.groups, names: p.names, supplementary: p.nonBMP}
+	for _, c := range p.p {
+		r.supplementary = r.supplementary || c > 0xffff || utf16.IsSurrogate(c)
+	}
+	return r, nil
+}
+
+// removeQuoting rewrites \Q...\E as escaped characters before parsing,
+// as Java does, so a quantifier after \E repeats the last quoted character
+// only, and quoting works inside classes too. Letters and non-ASCII
+// characters stay as they are, a digit that opens a quote becomes \x3n
+// (so that it cannot extend an escape before the quote), and anything else
+// is escaped.
+func removeQuoting(p []rune) []rune {
+	i := 0
+	for i < len(p)-1 && !(p[i] == '\\' && p[i+1] == 'Q') {
+		if p[i] == '\\' {
+			i += 2
+		} else {
+			i++
+		}
+	}
+	if i >= len(p)-1 {
+		return p
+	}
+	out := append([]rune(nil), p[:i]...)
+	i += 2
+	inQuote, beginQuote := true, true
+	for i < len(p) {
+		c := p[i]
+		i++
+		switch {
+		case c >= 0x80 || isASCIILetter(c):
+			out = append(out, c)
+		case '0' <= c && c <= '9':
+			if beginQuote {
+				out = append(out, '\\', 'x', '3')
+			}
+			out = append(out, c)
+		case c != '\\':
+			if inQuote {
+				out = append(out, '\\')
+			}
+			out = append(out, c)
+		case inQuote:
+			if i < len(p) && p[i] == 'E' {
+				i++
+				inQuote = false
+			} else {
+				out = append(out, '\\', '\\')
+			}
+		default:
+			if i < len(p) && p[i] == 'Q' {
+				i++
+				inQuote, beginQuote = true, true
+				continue
+			}
+			out = append(out, c)
+			if i < len(p) {
+				out = append(out, p[i])
+				i++
+			}
+		}
+		beginQuote = false
+	}
+	return out
 }
 
 func (p *rxParser) peek() rune {
@@ -254,7 +331,7 @@ func (p *rxParser) atom() (*rxNode, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &rxNode{op: rxChar, set: set}, nil
+		return p.charNode(set), nil
 	case '.':
 		p.i++
 		return &rxNode{op: rxChar, set: p.dot()}, nil
@@ -273,13 +350,22 @@ func (p *rxParser) atom() (*rxNode, error) {
 	case '*', '+', '?':
 		return nil, fmt.Errorf("dangling meta character '%c'", c)
 	case '{':
-		return nil, errors.New("illegal repetition")
+		// Java reads an empty atom here, which the quantifier that must
+		// follow then repeats: {2} alone matches the empty string.
+		return &rxNode{op: rxEmpty}, nil
 	case '\\':
 		p.i++
 		return p.escape()
 	}
 	p.i++
-	return &rxNode{op: rxChar, set: p.literal(c)}, nil
+	return p.charNode(p.literal(c)), nil
+}
+
+// charNode tests one character; a test Java would not hold as BMP-only
+// marks the pattern (see cset).
+func (p *rxParser) charNode(c cset) *rxNode {
+	p.nonBMP = p.nonBMP || !c.bmp
+	return &rxNode{op: rxChar, set: c.f}
 }
 
 func (p *rxParser) dot() func(rune) bool {
@@ -301,14 +387,17 @@ func isLineTerminator(r rune, unix bool) bool {
 
 // literal matches one character, ignoring case as the flags say: ASCII
 // letters only, unless UNICODE_CASE.
-func (p *rxParser) literal(c rune) func(rune) bool {
-	if !p.flags.i {
-		return func(r rune) bool { return r == c }
+func (p *rxParser) literal(c rune) cset {
+	bmp := c <= 0xffff && !utf16.IsSurrogate(c)
+	switch {
+	case !p.flags.i:
+		return cset{func(r rune) bool { return r == c }, bmp}
+	case p.flags.u:
+		// Java's SingleU, for a character with case, is not BMP-only.
+		cased := unicode.ToUpper(c) != unicode.ToLower(unicode.ToUpper(c))
+		return cset{func(r rune) bool { return foldEqual(r, c, true) }, bmp && !cased}
 	}
-	if p.flags.u {
-		return func(r rune) bool { return foldEqual(r, c, true) }
-	}
-	return func(r rune) bool { return foldEqual(r, c, false) }
+	return cset{func(r rune) bool { return foldEqual(r, c, false) }, bmp}
 }
 
 func foldEqual(a, b rune, uni bool) bool {
@@ -468,7 +557,7 @@ func (p *rxParser) escape() (*rxNode, error) {
 	switch c {
 	case 'b', 'B', 'A', 'G', 'Z', 'z':
 		p.i++
-		if c == 'b' && p.peek() == '{' {
+		if c == 'b' && p.has("{g}") {
 			return nil, errors.New(`\b{g} is not supported`)
 		}
 		kinds := map[rune]rxAssertKind{'b': atWordBound, 'B': atNonWordBound, 'A': atBegin, 'G': atLastEnd, 'Z': atEndOrFinal, 'z': atEnd}
@@ -493,19 +582,6 @@ func (p *rxParser) escape() (*rxNode, error) {
 			return nil, fmt.Errorf("named capturing group <%s> does not exist", name)
 		}
 		return p.backref(g), nil
-	case 'Q':
-		p.i++
-		end := p.i
-		for end < len(p.p) && !(p.p[end] == '\\' && end+1 < len(p.p) && p.p[end+1] == 'E') {
-			end++
-		}
-		lit := p.p[p.i:end]
-		p.i = min(end+2, len(p.p))
-		seq := make([]*rxNode, 0, len(lit))
-		for _, r := range lit {
-			seq = append(seq, &rxNode{op: rxChar, set: p.literal(r)})
-		}
-		return &rxNode{op: rxConcat, subs: seq}, nil
 	}
 	if '1' <= c && c <= '9' {
 		// As many digits as still name a group opened so far.
@@ -525,7 +601,7 @@ func (p *rxParser) escape() (*rxNode, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &rxNode{op: rxChar, set: set}, nil
+	return p.charNode(set), nil
 }
 
 func (p *rxParser) backref(g int) *rxNode {
@@ -535,12 +611,12 @@ func (p *rxParser) backref(g int) *rxNode {
 // escapedSet reads an escape that stands for characters: a class such as
 // \d or \p{L}, or one character. p.i is at the character after the
 // backslash.
-func (p *rxParser) escapedSet(inClass bool) (func(rune) bool, error) {
+func (p *rxParser) escapedSet(inClass bool) (cset, error) {
 	c := p.p[p.i]
 	p.i++
 	switch c {
 	case 'd', 'D', 's', 'S', 'w', 'W', 'h', 'H', 'v', 'V':
-		set := predefined[unicode.ToLower(c)]
+		set := cset{predefined[unicode.ToLower(c)], true}
 		if unicode.IsUpper(c) {
 			return not(set), nil
 		}
@@ -548,7 +624,7 @@ func (p *rxParser) escapedSet(inClass bool) (func(rune) bool, error) {
 	case 'p', 'P':
 		set, err := p.property()
 		if err != nil {
-			return nil, err
+			return cset{}, err
 		}
 		if c == 'P' {
 			return not(set), nil
@@ -557,10 +633,10 @@ func (p *rxParser) escapedSet(inClass bool) (func(rune) bool, error) {
 	}
 	r, err := p.escapedChar(c)
 	if err != nil {
-		return nil, err
+		return cset{}, err
 	}
 	if inClass {
-		return func(x rune) bool { return x == r }, nil
+		return p.classChar(r), nil
 	}
 	return p.literal(r), nil
 }
@@ -640,9 +716,9 @@ func (p *rxParser) hex(n int) (rune, error) {
 // class reads a character class after its '[': ranges, escapes, nested
 // classes (a union), && (an intersection with what follows) and a leading
 // ^ that negates the whole class, as Java 9 and later read them.
-func (p *rxParser) class() (func(rune) bool, error) {
+func (p *rxParser) class() (cset, error) {
 	if p.depth++; p.depth > maxRegexNesting {
-		return nil, fmt.Errorf("classes nested more than %d deep", maxRegexNesting)
+		return cset{}, fmt.Errorf("classes nested more than %d deep", maxRegexNesting)
 	}
 	defer func() { p.depth-- }()
 	negate := false
@@ -652,10 +728,10 @@ func (p *rxParser) class() (func(rune) bool, error) {
 	}
 	set, err := p.classBody(true)
 	if err != nil {
-		return nil, err
+		return cset{}, err
 	}
 	if p.peek() != ']' {
-		return nil, errors.New("unclosed character class")
+		return cset{}, errors.New("unclosed character class")
 	}
 	p.i++
 	if negate {
@@ -666,48 +742,41 @@ func (p *rxParser) class() (func(rune) bool, error) {
 
 // classBody reads class items up to (not past) the closing ']'. With
 // first set, a ']' before any item is a literal.
-func (p *rxParser) classBody(first bool) (func(rune) bool, error) {
-	var set func(rune) bool
+func (p *rxParser) classBody(first bool) (cset, error) {
+	var set cset
 	for {
 		p.skipSpace()
 		c := p.peek()
 		switch {
 		case c == -1:
-			return nil, errors.New("unclosed character class")
-		case c == ']' && (set != nil || !first):
-			if set == nil {
-				set = func(rune) bool { return false }
+			return cset{}, errors.New("unclosed character class")
+		case c == ']' && (set.f != nil || !first):
+			if set.f == nil {
+				set = cset{func(rune) bool { return false }, true}
 			}
 			return set, nil
 		case c == '[':
 			p.i++
 			sub, err := p.class()
 			if err != nil {
-				return nil, err
+				return cset{}, err
 			}
 			set = union(set, sub)
 		case p.has("&&"):
 			p.i += 2
 			right, err := p.classBody(false)
 			if err != nil {
-				return nil, err
+				return cset{}, err
 			}
-			if set == nil {
+			if set.f == nil {
 				set = right
 			} else {
 				set = intersect(set, right)
 			}
-		case p.has(`\Q`):
-			p.i += 2
-			for p.i < len(p.p) && !p.has(`\E`) {
-				set = union(set, p.classChar(p.p[p.i]))
-				p.i++
-			}
-			p.i = min(p.i+2, len(p.p))
 		default:
 			item, err := p.classItem()
 			if err != nil {
-				return nil, err
+				return cset{}, err
 			}
 			set = union(set, item)
 		}
@@ -716,19 +785,22 @@ func (p *rxParser) classBody(first bool) (func(rune) bool, error) {
 }
 
 // classItem reads one character, escape or range inside a class.
-func (p *rxParser) classItem() (func(rune) bool, error) {
+func (p *rxParser) classItem() (cset, error) {
 	lo, set, err := p.classAtom()
-	if err != nil || set != nil {
-		return set, err
+	if err != nil {
+		return cset{}, err
+	}
+	if set != nil {
+		return *set, nil
 	}
 	if p.peek() == '-' && p.i+1 < len(p.p) && p.p[p.i+1] != ']' && p.p[p.i+1] != '[' {
 		p.i++
 		hi, hiSet, err := p.classAtom()
 		if err != nil {
-			return nil, err
+			return cset{}, err
 		}
 		if hiSet != nil || hi < lo {
-			return nil, errors.New("illegal character range")
+			return cset{}, errors.New("illegal character range")
 		}
 		return p.classRange(lo, hi), nil
 	}
@@ -736,7 +808,7 @@ func (p *rxParser) classItem() (func(rune) bool, error) {
 }
 
 // classAtom reads one character, or an escaped class (set non-nil).
-func (p *rxParser) classAtom() (rune, func(rune) bool, error) {
+func (p *rxParser) classAtom() (rune, *cset, error) {
 	c := p.p[p.i]
 	if c != '\\' {
 		p.i++
@@ -749,7 +821,7 @@ func (p *rxParser) classAtom() (rune, func(rune) bool, error) {
 	switch e := p.p[p.i]; e {
 	case 'd', 'D', 's', 'S', 'w', 'W', 'h', 'H', 'v', 'V', 'p', 'P':
 		set, err := p.escapedSet(true)
-		return 0, set, err
+		return 0, &set, err
 	default:
 		p.i++
 		r, err := p.escapedChar(e)
@@ -757,38 +829,39 @@ func (p *rxParser) classAtom() (rune, func(rune) bool, error) {
 	}
 }
 
-func (p *rxParser) classChar(c rune) func(rune) bool {
-	if p.flags.i {
-		return p.literal(c)
+func (p *rxParser) classChar(c rune) cset {
+	if c < 256 && !(p.flags.i && p.flags.u && strings.ContainsRune("\u00ff\u00b5IiSsKk\u00c5\u00e5", c)) {
+		// Java's bit set: BMP-only whatever the flags.
+		return cset{p.literal(c).f, true}
 	}
-	return func(r rune) bool { return r == c }
+	return p.literal(c)
 }
 
 // classRange matches lo..hi; ignoring case, as Java does, a character
 // also matches when its upper or lower case falls in the range.
-func (p *rxParser) classRange(lo, hi rune) func(rune) bool {
+func (p *rxParser) classRange(lo, hi rune) cset {
 	in := func(r rune) bool { return lo <= r && r <= hi }
 	switch {
 	case !p.flags.i:
-		return in
+		return cset{in, hi < 0xd800 || lo > 0xdbff && hi <= 0xffff}
 	case p.flags.u:
-		return func(r rune) bool { return in(r) || in(unicode.ToUpper(r)) || in(unicode.ToLower(r)) }
+		return cset{func(r rune) bool { return in(r) || in(unicode.ToUpper(r)) || in(unicode.ToLower(r)) }, false}
 	}
-	return func(r rune) bool { return in(r) || r < 0x80 && (in(asciiUpper(r)) || in(asciiLower(r))) }
+	return cset{func(r rune) bool { return in(r) || r < 0x80 && (in(asciiUpper(r)) || in(asciiLower(r))) }, false}
 }
 
-func union(a, b func(rune) bool) func(rune) bool {
-	if a == nil {
+func union(a, b cset) cset {
+	if a.f == nil {
 		return b
 	}
-	return func(r rune) bool { return a(r) || b(r) }
+	return cset{func(r rune) bool { return a.f(r) || b.f(r) }, a.bmp && b.bmp}
 }
 
-func intersect(a, b func(rune) bool) func(rune) bool {
-	return func(r rune) bool { return a(r) && b(r) }
+func intersect(a, b cset) cset {
+	return cset{func(r rune) bool { return a.f(r) && b.f(r) }, a.bmp && b.bmp}
 }
 
-func not(a func(rune) bool) func(rune) bool { return func(r rune) bool { return !a(r) } }
+func not(a cset) cset { return cset{func(r rune) bool { return !a.f(r) }, false} }
 
 func between(lo, hi rune) func(rune) bool { return func(r rune) bool { return lo <= r && r <= hi } }
 
@@ -871,7 +944,7 @@ func javaWhitespace(r rune) bool {
 }
 
 // property reads {Name} or a one-letter name after \p.
-func (p *rxParser) property() (func(rune) bool, error) {
+func (p *rxParser) property() (cset, error) {
 	var name string
 	if p.peek() == '{' {
 		end := p.i + 1
@@ -879,7 +952,7 @@ func (p *rxParser) property() (func(rune) bool, error) {
 			end++
 		}
 		if end >= len(p.p) {
-			return nil, errors.New("unclosed character family")
+			return cset{}, errors.New("unclosed character family")
 		}
 		name = string(p.p[p.i+1 : end])
 		p.i = end + 1
@@ -889,14 +962,22 @@ func (p *rxParser) property() (func(rune) bool, error) {
 	}
 	set := lookupProperty(name)
 	if set == nil {
-		return nil, fmt.Errorf("unknown or unsupported character property name {%s}", name)
+		return cset{}, fmt.Errorf("unknown or unsupported character property name {%s}", name)
 	}
-	if p.flags.i && (name == "Lower" || name == "Upper" || name == "javaLowerCase" || name == "javaUpperCase") {
-		// Ignoring case, Java's case classes match either case.
-		base := set
-		set = func(r rune) bool { return base(r) || base(unicode.ToLower(r)) || base(unicode.ToUpper(r)) }
+	// The POSIX classes are ASCII (BMP-only in Java); the Unicode ones not.
+	_, ascii := posix[name]
+	if p.flags.i {
+		// Ignoring case, Java's case classes match any case: the POSIX
+		// ones either ASCII case, the Unicode ones any cased letter.
+		switch strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(name, "Is"), "gc="), "general_category=") {
+		case "Lower", "Upper", "javaLowerCase", "javaUpperCase":
+			base := set
+			set = func(r rune) bool { return base(r) || base(unicode.ToLower(r)) || base(unicode.ToUpper(r)) }
+		case "Lu", "Ll", "Lt", "Lowercase", "Uppercase", "Titlecase":
+			set = func(r rune) bool { return unicode.In(r, unicode.Lu, unicode.Ll, unicode.Lt) }
+		}
 	}
-	return set, nil
+	return cset{set, ascii}, nil
 }
 
 func lookupProperty(name string) func(rune) bool {
