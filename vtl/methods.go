@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/big"
 	"net/url"
 	"slices"
 	"strconv"
@@ -424,7 +425,8 @@ func urlDecode(s string) (string, error) {
 }
 
 // parseJSON decodes JSON into Velocity values: *Map (ordered), []any,
-// string, int64 or float64, bool, nil.
+// string, int64, *big.Int (an integer beyond int64) or float64, bool,
+// nil.
 func parseJSON(s string) (any, error) {
 	dec := json.NewDecoder(strings.NewReader(s))
 	dec.UseNumber()
@@ -479,6 +481,13 @@ func decodeValue(dec *json.Decoder) (any, error) {
 	case json.Number:
 		if n, err := strconv.ParseInt(string(t), 10, 64); err == nil {
 			return n, nil
+		}
+		// An integer beyond a long stays exact, as json-smart keeps it
+		// (a BigInteger), rather than becoming 1e+20.
+		if !strings.ContainsAny(string(t), ".eE") {
+			if n, ok := new(big.Int).SetString(string(t), 10); ok {
+				return n, nil
+			}
 		}
 		f, err := strconv.ParseFloat(string(t), 64)
 		return f, err
@@ -607,10 +616,10 @@ func stringMap(m map[string]string) *Map {
 
 // jsonPath evaluates JSONPath as Jayway does for $input.json and
 // $input.path: $, .name, ['name'], [index], and
-// the wildcards .* and [*] and the deep scan ..name, which make the path
-// indefinite: its value is then the list of every match (maybe empty).
-// found is false when a definite path matches nothing. Filters are not
-// supported.
+// the wildcards .* and [*], the deep scan ..name and filters [?(...)]
+// (jsonpath_filter.go), which make the path indefinite: its value is then
+// the list of every match (maybe empty). found is false when a definite
+// path matches nothing.
 func jsonPath(root any, path string) (any, bool, error) {
 	if !strings.HasPrefix(path, "$") {
 		return nil, false, fmt.Errorf("JSONPath %q must start with $", path)
@@ -630,7 +639,36 @@ func jsonPath(root any, path string) (any, bool, error) {
 	for rest != "" {
 		switch {
 		case strings.HasPrefix(rest, "[?"):
-			return nil, false, fmt.Errorf("JSONPath %q: filters [?(...)] are not supported", path)
+			if !strings.HasPrefix(rest, "[?(") {
+				return nil, false, fmt.Errorf("JSONPath %q: write a filter as [?(...)]", path)
+			}
+			f, after, err := parseFilter(rest[3:])
+			if err != nil {
+				return nil, false, fmt.Errorf("JSONPath %q: %v", path, err)
+			}
+			rest = after
+			var next []any
+			for _, n := range nodes {
+				var candidates []any
+				switch x := n.(type) {
+				case []any:
+					candidates = x
+				case *Map:
+					candidates = []any{x}
+				default:
+					return nil, false, fmt.Errorf("JSONPath %q: a filter applies to an array or an object, not to %s", path, toJSON(n))
+				}
+				for _, c := range candidates {
+					ok, err := f.holds(root, c)
+					if err != nil {
+						return nil, false, fmt.Errorf("JSONPath %q: %v", path, err)
+					}
+					if ok {
+						next = append(next, c)
+					}
+				}
+			}
+			nodes, indefinite = next, true
 		case strings.HasPrefix(rest, ".*") || strings.HasPrefix(rest, "[*]"):
 			if rest[0] == '.' {
 				rest = rest[2:]

@@ -132,7 +132,7 @@ func TestUnsupported(t *testing.T) {
 		`$util.toJson($x)`, `$util.nope("x")`, `$input.nope()`,
 		`#set($s = "x")$s.replaceAll("\X", "y")`, `#set($s = "x")$s.replaceAll("(?<=x+)", "y")`,
 		`#set($s = "x")$s.replaceAll("(x", "y")`, `#set($s = "x")$s.replaceAll("x)", "y")`, `#set($s = "x")$s.replaceAll("*", "y")`,
-		`#set($s = "x")$s.codePointAt(0)`, `#if(true)x`, `#end`, `#set($a = )`, `$input.json('$.x[?(@ > 1)]')`,
+		`#set($s = "x")$s.codePointAt(0)`, `#if(true)x`, `#end`, `#set($a = )`, `$input.json('$.x[?(@ in [1])]')`, `$input.json('$..[?(@.a)]')`, `$input.json('$.x[?(@ =~ 'a')]')`,
 		`#set($s = "x")$s.replaceAll("x", "$")`,
 	} {
 		res, err := RenderString(tpl, &Request{}, Variant{})
