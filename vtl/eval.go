@@ -292,6 +292,13 @@ func (e *env) cond(x expr) (bool, error) {
 			if _, lit := x.x.(litExpr); lit && x.op == "-" {
 				return false, nil
 			}
+		case *binExpr:
+			switch x.op {
+			case "+", "-", "*", "/", "%":
+				// Velocity 1.7's arithmetic nodes have no truth value of
+				// their own: #if($a + 1) is false, whatever $a is.
+				return false, nil
+			}
 		}
 	}
 	v, err := e.eval(x)
@@ -481,6 +488,16 @@ func (e *env) binary(x *binExpr) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if x.op == "+" && !e.v.Velocity2 {
+		// Velocity 1.7 joins a string to a null reference as the
+		// reference is written: "a" + $nope is "a$nope".
+		if ref, ok := x.r.(*refNode); ok && r == nil && isString(l) {
+			r = ref.raw
+		}
+		if ref, ok := x.l.(*refNode); ok && l == nil && isString(r) {
+			l = ref.raw
+		}
+	}
 	switch x.op {
 	case "==":
 		return equal(l, r), nil
@@ -504,6 +521,11 @@ func (e *env) binary(x *binExpr) (any, error) {
 		return c >= 0, nil
 	}
 	return arith(x.op, l, r), nil
+}
+
+func isString(v any) bool {
+	_, ok := v.(string)
+	return ok
 }
 
 // equal follows Velocity: numbers compare by value, values of the same

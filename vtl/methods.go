@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/big"
@@ -17,7 +18,19 @@ import (
 type inputObj struct{}
 type utilObj struct{}
 
+// errArgType is an argument whose type no overload of the Java method
+// takes: Velocity then finds no method, and the reference is null.
+var errArgType = errors.New("no method takes an argument of this type")
+
 func (e *env) call(recv any, method string, args []any) (any, error) {
+	v, err := e.callMethod(recv, method, args)
+	if errors.Is(err, errArgType) {
+		return nil, nil
+	}
+	return v, err
+}
+
+func (e *env) callMethod(recv any, method string, args []any) (any, error) {
 	str := func(i int) (string, error) {
 		if i >= len(args) {
 			return "", fmt.Errorf("%s: missing argument %d", method, i+1)
@@ -28,7 +41,7 @@ func (e *env) call(recv any, method string, args []any) (any, error) {
 		case nil:
 			return "", fmt.Errorf("%s: argument %d is null", method, i+1)
 		}
-		return toString(args[i]), nil
+		return "", errArgType
 	}
 	integer := func(i int) (int, error) {
 		if i >= len(args) {
@@ -36,7 +49,7 @@ func (e *env) call(recv any, method string, args []any) (any, error) {
 		}
 		n, ok := args[i].(int64)
 		if !ok {
-			return 0, fmt.Errorf("%s: argument %d must be an integer", method, i+1)
+			return 0, errArgType
 		}
 		return int(n), nil
 	}
@@ -55,6 +68,9 @@ func (e *env) call(recv any, method string, args []any) (any, error) {
 	case utilObj:
 		if err := arity(1); err != nil {
 			return nil, err
+		}
+		if args[0] == nil && (method == "escapeJavaScript" || method == "parseJson") {
+			return nil, nil // both answer null for null
 		}
 		s, err := str(0)
 		if err != nil {
@@ -111,7 +127,9 @@ func (e *env) call(recv any, method string, args []any) (any, error) {
 			return false, nil
 		}
 	case *Map:
-		if method == "put" {
+		if method == "put" || method == "replace" {
+			// Map.put(k, v) and Map.replace(k, v) answer the previous
+			// value; replace changes only a key that is there.
 			if err := arity(2); err != nil {
 				return nil, err
 			}
@@ -120,7 +138,9 @@ func (e *env) call(recv any, method string, args []any) (any, error) {
 				return nil, err
 			}
 			prev := r.get(k)
-			r.put(k, args[1])
+			if method == "put" || r.has(k) {
+				r.put(k, args[1])
+			}
 			return prev, nil
 		}
 		return mapMethod(method, args, str, r.get, r.has, r.keys, r.vals)
@@ -174,7 +194,18 @@ func noMethod(kind, method string) (any, error) {
 	return nil, nil
 }
 
+// args0 is the first argument, or nil.
+func args0(args []any) any {
+	if len(args) == 0 {
+		return nil
+	}
+	return args[0]
+}
+
 func mapMethod(method string, args []any, str func(int) (string, error), get func(string) any, has func(string) bool, keys []string, vals []any) (any, error) {
+	if _, isString := args0(args).(string); method == "containsKey" && len(args) == 1 && args[0] != nil && !isString {
+		return false, nil // containsKey(Object): the keys are strings
+	}
 	switch method {
 	case "get":
 		k, err := str(0)
@@ -227,7 +258,14 @@ func stringMethod(s, method string, args []any, str func(int) (string, error), i
 		}
 		return s, nil
 	case "equals", "equalsIgnoreCase", "contains", "startsWith", "endsWith", "indexOf", "lastIndexOf", "concat":
+		if _, isString := args0(args).(string); method == "equals" && !isString {
+			return false, nil // equals(Object): only a string can be equal
+		}
 		a, err := str(0)
+		if c, ok := args0(args).(int64); ok && (method == "indexOf" || method == "lastIndexOf") && c >= 0 && c <= 0x10ffff {
+			// indexOf(int ch): the character with that code.
+			a, err = string(rune(c)), nil
+		}
 		if err != nil {
 			return nil, err
 		}

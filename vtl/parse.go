@@ -88,6 +88,13 @@ func (p *parser) nodes(stops []string) ([]node, string, error) {
 			}
 			flush()
 			out = append(out, ref)
+			braces, err := p.braceAfterRef(ref)
+			if err != nil {
+				return nil, "", err
+			}
+			if braces > 0 {
+				out = append(out, textNode(strings.Repeat("{", braces)))
+			}
 		case c == '#':
 			name, brace := p.directiveName()
 			switch {
@@ -488,12 +495,76 @@ func (p *parser) ref() (*refNode, error) {
 	return r, nil
 }
 
+// ident reads a Velocity 1.7 identifier, which may hold hyphens after its
+// first character: $a-1 is the reference "a-1", not $a minus 1.
 func (p *parser) ident() string {
 	start := p.pos
-	for p.pos < len(p.src) && isIdent(p.src[p.pos]) {
+	for p.pos < len(p.src) && (isIdent(p.src[p.pos]) || p.pos > start && p.src[p.pos] == '-') {
 		p.pos++
 	}
 	return p.src[start:p.pos]
+}
+
+// braceAfterRef copies a Velocity 1.7 parser quirk. Its lexer stays in
+// its reference state after an informal reference, where "{" is a token
+// of its own: rendered as "{", but when a name (with .name and [index]
+// after it) or a whole reference ($b.m(x)...) follows, that is read as
+// the inside of ${...}, must close with "}" right after it (anything else
+// is a parse error), and renders nothing. "{{" keeps the state. So $a{$b}
+// renders $a and "{", and $a{ $b} renders $a, "{ " and $b. It reports how
+// many "{" to render after the reference.
+func (p *parser) braceAfterRef(ref *refNode) (int, error) {
+	if strings.HasPrefix(ref.raw, "${") || strings.HasPrefix(ref.raw, "$!{") {
+		return 0, nil
+	}
+	n := 0
+	for strings.HasPrefix(p.rest(), "{") {
+		i := p.pos + 1
+		if i < len(p.src) && p.src[i] == '{' {
+			n++
+			p.pos++
+			continue
+		}
+		switch {
+		case i < len(p.src) && p.src[i] == '$' && p.refAt(i) && !strings.HasPrefix(p.src[i:], "${") && !strings.HasPrefix(p.src[i:], "$!{"):
+			start := p.pos
+			p.pos = i
+			if _, err := p.ref(); err != nil {
+				return 0, err
+			}
+			return n + 1, p.closeBrace(start)
+		case i < len(p.src) && isIdentStart(p.src[i]):
+			start := p.pos
+			p.pos = i
+			p.ident()
+			for p.pos < len(p.src) {
+				switch {
+				case p.src[p.pos] == '.' && p.pos+1 < len(p.src) && isIdentStart(p.src[p.pos+1]):
+					p.pos++
+					p.ident()
+					continue
+				case p.src[p.pos] == '[':
+					p.pos++
+					if _, err := p.closed("]"); err != nil {
+						return 0, err
+					}
+					continue
+				}
+				break
+			}
+			return n + 1, p.closeBrace(start)
+		}
+		break
+	}
+	return n, nil
+}
+
+func (p *parser) closeBrace(start int) error {
+	if !strings.HasPrefix(p.rest(), "}") {
+		return p.errf(start, "Velocity 1.7 reads %q after a reference as the inside of ${...}, so it must close with } right there: write ${...} for the reference, or put a space after {", p.src[start:p.pos])
+	}
+	p.pos++
+	return nil
 }
 
 func (p *parser) args(closer byte) ([]expr, error) {
@@ -583,6 +654,10 @@ func (p *parser) operator(ops []string) string {
 				continue
 			}
 		} else if (op == "<" || op == ">") && strings.HasPrefix(rest, op+"=") {
+			continue
+		} else if op == "-" && len(rest) > 1 && '0' <= rest[1] && rest[1] <= '9' {
+			// Velocity 1.7 lexes -1 as a negative number wherever it
+			// stands, so "3 -1" is two numbers, not a subtraction.
 			continue
 		}
 		p.pos += len(op)

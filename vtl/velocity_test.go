@@ -214,6 +214,15 @@ b")$s.replaceAll("(?s)a.b", "x")`, ""},
 	{`$input.json('$.y.*') $input.json('$.nope[*]') $input.json('$.x[-1]') $input.path('$..z').size()`, ""},
 	{`#set($a = [1, -2, "x", $input.params('id'), [3], {"k": 4}])$a.size()`, ""},
 	{`#set($r = [1..-1])$r`, ""},
+	{`#set($a = 3)#set($b = "bee")$a{$b} $a{x.y}z $a{{$b} $a{ $b} ${a}{$b} $b.length(){$a.toString()} $a{${b}} #set($m = {"k": 1})$m.k{$a}`, ""},
+	{`#set($a = 3)$a{x()}`, ""},
+	{`#set($a = 3)$a{$b `, ""},
+	{`#set($a = 3)#set($x-y = 2)$x-y|$a-1|$a - 1|#set($c = $a-1)$c`, ""},
+	{`#set($a = 3)#set($c = $a -1)$c`, ""},
+	{`#set($m = {"k": 1})$m.replace("k", 5)$m $m.replace("z", 5)$m $m.put("z", 6)$m`, ""},
+	{`#set($s = "it's")$s.contains(5)|$s.indexOf(116)|$s.replace("i", 5)|$s.equals(5)|$s.substring("1")|$util.escapeJavaScript(5)|$util.escapeJavaScript($nope)|$util.parseJson($nope)`, ""},
+	{`#set($a = 3)#if($a + 1)y#{else}n#end #if(!($a * 2))y#end #if($a + 1 == 4)y#end`, ""},
+	{`#set($c = "a" + $nope)$c #set($c = $nope.x() + "b")$c #set($c = 1 + $nope)$c`, ""},
 	{`#set($a = !true)$a`, ""},
 }
 
@@ -491,10 +500,11 @@ func TestRandomProgramsAgainstVelocity(t *testing.T) {
 			}
 		}
 	}
-	// The corpus still finds divergences (Velocity's lexer quirks around
-	// { and #, truthiness of some literals, ...): the count may only go
-	// down. Lower it when it does.
-	const knownRandomDisagreements = 43
+	// Two programs still disagree, both the lexer state Velocity 1.7
+	// carries across a directive: "{" after "#end" when a reference ended
+	// the block (vtl renders it; Velocity reads it as the inside of ${...}
+	// and refuses the template). The count may only go down.
+	const knownRandomDisagreements = 2
 	switch {
 	case bad > knownRandomDisagreements:
 		t.Errorf("%d of %d programs disagree, more than the %d known", bad, len(cases), knownRandomDisagreements)
