@@ -279,21 +279,20 @@ func (p *filterParser) eat(tok string) bool {
 }
 
 func (p *filterParser) or(depth int) (filterExpr, error) {
-	e, err := p.and(depth)
-	for err == nil && p.eat("||") {
-		var b filterExpr
-		b, err = p.and(depth)
-		e = orFilter{e, b}
-	}
-	return e, err
+	return p.chain(depth, "||", p.and, func(a, b filterExpr) filterExpr { return orFilter{a, b} })
 }
 
 func (p *filterParser) and(depth int) (filterExpr, error) {
-	e, err := p.unary(depth)
-	for err == nil && p.eat("&&") {
+	return p.chain(depth, "&&", p.unary, func(a, b filterExpr) filterExpr { return andFilter{a, b} })
+}
+
+// chain reads operands joined by op, left to right.
+func (p *filterParser) chain(depth int, op string, operand func(int) (filterExpr, error), join func(a, b filterExpr) filterExpr) (filterExpr, error) {
+	e, err := operand(depth)
+	for err == nil && p.eat(op) {
 		var b filterExpr
-		b, err = p.unary(depth)
-		e = andFilter{e, b}
+		b, err = operand(depth)
+		e = join(e, b)
 	}
 	return e, err
 }

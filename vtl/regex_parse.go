@@ -513,37 +513,25 @@ func isASCIILetter(r rune) bool { return 'a' <= r && r <= 'z' || 'A' <= r && r <
 // inlineFlags reads idmsuxU-idmsuxU after "(?", up to ")" or ":"; it
 // reports whether a ":" (a group with those flags) follows.
 func (p *rxParser) inlineFlags() (bool, error) {
+	flags := map[rune]*bool{'i': &p.flags.i, 'm': &p.flags.m, 's': &p.flags.s, 'd': &p.flags.d, 'x': &p.flags.x, 'u': &p.flags.u}
 	on := true
 	for p.i < len(p.p) {
 		c := p.p[p.i]
 		p.i++
-		var f *bool
-		switch c {
-		case 'i':
-			f = &p.flags.i
-		case 'm':
-			f = &p.flags.m
-		case 's':
-			f = &p.flags.s
-		case 'd':
-			f = &p.flags.d
-		case 'x':
-			f = &p.flags.x
-		case 'u':
-			f = &p.flags.u
-		case 'U':
+		switch f, ok := flags[c]; {
+		case ok:
+			*f = on
+		case c == 'U':
 			return false, errors.New("the UNICODE_CHARACTER_CLASS flag (?U) is not supported")
-		case '-':
+		case c == '-':
 			on = false
-			continue
-		case ')':
+		case c == ')':
 			return false, nil
-		case ':':
+		case c == ':':
 			return true, nil
 		default:
 			return false, fmt.Errorf("unknown inline modifier %q", c)
 		}
-		*f = on
 	}
 	return false, errors.New("unclosed group")
 }
