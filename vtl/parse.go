@@ -787,22 +787,18 @@ func (p *parser) primary() (expr, error) {
 			}
 			m.keys, m.vals = append(m.keys, k), append(m.vals, v)
 		}
-	case '0' <= c && c <= '9':
-		j := p.pos
-		for j < len(p.src) && '0' <= p.src[j] && p.src[j] <= '9' {
-			j++
-		}
-		if j+1 < len(p.src) && p.src[j] == '.' && '0' <= p.src[j+1] && p.src[j+1] <= '9' {
-			j++
-			for j < len(p.src) && '0' <= p.src[j] && p.src[j] <= '9' {
-				j++
-			}
-			f, err := strconv.ParseFloat(p.src[p.pos:j], 64)
+	case '0' <= c && c <= '9' || c == '.' && p.pos+1 < len(p.src) && '0' <= p.src[p.pos+1] && p.src[p.pos+1] <= '9':
+		if j, ok := floatLiteral(p.src, p.pos); ok {
+			f, err := strconv.ParseFloat(strings.TrimSuffix(p.src[p.pos:j], "."), 64)
 			if err != nil {
 				return nil, p.errf(p.pos, "bad number")
 			}
 			p.pos = j
 			return litExpr{f}, nil
+		}
+		j := p.pos
+		for j < len(p.src) && '0' <= p.src[j] && p.src[j] <= '9' {
+			j++
 		}
 		n, err := strconv.ParseInt(p.src[p.pos:j], 10, 64)
 		if err != nil {
@@ -828,6 +824,35 @@ func (p *parser) primary() (expr, error) {
 		return nil, p.errf(start, "unexpected word %q in an expression", w)
 	}
 	return nil, p.errf(p.pos, "unexpected %q in an expression", head(p.rest()))
+}
+
+// floatLiteral reports where a Velocity 1.7 floating-point literal that
+// starts at i ends: digits with a point and maybe more digits (1., 1.5),
+// a point and digits (.5), or digits with an exponent (1e3), the first
+// two maybe with one too. "1..3" is a range, not the float "1.".
+func floatLiteral(src string, i int) (int, bool) {
+	digits := func(j int) int {
+		for j < len(src) && '0' <= src[j] && src[j] <= '9' {
+			j++
+		}
+		return j
+	}
+	j := digits(i)
+	point := false
+	if j < len(src) && src[j] == '.' && !strings.HasPrefix(src[j:], "..") {
+		point = true
+		j = digits(j + 1)
+	}
+	if j < len(src) && (src[j] == 'e' || src[j] == 'E') {
+		k := j + 1
+		if k < len(src) && (src[k] == '+' || src[k] == '-') {
+			k++
+		}
+		if e := digits(k); e > k {
+			return e, true
+		}
+	}
+	return j, point
 }
 
 func (p *parser) restOfList() ([]expr, error) {
