@@ -348,9 +348,13 @@ func (e *env) set(n *setNode) error {
 		e.vars[n.target.name] = v
 		return nil
 	}
-	// $a.b.c = v: every step but the last must be a map.
+	// $a.b.c = v: every step but the last must be a map. Velocity logs
+	// and does nothing when one is null or is not a map; under $context,
+	// API Gateway's responseOverride and requestOverride objects exist
+	// already, which creating the missing maps stands for.
 	var cur any
-	if n.target.name == "context" {
+	vivify := n.target.name == "context"
+	if vivify {
 		cur = e.context
 	} else {
 		cur = e.vars[n.target.name]
@@ -364,7 +368,7 @@ func (e *env) set(n *setNode) error {
 				return nil
 			}
 			next, ok := m[part.name]
-			if !ok || next == nil {
+			if (!ok || next == nil) && vivify {
 				next = map[string]any{}
 				m[part.name] = next
 			}
@@ -375,13 +379,13 @@ func (e *env) set(n *setNode) error {
 				return nil
 			}
 			next := m.get(part.name)
-			if next == nil {
+			if next == nil && vivify {
 				next = map[string]any{}
 				m.put(part.name, next)
 			}
 			cur = next
 		default:
-			return fmt.Errorf("cannot set %s: %s is not a map", n.target.raw, typeName(cur))
+			return nil
 		}
 	}
 	return nil
@@ -421,7 +425,9 @@ func (e *env) eval(x expr) (any, error) {
 		a, ok1 := from.(int64)
 		z, ok2 := to.(int64)
 		if !ok1 || !ok2 {
-			return nil, fmt.Errorf("a range needs integers")
+			// Velocity 1.7 logs that a range needs integers, and the
+			// range is null.
+			return nil, nil
 		}
 		var out []any
 		step := int64(1)
