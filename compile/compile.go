@@ -53,9 +53,17 @@ func compile(s *spec.Spec) *builder {
 	return b
 }
 
-// action is the Step Functions action behind a route. Every route starts
-// an execution today; a route's action will come from the spec.
-func action(*spec.Route) integration.Action { return integration.StartExecution }
+// action is the Step Functions action behind a route.
+func action(r *spec.Route) integration.Action {
+	if r.Action == spec.ActionStartSync {
+		a := integration.StartSync{}
+		for _, e := range r.Errors {
+			a.Errors = append(a.Errors, integration.ErrorStatus{Name: e.Name, Status: e.Status})
+		}
+		return a
+	}
+	return integration.StartExecution
+}
 
 // tags are the spec's tags, put on every taggable resource.
 func (b *builder) tags() []tags.Tag {

@@ -57,12 +57,25 @@ routes:
 		"execution name":  {"    stateMachine: m\n", "    stateMachine: m\n    executionName: requestId\n"},
 		"machine type":    {"  m: {definition:", "  m: {type: EXPRESS, definition:"},
 		"api description": {"  name: d\n", "  name: d\n  description: x\n"},
+		"timeout":         {"    stateMachine: m\n", "    stateMachine: m\n    timeout: 5s\n"},
 	} {
 		if !strings.Contains(base, edit[0]) {
 			t.Fatalf("%s: edit does not apply", name)
 		}
 		if got := deploymentID(t, strings.Replace(base, edit[0], edit[1], 1)); got == id {
 			t.Errorf("changing the %s keeps Deployment %s: the stage would serve the old API", name, id)
+		}
+	}
+	sync := strings.Replace(strings.Replace(base, "  m: {definition:", "  m: {type: EXPRESS, definition:", 1),
+		"    stateMachine: m\n", "    stateMachine: m\n    action: startSync\n    errors: {NotFound: 404}\n", 1)
+	syncID := deploymentID(t, sync)
+	for name, edit := range map[string][2]string{
+		"action":        {"    action: startSync\n    errors: {NotFound: 404}\n", ""},
+		"mapped status": {"NotFound: 404", "NotFound: 410"},
+		"mapped name":   {"NotFound: 404", "Gone: 404"},
+	} {
+		if got := deploymentID(t, strings.Replace(sync, edit[0], edit[1], 1)); got == syncID || strings.Replace(sync, edit[0], edit[1], 1) == sync {
+			t.Errorf("changing the %s keeps Deployment %s: the stage would serve the old API", name, syncID)
 		}
 	}
 	for name, edit := range map[string][2]string{

@@ -193,7 +193,7 @@ func absentCase(n *inputNode) string {
 	case m.Omit:
 		return fmt.Sprintf("#set(%s = false)", n.present)
 	case m.HasDefault:
-		return fmt.Sprintf("#set(%s = '%s')", n.vari, velocityQuote(outerText(m.Default)))
+		return fmt.Sprintf("#set(%s = %s)", n.vari, integration.VelocityText(outerText(m.Default)))
 	}
 	return fmt.Sprintf("#set(%s = \"null\")", n.vari)
 }
@@ -209,7 +209,7 @@ func writeLeaf(b *strings.Builder, n *inputNode, form bool) {
 	m, v := n.mapping, n.vari
 	switch {
 	case m.From == spec.FromValue:
-		fmt.Fprintf(b, "#set(%s = '%s')\n", v, velocityQuote(outerText(m.Value)))
+		fmt.Fprintf(b, "#set(%s = %s)\n", v, integration.VelocityText(outerText(m.Value)))
 	case m.From == spec.FromBody && form && len(m.Field) == 0:
 		// The whole form as an object of its fields.
 		fmt.Fprintf(b, "#set(%s = \"\")#set($fc = \"\")\n", v)
@@ -339,7 +339,3 @@ func jsonStringBody(s string) string {
 	}
 	return b.String()
 }
-
-// velocityQuote prepares text for a single-quoted Velocity string literal,
-// where only the quote itself needs doubling.
-func velocityQuote(s string) string { return strings.ReplaceAll(s, "'", "''") }

@@ -21,15 +21,11 @@ func authorizationType(*spec.Route) string { return authNone }
 // requires a parameter.
 func (b *builder) routeMethods() {
 	ids := b.paths
-	responses := map[integration.Action][]apigateway.Method_IntegrationResponse{}
 	validator := false
 	for _, r := range b.s.Routes {
 		id := "Route" + ids[strings.Join(r.Segments, "/")] + pascal(strings.ToLower(r.Method))
 		b.methods = append(b.methods, id)
 		a := action(r)
-		if responses[a] == nil {
-			responses[a] = integrationResponses(a)
-		}
 		params, required := requestParameters(r)
 		method := &apigateway.Method{
 			RestApiId:         b.t.Ref(idAPI),
@@ -44,9 +40,12 @@ func (b *builder) routeMethods() {
 				Credentials:           ptr(b.t.GetAtt(idAPIRole, "Arn")),
 				PassthroughBehavior:   ptr("NEVER"),
 				RequestTemplates:      b.requestTemplates(r, a),
-				IntegrationResponses:  responses[a],
+				IntegrationResponses:  integrationResponses(a),
 			},
-			MethodResponses: methodResponses,
+			MethodResponses: methodResponses(a),
+		}
+		if r.TimeoutMillis > 0 {
+			method.Integration.TimeoutInMillis = ptr(r.TimeoutMillis)
 		}
 		if required {
 			method.RequestValidatorId = ptr(b.t.Ref(idValidator))

@@ -23,15 +23,14 @@ func integrationResponses(a integration.Action) []apigateway.Method_IntegrationR
 	return out
 }
 
-// methodResponses declares every status a method may answer. Every
-// method shares the slice: resources are not changed once built.
-var methodResponses = func() []apigateway.Method_MethodResponse {
+// methodResponses declares every status a method may answer.
+func methodResponses(a integration.Action) []apigateway.Method_MethodResponse {
 	var out []apigateway.Method_MethodResponse
-	for _, code := range integration.MethodStatuses {
+	for _, code := range a.Statuses() {
 		out = append(out, apigateway.Method_MethodResponse{StatusCode: code})
 	}
 	return out
-}()
+}
 
 // GatewayEnvelope is the body of API Gateway's own errors: the same
 // {"error", "message"} envelope as Step Functions errors. messageString is

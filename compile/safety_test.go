@@ -428,3 +428,93 @@ func marshalJSON(v any) string {
 	_ = enc.Encode(v)
 	return strings.TrimSuffix(b.String(), "\n")
 }
+
+// TestSyncResponseTemplates: whatever a synchronous run answers, hostile
+// error names, causes and outputs included, the body is JSON that carries
+// them exactly, and the status is the documented one: 200 for a success,
+// the mapped status for a mapped error (the hostile names are mapped
+// themselves), 500 for another failure, 504 for a timeout.
+func TestSyncResponseTemplates(t *testing.T) {
+	for i, name := range handPicked {
+		if name == "" {
+			continue // the spec refuses an empty error name
+		}
+		mapped := 400 + i%200
+		a := integration.StartSync{Errors: []integration.ErrorStatus{{Name: "Other", Status: 599}, {Name: name, Status: mapped}}}
+		tpl, err := vtl.Parse(a.Responses()[0].Template)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, variant := range vtl.Variants() {
+			render := func(reply map[string]any) (string, int) {
+				res, err := tpl.Render(&vtl.Request{Body: marshalJSON(reply)}, variant)
+				if err != nil {
+					t.Fatalf("%v: %v", reply, err)
+				}
+				status, _ := res.StatusOverride()
+				return res.Body, status
+			}
+			envelope := func(body string) (e, m string) {
+				var got struct{ Error, Message string }
+				if err := json.Unmarshal([]byte(body), &got); err != nil {
+					t.Fatalf("variant %+v: the error body is not JSON: %q", variant, body)
+				}
+				return got.Error, got.Message
+			}
+			for _, out := range []any{name, map[string]any{name: []any{name, 1.5, nil, true}}} {
+				body, status := render(map[string]any{"status": "SUCCEEDED", "output": marshalJSON(out)})
+				var got any
+				if json.Unmarshal([]byte(body), &got) != nil || !reflect.DeepEqual(got, out) || status != 0 {
+					t.Fatalf("variant %+v: output %q gave %q (status %d)", variant, marshalJSON(out), body, status)
+				}
+			}
+			body, status := render(map[string]any{"status": "FAILED", "error": name, "cause": name})
+			if e, m := envelope(body); e != name || m != name || status != mapped {
+				t.Fatalf("variant %+v: failure %q gave %q %q, status %d (want %d)", variant, name, e, m, status, mapped)
+			}
+			body, status = render(map[string]any{"status": "FAILED", "error": name + "x", "cause": name})
+			if e, _ := envelope(body); e != name+"x" || status != 500 {
+				t.Fatalf("variant %+v: unmapped failure %q gave %q, status %d", variant, name+"x", e, status)
+			}
+			body, status = render(map[string]any{"status": "TIMED_OUT", "cause": name})
+			if e, m := envelope(body); e != "States.Timeout" || m != name || status != 504 {
+				t.Fatalf("variant %+v: timeout gave %q %q, status %d", variant, e, m, status)
+			}
+		}
+	}
+}
+
+// TestLiteralsAreExact: a literal value or a default in the spec reaches
+// the execution input exactly, whatever it holds, \uXXXX text included,
+// which Velocity would decode in a string literal.
+func TestLiteralsAreExact(t *testing.T) {
+	for _, v := range append([]string{`\u0041`, `\\u0041`, `a\u`, `\uZZZZ\u00e9'`, `\`}, handPicked...) {
+		yv, _ := json.Marshal(v)
+		src := "version: 1\napi: {name: a}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}}\n" +
+			"routes: {POST /a: {stateMachine: m, input: {lit: {value: " + string(yv) + "}, obj: {value: {k: " + string(yv) + "}}, d: {from: query.q, default: " + string(yv) + "}}}}\n"
+		s, errs := spec.Parse("spec.yaml", []byte(src), nil)
+		if s == nil || errs.HasErrors() {
+			continue // the spec refuses it (control characters), with a positioned error
+		}
+		if lit, _ := s.Routes[0].Input[0].Value.(string); lit != v {
+			continue // YAML itself reads it otherwise (it folds U+0085, a line break to YAML 1.1)
+		}
+		rc := requestTemplates(t, s)[0]
+		res, err := rc.tpl.Render(&vtl.Request{Path: map[string]string{}, Query: map[string]string{}, Header: map[string]string{}}, vtl.Variant{})
+		if err != nil {
+			t.Fatalf("%q: %v", v, err)
+		}
+		var body struct{ Input string }
+		var in struct {
+			Lit string
+			Obj struct{ K string }
+			D   string
+		}
+		if err := json.Unmarshal([]byte(res.Body), &body); err != nil {
+			t.Fatalf("%q: the body is not JSON: %v\n%s", v, err, res.Body)
+		}
+		if err := json.Unmarshal([]byte(body.Input), &in); err != nil || in.Lit != v || in.Obj.K != v || in.D != v {
+			t.Fatalf("%q: the input is %s (%v)", v, body.Input, err)
+		}
+	}
+}

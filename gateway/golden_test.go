@@ -129,7 +129,9 @@ func outcome(t *testing.T, g *Gateway, req *Request, reply *Reply, v vtl.Variant
 	default:
 		b.WriteString(`{"route": `)
 		b.WriteString(jsonText(call.Verb + " " + call.Path))
-		b.WriteString(`, "startExecution": `)
+		b.WriteString(`, "action": `)
+		b.WriteString(jsonText(call.Action))
+		b.WriteString(`, "request": `)
 		b.WriteString(call.Body)
 		b.WriteString(`, "input": `)
 		b.WriteString(call.Request.Input)
@@ -156,13 +158,14 @@ func outcome(t *testing.T, g *Gateway, req *Request, reply *Reply, v vtl.Variant
 	return out.Bytes()
 }
 
-// meaning decodes an outcome, with the StartExecution input decoded too.
+// meaning decodes an outcome, with the request's execution input decoded
+// too.
 func meaning(t *testing.T, b []byte) any {
 	var v map[string]any
 	if err := json.Unmarshal(b, &v); err != nil {
 		t.Fatal(err)
 	}
-	if se, ok := v["startExecution"].(map[string]any); ok {
+	if se, ok := v["request"].(map[string]any); ok {
 		var in any
 		_ = json.Unmarshal([]byte(se["input"].(string)), &in)
 		se["input"] = in

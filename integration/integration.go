@@ -30,6 +30,10 @@ type Action interface {
 	// Responses are the integration responses, in order; the one without
 	// a selection pattern is the default.
 	Responses() []Response
+	// Statuses are every status the method may answer: what its
+	// integration responses and their status overrides can produce, which
+	// the method declares.
+	Statuses() []string
 	// Decode reads the body that a request template rendered, as Step
 	// Functions would, and says what it asks for.
 	Decode(body string) (*Request, error)
@@ -129,6 +133,6 @@ func FromURI(uri string) (Action, bool) {
 	return Lookup(name)
 }
 
-// MethodStatuses are the statuses every method declares: what its
-// integration responses and their status overrides may answer.
+// MethodStatuses are the statuses every method may answer, whatever its
+// action: its integration responses and the error template's overrides.
 var MethodStatuses = []string{"200", "400", "409", "429", "500", "502"}

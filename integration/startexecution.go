@@ -19,10 +19,13 @@ func (startExecution) Permissions(m Machine) []Permission {
 	return []Permission{{Action: "states:StartExecution", Resource: m.ARN}}
 }
 
-// The body is JSON, and its "input" member is a JSON document carried as
-// a string, so request values are escaped twice (see compile).
-func (startExecution) RequestTemplate(p RequestParts) string {
-	return "## sfnapic: " + p.Route + " -> StartExecution; values are escaped twice (JSON in a JSON string)\n" +
+func (a startExecution) RequestTemplate(p RequestParts) string { return startRequest(a, p) }
+
+// startRequest is the request of both ways to start an execution. The
+// body is JSON, and its "input" member is a JSON document carried as a
+// string, so request values are escaped twice (see compile).
+func startRequest(a Action, p RequestParts) string {
+	return "## sfnapic: " + p.Route + " -> " + a.Name() + "; values are escaped twice (JSON in a JSON string)\n" +
 		p.Setup +
 		`{"stateMachineArn": "` + p.MachineARN + `", ` + p.Name + `"input": "` + p.Input + `"}` + "\n"
 }
@@ -46,15 +49,20 @@ func (startExecution) Responses() []Response {
 	}
 }
 
-func (startExecution) Decode(body string) (*Request, error) {
+func (startExecution) Statuses() []string { return MethodStatuses }
+
+func (a startExecution) Decode(body string) (*Request, error) { return decodeStart(a, body) }
+
+// decodeStart reads the body of either way to start an execution.
+func decodeStart(a Action, body string) (*Request, error) {
 	var b struct {
 		StateMachineArn string  `json:"stateMachineArn"`
 		Input           *string `json:"input"`
 	}
 	if err := json.Unmarshal([]byte(body), &b); err != nil {
-		return nil, fmt.Errorf("the StartExecution body is not JSON (Step Functions would answer SerializationException): %v", err)
+		return nil, fmt.Errorf("the %s body is not JSON (Step Functions would answer SerializationException): %v", a.Name(), err)
 	}
-	r := &Request{Action: "StartExecution", StateMachineArn: b.StateMachineArn}
+	r := &Request{Action: a.Name(), StateMachineArn: b.StateMachineArn}
 	if b.Input != nil {
 		r.Input, r.HasInput = *b.Input, true
 		if err := json.Unmarshal([]byte(*b.Input), &r.Value); err != nil {

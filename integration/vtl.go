@@ -11,6 +11,28 @@ import "strings"
 // the quote is even. Templates that use EscapeJSON start with it.
 const QuotePattern = `#set($q = "(?<!\\)((?:\\\\)*)\\'")`
 
+// VelocityText writes a Velocity expression whose value is exactly text:
+// a single-quoted string literal, where nothing is interpolated and a
+// quote is written twice. Velocity still decodes \uXXXX in any string
+// literal, so wherever text holds a backslash before a u, the literal ends
+// after the backslash and another, joined with +, starts at the u.
+func VelocityText(text string) string {
+	var parts []string
+	for {
+		i := strings.Index(text, `\u`)
+		if i < 0 {
+			break
+		}
+		parts = append(parts, text[:i+1])
+		text = text[i+1:]
+	}
+	parts = append(parts, text)
+	for i, p := range parts {
+		parts[i] = "'" + strings.ReplaceAll(p, "'", "''") + "'"
+	}
+	return strings.Join(parts, " + ")
+}
+
 // EscapeJSON is one escaping step, as a VTL expression: escapeJavaScript
 // makes any text safe inside a JSON string (\", \\, \n, \uXXXX, ...), and
 // the replaceAll undoes its one non-JSON escape, \'.

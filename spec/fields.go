@@ -83,7 +83,7 @@ var TopFields = Table{Name: "spec", Fields: []Field{
 			"additionalProperties": {"$ref": "#/$defs/stateMachine"}}`,
 		Example: `{version: 1, api: {name: a}, stateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}}, routes: {POST /a: {stateMachine: m}}}`},
 	{Name: "routes", Required: true,
-		Doc: "The routes, keyed \"VERB /path\", such as \"POST /items/{item_id}\". Each starts one state machine.",
+		Doc: "The routes, keyed \"VERB /path\", such as \"POST /items/{item_id}\". Each calls one state machine.",
 		Schema: `{"type": "object", "minProperties": 1,
 			"propertyNames": {"pattern": "^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY)[ \\t]+/([A-Za-z0-9._:{}+-]+(/[A-Za-z0-9._:{}+-]+)*)?[ \\t]*$"},
 			"additionalProperties": {"$ref": "#/$defs/route"}}`,
@@ -150,7 +150,7 @@ var StatementFields = Table{Name: "policyStatement", Fields: []Field{
 
 // RouteFields are the keys of each route.
 var RouteFields = Table{Name: "route", Fields: []Field{
-	{Name: "stateMachine", Required: true, Doc: "Name of the state machine (under stateMachines) this route starts.",
+	{Name: "stateMachine", Required: true, Doc: "Name of the state machine (under stateMachines) this route calls.",
 		Schema: `{"type": "string"}`, Example: `{stateMachine: m}`},
 	{Name: "input", Doc: "The execution input: each key (dotted for nesting, such as customer.id) takes its value from the request.",
 		Schema: `{"type": "object", "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_-]*(\\.[A-Za-z_][A-Za-z0-9_-]*)*$"},
@@ -159,10 +159,17 @@ var RouteFields = Table{Name: "route", Fields: []Field{
 	{Name: "executionName", Doc: "Names each execution (StartExecution's name: 1 to 80 characters, none of whitespace, control characters or < > { } [ ] ? * \" # % \\ ^ | ~ ` $ & , ; : /). requestId for API Gateway's request id, a source such as path.order_id for a business key (idempotent for STANDARD machines), or {value: NAME}. An absent or empty value leaves the name to Step Functions.",
 		Schema:  `{"oneOf": [{"const": "requestId"}, {"$ref": "#/$defs/nameSource"}, {"$ref": "#/$defs/executionName"}]}`,
 		Example: `{stateMachine: m, executionName: requestId}`},
+	{Name: "action", Doc: "What the route asks of the state machine: start (the default) starts an execution and answers at once with its ARN; startSync runs an EXPRESS machine to its end and answers with its output (StartSyncExecution), or with the error envelope when it fails.",
+		Schema: `{"enum": ["start", "startSync"], "default": "start"}`, Example: `{stateMachine: x, action: startSync}`},
+	{Name: "errors", Doc: "With action: startSync, the HTTP status (400 to 599) for each error name the workflow may fail with, such as OrderNotFound: 404. Other failures answer 500, a timed-out run 504.",
+		Schema:  `{"type": "object", "minProperties": 1, "propertyNames": {"minLength": 1, "maxLength": 256}, "additionalProperties": {"type": "integer", "minimum": 400, "maximum": 599}}`,
+		Example: `{stateMachine: x, action: startSync, errors: {OrderNotFound: 404, "States.Timeout": 504}}`},
+	{Name: "timeout", Doc: "How long API Gateway waits for Step Functions: 50ms to 29s, written with its unit (500ms, 10s). Default: 29s.",
+		Schema: `{"type": "string", "pattern": "^[0-9]+(ms|s)$"}`, Example: `{stateMachine: m, timeout: 10s}`},
 	{Name: "contentTypes", Doc: "The request content types the route accepts, each with its own request template: json (application/json, the default) and form (application/x-www-form-urlencoded, whose fields map like body fields). Others get HTTP 415.",
 		Schema:  `{"type": "array", "minItems": 1, "uniqueItems": true, "items": {"enum": ["json", "form"]}, "default": ["json"]}`,
 		Example: `{stateMachine: m, contentTypes: [json, form]}`},
-}}
+}, Rules: `{"if": {"required": ["errors"]}, "then": {"required": ["action"], "properties": {"action": {"const": "startSync"}}}}`}
 
 // InputFields are the keys of an input value written as a mapping: a
 // source with options, or a literal.

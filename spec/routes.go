@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -25,8 +26,9 @@ func (p *parser) routes(n *yaml.Node, machines []*StateMachine) []*Route {
 		r := p.routeKey(k, key, at)
 		if r != nil {
 			r.ContentTypes = []string{ContentJSON}
+			r.Action = ActionStart
 		}
-		var inputNode *yaml.Node
+		var inputNode, errorsNode, actionNode *yaml.Node
 		p.mapping(v, at, RouteFields.Keys(), RouteFields.RequiredKeys(), func(field string, fk, fv *yaml.Node) {
 			switch field {
 			case "stateMachine":
@@ -58,8 +60,25 @@ func (p *parser) routes(n *yaml.Node, machines []*StateMachine) []*Route {
 				if r != nil {
 					r.ContentTypes = p.contentTypes(fv, at+".contentTypes")
 				}
+			case "action":
+				actionNode = fv
+				if a, ok := p.oneOf(fv, at+".action", []string{ActionStart, ActionStartSync}); ok && r != nil {
+					r.Action = a
+				}
+			case "errors":
+				errorsNode = fv
+			case "timeout":
+				if ms, ok := p.timeout(fv, at+".timeout"); ok && r != nil {
+					r.TimeoutMillis = ms
+				}
 			}
 		})
+		if r != nil && errorsNode != nil {
+			r.Errors = p.errorStatuses(errorsNode, at+".errors", r)
+		}
+		if r != nil {
+			p.actionFits(actionNode, at, r)
+		}
 		// Input last: what a body field may be depends on the content types.
 		if r != nil && inputNode != nil {
 			r.Input = p.input(inputNode, at+".input", r)
@@ -518,5 +537,81 @@ func (p *parser) unusedParams(r *Route, ms []*Mapping, at string) {
 		if !used[name] {
 			p.errs.Warn(r.Pos, at, "path parameter {%s} is not mapped into the input; add `%s: path.%s` to use it", name, name, name)
 		}
+	}
+}
+
+// timeout reads an integration timeout written with its unit: 500ms, 10s.
+func (p *parser) timeout(n *yaml.Node, at string) (int, bool) {
+	if r := resolve(n); r.Kind == yaml.ScalarNode && r.ShortTag() == "!!int" {
+		p.errs.Add(p.pos(r), at, "a timeout is written with its unit: %sms or %ss", r.Value, r.Value)
+		return 0, false
+	}
+	v, ok := p.str(n, at)
+	if !ok {
+		return 0, false
+	}
+	num, unit := strings.TrimRight(v, "ms"), v[len(strings.TrimRight(v, "ms")):]
+	n2, err := strconv.Atoi(num)
+	if err != nil || num == "" || (unit != "ms" && unit != "s") {
+		p.errs.Add(p.pos(resolve(n)), at, "%q is not a timeout: write a whole number of milliseconds or seconds with its unit, such as 500ms or 10s", v)
+		return 0, false
+	}
+	ms := n2
+	if unit == "s" {
+		ms = n2 * 1000
+		if n2 > MaxTimeoutMillis/1000 {
+			ms = MaxTimeoutMillis + 1
+		}
+	}
+	switch {
+	case ms < MinTimeoutMillis:
+		p.errs.Add(p.pos(resolve(n)), at, "%s is shorter than API Gateway allows a REST integration: 50ms at the least", v)
+		return 0, false
+	case ms > MaxTimeoutMillis:
+		p.errs.Add(p.pos(resolve(n)), at, "%s is longer than API Gateway allows a REST integration: 29s at the most, unless AWS raises the quota (Regional and private APIs can ask); a run that long suits action: start", v)
+		return 0, false
+	}
+	return ms, true
+}
+
+// errorStatuses reads a synchronous route's map of workflow error names to
+// HTTP statuses.
+func (p *parser) errorStatuses(n *yaml.Node, at string, r *Route) []ErrorStatus {
+	var out []ErrorStatus
+	p.mapping(n, at, nil, nil, func(name string, k, v *yaml.Node) {
+		eat := child(at, name)
+		if name == "" || len(name) > 256 {
+			p.errs.Add(p.pos(k), eat, "an error name has 1 to 256 characters")
+			return
+		}
+		if !p.noControls(k, eat, name) {
+			return
+		}
+		vn := resolve(v)
+		status, err := strconv.Atoi(vn.Value)
+		if vn.Kind != yaml.ScalarNode || vn.ShortTag() != "!!int" || err != nil {
+			p.errs.Add(p.pos(vn), eat, "expected an HTTP status such as 404, got %s", describe(vn))
+			return
+		}
+		if status < 400 || status > 599 {
+			p.errs.Add(p.pos(vn), eat, "%d is not an error status: a failed run answers with a status from 400 to 599", status)
+			return
+		}
+		out = append(out, ErrorStatus{Name: name, Status: status, Pos: p.pos(k)})
+	})
+	return out
+}
+
+// actionFits checks the fields and the state machine that the route's
+// action needs. actionNode is the action's value, nil when not written.
+func (p *parser) actionFits(actionNode *yaml.Node, at string, r *Route) {
+	if r.Action != ActionStartSync {
+		if r.Errors != nil {
+			p.errs.Add(r.Errors[0].Pos, at+".errors", "errors maps the failures of a synchronous run: it needs action: startSync")
+		}
+		return
+	}
+	if m := r.StateMachine; m != nil && !m.Existing() && m.Type != TypeExpress {
+		p.errs.Add(p.pos(resolve(actionNode)), at+".action", "startSync runs EXPRESS state machines only (StartSyncExecution refuses STANDARD ones): set type: EXPRESS on %s, or use action: start", m.Name)
 	}
 }

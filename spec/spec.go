@@ -96,7 +96,40 @@ type Route struct {
 	// ContentTypes lists the request content types the route accepts, each
 	// with its own request template: ContentJSON, and ContentForm if asked.
 	ContentTypes []string
+	// Action is what the route asks of its state machine: ActionStart
+	// (the default) or ActionStartSync.
+	Action string
+	// Errors maps the workflow's error names to HTTP statuses, for the
+	// runs a synchronous route reports: in spec order.
+	Errors []ErrorStatus
+	// TimeoutMillis is how long API Gateway waits for Step Functions, in
+	// milliseconds; 0 leaves API Gateway's default (29 s).
+	TimeoutMillis int
 }
+
+// The actions a route can take.
+const (
+	// ActionStart starts an execution and answers with its ARN at once.
+	ActionStart = "start"
+	// ActionStartSync runs an EXPRESS execution to its end and answers
+	// with its output (StartSyncExecution).
+	ActionStartSync = "startSync"
+)
+
+// ErrorStatus maps one workflow error name to an HTTP status.
+type ErrorStatus struct {
+	Name   string
+	Status int
+	Pos    Pos
+}
+
+// Integration timeouts API Gateway accepts for a REST API, in
+// milliseconds. Beyond 29 s needs a raised quota, which a Regional API can
+// ask AWS for.
+const (
+	MinTimeoutMillis = 50
+	MaxTimeoutMillis = 29_000
+)
 
 // Params returns the names of the path parameters, in path order.
 func (r *Route) Params() []string {

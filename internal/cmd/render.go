@@ -27,9 +27,10 @@ type renderOptions struct {
 
 const renderDoc = `Render shows, without deploying, what API Gateway would do with one request
 to the API that SPEC compiles to: which route takes it, the exact request it
-would send to Step Functions (StartExecution), and the execution input that
-request carries. It runs the request template the compiler wrote, on a local
-renderer of API Gateway's mapping-template language.
+would send to Step Functions (StartExecution, or StartSyncExecution for a
+synchronous route), and the execution input that request carries. It runs
+the request template the compiler wrote, on a local renderer of API
+Gateway's mapping-template language.
 
 With --template FILE instead of SPEC, it renders against a template that
 sfnapic build wrote (JSON or YAML), such as one committed to a repository:

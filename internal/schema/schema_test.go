@@ -191,7 +191,8 @@ var placeFor = map[string]func(m string) string{
 		return "version: 1\napi: {name: a}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}, policies: [" + m + "]}}\nroutes: {\"POST /a/{id}\": {stateMachine: m, input: {id: path.id}}}\n"
 	},
 	"route": func(m string) string {
-		return "version: 1\napi: {name: a}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}}\nroutes: {\"POST /a/{id}\": " + m + "}\n"
+		// x is EXPRESS, for the examples of synchronous routes.
+		return "version: 1\napi: {name: a}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}, x: {type: EXPRESS, definition: {StartAt: A, States: {A: {Type: Succeed}}}}}\nroutes: {\"POST /a/{id}\": " + m + "}\n"
 	},
 	"input": func(m string) string {
 		return "version: 1\napi: {name: a}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}}\nroutes: {\"POST /a/{id}\": {stateMachine: m, input: {id: path.id, k: " + m + "}}}\n"
