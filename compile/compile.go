@@ -55,6 +55,12 @@ func compile(s *spec.Spec) *builder {
 
 // action is the Step Functions action behind a route.
 func action(r *spec.Route) integration.Action {
+	switch r.Action {
+	case spec.ActionStatus:
+		return integration.Describe{IncludeInput: r.IncludeInput}
+	case spec.ActionStop:
+		return integration.Stop{}
+	}
 	if r.Action == spec.ActionStartSync {
 		a := integration.StartSync{}
 		for _, e := range r.Errors {

@@ -38,6 +38,10 @@ func (n *inputNode) child(key string) *inputNode {
 // literal ARN).
 const arnMarker = "\x00ARN\x00"
 
+// executionsMarker stands for the ARN of the machine's executions up to
+// an execution's name, in the same way.
+const executionsMarker = "\x00EXECUTIONS\x00"
+
 // requestParts builds the parts of the request template for one content
 // type that read the request: the execution input and name.
 //
@@ -77,6 +81,10 @@ func requestParts(r *spec.Route, contentType string) integration.RequestParts {
 		writeLeaf(&b, n, form)
 	}
 	name := writeName(&b, r.ExecutionName, form)
+	var executionARN, members string
+	if r.Execution != nil {
+		executionARN, members = writeExecution(&b, r, form)
+	}
 
 	// The input: literal text around the leaf variables. Objects with
 	// members that may be left out place their commas at run time.
@@ -125,11 +133,13 @@ func requestParts(r *spec.Route, contentType string) integration.RequestParts {
 	}
 	walk(root)
 	return integration.RequestParts{
-		Route:      fmt.Sprintf("%s %s (%s)", r.Method, r.Path, contentType),
-		Setup:      b.String(),
-		Input:      in.String(),
-		Name:       name,
-		MachineARN: arnMarker,
+		Route:        fmt.Sprintf("%s %s (%s)", r.Method, r.Path, contentType),
+		Setup:        b.String(),
+		Input:        in.String(),
+		Name:         name,
+		MachineARN:   arnMarker,
+		ExecutionARN: executionARN,
+		Members:      members,
 	}
 }
 
@@ -255,18 +265,55 @@ func writeName(b *strings.Builder, m *spec.Mapping, form bool) string {
 		// Checked against the name rules: no quote, backslash, $ or #.
 		return fmt.Sprintf(`"name": "%s", `, m.Value.(string))
 	}
+	readText(b, m, form, "$nm", "n")
+	fmt.Fprintf(b, "#if($nm == \"\")#set($hn = false)#{else}#set($hn = true)#set($nm = %s)#end\n", jsonEscape("$nm"))
+	return `#if($hn)"name": "$nm", #end`
+}
+
+// readText sets vari to a request value as text ("" when absent), for a
+// member of the request body itself: a string source, or a body field's
+// value (its text, if it is not a string). id makes helper variables
+// unique.
+func readText(b *strings.Builder, m *spec.Mapping, form bool, vari, id string) {
 	var raw string
 	if m.From == spec.FromBody && !form {
 		raw = fmt.Sprintf("$input.path('$.%s')", strings.Join(m.Field, "."))
 	} else {
 		var setup string
-		setup, raw, _ = stringSource(m, form, "n")
+		setup, raw, _ = stringSource(m, form, id)
 		b.WriteString(setup)
 	}
-	fmt.Fprintf(b, "#set($nm = %s)\n", raw)
-	b.WriteString("#set($nm = \"$!nm\")\n")
-	fmt.Fprintf(b, "#if($nm == \"\")#set($hn = false)#{else}#set($hn = true)#set($nm = %s)#end\n", jsonEscape("$nm"))
-	return `#if($hn)"name": "$nm", #end`
+	fmt.Fprintf(b, "#set(%s = %s)\n", vari, raw)
+	fmt.Fprintf(b, "#set(%s = \"$!%s\")\n", vari, vari[1:])
+}
+
+// executionIDPattern is Step Functions' rule for an execution's name, as
+// a Java regex: 1 to 80 characters, none of whitespace, brackets, ? * " #
+// % \\ ^ | ~ ` $ & , ; : / or control characters.
+const executionIDPattern = "[^\\s<>{}\\[\\]?*\"#%\\\\^|~`$&,;:/\\x00-\\x1f\\x7f-\\x9f]{1,80}"
+
+// writeExecution writes the Setup of a route that acts on one execution,
+// and returns the text of its ARN and, for stop, the optional members.
+// An id that breaks the naming rules becomes "": the ARN then names no
+// execution, and Step Functions refuses it (InvalidArn, 400) rather than
+// act on an execution the id was crafted to reach.
+func writeExecution(b *strings.Builder, r *spec.Route, form bool) (arn, members string) {
+	readText(b, r.Execution, form, "$ex", "e")
+	fmt.Fprintf(b, "#if(!$ex.matches(%s))#set($ex = \"\")#end\n", integration.VelocityText(executionIDPattern))
+	fmt.Fprintf(b, "#set($ex = %s)\n", jsonEscape("$ex"))
+	for _, f := range []struct {
+		m          *spec.Mapping
+		key, vari  string
+		id, absent string
+	}{{r.StopError, "error", "$er", "r", "$her"}, {r.StopCause, "cause", "$ca", "c", "$hca"}} {
+		if f.m == nil {
+			continue
+		}
+		readText(b, f.m, form, f.vari, f.id)
+		fmt.Fprintf(b, "#if(%s == \"\")#set(%s = false)#{else}#set(%s = true)#set(%s = %s)#end\n", f.vari, f.absent, f.absent, f.vari, jsonEscape(f.vari))
+		members += fmt.Sprintf(`#if(%s), "%s": "%s"#end`, f.absent, f.key, f.vari)
+	}
+	return executionsMarker + "$ex", members
 }
 
 // outerText is the inner-JSON text of a literal, escaped for the outer

@@ -1,6 +1,8 @@
 package compile
 
 import (
+	"strings"
+
 	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/iam"
 	"github.com/awslabs/goformation/v7/cloudformation/stepfunctions"
@@ -18,11 +20,15 @@ func (b *builder) stateMachines() {
 		frag := frags[m.Name]
 		smID := "StateMachine" + frag
 		if m.Existing() {
-			b.machines[m] = integration.Machine{ARN: m.ARN, ARNText: m.ARN}
+			prefix := strings.Replace(m.ARN, ":stateMachine:", ":execution:", 1) + ":"
+			b.machines[m] = integration.Machine{ARN: m.ARN, ARNText: m.ARN, Executions: prefix + "*", ExecutionsText: prefix}
 			b.shaping = append(b.shaping, m.Name+"="+m.ARN)
 		} else {
 			b.stateMachine(m, smID, frag)
-			b.machines[m] = integration.Machine{ARN: b.t.Ref(smID), ARNText: "${" + smID + "}"}
+			// An execution's ARN holds the machine's name, which
+			// CloudFormation picks: the template reads it back.
+			prefix := "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${" + smID + ".Name}:"
+			b.machines[m] = integration.Machine{ARN: b.t.Ref(smID), ARNText: "${" + smID + "}", Executions: b.t.Sub(prefix + "*"), ExecutionsText: prefix}
 			// Changing the type replaces the machine, and with it the ARN
 			// that the deployed request templates carry.
 			b.shaping = append(b.shaping, m.Name+"="+m.Type)

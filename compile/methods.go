@@ -70,14 +70,15 @@ func (b *builder) requestTemplates(r *spec.Route, a integration.Action) map[stri
 	templates := map[string]string{}
 	for _, ct := range r.ContentTypes {
 		text := a.RequestTemplate(requestParts(r, ct))
+		markers := strings.NewReplacer(arnMarker, m.ARNText, executionsMarker, m.ExecutionsText)
 		if r.StateMachine.Existing() {
-			templates[ct] = strings.Replace(text, arnMarker, m.ARNText, 1)
+			templates[ct] = markers.Replace(text)
 			continue
 		}
 		// In Fn::Sub, ${ starts a variable: any other ${ (from a literal
 		// in the spec) is written ${! to stay as it is.
 		text = strings.ReplaceAll(text, "${", "${!")
-		templates[ct] = b.t.Sub(strings.Replace(text, arnMarker, m.ARNText, 1))
+		templates[ct] = b.t.Sub(markers.Replace(text))
 	}
 	return templates
 }

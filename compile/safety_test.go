@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/awslabs/goformation/v7/cloudformation/apigateway"
@@ -60,10 +61,11 @@ type routeCase struct {
 func requestTemplates(t *testing.T, s *spec.Spec) []routeCase {
 	b := compile(s)
 	tpl := b.t
-	vars := map[string]string{}
+	vars := map[string]string{"AWS::Region": "us-east-1", "AWS::AccountId": "123456789012", "AWS::Partition": "aws"}
 	for id, r := range tpl.CFN.Resources {
 		if r.AWSCloudFormationType() == "AWS::StepFunctions::StateMachine" {
 			vars[id] = "arn:aws:states:us-east-1:123456789012:stateMachine:" + id
+			vars[id+".Name"] = id
 		}
 	}
 	lookup := func(name string) (string, bool) { v, ok := vars[name]; return v, ok }
@@ -126,8 +128,10 @@ func checkRender(rc routeCase, v string, variant vtl.Variant, absent bool) error
 	body := map[string]any{}
 	formBody := url.Values{}
 	sources := append([]*spec.Mapping(nil), r.Input...)
-	if r.ExecutionName != nil {
-		sources = append(sources, r.ExecutionName)
+	for _, m := range []*spec.Mapping{r.ExecutionName, r.Execution, r.StopError, r.StopCause} {
+		if m != nil {
+			sources = append(sources, m)
+		}
 	}
 	sent := map[*spec.Mapping]bool{}
 	for _, m := range sources {
@@ -191,7 +195,10 @@ func checkRender(rc routeCase, v string, variant vtl.Variant, absent bool) error
 	}
 	out := res.Body
 	if !utf8.ValidString(out) || !json.Valid([]byte(out)) {
-		return fmt.Errorf("the StartExecution body is not JSON:\n%s", out)
+		return fmt.Errorf("the request body is not JSON:\n%s", out)
+	}
+	if r.Execution != nil {
+		return checkExecutionBody(rc, out, v, sent)
 	}
 	var sfn struct {
 		StateMachineArn string
@@ -261,6 +268,60 @@ func checkRender(rc routeCase, v string, variant vtl.Variant, absent bool) error
 		}
 	}
 	return nil
+}
+
+// checkExecutionBody checks the body of a route that acts on one
+// execution: the ARN ends in the id the request gave when the id is a
+// valid execution name, and in nothing otherwise (so that Step Functions
+// refuses it); a stop route's error and cause arrive exactly, or not at
+// all when the request lacks them.
+func checkExecutionBody(rc routeCase, out, v string, sent map[*spec.Mapping]bool) error {
+	r := rc.route
+	var body struct {
+		ExecutionArn string
+		Error, Cause *string
+	}
+	if err := json.Unmarshal([]byte(out), &body); err != nil {
+		return fmt.Errorf("the body is not an object: %v\n%s", err, out)
+	}
+	prefix := strings.Replace(rc.arn, ":stateMachine:", ":execution:", 1) + ":"
+	want := prefix
+	if sent[r.Execution] && validExecutionID(v) {
+		want += v
+	}
+	if body.ExecutionArn != want {
+		return fmt.Errorf("executionArn = %q, want %q", body.ExecutionArn, want)
+	}
+	for _, f := range []struct {
+		m   *spec.Mapping
+		got *string
+	}{{r.StopError, body.Error}, {r.StopCause, body.Cause}} {
+		switch {
+		case f.m == nil || !sent[f.m] || v == "":
+			if f.got != nil {
+				return fmt.Errorf("a member %q the request did not give:\n%s", *f.got, out)
+			}
+		case f.got == nil || *f.got != v:
+			return fmt.Errorf("stop member = %v, want %q:\n%s", f.got, v, out)
+		}
+	}
+	return nil
+}
+
+// validExecutionID is Step Functions' rule for execution names: 1 to 80
+// UTF-16 units, none of whitespace, brackets, ? * " # % \ ^ | ~ ` $ & , ;
+// : / or control characters.
+func validExecutionID(v string) bool {
+	n := len(utf16.Encode([]rune(v)))
+	if n < 1 || n > 80 {
+		return false
+	}
+	for _, c := range v {
+		if c <= 0x20 || c >= 0x7f && c <= 0x9f || strings.ContainsRune("<>{}[]?*\"#%\\^|~`$&,;:/", c) {
+			return false
+		}
+	}
+	return true
 }
 
 func validGoldenSpecs(t *testing.T) map[string]*spec.Spec {

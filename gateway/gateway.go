@@ -156,9 +156,10 @@ type Gateway struct {
 	Stage string
 	// Vars are the values of Fn::Sub variables: each state machine's
 	// logical ID gives the ARN it would have in account 123456789012,
-	// us-east-1 (the real ARN exists only after deploy), and the pseudo
-	// parameters give that account and region. Replace them to show real
-	// ARNs.
+	// us-east-1 (the real ARN exists only after deploy), ID.Name its name
+	// (the logical ID stands in for the name CloudFormation picks), and the
+	// pseudo parameters give that account and region. Replace them to show
+	// real ARNs.
 	Vars   map[string]string
 	routes []*route
 }
@@ -216,6 +217,7 @@ func New(t *cfn.Template) (*Gateway, error) {
 			}
 		case *stepfunctions.StateMachine:
 			g.Vars[id] = "arn:aws:states:us-east-1:123456789012:stateMachine:" + id
+			g.Vars[id+".Name"] = id
 		case *apigateway.Method:
 			p, err := pathOf(r.ResourceId, 0)
 			if err != nil {

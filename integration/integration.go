@@ -47,6 +47,12 @@ type Machine struct {
 	// ARNText is the ARN inside an Fn::Sub text: a literal ARN, or
 	// ${LogicalId}.
 	ARNText string
+	// Executions is the ARN pattern of every execution of the machine,
+	// arn:...:execution:NAME:*, as a property value.
+	Executions string
+	// ExecutionsText is that ARN up to the execution's name (ending in
+	// ":"), inside an Fn::Sub text.
+	ExecutionsText string
 }
 
 // Permission is one IAM action on one resource.
@@ -71,6 +77,12 @@ type RequestParts struct {
 	Name string
 	// MachineARN is the text that stands for the state machine's ARN.
 	MachineARN string
+	// ExecutionARN, for actions on one execution, is the text of its ARN:
+	// the machine's executions' prefix and the Setup's id variable.
+	ExecutionARN string
+	// Members, for StopExecution, are the optional body members after
+	// the ARN (error, cause), each written with its leading comma.
+	Members string
 }
 
 // Response is one integration response.
@@ -92,6 +104,8 @@ type Request struct {
 	Input    string
 	Value    any
 	HasInput bool
+	// ExecutionArn is the execution an action on one execution targets.
+	ExecutionArn string
 }
 
 var actions = map[string]Action{}
@@ -135,4 +149,4 @@ func FromURI(uri string) (Action, bool) {
 
 // MethodStatuses are the statuses every method may answer, whatever its
 // action: its integration responses and the error template's overrides.
-var MethodStatuses = []string{"200", "400", "409", "429", "500", "502"}
+var MethodStatuses = []string{"200", "400", "404", "409", "429", "500", "502"}

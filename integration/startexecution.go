@@ -3,6 +3,7 @@ package integration
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 func init() { register(StartExecution) }
@@ -30,9 +31,19 @@ func startRequest(a Action, p RequestParts) string {
 		`{"stateMachineArn": "` + p.MachineARN + `", ` + p.Name + `"input": "` + p.Input + `"}` + "\n"
 }
 
-// startSuccess shapes the reply into the 200 body. Both values are copied
-// as JSON, so nothing needs escaping.
-const startSuccess = `{"executionArn": $input.json('$.executionArn'), "startDate": $input.json('$.startDate')}` + "\n"
+// startSuccess shapes the reply into the 200 body: the ARN and date
+// copied as JSON, and the execution's id, the name at the end of its ARN
+// (escaped once, though Step Functions' names hold no quote or
+// backslash), which fits in a URL path where the ARN's colons do not: a
+// status or stop route takes it.
+var startSuccess = strings.Join([]string{
+	QuotePattern,
+	`#set($arn = "$!input.path('$.executionArn')")`,
+	`#set($i = $arn.lastIndexOf(':') + 1)`,
+	`#set($id = ` + EscapeJSON("$arn.substring($i)") + `)`,
+	`{"executionArn": ` + jsonOrNull("executionArn") + `, "executionId": "$id", "startDate": ` + jsonOrNull("startDate") + `}`,
+	"",
+}, "\n")
 
 // startBadGateway is the default response: a Step Functions 5xx, or
 // anything else that is not a success, is a 502 with a fixed envelope. It

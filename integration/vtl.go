@@ -54,6 +54,7 @@ var errorTemplate = strings.Join([]string{
 	`#set($e = $e.replaceAll("^.*\x23", ""))`,
 	`#if($e == "")#set($e = "ServiceError")#end`,
 	`#if($e.matches("ExecutionAlreadyExists"))#set($context.responseOverride.status = 409)`,
+	`#elseif($e.matches("ExecutionDoesNotExist"))#set($context.responseOverride.status = 404)`,
 	`#elseif($e.matches("ExecutionLimitExceeded|ThrottlingException|TooManyRequestsException|RequestLimitExceeded|KmsThrottlingException"))#set($context.responseOverride.status = 429)`,
 	`#elseif($e.matches("StateMachineDoesNotExist|StateMachineDeleting|AccessDeniedException|UnrecognizedClientException|KmsAccessDeniedException|KmsInvalidStateException"))#set($context.responseOverride.status = 500)`,
 	`#end`,

@@ -159,8 +159,16 @@ var RouteFields = Table{Name: "route", Fields: []Field{
 	{Name: "executionName", Doc: "Names each execution (StartExecution's name: 1 to 80 characters, none of whitespace, control characters or < > { } [ ] ? * \" # % \\ ^ | ~ ` $ & , ; : /). requestId for API Gateway's request id, a source such as path.order_id for a business key (idempotent for STANDARD machines), or {value: NAME}. An absent or empty value leaves the name to Step Functions.",
 		Schema:  `{"oneOf": [{"const": "requestId"}, {"$ref": "#/$defs/nameSource"}, {"$ref": "#/$defs/executionName"}]}`,
 		Example: `{stateMachine: m, executionName: requestId}`},
-	{Name: "action", Doc: "What the route asks of the state machine: start (the default) starts an execution and answers at once with its ARN; startSync runs an EXPRESS machine to its end and answers with its output (StartSyncExecution), or with the error envelope when it fails.",
-		Schema: `{"enum": ["start", "startSync"], "default": "start"}`, Example: `{stateMachine: x, action: startSync}`},
+	{Name: "action", Doc: "What the route asks of the state machine: start (the default) starts an execution and answers at once with its ARN and id; startSync runs an EXPRESS machine to its end and answers with its output (StartSyncExecution), or with the error envelope when it fails; status describes a STANDARD execution (DescribeExecution) and stop stops one (StopExecution), both finding it by the id that execution names.",
+		Schema: `{"enum": ["start", "startSync", "status", "stop"], "default": "start"}`, Example: `{stateMachine: x, action: startSync}`},
+	{Name: "execution", Doc: "For status and stop: where the request gives the execution's id, the id a start route answered with (the name at the end of the execution's ARN), such as path.id.",
+		Schema: `{"$ref": "#/$defs/nameSource"}`, Example: `{stateMachine: m, action: status, execution: path.id}`},
+	{Name: "includeInput", Doc: "For status: put the execution's input in the answer. Off by default, since the input may hold personal data.",
+		Schema: `{"type": "boolean", "default": false}`, Example: `{stateMachine: m, action: status, execution: path.id, includeInput: true}`},
+	{Name: "error", Doc: "For stop: where the request gives the error name to stop the execution with (StopExecution's error).",
+		Schema: `{"$ref": "#/$defs/nameSource"}`, Example: `{stateMachine: m, action: stop, execution: path.id, error: body.error}`},
+	{Name: "cause", Doc: "For stop: where the request gives the cause to stop the execution with (StopExecution's cause).",
+		Schema: `{"$ref": "#/$defs/nameSource"}`, Example: `{stateMachine: m, action: stop, execution: path.id, cause: body.reason}`},
 	{Name: "errors", Doc: "With action: startSync, the HTTP status (400 to 599) for each error name the workflow may fail with, such as OrderNotFound: 404. Other failures answer 500, a timed-out run 504.",
 		Schema:  `{"type": "object", "minProperties": 1, "propertyNames": {"minLength": 1, "maxLength": 256}, "additionalProperties": {"type": "integer", "minimum": 400, "maximum": 599}}`,
 		Example: `{stateMachine: x, action: startSync, errors: {OrderNotFound: 404, "States.Timeout": 504}}`},
@@ -169,7 +177,13 @@ var RouteFields = Table{Name: "route", Fields: []Field{
 	{Name: "contentTypes", Doc: "The request content types the route accepts, each with its own request template: json (application/json, the default) and form (application/x-www-form-urlencoded, whose fields map like body fields). Others get HTTP 415.",
 		Schema:  `{"type": "array", "minItems": 1, "uniqueItems": true, "items": {"enum": ["json", "form"]}, "default": ["json"]}`,
 		Example: `{stateMachine: m, contentTypes: [json, form]}`},
-}, Rules: `{"if": {"required": ["errors"]}, "then": {"required": ["action"], "properties": {"action": {"const": "startSync"}}}}`}
+}, Rules: `{"allOf": [
+	{"if": {"required": ["errors"]}, "then": {"required": ["action"], "properties": {"action": {"const": "startSync"}}}},
+	{"if": {"required": ["action"], "properties": {"action": {"enum": ["status", "stop"]}}},
+	 "then": {"required": ["execution"], "not": {"anyOf": [{"required": ["input"]}, {"required": ["executionName"]}]}},
+	 "else": {"not": {"anyOf": [{"required": ["execution"]}, {"required": ["error"]}, {"required": ["cause"]}, {"required": ["includeInput"]}]}}},
+	{"if": {"required": ["includeInput"]}, "then": {"properties": {"action": {"const": "status"}}}},
+	{"if": {"anyOf": [{"required": ["error"]}, {"required": ["cause"]}]}, "then": {"properties": {"action": {"const": "stop"}}}}]}`}
 
 // InputFields are the keys of an input value written as a mapping: a
 // source with options, or a literal.

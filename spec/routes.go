@@ -28,7 +28,7 @@ func (p *parser) routes(n *yaml.Node, machines []*StateMachine) []*Route {
 			r.ContentTypes = []string{ContentJSON}
 			r.Action = ActionStart
 		}
-		var inputNode, errorsNode, actionNode *yaml.Node
+		var inputNode, errorsNode, actionNode, includeNode *yaml.Node
 		p.mapping(v, at, RouteFields.Keys(), RouteFields.RequiredKeys(), func(field string, fk, fv *yaml.Node) {
 			switch field {
 			case "stateMachine":
@@ -62,8 +62,24 @@ func (p *parser) routes(n *yaml.Node, machines []*StateMachine) []*Route {
 				}
 			case "action":
 				actionNode = fv
-				if a, ok := p.oneOf(fv, at+".action", []string{ActionStart, ActionStartSync}); ok && r != nil {
+				if a, ok := p.oneOf(fv, at+".action", Actions); ok && r != nil {
 					r.Action = a
+				}
+			case "execution", "error", "cause":
+				if r == nil {
+					return
+				}
+				m := &Mapping{Key: field, Pos: p.pos(resolve(fv))}
+				if !p.mappingValue(fv, at+"."+field, m, r, true) {
+					return
+				}
+				*map[string]**Mapping{"execution": &r.Execution, "error": &r.StopError, "cause": &r.StopCause}[field] = m
+			case "includeInput":
+				includeNode = fv
+				if b := resolve(fv); b.Kind != yaml.ScalarNode || b.ShortTag() != "!!bool" {
+					p.errs.Add(p.pos(b), at+".includeInput", "expected true or false, got %s", describe(b))
+				} else if r != nil {
+					r.IncludeInput = b.Value == "true"
 				}
 			case "errors":
 				errorsNode = fv
@@ -76,12 +92,12 @@ func (p *parser) routes(n *yaml.Node, machines []*StateMachine) []*Route {
 		if r != nil && errorsNode != nil {
 			r.Errors = p.errorStatuses(errorsNode, at+".errors", r)
 		}
-		if r != nil {
-			p.actionFits(actionNode, at, r)
-		}
 		// Input last: what a body field may be depends on the content types.
 		if r != nil && inputNode != nil {
 			r.Input = p.input(inputNode, at+".input", r)
+		}
+		if r != nil {
+			p.actionFits(actionNode, includeNode, at, r)
 		}
 		if r != nil && r.ExecutionName != nil && r.StateMachine != nil && r.StateMachine.Type == TypeExpress {
 			p.errs.Warn(r.ExecutionName.Pos, at+".executionName", "EXPRESS state machines do not deduplicate executions by name")
@@ -525,8 +541,10 @@ func (p *parser) keyConflicts(ms []*Mapping, at string) {
 
 func (p *parser) unusedParams(r *Route, ms []*Mapping, at string) {
 	used := map[string]bool{}
-	if r.ExecutionName != nil {
-		ms = append(ms[:len(ms):len(ms)], r.ExecutionName)
+	for _, m := range []*Mapping{r.ExecutionName, r.Execution, r.StopError, r.StopCause} {
+		if m != nil {
+			ms = append(ms[:len(ms):len(ms)], m)
+		}
 	}
 	for _, m := range ms {
 		if m.From == FromPath {
@@ -603,15 +621,46 @@ func (p *parser) errorStatuses(n *yaml.Node, at string, r *Route) []ErrorStatus 
 }
 
 // actionFits checks the fields and the state machine that the route's
-// action needs. actionNode is the action's value, nil when not written.
-func (p *parser) actionFits(actionNode *yaml.Node, at string, r *Route) {
-	if r.Action != ActionStartSync {
-		if r.Errors != nil {
-			p.errs.Add(r.Errors[0].Pos, at+".errors", "errors maps the failures of a synchronous run: it needs action: startSync")
+// action needs. actionNode and includeNode are the action's and
+// includeInput's values, nil when not written.
+func (p *parser) actionFits(actionNode, includeNode *yaml.Node, at string, r *Route) {
+	only := func(m *Mapping, field, action, what string) {
+		if m != nil && r.Action != action {
+			p.errs.Add(m.Pos, at+"."+field, "%s: it needs action: %s", what, action)
 		}
+	}
+	if r.Errors != nil && r.Action != ActionStartSync {
+		p.errs.Add(r.Errors[0].Pos, at+".errors", "errors maps the failures of a synchronous run: it needs action: startSync")
+	}
+	only(r.StopError, "error", ActionStop, "error is the error a stop route stops an execution with")
+	only(r.StopCause, "cause", ActionStop, "cause is the cause a stop route stops an execution with")
+	byID := r.Action == ActionStatus || r.Action == ActionStop
+	if r.Execution != nil && !byID {
+		p.errs.Add(r.Execution.Pos, at+".execution", "execution finds the execution a status or stop route acts on: it needs action: status or action: stop")
+	}
+	if r.IncludeInput && r.Action != ActionStatus {
+		p.errs.Add(p.pos(resolve(includeNode)), at+".includeInput", "includeInput puts the input in a status route's answer: it needs action: status")
+	}
+	m := r.StateMachine
+	known := m != nil && !m.Existing()
+	switch {
+	case r.Action == ActionStartSync && known && m.Type != TypeExpress:
+		p.errs.Add(p.pos(resolve(actionNode)), at+".action", "startSync runs EXPRESS state machines only (StartSyncExecution refuses STANDARD ones): set type: EXPRESS on %s, or use action: start", m.Name)
+	case byID && known && m.Type == TypeExpress:
+		p.errs.Add(p.pos(resolve(actionNode)), at+".action", "%s acts on STANDARD executions only: Step Functions keeps no record of EXPRESS executions to describe or stop (their history is in CloudWatch Logs); use action: startSync to answer with the run's result", r.Action)
+	}
+	if !byID {
 		return
 	}
-	if m := r.StateMachine; m != nil && !m.Existing() && m.Type != TypeExpress {
-		p.errs.Add(p.pos(resolve(actionNode)), at+".action", "startSync runs EXPRESS state machines only (StartSyncExecution refuses STANDARD ones): set type: EXPRESS on %s, or use action: start", m.Name)
+	if r.Execution == nil {
+		p.errs.Add(p.pos(resolve(actionNode)), at+".execution", "a %s route needs execution: where the request gives the execution's id, such as path.id", r.Action)
+	} else if r.Execution.From == FromContext || r.Execution.From == FromValue {
+		p.errs.Add(r.Execution.Pos, at+".execution", "the execution's id comes from the request: path.NAME, query.NAME, header.NAME or body.FIELD")
+	}
+	if r.Input != nil {
+		p.errs.Add(r.Input[0].Pos, at+".input", "a %s route sends no execution input: remove input", r.Action)
+	}
+	if r.ExecutionName != nil {
+		p.errs.Add(r.ExecutionName.Pos, at+".executionName", "a %s route names no execution: it finds one with execution", r.Action)
 	}
 }

@@ -105,6 +105,14 @@ type Route struct {
 	// TimeoutMillis is how long API Gateway waits for Step Functions, in
 	// milliseconds; 0 leaves API Gateway's default (29 s).
 	TimeoutMillis int
+	// Execution is where a status or stop route finds the execution's id
+	// (the name at the end of its ARN).
+	Execution *Mapping
+	// IncludeInput puts the execution's input in a status route's answer.
+	IncludeInput bool
+	// StopError and StopCause, for a stop route, are where the request
+	// gives StopExecution's error and cause; nil when it does not.
+	StopError, StopCause *Mapping
 }
 
 // The actions a route can take.
@@ -114,7 +122,14 @@ const (
 	// ActionStartSync runs an EXPRESS execution to its end and answers
 	// with its output (StartSyncExecution).
 	ActionStartSync = "startSync"
+	// ActionStatus describes a STANDARD execution (DescribeExecution).
+	ActionStatus = "status"
+	// ActionStop stops a STANDARD execution (StopExecution).
+	ActionStop = "stop"
 )
+
+// Actions lists the actions a route can take.
+var Actions = []string{ActionStart, ActionStartSync, ActionStatus, ActionStop}
 
 // ErrorStatus maps one workflow error name to an HTTP status.
 type ErrorStatus struct {
