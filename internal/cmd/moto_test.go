@@ -3,6 +3,7 @@ package cmd
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -17,6 +18,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
+
+	"github.com/sfnapic/sfnapic/compile"
+	"github.com/sfnapic/sfnapic/gateway"
+	"github.com/sfnapic/sfnapic/spec"
+	"github.com/sfnapic/sfnapic/vtl"
 )
 
 // startMoto runs moto_server on a free loopback port, or skips.
@@ -171,5 +177,140 @@ routes:
 	}
 	if log = deploy(0); !strings.Contains(log, "(CREATE)") {
 		t.Errorf("re-create output:\n%s", log)
+	}
+}
+
+// TestExecutionRoutesAgainstMoto runs the requests that the start, status
+// and stop routes render against moto's Step Functions, which really runs
+// the machine (its execute_state_machine option): start an execution, find
+// its id in the start route's answer, describe it and stop it through the
+// status and stop routes, and describe it again.
+func TestExecutionRoutesAgainstMoto(t *testing.T) {
+	endpoint := startMoto(t)
+	cfg := awsEnv(t, endpoint)
+	ctx := context.Background()
+	resp, err := http.Post(endpoint+"/moto-api/config", "application/json", strings.NewReader(`{"stepfunctions": {"execute_state_machine": true}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	client := sfn.NewFromConfig(cfg)
+	created, err := client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
+		Name:       aws.String("orders"),
+		RoleArn:    aws.String("arn:aws:iam::123456789012:role/run"),
+		Definition: aws.String(`{"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 60, "Next": "Done"}, "Done": {"Type": "Succeed"}}}`),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// moto names every unnamed execution "None": the start route names
+	// them from the body.
+	src := `version: 1
+api: {name: orders}
+stateMachines:
+  orders: {arn: "` + aws.ToString(created.StateMachineArn) + `"}
+routes:
+  POST /orders:
+    stateMachine: orders
+    executionName: body.ref
+    input: {order: body}
+  GET /orders/{id}:
+    stateMachine: orders
+    action: status
+    execution: path.id
+  DELETE /orders/{id}:
+    stateMachine: orders
+    action: stop
+    execution: path.id
+    error: body.error
+    cause: body.reason
+`
+	s, errs := spec.Parse("orders.yaml", []byte(src), nil)
+	if s == nil || errs.HasErrors() {
+		t.Fatal(errs)
+	}
+	g, err := gateway.New(compile.Compile(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	render := func(method, path, body string) *gateway.Call {
+		t.Helper()
+		call, err := g.Start(&gateway.Request{Method: method, Path: path, Body: body, Header: gateway.Header{"Content-Type": {"application/json"}}}, vtl.Variant{})
+		if err != nil {
+			t.Fatalf("%s %s: %v", method, path, err)
+		}
+		return call
+	}
+	answer := func(call *gateway.Call, reply any) map[string]any {
+		t.Helper()
+		b, _ := json.Marshal(reply)
+		res, _, err := call.Respond(gateway.Reply{Status: 200, Body: b})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out map[string]any
+		if err := json.Unmarshal([]byte(res.Body), &out); err != nil || res.Status != 200 {
+			t.Fatalf("answer %d %q: %v", res.Status, res.Body, err)
+		}
+		return out
+	}
+
+	// Start, with the body the start route rendered.
+	start := render("POST", "/orders", `{"ref": "order-42", "sku": "it's \"x\""}`)
+	var startIn sfn.StartExecutionInput
+	if err := json.Unmarshal([]byte(start.Body), &startIn); err != nil {
+		t.Fatal(err)
+	}
+	started, err := client.StartExecution(ctx, &startIn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := answer(start, map[string]any{"executionArn": aws.ToString(started.ExecutionArn), "startDate": started.StartDate.Unix()})["executionId"].(string)
+	if id != "order-42" {
+		t.Fatalf("the start route answers id %q for %s", id, aws.ToString(started.ExecutionArn))
+	}
+
+	// Describe it through the status route.
+	describe := func() map[string]any {
+		t.Helper()
+		call := render("GET", "/orders/"+id, "")
+		var in sfn.DescribeExecutionInput
+		if err := json.Unmarshal([]byte(call.Body), &in); err != nil {
+			t.Fatal(err)
+		}
+		if aws.ToString(in.ExecutionArn) != aws.ToString(started.ExecutionArn) {
+			t.Fatalf("the status route asks for %s, not %s", aws.ToString(in.ExecutionArn), aws.ToString(started.ExecutionArn))
+		}
+		d, err := client.DescribeExecution(ctx, &in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reply := map[string]any{"executionArn": aws.ToString(d.ExecutionArn), "status": string(d.Status), "startDate": d.StartDate.Unix(), "input": aws.ToString(d.Input)}
+		if d.StopDate != nil {
+			reply["stopDate"] = d.StopDate.Unix()
+		}
+		if d.Error != nil || d.Cause != nil {
+			reply["error"], reply["cause"] = aws.ToString(d.Error), aws.ToString(d.Cause)
+		}
+		return answer(call, reply)
+	}
+	if got := describe(); got["status"] != "RUNNING" || got["executionId"] != id || got["input"] != nil {
+		t.Fatalf("status while running: %v", got)
+	}
+
+	// Stop it through the stop route, then describe it again.
+	stop := render("DELETE", "/orders/"+id, `{"error": "Cancelled", "reason": "by \"the\" customer"}`)
+	var stopIn sfn.StopExecutionInput
+	if err := json.Unmarshal([]byte(stop.Body), &stopIn); err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(stopIn.Error) != "Cancelled" || aws.ToString(stopIn.Cause) != `by "the" customer` {
+		t.Fatalf("stop request: %s", stop.Body)
+	}
+	if _, err := client.StopExecution(ctx, &stopIn); err != nil {
+		t.Fatal(err)
+	}
+	if got := describe(); got["status"] != "ABORTED" || got["stopDate"] == nil {
+		t.Fatalf("status after the stop: %v", got)
 	}
 }
