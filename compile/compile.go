@@ -60,6 +60,12 @@ func action(r *spec.Route) integration.Action {
 		return integration.Describe{IncludeInput: r.IncludeInput}
 	case spec.ActionStop:
 		return integration.Stop{}
+	case spec.ActionTaskSuccess:
+		return integration.TaskSuccess{}
+	case spec.ActionTaskFailure:
+		return integration.TaskFailure{}
+	case spec.ActionTaskHeartbeat:
+		return integration.TaskHeartbeat{}
 	}
 	if r.Action == spec.ActionStartSync {
 		a := integration.StartSync{}

@@ -33,6 +33,6 @@ routes:
 	out, _ := t.JSON()
 	fmt.Println(len(out) > 0)
 	// Output:
-	// 11 resources: Api ApiRole ExecutionRoleItems GatewayResponseDefault4xx GatewayResponseDefault5xx GatewayResponseNotFound ResourceItemId RouteItemIdPost Stage StageDeployment467DE10E74 StateMachineItems
+	// 11 resources: Api ApiRole ExecutionRoleItems GatewayResponseDefault4xx GatewayResponseDefault5xx GatewayResponseNotFound ResourceItemId RouteItemIdPost Stage StageDeployment4D8695116B StateMachineItems
 	// true
 }

@@ -81,10 +81,16 @@ func requestParts(r *spec.Route, contentType string) integration.RequestParts {
 		writeLeaf(&b, n, form)
 	}
 	name := writeName(&b, r.ExecutionName, form)
-	var executionARN, members string
+	var executionARN, token string
 	if r.Execution != nil {
-		executionARN, members = writeExecution(&b, r, form)
+		executionARN = writeExecution(&b, r, form)
 	}
+	if r.Token != nil {
+		readText(&b, r.Token, form, "$tk", "t")
+		fmt.Fprintf(&b, "#set($tk = %s)\n", jsonEscape("$tk"))
+		token = "$tk"
+	}
+	members := writeMembers(&b, r, form)
 
 	// The input: literal text around the leaf variables. Objects with
 	// members that may be left out place their commas at run time.
@@ -140,6 +146,7 @@ func requestParts(r *spec.Route, contentType string) integration.RequestParts {
 		MachineARN:   arnMarker,
 		ExecutionARN: executionARN,
 		Members:      members,
+		Token:        token,
 	}
 }
 
@@ -293,14 +300,22 @@ func readText(b *strings.Builder, m *spec.Mapping, form bool, vari, id string) {
 const executionIDPattern = "[^\\s<>{}\\[\\]?*\"#%\\\\^|~`$&,;:/\\x00-\\x1f\\x7f-\\x9f]{1,80}"
 
 // writeExecution writes the Setup of a route that acts on one execution,
-// and returns the text of its ARN and, for stop, the optional members.
-// An id that breaks the naming rules becomes "": the ARN then names no
-// execution, and Step Functions refuses it (InvalidArn, 400) rather than
-// act on an execution the id was crafted to reach.
-func writeExecution(b *strings.Builder, r *spec.Route, form bool) (arn, members string) {
+// and returns the text of its ARN. An id that breaks the naming rules
+// becomes "": the ARN then names no execution, and Step Functions refuses
+// it (InvalidArn, 400) rather than act on an execution the id was crafted
+// to reach.
+func writeExecution(b *strings.Builder, r *spec.Route, form bool) string {
 	readText(b, r.Execution, form, "$ex", "e")
 	fmt.Fprintf(b, "#if(!$ex.matches(%s))#set($ex = \"\")#end\n", integration.VelocityText(executionIDPattern))
 	fmt.Fprintf(b, "#set($ex = %s)\n", jsonEscape("$ex"))
+	return executionsMarker + "$ex"
+}
+
+// writeMembers writes the Setup of the optional error and cause of a stop
+// or taskFailure route, and returns the body members, each left out when
+// the request lacks its value.
+func writeMembers(b *strings.Builder, r *spec.Route, form bool) string {
+	members := ""
 	for _, f := range []struct {
 		m          *spec.Mapping
 		key, vari  string
@@ -313,7 +328,7 @@ func writeExecution(b *strings.Builder, r *spec.Route, form bool) (arn, members 
 		fmt.Fprintf(b, "#if(%s == \"\")#set(%s = false)#{else}#set(%s = true)#set(%s = %s)#end\n", f.vari, f.absent, f.absent, f.vari, jsonEscape(f.vari))
 		members += fmt.Sprintf(`#if(%s), "%s": "%s"#end`, f.absent, f.key, f.vari)
 	}
-	return executionsMarker + "$ex", members
+	return members
 }
 
 // outerText is the inner-JSON text of a literal, escaped for the outer

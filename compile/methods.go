@@ -71,7 +71,9 @@ func (b *builder) requestTemplates(r *spec.Route, a integration.Action) map[stri
 	for _, ct := range r.ContentTypes {
 		text := a.RequestTemplate(requestParts(r, ct))
 		markers := strings.NewReplacer(arnMarker, m.ARNText, executionsMarker, m.ExecutionsText)
-		if r.StateMachine.Existing() {
+		if r.StateMachine.Existing() || !strings.Contains(text, arnMarker) && !strings.Contains(text, executionsMarker) {
+			// A literal ARN, or none (a callback names no machine): no
+			// Fn::Sub.
 			templates[ct] = markers.Replace(text)
 			continue
 		}

@@ -128,7 +128,7 @@ func checkRender(rc routeCase, v string, variant vtl.Variant, absent bool) error
 	body := map[string]any{}
 	formBody := url.Values{}
 	sources := append([]*spec.Mapping(nil), r.Input...)
-	for _, m := range []*spec.Mapping{r.ExecutionName, r.Execution, r.StopError, r.StopCause} {
+	for _, m := range []*spec.Mapping{r.ExecutionName, r.Execution, r.StopError, r.StopCause, r.Token} {
 		if m != nil {
 			sources = append(sources, m)
 		}
@@ -204,9 +204,25 @@ func checkRender(rc routeCase, v string, variant vtl.Variant, absent bool) error
 		StateMachineArn string
 		Name            *string
 		Input           *string
+		// A callback's token, and a success's output: an input by
+		// another name.
+		TaskToken *string
+		Output    *string
 	}
-	if err := json.Unmarshal([]byte(out), &sfn); err != nil || sfn.Input == nil {
-		return fmt.Errorf("the body has no input string: %v\n%s", err, out)
+	if err := json.Unmarshal([]byte(out), &sfn); err != nil {
+		return fmt.Errorf("the body is not an object: %v\n%s", err, out)
+	}
+	if r.Token != nil {
+		if err := checkToken(r.Token, sfn.TaskToken, v, sent); err != nil {
+			return fmt.Errorf("%v:\n%s", err, out)
+		}
+		if err := checkMembers(r, out, v, sent); err != nil || r.Action != spec.ActionTaskSuccess {
+			return err
+		}
+		sfn.Input, sfn.StateMachineArn = sfn.Output, rc.arn
+	}
+	if sfn.Input == nil {
+		return fmt.Errorf("the body has no input string:\n%s", out)
 	}
 	if sfn.StateMachineArn != rc.arn {
 		return fmt.Errorf("stateMachineArn = %q, want %q", sfn.StateMachineArn, rc.arn)
@@ -291,6 +307,29 @@ func checkExecutionBody(rc routeCase, out, v string, sent map[*spec.Mapping]bool
 	}
 	if body.ExecutionArn != want {
 		return fmt.Errorf("executionArn = %q, want %q", body.ExecutionArn, want)
+	}
+	return checkMembers(r, out, v, sent)
+}
+
+// checkToken: a callback carries the token the request gave, exactly, or
+// "" when it gave none (Step Functions then refuses it).
+func checkToken(m *spec.Mapping, got *string, v string, sent map[*spec.Mapping]bool) error {
+	want := ""
+	if sent[m] {
+		want = v
+	}
+	if got == nil || *got != want {
+		return fmt.Errorf("taskToken = %v, want %q", got, want)
+	}
+	return nil
+}
+
+// checkMembers: a stop or taskFailure route's error and cause arrive
+// exactly, or not at all when the request lacks them.
+func checkMembers(r *spec.Route, out, v string, sent map[*spec.Mapping]bool) error {
+	var body struct{ Error, Cause *string }
+	if err := json.Unmarshal([]byte(out), &body); err != nil {
+		return err
 	}
 	for _, f := range []struct {
 		m   *spec.Mapping

@@ -80,9 +80,12 @@ type RequestParts struct {
 	// ExecutionARN, for actions on one execution, is the text of its ARN:
 	// the machine's executions' prefix and the Setup's id variable.
 	ExecutionARN string
-	// Members, for StopExecution, are the optional body members after
-	// the ARN (error, cause), each written with its leading comma.
+	// Members, for StopExecution and SendTaskFailure, are the optional
+	// body members (error, cause), each written with its leading comma.
 	Members string
+	// Token, for the callbacks, is the VTL text of the task token,
+	// escaped for a JSON string.
+	Token string
 }
 
 // Response is one integration response.
@@ -106,6 +109,8 @@ type Request struct {
 	HasInput bool
 	// ExecutionArn is the execution an action on one execution targets.
 	ExecutionArn string
+	// TaskToken is the task a callback answers.
+	TaskToken string
 }
 
 var actions = map[string]Action{}
@@ -149,4 +154,4 @@ func FromURI(uri string) (Action, bool) {
 
 // MethodStatuses are the statuses every method may answer, whatever its
 // action: its integration responses and the error template's overrides.
-var MethodStatuses = []string{"200", "400", "404", "409", "429", "500", "502"}
+var MethodStatuses = []string{"200", "400", "404", "409", "410", "429", "500", "502"}

@@ -28,7 +28,7 @@ func (p *parser) routes(n *yaml.Node, machines []*StateMachine) []*Route {
 			r.ContentTypes = []string{ContentJSON}
 			r.Action = ActionStart
 		}
-		var inputNode, errorsNode, actionNode, includeNode *yaml.Node
+		var inputNode, outputNode, errorsNode, actionNode, includeNode *yaml.Node
 		p.mapping(v, at, RouteFields.Keys(), RouteFields.RequiredKeys(), func(field string, fk, fv *yaml.Node) {
 			switch field {
 			case "stateMachine":
@@ -52,6 +52,8 @@ func (p *parser) routes(n *yaml.Node, machines []*StateMachine) []*Route {
 				p.errs.Add(p.pos(resolve(fv)), at+".stateMachine", "state machine %q is not declared under stateMachines%s; declared: %s", name, suggest(name, names), listNames(names))
 			case "input":
 				inputNode = fv
+			case "output":
+				outputNode = fv
 			case "executionName":
 				if r != nil {
 					r.ExecutionName = p.executionName(fv, at+".executionName", r)
@@ -65,7 +67,7 @@ func (p *parser) routes(n *yaml.Node, machines []*StateMachine) []*Route {
 				if a, ok := p.oneOf(fv, at+".action", Actions); ok && r != nil {
 					r.Action = a
 				}
-			case "execution", "error", "cause":
+			case "execution", "error", "cause", "token":
 				if r == nil {
 					return
 				}
@@ -73,7 +75,7 @@ func (p *parser) routes(n *yaml.Node, machines []*StateMachine) []*Route {
 				if !p.mappingValue(fv, at+"."+field, m, r, true) {
 					return
 				}
-				*map[string]**Mapping{"execution": &r.Execution, "error": &r.StopError, "cause": &r.StopCause}[field] = m
+				*map[string]**Mapping{"execution": &r.Execution, "error": &r.StopError, "cause": &r.StopCause, "token": &r.Token}[field] = m
 			case "includeInput":
 				includeNode = fv
 				if b := resolve(fv); b.Kind != yaml.ScalarNode || b.ShortTag() != "!!bool" {
@@ -93,8 +95,21 @@ func (p *parser) routes(n *yaml.Node, machines []*StateMachine) []*Route {
 			r.Errors = p.errorStatuses(errorsNode, at+".errors", r)
 		}
 		// Input last: what a body field may be depends on the content types.
-		if r != nil && inputNode != nil {
+		switch {
+		case r == nil:
+		case inputNode != nil && r.Action == ActionTaskSuccess:
+			p.errs.Add(p.pos(resolve(inputNode)), at+".input", "a taskSuccess route gives a task its output, not an execution its input: write output")
+		case inputNode != nil && Callback(r.Action):
+			p.errs.Add(p.pos(resolve(inputNode)), at+".input", "a %s route sends no execution input: remove input", r.Action)
+		case inputNode != nil:
 			r.Input = p.input(inputNode, at+".input", r)
+		}
+		if r != nil && outputNode != nil {
+			if r.Action != ActionTaskSuccess {
+				p.errs.Add(p.pos(resolve(outputNode)), at+".output", "output is the output a taskSuccess route completes a task with: it needs action: taskSuccess")
+			} else {
+				r.Input = p.input(outputNode, at+".output", r)
+			}
 		}
 		if r != nil {
 			p.actionFits(actionNode, includeNode, at, r)
@@ -541,7 +556,7 @@ func (p *parser) keyConflicts(ms []*Mapping, at string) {
 
 func (p *parser) unusedParams(r *Route, ms []*Mapping, at string) {
 	used := map[string]bool{}
-	for _, m := range []*Mapping{r.ExecutionName, r.Execution, r.StopError, r.StopCause} {
+	for _, m := range []*Mapping{r.ExecutionName, r.Execution, r.StopError, r.StopCause, r.Token} {
 		if m != nil {
 			ms = append(ms[:len(ms):len(ms)], m)
 		}
@@ -632,8 +647,15 @@ func (p *parser) actionFits(actionNode, includeNode *yaml.Node, at string, r *Ro
 	if r.Errors != nil && r.Action != ActionStartSync {
 		p.errs.Add(r.Errors[0].Pos, at+".errors", "errors maps the failures of a synchronous run: it needs action: startSync")
 	}
-	only(r.StopError, "error", ActionStop, "error is the error a stop route stops an execution with")
-	only(r.StopCause, "cause", ActionStop, "cause is the cause a stop route stops an execution with")
+	if r.Action != ActionTaskFailure {
+		only(r.StopError, "error", ActionStop, "error is the error a stop route stops an execution (or a taskFailure route fails a task) with")
+		only(r.StopCause, "cause", ActionStop, "cause is the cause a stop route stops an execution (or a taskFailure route fails a task) with")
+	}
+	if Callback(r.Action) {
+		p.callbackFits(actionNode, at, r)
+	} else if r.Token != nil {
+		p.errs.Add(r.Token.Pos, at+".token", "token is where a callback route finds the task token: it needs action: taskSuccess, taskFailure or taskHeartbeat")
+	}
 	byID := r.Action == ActionStatus || r.Action == ActionStop
 	if r.Execution != nil && !byID {
 		p.errs.Add(r.Execution.Pos, at+".execution", "execution finds the execution a status or stop route acts on: it needs action: status or action: stop")
@@ -662,5 +684,29 @@ func (p *parser) actionFits(actionNode, includeNode *yaml.Node, at string, r *Ro
 	}
 	if r.ExecutionName != nil {
 		p.errs.Add(r.ExecutionName.Pos, at+".executionName", "a %s route names no execution: it finds one with execution", r.Action)
+	}
+}
+
+// callbackFits checks a route that answers a task token: where the token
+// comes from (body.taskToken unless written), and what it may not carry.
+func (p *parser) callbackFits(actionNode *yaml.Node, at string, r *Route) {
+	if r.Token == nil {
+		r.Token = &Mapping{Key: "token", Pos: p.pos(resolve(actionNode)), From: FromBody, Field: []string{"taskToken"}}
+	}
+	switch r.Token.From {
+	case FromContext, FromValue:
+		p.errs.Add(r.Token.Pos, at+".token", "the task token comes from the request: body.FIELD (the safe default), header.NAME, or query.NAME")
+	case FromPath:
+		p.errs.Add(r.Token.Pos, at+".token", "a task token holds /, which a path cannot carry (API Gateway would split the path or refuse it): take it from the body (body.taskToken) or a header")
+	case FromQuery:
+		p.errs.Warn(r.Token.Pos, at+".token", "a task token holds + / and =: in a query string the client must percent-encode them (%%2B %%2F %%3D), or a + arrives as a space and the token is refused; body.taskToken or a header carries them as they are")
+	}
+	if r.Action == ActionTaskSuccess && r.Input == nil {
+		// Without output, the whole body is the task's output (its token
+		// member too, when the token comes from the body).
+		r.Input = []*Mapping{{Key: "output", From: FromBody, Pos: r.Token.Pos}}
+	}
+	if r.Execution != nil || r.ExecutionName != nil {
+		p.errs.Add(r.Pos, at, "a callback route answers a task by its token: it takes no execution or executionName")
 	}
 }

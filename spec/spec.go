@@ -88,7 +88,7 @@ type Route struct {
 	Segments     []string // path split on "/", empty for the root
 	Pos          Pos
 	StateMachine *StateMachine
-	Input        []*Mapping // in spec order
+	Input        []*Mapping // in spec order; a taskSuccess route's output
 	// ExecutionName, when set, names each execution: from the request id
 	// or a request value (a business key, for idempotency). Absent values
 	// leave the name to Step Functions.
@@ -110,9 +110,12 @@ type Route struct {
 	Execution *Mapping
 	// IncludeInput puts the execution's input in a status route's answer.
 	IncludeInput bool
-	// StopError and StopCause, for a stop route, are where the request
-	// gives StopExecution's error and cause; nil when it does not.
+	// StopError and StopCause, for a stop or taskFailure route, are where
+	// the request gives the error and cause; nil when it does not.
 	StopError, StopCause *Mapping
+	// Token, for a callback route, is where the request gives the task
+	// token.
+	Token *Mapping
 }
 
 // The actions a route can take.
@@ -126,10 +129,26 @@ const (
 	ActionStatus = "status"
 	// ActionStop stops a STANDARD execution (StopExecution).
 	ActionStop = "stop"
+	// ActionTaskSuccess, ActionTaskFailure and ActionTaskHeartbeat answer
+	// a task that waits for a token (SendTaskSuccess, SendTaskFailure,
+	// SendTaskHeartbeat).
+	ActionTaskSuccess   = "taskSuccess"
+	ActionTaskFailure   = "taskFailure"
+	ActionTaskHeartbeat = "taskHeartbeat"
 )
 
 // Actions lists the actions a route can take.
-var Actions = []string{ActionStart, ActionStartSync, ActionStatus, ActionStop}
+var Actions = []string{ActionStart, ActionStartSync, ActionStatus, ActionStop, ActionTaskSuccess, ActionTaskFailure, ActionTaskHeartbeat}
+
+// Callback reports whether an action answers a task token.
+func Callback(action string) bool {
+	return action == ActionTaskSuccess || action == ActionTaskFailure || action == ActionTaskHeartbeat
+}
+
+// DefaultToken is where a callback route finds the task token unless the
+// spec says otherwise: a JSON body member, which carries the token's + /
+// and = as they are.
+const DefaultToken = "body.taskToken"
 
 // ErrorStatus maps one workflow error name to an HTTP status.
 type ErrorStatus struct {
