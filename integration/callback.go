@@ -25,11 +25,13 @@ func (TaskSuccess) Name() string   { return "SendTaskSuccess" }
 func (TaskFailure) Name() string   { return "SendTaskFailure" }
 func (TaskHeartbeat) Name() string { return "SendTaskHeartbeat" }
 
-// anyTask is the only resource IAM takes for these actions when the token
-// comes from a service integration's task (.waitForTaskToken): they have
-// no state machine resource to scope them to, and a grant on the machine's
-// ARN (as the CDK's grantTaskResponse writes it) is not honoured. The
-// token itself, unguessable and single-use, is what limits them.
+// anyTask is the resource of these actions when the token comes from a
+// service integration's task (.waitForTaskToken): they have no state
+// machine resource to scope them to, and public reports say a grant on
+// the machine's ARN (as the CDK's grantTaskResponse writes it) is not
+// honoured. (The Service Authorization Reference was out of reach when
+// this was written: check it.) The token itself, unguessable, is what
+// limits them.
 const anyTask = "*"
 
 func (a TaskSuccess) Permissions(Machine) []Permission   { return taskPermission(a) }
