@@ -5,8 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
+	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"regexp"
@@ -312,5 +315,123 @@ routes:
 	}
 	if got := describe(); got["status"] != "ABORTED" || got["stopDate"] == nil {
 		t.Fatalf("status after the stop: %v", got)
+	}
+}
+
+// TestCallbackRoutesAgainstMoto completes a .waitForTaskToken task with
+// the request a taskSuccess route renders: the workflow sends its token to
+// an SQS queue (moto's), the test reads it from there as a worker would,
+// and the route's request, sent to moto's Step Functions, completes the
+// task with the output the route maps.
+func TestCallbackRoutesAgainstMoto(t *testing.T) {
+	endpoint := startMoto(t)
+	cfg := awsEnv(t, endpoint)
+	ctx := context.Background()
+	// SQS through its Query protocol, unsigned: moto picks the service
+	// from the credential scope and checks no signature.
+	post := func(form url.Values) string {
+		t.Helper()
+		req, err := http.NewRequest("POST", endpoint+"/", strings.NewReader(form.Encode()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=0")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	if _, err := http.Post(endpoint+"/moto-api/config", "application/json", strings.NewReader(`{"stepfunctions": {"execute_state_machine": true}}`)); err != nil {
+		t.Fatal(err)
+	}
+	made := post(url.Values{"Action": {"CreateQueue"}, "QueueName": {"approvals"}})
+	queueURL := regexp.MustCompile(`<QueueUrl>([^<]+)</QueueUrl>`).FindStringSubmatch(made)
+	if queueURL == nil {
+		t.Fatalf("moto made no queue: %s", made)
+	}
+	client := sfn.NewFromConfig(cfg)
+	created, err := client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
+		Name:    aws.String("approval"),
+		RoleArn: aws.String("arn:aws:iam::123456789012:role/run"),
+		Definition: aws.String(`{"StartAt": "Ask", "States": {"Ask": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+			"Parameters": {"QueueUrl": "` + queueURL[1] + `", "MessageBody": {"token.$": "$$.Task.Token"}}, "End": true}}}`),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	started, err := client.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: created.StateMachineArn, Name: aws.String("approval-1"), Input: aws.String("{}")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The worker's side: the token arrives on the queue.
+	var token string
+	for i := 0; i < 50 && token == ""; i++ {
+		body := post(url.Values{"Action": {"ReceiveMessage"}, "QueueUrl": {queueURL[1]}})
+		if m := regexp.MustCompile(`<Body>([^<]+)</Body>`).FindStringSubmatch(body); m != nil {
+			var msg struct{ Token string }
+			if err := json.Unmarshal([]byte(html.UnescapeString(m[1])), &msg); err != nil {
+				t.Fatalf("message %q: %v", m[1], err)
+			}
+			token = msg.Token
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if token == "" {
+		t.Fatal("no task token reached the queue")
+	}
+
+	src := `version: 1
+api: {name: approvals}
+stateMachines:
+  approval: {arn: "` + aws.ToString(created.StateMachineArn) + `"}
+routes:
+  POST /approve:
+    stateMachine: approval
+    action: taskSuccess
+    output:
+      approved: {value: true}
+      by: body.manager
+`
+	s, errs := spec.Parse("approvals.yaml", []byte(src), nil)
+	if s == nil || errs.HasErrors() {
+		t.Fatal(errs)
+	}
+	g, err := gateway.New(compile.Compile(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqBody, _ := json.Marshal(map[string]string{"taskToken": token, "manager": `ana "the boss"`})
+	call, err := g.Start(&gateway.Request{Method: "POST", Path: "/approve", Body: string(reqBody), Header: gateway.Header{"Content-Type": {"application/json"}}}, vtl.Variant{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in sfn.SendTaskSuccessInput
+	if err := json.Unmarshal([]byte(call.Body), &in); err != nil || aws.ToString(in.TaskToken) != token {
+		t.Fatalf("the route's request %s: %v", call.Body, err)
+	}
+	if _, err := client.SendTaskSuccess(ctx, &in); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; ; i++ {
+		d, err := client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: started.ExecutionArn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Status != "RUNNING" {
+			var out map[string]any
+			_ = json.Unmarshal([]byte(aws.ToString(d.Output)), &out)
+			if d.Status != "SUCCEEDED" || out["approved"] != true || out["by"] != `ana "the boss"` {
+				t.Fatalf("the execution ended %s with %s", d.Status, aws.ToString(d.Output))
+			}
+			break
+		}
+		if i > 50 {
+			t.Fatal("the execution is still running after the task's success")
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
