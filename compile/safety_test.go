@@ -618,3 +618,52 @@ func TestLiteralsAreExact(t *testing.T) {
 		}
 	}
 }
+
+// TestDescribeResponseTemplates: whatever a DescribeExecution reply holds,
+// the answer is JSON carrying the status, error and cause exactly, the
+// output (and, when asked, the input) as documents, and nothing of the
+// input unless asked.
+func TestDescribeResponseTemplates(t *testing.T) {
+	for _, include := range []bool{false, true} {
+		tpl, err := vtl.Parse(integration.Describe{IncludeInput: include}.Responses()[0].Template)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range handPicked {
+			doc := marshalJSON(map[string]any{"v": v})
+			for _, variant := range vtl.Variants() {
+				for _, reply := range []map[string]any{
+					{"executionArn": "arn:aws:states:us-east-1:123456789012:execution:m:e-1", "status": "SUCCEEDED", "startDate": 1.7e9, "stopDate": 1.7e9, "output": doc, "input": doc},
+					{"executionArn": "arn:aws:states:us-east-1:123456789012:execution:m:e-1", "status": "FAILED", "startDate": 1.7e9, "error": v, "cause": v, "input": doc},
+					{"executionArn": "arn:aws:states:us-east-1:123456789012:execution:m:e-1", "status": "RUNNING", "startDate": 1.7e9, "input": doc},
+				} {
+					res, err := tpl.Render(&vtl.Request{Body: marshalJSON(reply)}, variant)
+					if err != nil {
+						t.Fatal(err)
+					}
+					var got map[string]any
+					if err := json.Unmarshal([]byte(res.Body), &got); err != nil {
+						t.Fatalf("variant %+v, %q: the answer is not JSON: %s", variant, v, res.Body)
+					}
+					want := map[string]any{"executionId": "e-1", "status": reply["status"], "startDate": 1.7e9}
+					if reply["stopDate"] != nil {
+						want["stopDate"] = 1.7e9
+					}
+					if reply["status"] == "SUCCEEDED" {
+						want["output"] = map[string]any{"v": v}
+					}
+					if reply["error"] != nil && v != "" {
+						// Empty ones are left out.
+						want["error"], want["cause"] = v, v
+					}
+					if include {
+						want["input"] = map[string]any{"v": v}
+					}
+					if !reflect.DeepEqual(got, want) {
+						t.Fatalf("variant %+v, value %q, reply %v:\ngot  %v\nwant %v", variant, v, reply["status"], got, want)
+					}
+				}
+			}
+		}
+	}
+}
