@@ -1,10 +1,5 @@
 package integration
 
-import (
-	"encoding/json"
-	"fmt"
-)
-
 func init() {
 	register(TaskSuccess{})
 	register(TaskFailure{})
@@ -90,15 +85,9 @@ func decodeCallback(a Action, body string) (*Request, error) {
 		TaskToken string  `json:"taskToken"`
 		Output    *string `json:"output"`
 	}
-	if err := json.Unmarshal([]byte(body), &b); err != nil {
-		return nil, fmt.Errorf("the %s body is not JSON (Step Functions would answer SerializationException): %v", a.Name(), err)
+	if err := decodeBody(a, body, &b); err != nil {
+		return nil, err
 	}
 	r := &Request{Action: a.Name(), TaskToken: b.TaskToken}
-	if b.Output != nil {
-		r.Input, r.HasInput = *b.Output, true
-		if err := json.Unmarshal([]byte(*b.Output), &r.Value); err != nil {
-			return r, fmt.Errorf("the task output is not JSON (Step Functions would answer InvalidOutput): %v", err)
-		}
-	}
-	return r, nil
+	return r, r.document(b.Output, "the task output", "InvalidOutput")
 }

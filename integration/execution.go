@@ -1,8 +1,6 @@
 package integration
 
 import (
-	"encoding/json"
-	"fmt"
 	"strings"
 )
 
@@ -122,8 +120,8 @@ func decodeExecution(a Action, body string) (*Request, error) {
 	var b struct {
 		ExecutionArn string `json:"executionArn"`
 	}
-	if err := json.Unmarshal([]byte(body), &b); err != nil {
-		return nil, fmt.Errorf("the %s body is not JSON (Step Functions would answer SerializationException): %v", a.Name(), err)
+	if err := decodeBody(a, body, &b); err != nil {
+		return nil, err
 	}
 	r := &Request{Action: a.Name(), ExecutionArn: b.ExecutionArn}
 	// The machine is the ARN's machine: arn:...:execution:MACHINE:NAME.

@@ -70,15 +70,30 @@ func decodeStart(a Action, body string) (*Request, error) {
 		StateMachineArn string  `json:"stateMachineArn"`
 		Input           *string `json:"input"`
 	}
-	if err := json.Unmarshal([]byte(body), &b); err != nil {
-		return nil, fmt.Errorf("the %s body is not JSON (Step Functions would answer SerializationException): %v", a.Name(), err)
+	if err := decodeBody(a, body, &b); err != nil {
+		return nil, err
 	}
 	r := &Request{Action: a.Name(), StateMachineArn: b.StateMachineArn}
-	if b.Input != nil {
-		r.Input, r.HasInput = *b.Input, true
-		if err := json.Unmarshal([]byte(*b.Input), &r.Value); err != nil {
-			return r, fmt.Errorf("the execution input is not JSON (Step Functions would answer InvalidExecutionInput): %v", err)
-		}
+	return r, r.document(b.Input, "the execution input", "InvalidExecutionInput")
+}
+
+// decodeBody reads a rendered body as Step Functions would.
+func decodeBody(a Action, body string, into any) error {
+	if err := json.Unmarshal([]byte(body), into); err != nil {
+		return fmt.Errorf("the %s body is not JSON (Step Functions would answer SerializationException): %v", a.Name(), err)
 	}
-	return r, nil
+	return nil
+}
+
+// document keeps a JSON document that the body carries as a string (an
+// execution's input, a task's output) as the request's input, decoded.
+func (r *Request) document(text *string, what, refusal string) error {
+	if text == nil {
+		return nil
+	}
+	r.Input, r.HasInput = *text, true
+	if err := json.Unmarshal([]byte(*text), &r.Value); err != nil {
+		return fmt.Errorf("%s is not JSON (Step Functions would answer %s): %v", what, refusal, err)
+	}
+	return nil
 }
