@@ -72,6 +72,9 @@ func action(r *spec.Route) integration.Action {
 		for _, e := range r.Errors {
 			a.Errors = append(a.Errors, integration.ErrorStatus{Name: e.Name, Status: e.Status})
 		}
+		if r.Response != nil {
+			a.Proxy = &integration.Proxy{Statuses: r.Response.Statuses, Headers: r.Response.Headers}
+		}
 		return a
 	}
 	return integration.StartExecution

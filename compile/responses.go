@@ -23,11 +23,19 @@ func integrationResponses(a integration.Action) []apigateway.Method_IntegrationR
 	return out
 }
 
-// methodResponses declares every status a method may answer.
+// methodResponses declares every status a method may answer, and the
+// headers a synchronous workflow may set on any of them.
 func methodResponses(a integration.Action) []apigateway.Method_MethodResponse {
+	var headers map[string]string
+	if s, ok := a.(integration.StartSync); ok && s.Proxy != nil && len(s.Proxy.Headers) > 0 {
+		headers = map[string]string{}
+		for _, h := range s.Proxy.Headers {
+			headers["method.response.header."+h] = "false"
+		}
+	}
 	var out []apigateway.Method_MethodResponse
 	for _, code := range a.Statuses() {
-		out = append(out, apigateway.Method_MethodResponse{StatusCode: code})
+		out = append(out, apigateway.Method_MethodResponse{StatusCode: code, ResponseParameters: headers})
 	}
 	return out
 }

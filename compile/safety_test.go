@@ -667,3 +667,34 @@ func TestDescribeResponseTemplates(t *testing.T) {
 		}
 	}
 }
+
+// TestProxyResponseTemplates: a workflow that chooses its answer gets it,
+// whatever its header values and body hold: the declared status, each
+// declared header with its line breaks removed, the body exactly.
+func TestProxyResponseTemplates(t *testing.T) {
+	a := integration.StartSync{Proxy: &integration.Proxy{Statuses: []int{201}, Headers: []string{"Location", "X-Id"}}}
+	tpl, err := vtl.Parse(a.Responses()[0].Template)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range handPicked {
+		output := marshalJSON(map[string]any{"statusCode": 201, "headers": map[string]any{"Location": v, "X-Other": v},
+			"body": marshalJSON(map[string]any{"v": v})})
+		for _, variant := range vtl.Variants() {
+			res, err := tpl.Render(&vtl.Request{Body: marshalJSON(map[string]any{"status": "SUCCEEDED", "output": output})}, variant)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var body map[string]any
+			if err := json.Unmarshal([]byte(res.Body), &body); err != nil || body["v"] != v {
+				t.Fatalf("variant %+v, %q: body %q (%v)", variant, v, res.Body, err)
+			}
+			status, _ := res.StatusOverride()
+			h := res.HeaderOverrides()
+			want := strings.NewReplacer("\r", "", "\n", "").Replace(v)
+			if status != 201 || h["X-Other"] != "" || h["X-Id"] != "" || h["Location"] != want {
+				t.Fatalf("variant %+v, %q: status %d, headers %q", variant, v, status, h)
+			}
+		}
+	}
+}

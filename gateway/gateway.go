@@ -91,6 +91,9 @@ func ParseTarget(target string) (*Request, error) {
 type Response struct {
 	Status int
 	Body   string
+	// Headers are those the response template set through
+	// $context.responseOverride.header; nil when it set none.
+	Headers map[string]string
 }
 
 // Rejection is a request that API Gateway answers itself, without calling
@@ -531,5 +534,5 @@ func (c *Call) Respond(reply Reply) (*Response, string, error) {
 	if s, ok := res.StatusOverride(); ok {
 		code = s
 	}
-	return &Response{Status: code, Body: res.Body}, which, nil
+	return &Response{Status: code, Body: res.Body, Headers: res.HeaderOverrides()}, which, nil
 }

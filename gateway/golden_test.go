@@ -146,6 +146,10 @@ func outcome(t *testing.T, g *Gateway, req *Request, reply *Reply, v vtl.Variant
 			b.WriteString(jsonText(which))
 			b.WriteString(`, "status": `)
 			b.WriteString(jsonText(resp.Status))
+			if resp.Headers != nil {
+				b.WriteString(`, "headers": `)
+				b.WriteString(jsonText(resp.Headers))
+			}
 			b.WriteString(`, "body": `)
 			b.WriteString(resp.Body)
 			b.WriteString(`}`)

@@ -16,6 +16,15 @@ type StartSync struct {
 	// Errors maps the workflow's error names to the HTTP statuses of the
 	// runs that fail with them; other failures answer 500.
 	Errors []ErrorStatus
+	// Proxy, when set, lets the workflow choose the answer.
+	Proxy *Proxy
+}
+
+// Proxy is what a workflow may answer itself, as a Lambda proxy does: its
+// output is {"statusCode": 201, "headers": {...}, "body": "<JSON text>"}.
+type Proxy struct {
+	Statuses []int    // besides 200
+	Headers  []string // names it may set
 }
 
 // ErrorStatus is the HTTP status of a run that fails with an error name.
@@ -52,6 +61,11 @@ func (a StartSync) Statuses() []string {
 	for _, e := range a.Errors {
 		add(strconv.Itoa(e.Status))
 	}
+	if a.Proxy != nil {
+		for _, c := range a.Proxy.Statuses {
+			add(strconv.Itoa(c))
+		}
+	}
 	sort.Strings(out)
 	return out
 }
@@ -86,7 +100,13 @@ func (a StartSync) runTemplate() string {
 		`#set($run = "$!input.path('$.status')")`,
 		`#if($run == "SUCCEEDED")`,
 		`#set($out = "$!input.path('$.output')")`,
-		`#if($out == "")null#{else}$out#end`,
+	)
+	if a.Proxy == nil {
+		lines = append(lines, `#if($out == "")null#{else}$out#end`)
+	} else {
+		lines = append(lines, a.proxyLines()...)
+	}
+	lines = append(lines,
 		`#{else}`,
 		QuotePattern,
 		`#set($e = "$!input.path('$.error')")`,
@@ -108,4 +128,39 @@ func (a StartSync) runTemplate() string {
 		"",
 	)
 	return strings.Join(lines, "\n")
+}
+
+// proxyLines answer a run that succeeded with what its output chooses:
+// statusCode (200 when absent; a number the route declares, else 502),
+// the declared headers (line breaks removed), and body, JSON text written
+// out as it is (a body that is not text is a 502: the template cannot
+// write an object as JSON, so the workflow makes the text, with
+// States.JsonToString). The status is set once, at the end.
+func (a StartSync) proxyLines() []string {
+	allowed := []string{"200"}
+	for _, c := range a.Proxy.Statuses {
+		allowed = append(allowed, strconv.Itoa(c))
+	}
+	lines := []string{
+		`#if($out == "")#set($out = "{}")#end`,
+		`#set($r = $util.parseJson($out))`,
+		`#set($sc = "$!r.statusCode")`,
+		`#set($code = 0 + $r.statusCode)`,
+		`#set($bl = "$!r.body.length()")`,
+		`#if($sc == "")#set($code = 200)#elseif("$!code" != $sc || !$sc.matches(` + VelocityText(strings.Join(allowed, "|")) + `))#set($code = 0)#end`,
+		`#if($code == 0 || $bl == "" && "$!r.body" != "")`,
+		`#set($context.responseOverride.status = 502)`,
+		`{"error": "BadGateway", "message": "the workflow answered a statusCode the route does not declare, or a body that is not JSON text"}`,
+		`#{else}`,
+		`#set($context.responseOverride.status = $code)`,
+	}
+	for i, h := range a.Proxy.Headers {
+		v := "$h" + strconv.Itoa(i)
+		lines = append(lines, `#set(`+v+` = "$!r.headers.get(`+VelocityText(h)+`)")#if(`+v+` != "")#set($context.responseOverride.header.`+h+` = `+v+`.replaceAll('[\r\n]', ''))#end`)
+	}
+	return append(lines,
+		`#set($b = "$!r.body")`,
+		`#if($b == "")null#{else}$b#end`,
+		`#end`,
+	)
 }

@@ -178,6 +178,11 @@ var RouteFields = Table{Name: "route", Fields: []Field{
 	{Name: "errors", Doc: "With action: startSync, the HTTP status (400 to 599) for each error name the workflow may fail with, such as OrderNotFound: 404. Other failures answer 500, a timed-out run 504.",
 		Schema:  `{"type": "object", "minProperties": 1, "propertyNames": {"minLength": 1, "maxLength": 256}, "additionalProperties": {"type": "integer", "minimum": 400, "maximum": 599}}`,
 		Example: `{stateMachine: x, action: startSync, errors: {OrderNotFound: 404, "States.Timeout": 504}}`},
+	{Name: "response", Doc: "With action: startSync, lets the workflow choose the answer: its output is then {\"statusCode\": 201, \"headers\": {\"Location\": ...}, \"body\": \"<JSON text>\"}, as a Lambda proxy answers (States.JsonToString makes the body). statuses lists the statuses it may choose besides 200, headers the headers it may set; anything else answers 502.",
+		Schema: `{"type": "object", "additionalProperties": false, "properties": {
+			"statuses": {"type": "array", "uniqueItems": true, "items": {"type": "integer", "minimum": 200, "maximum": 599}},
+			"headers": {"type": "array", "uniqueItems": true, "items": {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9-]{0,127}$"}}}}`,
+		Example: `{stateMachine: x, action: startSync, response: {statuses: [201], headers: [Location]}}`},
 	{Name: "timeout", Doc: "How long API Gateway waits for Step Functions: 50ms to 29s, written with its unit (500ms, 10s). Default: 29s.",
 		Schema: `{"type": "string", "pattern": "^[0-9]+(ms|s)$"}`, Example: `{stateMachine: m, timeout: 10s}`},
 	{Name: "contentTypes", Doc: "The request content types the route accepts, each with its own request template: json (application/json, the default) and form (application/x-www-form-urlencoded, whose fields map like body fields). Others get HTTP 415.",
@@ -192,6 +197,7 @@ var RouteFields = Table{Name: "route", Fields: []Field{
 	{"if": {"anyOf": [{"required": ["error"]}, {"required": ["cause"]}]}, "then": {"required": ["action"], "properties": {"action": {"enum": ["stop", "taskFailure"]}}}},
 	{"if": {"required": ["token"]}, "then": {"required": ["action"], "properties": {"action": {"enum": ["taskSuccess", "taskFailure", "taskHeartbeat"]}}}},
 	{"if": {"required": ["output"]}, "then": {"required": ["action"], "properties": {"action": {"const": "taskSuccess"}}}},
+	{"if": {"required": ["response"]}, "then": {"required": ["action"], "properties": {"action": {"const": "startSync"}}}},
 	{"if": {"required": ["action"], "properties": {"action": {"enum": ["taskSuccess", "taskFailure", "taskHeartbeat"]}}},
 	 "then": {"not": {"anyOf": [{"required": ["input"]}, {"required": ["executionName"]}]}}}]}`}
 

@@ -85,6 +85,10 @@ func (p *parser) routes(n *yaml.Node, machines []*StateMachine) []*Route {
 				}
 			case "errors":
 				errorsNode = fv
+			case "response":
+				if r != nil {
+					r.Response = p.response(fv, at+".response")
+				}
 			case "timeout":
 				if ms, ok := p.timeout(fv, at+".timeout"); ok && r != nil {
 					r.TimeoutMillis = ms
@@ -644,6 +648,9 @@ func (p *parser) actionFits(actionNode, includeNode *yaml.Node, at string, r *Ro
 			p.errs.Add(m.Pos, at+"."+field, "%s: it needs action: %s", what, action)
 		}
 	}
+	if r.Response != nil && r.Action != ActionStartSync {
+		p.errs.Add(r.Response.Pos, at+".response", "response lets a synchronous run choose its answer: it needs action: startSync")
+	}
 	if r.Errors != nil && r.Action != ActionStartSync {
 		p.errs.Add(r.Errors[0].Pos, at+".errors", "errors maps the failures of a synchronous run: it needs action: startSync")
 	}
@@ -710,3 +717,42 @@ func (p *parser) callbackFits(actionNode *yaml.Node, at string, r *Route) {
 		p.errs.Add(r.Pos, at, "a callback route answers a task by its token: it takes no execution or executionName")
 	}
 }
+
+// response reads what a synchronous workflow may answer itself.
+func (p *parser) response(n *yaml.Node, at string) *Response {
+	out := &Response{Pos: p.pos(resolve(n))}
+	p.mapping(n, at, []string{"statuses", "headers"}, nil, func(field string, k, v *yaml.Node) {
+		l := resolve(v)
+		if l.Kind != yaml.SequenceNode {
+			p.errs.Add(p.pos(l), at+"."+field, "expected a list, got %s", describe(l))
+			return
+		}
+		for i, item := range l.Content {
+			iat := fmt.Sprintf("%s.%s[%d]", at, field, i)
+			it := resolve(item)
+			switch field {
+			case "statuses":
+				code, err := strconv.Atoi(it.Value)
+				if it.Kind != yaml.ScalarNode || it.ShortTag() != "!!int" || err != nil || code < 200 || code > 599 {
+					p.errs.Add(p.pos(it), iat, "expected an HTTP status from 200 to 599, got %s", describe(it))
+					continue
+				}
+				out.Statuses = append(out.Statuses, code)
+			case "headers":
+				name, ok := p.str(it, iat)
+				if ok && !headerToken.ok(name) {
+					p.errs.Add(p.pos(it), iat, "%q is not a header name the template can set: letters, digits and hyphens, starting with a letter", name)
+					continue
+				}
+				if ok {
+					out.Headers = append(out.Headers, name)
+				}
+			}
+		}
+	})
+	return out
+}
+
+// headerToken is a header name that a template can set as a property of
+// $context.responseOverride.header: a Velocity 1.7 identifier as well.
+var headerToken = nameRule{"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", alnum + "-", 128}

@@ -116,6 +116,17 @@ type Route struct {
 	// Token, for a callback route, is where the request gives the task
 	// token.
 	Token *Mapping
+	// Response, for a synchronous route, lets the workflow choose the
+	// answer; nil when its output is the body of a 200.
+	Response *Response
+}
+
+// Response declares what a synchronous workflow may answer itself: its
+// output is {"statusCode": 201, "headers": {...}, "body": "<JSON text>"}.
+type Response struct {
+	Statuses []int    // the statuses it may choose, besides 200
+	Headers  []string // the headers it may set
+	Pos      Pos
 }
 
 // The actions a route can take.

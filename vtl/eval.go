@@ -80,6 +80,21 @@ func (r *Result) StatusOverride() (int, bool) {
 	return 0, false
 }
 
+// HeaderOverrides returns the headers the template set with
+// $context.responseOverride.header.NAME, as text, sorted by name.
+func (r *Result) HeaderOverrides() map[string]string {
+	ro, _ := r.Context["responseOverride"].(map[string]any)
+	h, _ := ro["header"].(map[string]any)
+	if len(h) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(h))
+	for k, v := range h {
+		out[k] = toString(v)
+	}
+	return out
+}
+
 // ErrBadJSON is returned (wrapped) when a template reads a request body
 // that is not JSON. API Gateway answers such a request with HTTP 400.
 var ErrBadJSON = errors.New("could not parse request body into json")

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -232,7 +233,16 @@ func runRender(a *app, args []string, o renderOptions) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(a.stdout, "\nStep Functions reply %d -> %s:\nHTTP %d\n%s\n", reply.Status, which, resp.Status, indent(resp.Body))
+		fmt.Fprintf(a.stdout, "\nStep Functions reply %d -> %s:\nHTTP %d\n", reply.Status, which, resp.Status)
+		names := make([]string, 0, len(resp.Headers))
+		for name := range resp.Headers {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			fmt.Fprintf(a.stdout, "%s: %s\n", name, resp.Headers[name])
+		}
+		fmt.Fprintf(a.stdout, "%s\n", indent(resp.Body))
 	}
 	return nil
 }
