@@ -78,7 +78,7 @@ var TopFields = Table{Name: "spec", Fields: []Field{
 	{Name: "api", Required: true, Doc: "Settings of the REST API.", Schema: `{"$ref": "#/$defs/api"}`,
 		Example: `{version: 1, api: {name: a}, stateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}}, routes: {POST /a: {stateMachine: m}}}`},
 	{Name: "stateMachines", Required: true,
-		Doc: "The state machines routes can start, by name. Each one is created from a definition or definitionFile, or is an existing machine given by arn.",
+		Doc: "The state machines the routes call, by name. Each one is created from a definition or definitionFile, or is an existing machine given by arn.",
 		Schema: `{"type": "object", "minProperties": 1, "propertyNames": {"pattern": "^[A-Za-z][A-Za-z0-9_-]{0,63}$"},
 			"additionalProperties": {"$ref": "#/$defs/stateMachine"}}`,
 		Example: `{version: 1, api: {name: a}, stateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}}, routes: {POST /a: {stateMachine: m}}}`},
