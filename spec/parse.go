@@ -98,7 +98,7 @@ func (p *parser) parse(src []byte) *Spec {
 		// After an error in a route, a machine may look unused only
 		// because the route that starts it could not be read.
 		if !m.Used && routes != nil && !p.errs.HasErrors() {
-			p.errs.Warn(m.Pos, "stateMachines."+m.Name, "no route starts this state machine")
+			p.errs.Warn(m.Pos, "stateMachines."+m.Name, "no route calls this state machine")
 		}
 	}
 	return s
