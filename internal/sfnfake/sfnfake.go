@@ -1,0 +1,96 @@
+// Package sfnfake is a Step Functions fake for tests. It speaks the AWS
+// JSON 1.0 protocol on loopback, as Step Functions does: a POST whose
+// X-Amz-Target header names the action (AWSStepFunctions.StartSyncExecution),
+// a JSON body, and a JSON reply, or an error as {"__type": ..., "message":
+// ...} with a 4xx or 5xx status. The real aws-sdk-go-v2 client talks to
+// it, and so can anything that posts what an API Gateway request template
+// rendered. Replies are scripted per action; every request is recorded.
+package sfnfake
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+)
+
+// Reply is one scripted answer: an HTTP status and a JSON body.
+type Reply struct {
+	Status int
+	Body   any
+}
+
+// Error is the reply of a Step Functions error, in the wire format: the
+// type's full name, as Step Functions writes it, and a message.
+func Error(status int, name, message string) Reply {
+	return Reply{Status: status, Body: map[string]string{"__type": "com.amazonaws.swf.service.v2.model#" + name, "message": message}}
+}
+
+// Request is one request the fake received.
+type Request struct {
+	Action string // such as StartSyncExecution
+	Body   []byte
+}
+
+// Server is a running fake.
+type Server struct {
+	URL string
+
+	srv      *httptest.Server
+	mu       sync.Mutex
+	replies  map[string]Reply
+	requests []Request
+}
+
+// Start runs a fake on loopback until Close.
+func Start() *Server {
+	s := &Server{replies: map[string]Reply{}}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.URL = s.srv.URL
+	return s
+}
+
+// Close stops the fake.
+func (s *Server) Close() { s.srv.Close() }
+
+// Script sets the reply to an action until the next Script for it.
+// Unscripted actions answer 200 with {}.
+func (s *Server) Script(action string, r Reply) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.replies[action] = r
+}
+
+// Requests returns what the fake received, in order.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.requests...)
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	action, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), "AWSStepFunctions.")
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+	if r.Method != http.MethodPost || !ok {
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"__type": "com.amazon.coral.service#UnknownOperationException", "message": "not a Step Functions action"}`))
+		return
+	}
+	if !json.Valid(body) {
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"__type": "com.amazon.coral.service#SerializationException", "message": "the body is not JSON"}`))
+		return
+	}
+	s.mu.Lock()
+	s.requests = append(s.requests, Request{Action: action, Body: body})
+	reply, scripted := s.replies[action]
+	s.mu.Unlock()
+	if !scripted {
+		reply = Reply{Status: http.StatusOK, Body: map[string]any{}}
+	}
+	w.WriteHeader(reply.Status)
+	_ = json.NewEncoder(w).Encode(reply.Body)
+}
