@@ -89,5 +89,5 @@ func decodeCallback(a Action, body string) (*Request, error) {
 		return nil, err
 	}
 	r := &Request{Action: a.Name(), TaskToken: b.TaskToken}
-	return r, r.document(b.Output, "the task output", "InvalidOutput")
+	return r, r.document(b.Output, "task output", "InvalidOutput")
 }

@@ -102,11 +102,14 @@ type Request struct {
 	Action string
 	// StateMachineArn is the state machine the request targets.
 	StateMachineArn string
-	// Input is the execution input's JSON text, and Value its decoding;
-	// HasInput is false when the action carries no input.
+	// Input is the JSON document the body carries as a string (an
+	// execution's input, a task's output), Value its decoding, and
+	// Document what it is ("execution input", "task output"); HasInput
+	// is false when the action carries none.
 	Input    string
 	Value    any
 	HasInput bool
+	Document string
 	// ExecutionArn is the execution an action on one execution targets.
 	ExecutionArn string
 	// TaskToken is the task a callback answers.

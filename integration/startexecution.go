@@ -74,7 +74,7 @@ func decodeStart(a Action, body string) (*Request, error) {
 		return nil, err
 	}
 	r := &Request{Action: a.Name(), StateMachineArn: b.StateMachineArn}
-	return r, r.document(b.Input, "the execution input", "InvalidExecutionInput")
+	return r, r.document(b.Input, "execution input", "InvalidExecutionInput")
 }
 
 // decodeBody reads a rendered body as Step Functions would.
@@ -91,9 +91,9 @@ func (r *Request) document(text *string, what, refusal string) error {
 	if text == nil {
 		return nil
 	}
-	r.Input, r.HasInput = *text, true
+	r.Input, r.HasInput, r.Document = *text, true, what
 	if err := json.Unmarshal([]byte(*text), &r.Value); err != nil {
-		return fmt.Errorf("%s is not JSON (Step Functions would answer %s): %v", what, refusal, err)
+		return fmt.Errorf("the %s is not JSON (Step Functions would answer %s): %v", what, refusal, err)
 	}
 	return nil
 }

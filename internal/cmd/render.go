@@ -28,10 +28,11 @@ type renderOptions struct {
 
 const renderDoc = `Render shows, without deploying, what API Gateway would do with one request
 to the API that SPEC compiles to: which route takes it, the exact request it
-would send to Step Functions (StartExecution, or StartSyncExecution for a
-synchronous route), and the execution input that request carries. It runs
-the request template the compiler wrote, on a local renderer of API
-Gateway's mapping-template language.
+would send to Step Functions (the route's action: StartExecution,
+StartSyncExecution, DescribeExecution, StopExecution or SendTask*), and the
+execution input (or task output) that request carries. It runs the request
+template the compiler wrote, on a local renderer of API Gateway's
+mapping-template language.
 
 With --template FILE instead of SPEC, it renders against a template that
 sfnapic build wrote (JSON or YAML), such as one committed to a repository:
@@ -213,10 +214,16 @@ func runRender(a *app, args []string, o renderOptions) error {
 	} else if !created {
 		machine = arn
 	}
-	fmt.Fprintf(a.stdout, "Route: %s %s -> state machine %s (%s, %s)\n\n", call.Verb, call.Path, machine, call.MethodID, call.ContentType)
+	callee := "state machine " + machine
+	if arn == "" {
+		// A callback names no machine: the token names the task.
+		callee = "the task its token names"
+	}
+	fmt.Fprintf(a.stdout, "Route: %s %s -> %s (%s, %s)\n\n", call.Verb, call.Path, callee, call.MethodID, call.ContentType)
 	fmt.Fprintf(a.stdout, "%s request:\n%s\n", call.Action, indent(call.Body))
 	if call.Request.HasInput {
-		fmt.Fprintf(a.stdout, "\nExecution input:\n%s\n", indent(call.Request.Input))
+		doc := call.Request.Document
+		fmt.Fprintf(a.stdout, "\n%s%s:\n%s\n", strings.ToUpper(doc[:1]), doc[1:], indent(call.Request.Input))
 	}
 	if created {
 		fmt.Fprintf(a.stderr, "note: the stack creates %s; its ARN is shown for account 123456789012 in us-east-1\n", machine)
