@@ -59,20 +59,12 @@ func (TaskSuccess) Statuses() []string   { return MethodStatuses }
 func (TaskFailure) Statuses() []string   { return MethodStatuses }
 func (TaskHeartbeat) Statuses() []string { return MethodStatuses }
 
-func (TaskSuccess) Responses() []Response   { return callbackResponses("deliver the task's success") }
-func (TaskFailure) Responses() []Response   { return callbackResponses("deliver the task's failure") }
-func (TaskHeartbeat) Responses() []Response { return callbackResponses("deliver the heartbeat") }
-
-// callbackResponses answer 200 with an empty object once Step Functions
-// took the answer: its reply carries nothing. An unknown token is 404, a
-// task that timed out 410 (the error template), a malformed one 400.
-func callbackResponses(what string) []Response {
-	return []Response{
-		{Status: "200", Pattern: `2\d{2}`, Template: "{}\n"},
-		ErrorResponse,
-		{Status: "502", Template: badGateway(what)},
-	}
-}
+// A callback answers 200 with an empty object once Step Functions took
+// the answer: its reply carries nothing. An unknown token is 404, a task
+// that timed out 410 (the error template), a malformed one 400.
+func (TaskSuccess) Responses() []Response   { return responses("{}\n", "deliver the task's success") }
+func (TaskFailure) Responses() []Response   { return responses("{}\n", "deliver the task's failure") }
+func (TaskHeartbeat) Responses() []Response { return responses("{}\n", "deliver the heartbeat") }
 
 func (a TaskSuccess) Decode(body string) (*Request, error)   { return decodeCallback(a, body) }
 func (a TaskFailure) Decode(body string) (*Request, error)   { return decodeCallback(a, body) }

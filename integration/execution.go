@@ -53,19 +53,11 @@ func (Describe) Statuses() []string { return MethodStatuses }
 func (Stop) Statuses() []string     { return MethodStatuses }
 
 func (a Describe) Responses() []Response {
-	return []Response{
-		{Status: "200", Pattern: `2\d{2}`, Template: a.describeTemplate()},
-		ErrorResponse,
-		{Status: "502", Template: badGateway("describe the execution")},
-	}
+	return responses(a.describeTemplate(), "describe the execution")
 }
 
 func (Stop) Responses() []Response {
-	return []Response{
-		{Status: "200", Pattern: `2\d{2}`, Template: `{"stopDate": ` + jsonOrNull("stopDate") + `}` + "\n"},
-		ErrorResponse,
-		{Status: "502", Template: badGateway("stop the execution")},
-	}
+	return responses(`{"stopDate": `+jsonOrNull("stopDate")+`}`+"\n", "stop the execution")
 }
 
 // jsonOrNull copies a member of the reply as JSON, or writes null when
@@ -75,11 +67,27 @@ func jsonOrNull(member string) string {
 	return `#if("$!input.path('$.` + member + `')" != "")$input.json('$.` + member + `')#{else}null#end`
 }
 
-// badGateway is the default response: anything that is neither a
-// success nor a client error. It carries nothing from the reply.
-func badGateway(what string) string {
-	return `{"error": "BadGateway", "message": "Step Functions did not ` + what + `; try again later"}` + "\n"
+// responses are an action's integration responses: its answer to a
+// success, the shared error envelope for Step Functions' 4xx, and a bad
+// gateway for anything else (a 5xx, an answer that is neither), never a
+// 200. The bad gateway's fixed envelope carries nothing from the reply,
+// so nothing in it needs escaping.
+func responses(success, what string) []Response {
+	return []Response{
+		{Status: "200", Pattern: `2\d{2}`, Template: success},
+		ErrorResponse,
+		{Status: "502", Template: `{"error": "BadGateway", "message": "Step Functions did not ` + what + `; try again later"}` + "\n"},
+	}
 }
+
+// executionID sets $id to the execution's id, escaped once: the name at
+// the end of the reply's executionArn, which fits in a URL path where the
+// ARN's colons do not. It needs QuotePattern.
+var executionID = strings.Join([]string{
+	`#set($arn = "$!input.path('$.executionArn')")`,
+	`#set($i = $arn.lastIndexOf(':') + 1)`,
+	`#set($id = ` + EscapeJSON("$arn.substring($i)") + `)`,
+}, "\n")
 
 // describeTemplate shapes DescribeExecution's reply. The id is the name at
 // the end of the ARN; the output and input are JSON documents held in
@@ -89,9 +97,7 @@ func (a Describe) describeTemplate() string {
 	lines := []string{
 		"## sfnapic: DescribeExecution reply -> the execution's status, dates, and output or error",
 		QuotePattern,
-		`#set($arn = "$!input.path('$.executionArn')")`,
-		`#set($i = $arn.lastIndexOf(':') + 1)`,
-		`#set($id = ` + EscapeJSON("$arn.substring($i)") + `)`,
+		executionID,
 		`#set($st = "$!input.path('$.status')")`,
 		`#set($st = ` + EscapeJSON("$st") + `)`,
 		`{"executionId": "$id", "status": "$st", "startDate": ` + jsonOrNull("startDate"),
@@ -125,8 +131,7 @@ func decodeExecution(a Action, body string) (*Request, error) {
 	}
 	r := &Request{Action: a.Name(), ExecutionArn: b.ExecutionArn}
 	// The machine is the ARN's machine: arn:...:execution:MACHINE:NAME.
-	if head, _, ok := strings.Cut(b.ExecutionArn, ":execution:"); ok {
-		rest := strings.TrimPrefix(b.ExecutionArn, head+":execution:")
+	if head, rest, ok := strings.Cut(b.ExecutionArn, ":execution:"); ok {
 		if machine, _, ok := strings.Cut(rest, ":"); ok {
 			r.StateMachineArn = head + ":stateMachine:" + machine
 		}

@@ -38,27 +38,12 @@ func startRequest(a Action, p RequestParts) string {
 // status or stop route takes it.
 var startSuccess = strings.Join([]string{
 	QuotePattern,
-	`#set($arn = "$!input.path('$.executionArn')")`,
-	`#set($i = $arn.lastIndexOf(':') + 1)`,
-	`#set($id = ` + EscapeJSON("$arn.substring($i)") + `)`,
+	executionID,
 	`{"executionArn": ` + jsonOrNull("executionArn") + `, "executionId": "$id", "startDate": ` + jsonOrNull("startDate") + `}`,
 	"",
 }, "\n")
 
-// startBadGateway is the default response: a Step Functions 5xx, or
-// anything else that is not a success, is a 502 with a fixed envelope. It
-// carries nothing from the reply, so nothing in it needs escaping.
-const startBadGateway = `{"error": "BadGateway", "message": "Step Functions did not start the execution; try again later"}` + "\n"
-
-func (startExecution) Responses() []Response {
-	return []Response{
-		{Status: "200", Pattern: `2\d{2}`, Template: startSuccess},
-		ErrorResponse,
-		// Anything that is not a success or a client error is a bad
-		// gateway, never a 200.
-		{Status: "502", Template: startBadGateway},
-	}
-}
+func (startExecution) Responses() []Response { return responses(startSuccess, "start the execution") }
 
 func (startExecution) Statuses() []string { return MethodStatuses }
 

@@ -70,13 +70,7 @@ func (a StartSync) Statuses() []string {
 	return out
 }
 
-func (a StartSync) Responses() []Response {
-	return []Response{
-		{Status: "200", Pattern: `2\d{2}`, Template: a.runTemplate()},
-		ErrorResponse,
-		{Status: "502", Template: `{"error": "BadGateway", "message": "Step Functions did not run the execution; try again later"}` + "\n"},
-	}
-}
+func (a StartSync) Responses() []Response { return responses(a.runTemplate(), "run the execution") }
 
 // runTemplate turns the run's reply into the response. A run that
 // succeeded answers 200 with its output as the body: the output is a JSON
