@@ -56,6 +56,15 @@ func compile(s *spec.Spec) *builder {
 // action is the Step Functions action behind a route.
 func action(r *spec.Route) integration.Action {
 	switch r.Action {
+	case spec.ActionStartSync:
+		a := integration.StartSync{}
+		for _, e := range r.Errors {
+			a.Errors = append(a.Errors, integration.ErrorStatus{Name: e.Name, Status: e.Status})
+		}
+		if r.Response != nil {
+			a.Proxy = &integration.Proxy{Statuses: r.Response.Statuses, Headers: r.Response.Headers}
+		}
+		return a
 	case spec.ActionStatus:
 		return integration.Describe{IncludeInput: r.IncludeInput}
 	case spec.ActionStop:
@@ -66,16 +75,6 @@ func action(r *spec.Route) integration.Action {
 		return integration.TaskFailure{}
 	case spec.ActionTaskHeartbeat:
 		return integration.TaskHeartbeat{}
-	}
-	if r.Action == spec.ActionStartSync {
-		a := integration.StartSync{}
-		for _, e := range r.Errors {
-			a.Errors = append(a.Errors, integration.ErrorStatus{Name: e.Name, Status: e.Status})
-		}
-		if r.Response != nil {
-			a.Proxy = &integration.Proxy{Statuses: r.Response.Statuses, Headers: r.Response.Headers}
-		}
-		return a
 	}
 	return integration.StartExecution
 }

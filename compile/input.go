@@ -272,9 +272,16 @@ func writeName(b *strings.Builder, m *spec.Mapping, form bool) string {
 		// Checked against the name rules: no quote, backslash, $ or #.
 		return fmt.Sprintf(`"name": "%s", `, m.Value.(string))
 	}
-	readText(b, m, form, "$nm", "n")
-	fmt.Fprintf(b, "#if($nm == \"\")#set($hn = false)#{else}#set($hn = true)#set($nm = %s)#end\n", jsonEscape("$nm"))
+	readOptional(b, m, form, "$nm", "n", "$hn")
 	return `#if($hn)"name": "$nm", #end`
+}
+
+// readOptional sets vari to a request value escaped for a JSON string of
+// the body itself, and flag to whether the request gave it (an empty
+// value counts as absent, and its member is left out).
+func readOptional(b *strings.Builder, m *spec.Mapping, form bool, vari, id, flag string) {
+	readText(b, m, form, vari, id)
+	fmt.Fprintf(b, "#if(%s == \"\")#set(%s = false)#{else}#set(%s = true)#set(%s = %s)#end\n", vari, flag, flag, vari, jsonEscape(vari))
 }
 
 // readText sets vari to a request value as text ("" when absent), for a
@@ -317,16 +324,15 @@ func writeExecution(b *strings.Builder, r *spec.Route, form bool) string {
 func writeMembers(b *strings.Builder, r *spec.Route, form bool) string {
 	members := ""
 	for _, f := range []struct {
-		m          *spec.Mapping
-		key, vari  string
-		id, absent string
+		m         *spec.Mapping
+		key, vari string
+		id, given string
 	}{{r.StopError, "error", "$er", "r", "$her"}, {r.StopCause, "cause", "$ca", "c", "$hca"}} {
 		if f.m == nil {
 			continue
 		}
-		readText(b, f.m, form, f.vari, f.id)
-		fmt.Fprintf(b, "#if(%s == \"\")#set(%s = false)#{else}#set(%s = true)#set(%s = %s)#end\n", f.vari, f.absent, f.absent, f.vari, jsonEscape(f.vari))
-		members += fmt.Sprintf(`#if(%s), "%s": "%s"#end`, f.absent, f.key, f.vari)
+		readOptional(b, f.m, form, f.vari, f.id, f.given)
+		members += fmt.Sprintf(`#if(%s), "%s": "%s"#end`, f.given, f.key, f.vari)
 	}
 	return members
 }
