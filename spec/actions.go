@@ -22,18 +22,20 @@ func (p *parser) timeout(n *yaml.Node, at string) (int, bool) {
 	if !ok {
 		return 0, false
 	}
-	num, unit := strings.TrimRight(v, "ms"), v[len(strings.TrimRight(v, "ms")):]
-	n2, err := strconv.Atoi(num)
-	if err != nil || num == "" || (unit != "ms" && unit != "s") {
+	scale, num := 1, v
+	if before, ms := strings.CutSuffix(v, "ms"); ms {
+		num = before
+	} else if before, s := strings.CutSuffix(v, "s"); s {
+		scale, num = 1000, before
+	}
+	count, err := strconv.Atoi(num)
+	if err != nil || num == v || count < 0 {
 		p.errs.Add(p.pos(resolve(n)), at, "%q is not a timeout: write a whole number of milliseconds or seconds with its unit, such as 500ms or 10s", v)
 		return 0, false
 	}
-	ms := n2
-	if unit == "s" {
-		ms = n2 * 1000
-		if n2 > MaxTimeoutMillis/1000 {
-			ms = MaxTimeoutMillis + 1
-		}
+	ms := MaxTimeoutMillis + 1 // anything too long, without overflowing
+	if count <= MaxTimeoutMillis {
+		ms = count * scale
 	}
 	switch {
 	case ms < MinTimeoutMillis:
@@ -48,7 +50,7 @@ func (p *parser) timeout(n *yaml.Node, at string) (int, bool) {
 
 // errorStatuses reads a synchronous route's map of workflow error names to
 // HTTP statuses.
-func (p *parser) errorStatuses(n *yaml.Node, at string, r *Route) []ErrorStatus {
+func (p *parser) errorStatuses(n *yaml.Node, at string) []ErrorStatus {
 	var out []ErrorStatus
 	p.mapping(n, at, nil, nil, func(name string, k, v *yaml.Node) {
 		eat := child(at, name)
@@ -148,8 +150,8 @@ func (p *parser) callbackFits(actionNode *yaml.Node, at string, r *Route) {
 		// member too, when the token comes from the body).
 		r.Input = []*Mapping{{Key: "output", From: FromBody, Pos: r.Token.Pos}}
 	}
-	if r.Execution != nil || r.ExecutionName != nil {
-		p.errs.Add(r.Pos, at, "a callback route answers a task by its token: it takes no execution or executionName")
+	if r.ExecutionName != nil {
+		p.errs.Add(r.ExecutionName.Pos, at+".executionName", "a callback route answers a task by its token: it names no execution")
 	}
 }
 
@@ -190,4 +192,4 @@ func (p *parser) response(n *yaml.Node, at string) *Response {
 
 // headerToken is a header name that a template can set as a property of
 // $context.responseOverride.header: a Velocity 1.7 identifier as well.
-var headerToken = nameRule{"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", alnum + "-", 128}
+var headerToken = nameRule{letters, alnum + "-", 128}

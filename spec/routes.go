@@ -95,7 +95,7 @@ func (p *parser) routes(n *yaml.Node, machines []*StateMachine) []*Route {
 			}
 		})
 		if r != nil && errorsNode != nil {
-			r.Errors = p.errorStatuses(errorsNode, at+".errors", r)
+			r.Errors = p.errorStatuses(errorsNode, at+".errors")
 		}
 		// Input last: what a body field may be depends on the content types.
 		switch {

@@ -96,8 +96,8 @@ type Route struct {
 	// ContentTypes lists the request content types the route accepts, each
 	// with its own request template: ContentJSON, and ContentForm if asked.
 	ContentTypes []string
-	// Action is what the route asks of its state machine: ActionStart
-	// (the default) or ActionStartSync.
+	// Action is what the route asks of Step Functions: one of Actions,
+	// ActionStart by default.
 	Action string
 	// Errors maps the workflow's error names to HTTP statuses, for the
 	// runs a synchronous route reports: in spec order.
@@ -114,7 +114,8 @@ type Route struct {
 	// the request gives the error and cause; nil when it does not.
 	StopError, StopCause *Mapping
 	// Token, for a callback route, is where the request gives the task
-	// token.
+	// token: body.taskToken unless the spec says otherwise, a JSON body
+	// member carrying the token's + / and = as they are.
 	Token *Mapping
 	// Response, for a synchronous route, lets the workflow choose the
 	// answer; nil when its output is the body of a 200.
@@ -155,11 +156,6 @@ var Actions = []string{ActionStart, ActionStartSync, ActionStatus, ActionStop, A
 func Callback(action string) bool {
 	return action == ActionTaskSuccess || action == ActionTaskFailure || action == ActionTaskHeartbeat
 }
-
-// DefaultToken is where a callback route finds the task token unless the
-// spec says otherwise: a JSON body member, which carries the token's + /
-// and = as they are.
-const DefaultToken = "body.taskToken"
 
 // ErrorStatus maps one workflow error name to an HTTP status.
 type ErrorStatus struct {
