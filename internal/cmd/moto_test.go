@@ -313,7 +313,13 @@ routes:
 	if _, err := client.StopExecution(ctx, &stopIn); err != nil {
 		t.Fatal(err)
 	}
-	if got := describe(); got["status"] != "ABORTED" || got["stopDate"] == nil {
+	// moto stops the execution's thread a moment after it answers.
+	got := describe()
+	for i := 0; i < 50 && got["status"] == "RUNNING"; i++ {
+		time.Sleep(100 * time.Millisecond)
+		got = describe()
+	}
+	if got["status"] != "ABORTED" || got["stopDate"] == nil {
 		t.Fatalf("status after the stop: %v", got)
 	}
 }
