@@ -81,7 +81,7 @@ func (r *Result) StatusOverride() (int, bool) {
 }
 
 // HeaderOverrides returns the headers the template set with
-// $context.responseOverride.header.NAME, as text, sorted by name.
+// $context.responseOverride.header.NAME, as text; nil when it set none.
 func (r *Result) HeaderOverrides() map[string]string {
 	ro, _ := r.Context["responseOverride"].(map[string]any)
 	h, _ := ro["header"].(map[string]any)

@@ -168,7 +168,9 @@ func parseNumber(s string) (*big.Float, bool) {
 func filterEqual(l, r any) bool {
 	if ln, ok := l.(*big.Float); ok {
 		if rs, ok := r.(string); ok {
-			r, _ = parseNumberValue(rs)
+			if n, ok := parseNumber(rs); ok {
+				r = n // a number equals the string that spells it
+			}
 		}
 		rn, ok := r.(*big.Float)
 		return ok && ln.Cmp(rn) == 0
@@ -186,13 +188,6 @@ func filterEqual(l, r any) bool {
 		_, rbool := r.(bool)
 		return r != nil && !rscalar && !rbool && toJSON(a) == toJSON(r)
 	}
-}
-
-func parseNumberValue(s string) (any, bool) {
-	if n, ok := parseNumber(s); ok {
-		return n, true
-	}
-	return s, false
 }
 
 // filterCompare orders two numbers, or two strings as Java's compareTo
