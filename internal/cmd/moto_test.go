@@ -22,10 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
-	"github.com/sfnapic/sfnapic/compile"
 	"github.com/sfnapic/sfnapic/gateway"
-	"github.com/sfnapic/sfnapic/spec"
-	"github.com/sfnapic/sfnapic/vtl"
 )
 
 // startMoto runs moto_server on a free loopback port, or skips.
@@ -228,22 +225,7 @@ routes:
     error: body.error
     cause: body.reason
 `
-	s, errs := spec.Parse("orders.yaml", []byte(src), nil)
-	if s == nil || errs.HasErrors() {
-		t.Fatal(errs)
-	}
-	g, err := gateway.New(compile.Compile(s))
-	if err != nil {
-		t.Fatal(err)
-	}
-	render := func(method, path, body string) *gateway.Call {
-		t.Helper()
-		call, err := g.Start(&gateway.Request{Method: method, Path: path, Body: body, Header: gateway.Header{"Content-Type": {"application/json"}}}, vtl.Variant{})
-		if err != nil {
-			t.Fatalf("%s %s: %v", method, path, err)
-		}
-		return call
-	}
+	g := routeGateway(t, []byte(src))
 	answer := func(call *gateway.Call, reply any) map[string]any {
 		t.Helper()
 		b, _ := json.Marshal(reply)
@@ -259,11 +241,8 @@ routes:
 	}
 
 	// Start, with the body the start route rendered.
-	start := render("POST", "/orders", `{"ref": "order-42", "sku": "it's \"x\""}`)
 	var startIn sfn.StartExecutionInput
-	if err := json.Unmarshal([]byte(start.Body), &startIn); err != nil {
-		t.Fatal(err)
-	}
+	start := renderRoute(t, g, "POST", "/orders", `{"ref": "order-42", "sku": "it's \"x\""}`, &startIn)
 	started, err := client.StartExecution(ctx, &startIn)
 	if err != nil {
 		t.Fatal(err)
@@ -276,11 +255,8 @@ routes:
 	// Describe it through the status route.
 	describe := func() map[string]any {
 		t.Helper()
-		call := render("GET", "/orders/"+id, "")
 		var in sfn.DescribeExecutionInput
-		if err := json.Unmarshal([]byte(call.Body), &in); err != nil {
-			t.Fatal(err)
-		}
+		call := renderRoute(t, g, "GET", "/orders/"+id, "", &in)
 		if aws.ToString(in.ExecutionArn) != aws.ToString(started.ExecutionArn) {
 			t.Fatalf("the status route asks for %s, not %s", aws.ToString(in.ExecutionArn), aws.ToString(started.ExecutionArn))
 		}
@@ -302,11 +278,8 @@ routes:
 	}
 
 	// Stop it through the stop route, then describe it again.
-	stop := render("DELETE", "/orders/"+id, `{"error": "Cancelled", "reason": "by \"the\" customer"}`)
 	var stopIn sfn.StopExecutionInput
-	if err := json.Unmarshal([]byte(stop.Body), &stopIn); err != nil {
-		t.Fatal(err)
-	}
+	stop := renderRoute(t, g, "DELETE", "/orders/"+id, `{"error": "Cancelled", "reason": "by \"the\" customer"}`, &stopIn)
 	if aws.ToString(stopIn.Error) != "Cancelled" || aws.ToString(stopIn.Cause) != `by "the" customer` {
 		t.Fatalf("stop request: %s", stop.Body)
 	}
@@ -402,22 +375,11 @@ routes:
       approved: {value: true}
       by: body.manager
 `
-	s, errs := spec.Parse("approvals.yaml", []byte(src), nil)
-	if s == nil || errs.HasErrors() {
-		t.Fatal(errs)
-	}
-	g, err := gateway.New(compile.Compile(s))
-	if err != nil {
-		t.Fatal(err)
-	}
 	reqBody, _ := json.Marshal(map[string]string{"taskToken": token, "manager": `ana "the boss"`})
-	call, err := g.Start(&gateway.Request{Method: "POST", Path: "/approve", Body: string(reqBody), Header: gateway.Header{"Content-Type": {"application/json"}}}, vtl.Variant{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var in sfn.SendTaskSuccessInput
-	if err := json.Unmarshal([]byte(call.Body), &in); err != nil || aws.ToString(in.TaskToken) != token {
-		t.Fatalf("the route's request %s: %v", call.Body, err)
+	call := renderRoute(t, routeGateway(t, []byte(src)), "POST", "/approve", string(reqBody), &in)
+	if aws.ToString(in.TaskToken) != token {
+		t.Fatalf("the route's request %s", call.Body)
 	}
 	if _, err := client.SendTaskSuccess(ctx, &in); err != nil {
 		t.Fatal(err)

@@ -17,12 +17,9 @@ import (
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
-	"github.com/sfnapic/sfnapic/compile"
 	"github.com/sfnapic/sfnapic/gateway"
 	"github.com/sfnapic/sfnapic/internal/golden"
 	"github.com/sfnapic/sfnapic/internal/sfnfake"
-	"github.com/sfnapic/sfnapic/spec"
-	"github.com/sfnapic/sfnapic/vtl"
 )
 
 // TestRepliesAgainstStepFunctionsFake covers the replies moto cannot
@@ -54,14 +51,7 @@ func TestRepliesAgainstStepFunctionsFake(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s, errs := spec.Parse("spec.yaml", src, nil)
-		if s == nil || errs.HasErrors() {
-			t.Fatal(errs)
-		}
-		other, err := gateway.New(compile.Compile(s))
-		if err != nil {
-			t.Fatal(err)
-		}
+		other := routeGateway(t, src)
 		if name == "sync-express" {
 			g = other
 			continue
@@ -92,10 +82,8 @@ func TestRepliesAgainstStepFunctionsFake(t *testing.T) {
 			reply[k] = v
 		}
 		fake.Script("StartSyncExecution", sfnfake.Reply{Status: 200, Body: reply})
-		call, err := g.Start(&gateway.Request{Method: "POST", Path: "/quotes", Body: `{"sku": "a-1"}`, Header: gateway.Header{"Content-Type": {"application/json"}}}, vtl.Variant{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		var in sfn.StartSyncExecutionInput
+		call := renderRoute(t, g, "POST", "/quotes", `{"sku": "a-1"}`, &in)
 		status, raw := sendAsAPIGateway(t, fake.URL, call)
 		resp, _, err := call.Respond(gateway.Reply{Status: status, Body: raw})
 		if err != nil {
@@ -104,10 +92,6 @@ func TestRepliesAgainstStepFunctionsFake(t *testing.T) {
 		var body map[string]any
 		if err := json.Unmarshal([]byte(resp.Body), &body); err != nil || resp.Status != c.status || !c.check(body) {
 			t.Fatalf("%s: HTTP %d %s (%v)", c.name, resp.Status, resp.Body, err)
-		}
-		var in sfn.StartSyncExecutionInput
-		if err := json.Unmarshal([]byte(call.Body), &in); err != nil {
-			t.Fatal(err)
 		}
 		out, err := client.StartSyncExecution(ctx, &in)
 		if err != nil || string(out.Status) != c.reply["status"] || aws.ToString(out.Cause) != stringOr(c.reply["cause"]) {
@@ -119,18 +103,12 @@ func TestRepliesAgainstStepFunctionsFake(t *testing.T) {
 // testTaskTimedOut: a callback whose task timed out answers 410.
 func testTaskTimedOut(t *testing.T, ctx context.Context, fake *sfnfake.Server, client *sfn.Client, g *gateway.Gateway) {
 	fake.Script("SendTaskSuccess", sfnfake.Error(400, "TaskTimedOut", "Task Timed Out: 'the task'"))
-	call, err := g.Start(&gateway.Request{Method: "POST", Path: "/approvals/echo", Body: `{"taskToken": "AQCE+/=", "ok": true}`, Header: gateway.Header{"Content-Type": {"application/json"}}}, vtl.Variant{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	var in sfn.SendTaskSuccessInput
+	call := renderRoute(t, g, "POST", "/approvals/echo", `{"taskToken": "AQCE+/=", "ok": true}`, &in)
 	status, raw := sendAsAPIGateway(t, fake.URL, call)
 	resp, _, err := call.Respond(gateway.Reply{Status: status, Body: raw})
 	if err != nil || resp.Status != 410 || !strings.Contains(resp.Body, `"TaskTimedOut"`) {
 		t.Fatalf("a timed-out task: %v %v", resp, err)
-	}
-	var in sfn.SendTaskSuccessInput
-	if err := json.Unmarshal([]byte(call.Body), &in); err != nil {
-		t.Fatal(err)
 	}
 	var timedOut *types.TaskTimedOut
 	if _, err := client.SendTaskSuccess(ctx, &in); !errors.As(err, &timedOut) {
