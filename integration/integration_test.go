@@ -41,3 +41,29 @@ func TestStartExecutionDecode(t *testing.T) {
 		t.Errorf("permissions: %v", p)
 	}
 }
+
+// The other actions decode what they ask for: an execution (and its
+// machine), or a task token and a success's output.
+func TestActionDecode(t *testing.T) {
+	r, err := Describe{}.Decode(`{"executionArn": "arn:aws:states:us-east-1:123456789012:execution:orders:o-42"}`)
+	if err != nil || r.Action != "DescribeExecution" || r.ExecutionArn != "arn:aws:states:us-east-1:123456789012:execution:orders:o-42" ||
+		r.StateMachineArn != "arn:aws:states:us-east-1:123456789012:stateMachine:orders" || r.HasInput {
+		t.Fatalf("describe: %+v %v", r, err)
+	}
+	if r, err := (Stop{}).Decode(`{"executionArn": "arn:aws:states:us-east-1:123456789012:execution:orders:"}`); err != nil || r.StateMachineArn != "arn:aws:states:us-east-1:123456789012:stateMachine:orders" {
+		t.Fatalf("stop without a name: %+v %v", r, err)
+	}
+	r, err = TaskSuccess{}.Decode(`{"taskToken": "AQ+/=", "output": "{\"ok\":true}"}`)
+	if err != nil || r.TaskToken != "AQ+/=" || !r.HasInput || r.Document != "task output" || r.StateMachineArn != "" {
+		t.Fatalf("task success: %+v %v", r, err)
+	}
+	if _, err := (TaskSuccess{}).Decode(`{"taskToken": "t", "output": "{nope"}`); err == nil || !strings.Contains(err.Error(), "InvalidOutput") {
+		t.Errorf("broken output: %v", err)
+	}
+	if r, err := (TaskHeartbeat{}).Decode(`{"taskToken": "t"}`); err != nil || r.TaskToken != "t" || r.HasInput {
+		t.Fatalf("heartbeat: %+v %v", r, err)
+	}
+	if r, err := StartExecution.Decode(`{"stateMachineArn": "arn:m", "input": "{}"}`); err != nil || r.Document != "execution input" {
+		t.Fatalf("start: %+v %v", r, err)
+	}
+}
