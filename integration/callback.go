@@ -6,10 +6,10 @@ func init() {
 	register(TaskHeartbeat{})
 }
 
-// TaskSuccess, TaskFailure and TaskHeartbeat answer a task that waits for
-// a token (the .waitForTaskToken pattern, or an activity): it succeeds
-// with an output, fails with an error and a cause, or is still being
-// worked on. The token names the task; whoever holds it may answer it.
+// TaskSuccess, TaskFailure and TaskHeartbeat answer a task of the route's
+// state machine that waits for a token (the .waitForTaskToken pattern):
+// it succeeds with an output, fails with an error and a cause, or is
+// still being worked on. The token names the task; whoever holds it may answer it.
 type (
 	TaskSuccess   struct{}
 	TaskFailure   struct{}
@@ -20,21 +20,23 @@ func (TaskSuccess) Name() string   { return "SendTaskSuccess" }
 func (TaskFailure) Name() string   { return "SendTaskFailure" }
 func (TaskHeartbeat) Name() string { return "SendTaskHeartbeat" }
 
-// anyTask is the resource of these actions when the token comes from a
-// service integration's task (.waitForTaskToken): they have no state
-// machine resource to scope them to, and public reports say a grant on
-// the machine's ARN (as the CDK's grantTaskResponse writes it) is not
-// honoured. (The Service Authorization Reference was out of reach when
-// this was written: check it.) The token itself, unguessable, is what
-// limits them.
-const anyTask = "*"
+// The callbacks are granted on the route's state machine, as the CDK's
+// grantTaskResponse grants them. The Service Authorization Reference
+// lists no resource type for these actions, so IAM's policy editor offers
+// only "*"; but Step Functions authorizes a token from a service
+// integration's task (.waitForTaskToken) against the state machine that
+// issued it: its AccessDenied names that machine's ARN as the resource
+// (NOAA-OWP/hydrovis#837), and a grant on the machine's ARN was tested to
+// work for such tokens (aws/aws-cdk#8486). Scoping them there keeps a
+// route of one workflow from answering another's tasks with a leaked
+// token. (An activity's token is authorized against the activity, which
+// a route cannot name: the README says so.)
+func (a TaskSuccess) Permissions(m Machine) []Permission   { return taskPermission(a, m) }
+func (a TaskFailure) Permissions(m Machine) []Permission   { return taskPermission(a, m) }
+func (a TaskHeartbeat) Permissions(m Machine) []Permission { return taskPermission(a, m) }
 
-func (a TaskSuccess) Permissions(Machine) []Permission   { return taskPermission(a) }
-func (a TaskFailure) Permissions(Machine) []Permission   { return taskPermission(a) }
-func (a TaskHeartbeat) Permissions(Machine) []Permission { return taskPermission(a) }
-
-func taskPermission(a Action) []Permission {
-	return []Permission{{Action: "states:" + a.Name(), Resource: anyTask}}
+func taskPermission(a Action, m Machine) []Permission {
+	return []Permission{{Action: "states:" + a.Name(), Resource: m.ARN}}
 }
 
 // The output of a success is a JSON document carried as a string, like an
