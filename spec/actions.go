@@ -142,6 +142,10 @@ func (p *parser) callbackFits(actionNode *yaml.Node, at string, r *Route) {
 		p.errs.Add(r.Token.Pos, at+".token", "the task token comes from the request: body.FIELD (the safe default), header.NAME, or query.NAME")
 	case FromPath:
 		p.errs.Add(r.Token.Pos, at+".token", "a task token holds /, which a path cannot carry (API Gateway would split the path or refuse it): take it from the body (body.taskToken) or a header")
+	case FromBody:
+		if bodiless(r.Method) {
+			p.errs.Add(r.Token.Pos, at+".token", "a %s request has no body to take the task token from (browsers cannot send one, and an edge-optimized API's CloudFront refuses one with 403): take it from a header (token: header.X-Task-Token), or make the route POST", r.Method)
+		}
 	case FromQuery:
 		p.errs.Warn(r.Token.Pos, at+".token", "a task token holds + / and =: in a query string the client must percent-encode them (%%2B %%2F %%3D), or a + arrives as a space and the token is refused; body.taskToken or a header carries them as they are")
 	}
@@ -153,6 +157,13 @@ func (p *parser) callbackFits(actionNode *yaml.Node, at string, r *Route) {
 	if r.ExecutionName != nil {
 		p.errs.Add(r.ExecutionName.Pos, at+".executionName", "a callback route answers a task by its token: it names no execution")
 	}
+}
+
+// bodiless says whether requests with this verb carry no body a route
+// could read: HTTP gives a GET's body no meaning, and clients and
+// CloudFront do not pass one.
+func bodiless(method string) bool {
+	return method == "GET" || method == "HEAD" || method == "OPTIONS"
 }
 
 // response reads what a synchronous workflow may answer itself.
