@@ -10,7 +10,7 @@ import (
 func deploymentID(t *testing.T, src string) string {
 	t.Helper()
 	s, diags := spec.Parse("d.yaml", []byte(src), nil)
-	if s == nil {
+	if s == nil || diags.HasErrors() {
 		t.Fatal(diags)
 	}
 	for id, r := range Compile(s).CFN.Resources {
@@ -76,6 +76,29 @@ routes:
 	} {
 		if got := deploymentID(t, strings.Replace(sync, edit[0], edit[1], 1)); got == syncID || strings.Replace(sync, edit[0], edit[1], 1) == sync {
 			t.Errorf("changing the %s keeps Deployment %s: the stage would serve the old API", name, syncID)
+		}
+	}
+	// The lifecycle actions' settings change what the templates send and
+	// answer, so each is covered too.
+	for name, variant := range map[string][2]string{
+		"response":      {"action: startSync\n    response: {statuses: [201]}", "action: startSync\n    response: {statuses: [201], headers: [Location]}"},
+		"include input": {"action: status\n    execution: path.id", "action: status\n    execution: path.id\n    includeInput: true"},
+		"stop cause":    {"action: stop\n    execution: path.id", "action: stop\n    execution: path.id\n    cause: body.why"},
+		"token":         {"action: taskFailure", "action: taskFailure\n    token: header.X-Task-Token"},
+		"output":        {"action: taskSuccess", "action: taskSuccess\n    output: {ok: {value: true}}"},
+	} {
+		machine := "m"
+		if name == "response" {
+			machine = "x"
+		}
+		route := func(settings string) string {
+			return "version: 1\napi: {name: d}\nstateMachines:\n" +
+				"  m: {definition: {StartAt: A, States: {A: {Type: Pass, End: true}}}}\n" +
+				"  x: {type: EXPRESS, definition: {StartAt: A, States: {A: {Type: Pass, End: true}}}}\n" +
+				"routes:\n  POST /items/{id}:\n    stateMachine: " + machine + "\n    " + settings + "\n"
+		}
+		if deploymentID(t, route(variant[0])) == deploymentID(t, route(variant[1])) {
+			t.Errorf("changing the %s keeps the Deployment: the stage would serve the old API", name)
 		}
 	}
 	for name, edit := range map[string][2]string{
