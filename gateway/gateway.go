@@ -17,6 +17,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/awslabs/goformation/v7/cloudformation/apigateway"
 	"github.com/awslabs/goformation/v7/cloudformation/stepfunctions"
@@ -33,7 +35,15 @@ type Request struct {
 	Query  url.Values
 	Header Header
 	Body   string
+	// RequestID is $context.requestId, and SourceIP the caller's address
+	// ($context.identity.sourceIp); a fixed example stands in for either
+	// when it is empty.
+	RequestID string
+	SourceIP  string
 }
+
+// exampleRequestID is the request id of a rendered request that has none.
+const exampleRequestID = "c0ffee00-0000-4000-8000-000000000000"
 
 // Header holds request headers; names match without regard to case, as
 // in HTTP.
@@ -141,7 +151,11 @@ func (g *Gateway) answer(rej *Rejection) *Rejection {
 		rej.Status, _ = strconv.Atoi(*chosen.StatusCode)
 	}
 	ctx := map[string]any{"error": map[string]any{"message": rej.Message, "messageString": string(quoted), "responseType": rej.Type}}
-	res, err := vtl.RenderString(chosen.ResponseTemplates["application/json"], &vtl.Request{Context: ctx}, vtl.Variant{})
+	tpl, err := g.parse(chosen.ResponseTemplates["application/json"])
+	var res *vtl.Result
+	if err == nil {
+		res, err = tpl.Render(&vtl.Request{Context: ctx}, vtl.Variant{})
+	}
 	if err != nil {
 		rej.Body = fmt.Sprintf("(gateway response template failed: %v)", err)
 		return rej
@@ -165,6 +179,38 @@ type Gateway struct {
 	// real ARNs.
 	Vars   map[string]string
 	routes []*route
+	// parsed holds each template text parsed once: a server renders the
+	// same few templates for every request. It is bounded by the texts
+	// the template holds.
+	parsed sync.Map // string -> *vtl.Template
+	// patterns holds each selection pattern compiled once.
+	patterns sync.Map // string -> *regexp.Regexp
+}
+
+// parse returns the parsed template of a text, parsing it the first time.
+func (g *Gateway) parse(text string) (*vtl.Template, error) {
+	if t, ok := g.parsed.Load(text); ok {
+		return t.(*vtl.Template), nil
+	}
+	t, err := vtl.Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	g.parsed.Store(text, t)
+	return t, nil
+}
+
+// pattern compiles a selection pattern, matched against the whole status.
+func (g *Gateway) pattern(p string) (*regexp.Regexp, error) {
+	if re, ok := g.patterns.Load(p); ok {
+		return re.(*regexp.Regexp), nil
+	}
+	re, err := regexp.Compile(`^(?:` + p + `)$`)
+	if err != nil {
+		return nil, err
+	}
+	g.patterns.Store(p, re)
+	return re, nil
 }
 
 // route is one method of the template: a verb on a path.
@@ -278,10 +324,18 @@ type Call struct {
 	Action      string // the Step Functions action, such as StartExecution
 	Body        string // the body API Gateway sends to Step Functions
 	// Request is what the body asks Step Functions for.
-	Request          *integration.Request
+	Request *integration.Request
+	// Timeout is how long API Gateway waits for Step Functions: the
+	// integration's timeout, else its default of 29 seconds.
+	Timeout          time.Duration
 	variant          vtl.Variant
 	integrationReply []apigateway.Method_IntegrationResponse
+	g                *Gateway
 }
+
+// DefaultTimeout is API Gateway's integration timeout when a method sets
+// none.
+const DefaultTimeout = 29 * time.Second
 
 // Route finds the route API Gateway would pick for a request: literal
 // segments before parameters, then the exact verb before ANY.
@@ -449,14 +503,21 @@ func (g *Gateway) Start(req *Request, v vtl.Variant) (*Call, error) {
 	if err != nil {
 		return nil, fmt.Errorf("request template of %s %s: %w", r.verb, r.path, err)
 	}
-	tpl, err := vtl.Parse(text)
+	tpl, err := g.parse(text)
 	if err != nil {
 		return nil, fmt.Errorf("request template of %s %s: %w", r.verb, r.path, err)
 	}
+	requestID, sourceIP := req.RequestID, req.SourceIP
+	if requestID == "" {
+		requestID = exampleRequestID
+	}
+	if sourceIP == "" {
+		sourceIP = "192.0.2.1"
+	}
 	vreq := &vtl.Request{Path: params, Query: last(req.Query), Header: last(req.Header), Body: req.Body, Context: map[string]any{
-		"requestId": "c0ffee00-0000-4000-8000-000000000000", "stage": g.Stage, "httpMethod": req.Method,
+		"requestId": requestID, "stage": g.Stage, "httpMethod": req.Method,
 		"resourcePath": r.path, "path": "/" + g.Stage + req.Path,
-		"identity": map[string]any{"sourceIp": "192.0.2.1", "userAgent": req.Header.Get("User-Agent")},
+		"identity": map[string]any{"sourceIp": sourceIP, "userAgent": req.Header.Get("User-Agent")},
 	}}
 	res, err := tpl.Render(vreq, v)
 	if errors.Is(err, vtl.ErrBadJSON) {
@@ -468,7 +529,10 @@ func (g *Gateway) Start(req *Request, v vtl.Variant) (*Call, error) {
 		return nil, fmt.Errorf("request template of %s %s: %w", r.verb, r.path, err)
 	}
 	call := &Call{Verb: r.verb, Path: r.path, MethodID: r.id, PathParams: params, ContentType: ct,
-		Action: r.action.Name(), Body: res.Body, variant: v, integrationReply: m.Integration.IntegrationResponses}
+		Action: r.action.Name(), Body: res.Body, Timeout: DefaultTimeout, variant: v, integrationReply: m.Integration.IntegrationResponses, g: g}
+	if m.Integration.TimeoutInMillis != nil {
+		call.Timeout = time.Duration(*m.Integration.TimeoutInMillis) * time.Millisecond
+	}
 	call.Request, err = r.action.Decode(res.Body)
 	return call, err
 }
@@ -509,7 +573,7 @@ func (c *Call) Respond(reply Reply) (*Response, string, error) {
 			}
 			continue
 		}
-		re, err := regexp.Compile(`^(?:` + *ir.SelectionPattern + `)$`)
+		re, err := c.g.pattern(*ir.SelectionPattern)
 		if err != nil {
 			return nil, "", fmt.Errorf("selection pattern %q: %v", *ir.SelectionPattern, err)
 		}
@@ -526,8 +590,11 @@ func (c *Call) Respond(reply Reply) (*Response, string, error) {
 		which = fmt.Sprintf("the response selected by %q", *chosen.SelectionPattern)
 	}
 	code, _ := strconv.Atoi(chosen.StatusCode)
-	text := chosen.ResponseTemplates["application/json"]
-	res, err := vtl.RenderString(text, &vtl.Request{Body: string(reply.Body)}, c.variant)
+	tpl, err := c.g.parse(chosen.ResponseTemplates["application/json"])
+	if err != nil {
+		return nil, which, fmt.Errorf("%s: %w", which, err)
+	}
+	res, err := tpl.Render(&vtl.Request{Body: string(reply.Body)}, c.variant)
 	if err != nil {
 		return nil, which, fmt.Errorf("%s: %w", which, err)
 	}

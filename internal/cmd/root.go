@@ -6,6 +6,7 @@
 package cmd
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -89,12 +90,18 @@ type app struct {
 // exit code: 0 ok, 1 failure, 2 usage error, and deploy's own 3, 4 and 130.
 // Errors are printed here, once, on stderr.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return mainContext(context.Background(), args, stdin, stdout, stderr)
+}
+
+// mainContext is Main under a context, which tests cancel to stop a
+// command that runs until interrupted (serve).
+func mainContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
-	return execute(newRootCmd(a), args, stdin, stdout, stderr)
+	return execute(ctx, newRootCmd(a), args, stdin, stdout, stderr)
 }
 
 // execute runs a command tree and turns its outcome into an exit code.
-func execute(root *cobra.Command, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func execute(ctx context.Context, root *cobra.Command, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
@@ -102,7 +109,7 @@ func execute(root *cobra.Command, args []string, stdin io.Reader, stdout, stderr
 	root.SilenceErrors = true // printed once, below
 	root.SilenceUsage = true
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	err := root.Execute()
+	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
 	}
@@ -144,6 +151,7 @@ Examples:
 		Version: versionDetail(),
 	}
 	root.AddCommand(newBuildCmd(a), newValidateCmd(a), newRenderCmd(a),
+		newServeCmd(a),
 		newDeployCmd(a), newDiffCmd(a), newDestroyCmd(a),
 		newSchemaCmd(a), newVersionCmd(a))
 	root.SetHelpCommand(newHelpCmd(root))

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -33,7 +34,7 @@ func TestExitCodesIgnoreHooks(t *testing.T) {
 			RunE: runE(func(*cobra.Command, []string) error { return err })})
 		root.AddCommand(group)
 		var out, errb bytes.Buffer
-		code := execute(root, append([]string{"group", "leaf"}, tc.args...), strings.NewReader(""), &out, &errb)
+		code := execute(context.Background(), root, append([]string{"group", "leaf"}, tc.args...), strings.NewReader(""), &out, &errb)
 		if code != tc.want {
 			t.Errorf("%v %v: exit %d, want %d\n%s", tc.err, tc.args, code, tc.want, errb.String())
 		}

@@ -1,0 +1,187 @@
+package gateway
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/sfnapic/sfnapic/vtl"
+)
+
+// StepFunctions is what a Server calls for each request: the call's action
+// (Call.Action) with the body its request template rendered (Call.Body).
+// It returns Step Functions' reply as API Gateway receives it, an HTTP
+// status and a JSON body, whether the reply is a success or an error. An
+// error means that no reply came: the call could not be made, or ctx
+// ended first.
+type StepFunctions interface {
+	Call(ctx context.Context, call *Call) (Reply, error)
+}
+
+// MaxBody is the largest request body API Gateway takes (10 MB); a larger
+// one is refused with 413.
+const MaxBody = 10 << 20
+
+// Event is one request a Server answered, for its log.
+type Event struct {
+	Method, Path string // the request's verb and path
+	// Route is the route that took the request, such as POST /items/{id};
+	// empty when none did.
+	Route  string
+	Status int
+	// Execution is the execution the request started or acted on, when
+	// there is one.
+	Execution string
+	Latency   time.Duration
+	// Input is the body the request template rendered and Step Functions
+	// received; empty when the request was refused before.
+	Input string
+	// Reason says why the API answered an error of its own (a refused
+	// request, a failed call), for people; empty otherwise.
+	Reason string
+}
+
+// Server serves an API over HTTP as API Gateway would: it routes each
+// request, checks it, renders the route's request template, calls Step
+// Functions through a StepFunctions, and answers with the integration
+// response (or the gateway response) that API Gateway would. It reports
+// every request to its report function and prints nothing itself.
+type Server struct {
+	gw      atomic.Pointer[Gateway]
+	backend StepFunctions
+	report  func(Event)
+}
+
+// NewServer serves g, calling backend; report, when not nil, is called
+// once per request, from the request's goroutine.
+func NewServer(g *Gateway, backend StepFunctions, report func(Event)) *Server {
+	s := &Server{backend: backend, report: report}
+	s.gw.Store(g)
+	return s
+}
+
+// Swap serves g from now on; requests already in flight finish on the
+// gateway they began with.
+func (s *Server) Swap(g *Gateway) { s.gw.Store(g) }
+
+// Gateway is the gateway being served.
+func (s *Server) Gateway() *Gateway { return s.gw.Load() }
+
+// ServeHTTP answers one request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	began := time.Now()
+	g := s.gw.Load()
+	id := UUID()
+	ev := Event{Method: r.Method, Path: r.URL.EscapedPath()}
+	resp, call := s.answer(r.Context(), g, r, id, &ev)
+
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("X-Amzn-Requestid", id)
+	names := make([]string, 0, len(resp.Headers))
+	for name := range resp.Headers {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		h.Set(name, resp.Headers[name])
+	}
+	w.WriteHeader(resp.Status)
+	_, _ = io.WriteString(w, resp.Body)
+
+	ev.Status, ev.Latency = resp.Status, time.Since(began)
+	if call != nil {
+		ev.Route, ev.Input = call.Verb+" "+call.Path, call.Body
+		if ev.Execution == "" {
+			ev.Execution = call.Request.ExecutionArn
+		}
+	}
+	if s.report != nil {
+		s.report(ev)
+	}
+}
+
+// answer does what API Gateway does with a request, in its order: route,
+// check, render, call, respond.
+func (s *Server) answer(ctx context.Context, g *Gateway, r *http.Request, id string, ev *Event) (*Response, *Call) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBody+1))
+	if err != nil {
+		return s.refuse(g, ev, 400, "BAD_REQUEST_BODY", "Could not read the request body", err.Error()), nil
+	}
+	if len(body) > MaxBody {
+		return s.refuse(g, ev, 413, "REQUEST_TOO_LARGE", "Request Too Long", fmt.Sprintf("the body is over API Gateway's %d bytes", MaxBody)), nil
+	}
+	req := &Request{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.Query(), Header: Header(r.Header.Clone()),
+		Body: string(body), RequestID: id, SourceIP: sourceIP(r.RemoteAddr)}
+	call, err := g.Start(req, vtl.Variant{})
+	var rej *Rejection
+	if errors.As(err, &rej) {
+		ev.Reason = rej.Reason
+		return &rej.Response, nil
+	}
+	if err != nil {
+		// The request template failed: API Gateway answers 500 and logs
+		// "Execution failed due to configuration error".
+		return s.refuse(g, ev, 500, "API_CONFIGURATION_ERROR", "Internal server error", err.Error()), call
+	}
+	cctx, cancel := context.WithTimeout(ctx, call.Timeout)
+	defer cancel()
+	reply, err := s.backend.Call(cctx, call)
+	switch {
+	case err != nil && cctx.Err() == context.DeadlineExceeded && ctx.Err() == nil:
+		return s.refuse(g, ev, 504, "INTEGRATION_TIMEOUT", "Endpoint request timed out", fmt.Sprintf("Step Functions did not answer %s within %s", call.Action, call.Timeout)), call
+	case err != nil:
+		return s.refuse(g, ev, 504, "INTEGRATION_FAILURE", "Internal server error", fmt.Sprintf("%s: %v", call.Action, err)), call
+	}
+	ev.Execution = executionOf(reply)
+	resp, _, err := call.Respond(reply)
+	if err != nil {
+		return s.refuse(g, ev, 500, "API_CONFIGURATION_ERROR", "Internal server error", err.Error()), call
+	}
+	return resp, call
+}
+
+// refuse answers with a gateway response, as API Gateway answers what it
+// refuses or what fails on its side.
+func (s *Server) refuse(g *Gateway, ev *Event, status int, typ, message, reason string) *Response {
+	ev.Reason = reason
+	return &g.answer(reject(status, typ, message, reason)).Response
+}
+
+// executionOf is the execution a reply names (a start's), if any.
+func executionOf(reply Reply) string {
+	if !strings.Contains(string(reply.Body), `"executionArn"`) {
+		return ""
+	}
+	var v struct {
+		ExecutionArn string `json:"executionArn"`
+	}
+	_ = json.Unmarshal(reply.Body, &v)
+	return v.ExecutionArn
+}
+
+// sourceIP is the address of the caller, without its port.
+func sourceIP(remote string) string {
+	if host, _, err := net.SplitHostPort(remote); err == nil {
+		return host
+	}
+	return remote
+}
+
+// UUID is a random (version 4) UUID, as API Gateway's request ids are.
+func UUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}

@@ -1,0 +1,463 @@
+package cmd
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/awslabs/goformation/v7/cloudformation/stepfunctions"
+	"github.com/spf13/cobra"
+
+	"github.com/sfnapic/sfnapic/cfn"
+	"github.com/sfnapic/sfnapic/compile"
+	"github.com/sfnapic/sfnapic/gateway"
+	"github.com/sfnapic/sfnapic/internal/awsconfig"
+	"github.com/sfnapic/sfnapic/internal/sfncall"
+	"github.com/sfnapic/sfnapic/internal/sfnmock"
+)
+
+type serveOptions struct {
+	template    string
+	addr        string
+	mock        bool
+	mockReplies string
+	stack       string
+	endpoint    string
+	create      bool
+	logInput    bool
+	watch       bool
+	aws         awsconfig.Options
+	debug       bool
+}
+
+const serveDoc = `Serve runs the API on this machine as API Gateway would run it: for each
+request it picks the route, checks the content type and the required
+parameters, renders the route's compiled request template, calls Step
+Functions with the route's action, and answers through the compiled
+integration responses and gateway responses, headers included. It runs the
+template's text, not something derived again from the spec.
+
+Where the calls go:
+  --mock (the default)   a built-in stand-in that needs no AWS: a start gets an
+                         execution ARN (the execution stays RUNNING until a stop
+                         route aborts it), a synchronous run returns its input as
+                         its output, a callback is taken for any token.
+                         --mock-replies FILE scripts replies per route or action.
+  --stack NAME           AWS (or --endpoint-url), with the state machines of that
+                         deployed stack.
+  --endpoint-url URL --create
+                         an emulator (moto, LocalStack, Step Functions Local):
+                         serve creates the template's state machines there and
+                         deletes them when it stops.
+
+Each request logs one line on stderr: verb, path, route, status, execution,
+latency (--log-input adds what Step Functions received). --watch rebuilds when
+the spec or a definition file changes; a spec with errors keeps the last good
+one serving. Ctrl-C lets requests in flight finish. Serve listens on loopback
+unless --addr says otherwise.
+
+Examples:
+  sfnapic serve examples/item-api.yaml
+  curl -X POST localhost:8080/42 -H 'Content-Type: application/json' -d '{}'
+  sfnapic serve examples/orders-api.yaml --endpoint-url http://127.0.0.1:5000 --create
+  sfnapic serve examples/item-api.yaml --stack item-api --region eu-west-1`
+
+func newServeCmd(a *app) *cobra.Command {
+	var o serveOptions
+	cmd := &cobra.Command{
+		Use:   "serve {SPEC | --template FILE} [--mock | --stack NAME | --endpoint-url URL --create] [--addr HOST:PORT]",
+		Short: "serve the API locally through its compiled templates",
+		Long:  serveDoc,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if cmd.Flags().Changed("template") {
+				return exactArgs(0, "no SPEC with --template")(cmd, args)
+			}
+			return exactArgs(1, "SPEC")(cmd, args)
+		},
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			specName := ""
+			if len(args) == 1 {
+				specName = args[0]
+			}
+			return runServe(cmd.Context(), a, specName, o)
+		}),
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.template, "template", "", "serve the template `FILE` (JSON or YAML) that sfnapic build wrote, instead of a spec")
+	f.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT`")
+	f.BoolVar(&o.mock, "mock", false, "answer with the built-in stand-in for Step Functions (the default)")
+	f.StringVar(&o.mockReplies, "mock-replies", "", "script the stand-in's replies from `FILE`: {\"POST /quotes\": {\"status\": 200, \"body\": {...}}}")
+	f.StringVar(&o.stack, "stack", "", "call the state machines of the deployed stack `NAME`")
+	f.StringVar(&o.endpoint, "endpoint-url", "", "call Step Functions (and CloudFormation) at `URL`, such as an emulator")
+	f.BoolVar(&o.create, "create", false, "create the template's state machines at --endpoint-url, and delete them on exit")
+	f.BoolVar(&o.logInput, "log-input", false, "log what Step Functions received for each request")
+	f.BoolVar(&o.watch, "watch", false, "rebuild and reload when the spec or a definition file changes")
+	f.StringVar(&o.aws.Region, "region", "", "the AWS `REGION` (default: from the environment or profile)")
+	f.StringVar(&o.aws.Profile, "profile", "", "the AWS shared-config `PROFILE`")
+	f.BoolVar(&o.debug, "debug", false, "show the AWS SDK's error under sfnapic's explanation")
+	return cmd
+}
+
+// served is what serve builds from the spec or template: the gateway, and
+// the files whose change --watch reloads.
+type served struct {
+	g     *gateway.Gateway
+	files []string
+}
+
+// loadServed compiles the spec (or reads the template) into a gateway.
+// Diagnostics come back as text, so that --watch can print them and keep
+// serving.
+func loadServed(specName, templateName string) (*served, string, error) {
+	if templateName != "" {
+		b, err := readInput(templateName, maxReadBytes)
+		if err != nil {
+			return nil, "", fmt.Errorf("cannot read the template: %w", err)
+		}
+		t, err := cfn.Parse(b)
+		if err != nil {
+			return nil, "", fmt.Errorf("%s: %w", templateName, err)
+		}
+		g, err := gateway.New(t)
+		if err != nil {
+			return nil, "", fmt.Errorf("%s: %w", templateName, err)
+		}
+		return &served{g: g, files: []string{templateName}}, "", nil
+	}
+	s, diags, err := loadSpec(specName)
+	if err != nil {
+		return nil, "", err
+	}
+	if diags.HasErrors() {
+		return nil, diags.String(), errReported
+	}
+	g, err := gateway.New(compile.Compile(s))
+	if err != nil {
+		return nil, diags.String(), err
+	}
+	files := []string{specName}
+	dir := specName[:strings.LastIndexAny(specName, `/\`)+1]
+	for _, m := range s.StateMachines {
+		if m.DefinitionFile != "" {
+			files = append(files, dir+m.DefinitionFile)
+		}
+	}
+	return &served{g: g, files: files}, diags.String(), nil
+}
+
+// backend is where serve's calls go, and what it prints about it.
+type backend struct {
+	sf      gateway.StepFunctions
+	mock    bool              // the stand-in, which logs every input
+	vars    map[string]string // the real ARNs of the template's machines
+	about   string
+	cleanup func(context.Context) error
+}
+
+func runServe(parent context.Context, a *app, specName string, o serveOptions) error {
+	survivePipes()
+	remote := o.stack != "" || o.create || o.endpoint != ""
+	switch {
+	case o.mock && remote:
+		return usagef("--mock answers without Step Functions: drop --stack, --endpoint-url and --create, or drop --mock")
+	case o.mockReplies != "" && remote:
+		return usagef("--mock-replies scripts the built-in stand-in: it cannot be used with --stack, --endpoint-url or --create")
+	case o.create && o.stack != "":
+		return usagef("--create makes the state machines at an emulator, --stack uses those of a deployed stack: choose one")
+	case o.create && o.endpoint == "" && os.Getenv("AWS_ENDPOINT_URL") == "":
+		return usagef("--create makes state machines at an emulator: name it with --endpoint-url URL (serve does not create them in AWS; deploy does)")
+	case o.endpoint != "" && !o.create && o.stack == "":
+		return usagef("--endpoint-url needs the state machines to call there: --create makes them from the template, --stack NAME reads a stack deployed there")
+	}
+	sv, diags, err := loadServed(specName, o.template)
+	fmt.Fprint(a.stderr, diags)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", o.addr, err)
+	}
+	defer ln.Close()
+
+	ctx, stop := interruptible(parent)
+	defer stop()
+	be, err := serveBackend(ctx, a, sv.g, o)
+	if err != nil {
+		return err
+	}
+	apply := func(g *gateway.Gateway) {
+		for k, v := range be.vars {
+			g.Vars[k] = v
+		}
+	}
+	apply(sv.g)
+
+	var logMu sync.Mutex
+	srv := gateway.NewServer(sv.g, be.sf, func(ev gateway.Event) {
+		line := fmt.Sprintf("%s %s -> %s %d %s %s", ev.Method, ev.Path, orDash(ev.Route), ev.Status, orDash(ev.Execution), ev.Latency.Round(10*time.Microsecond))
+		if ev.Reason != "" {
+			line += " (" + ev.Reason + ")"
+		}
+		if (o.logInput || be.mock) && ev.Input != "" {
+			line += "\n  " + strings.TrimSpace(ev.Input)
+		}
+		logMu.Lock()
+		defer logMu.Unlock()
+		fmt.Fprintln(a.stderr, line)
+	})
+	httpSrv := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+
+	addr := ln.Addr().(*net.TCPAddr)
+	if !addr.IP.IsLoopback() {
+		fmt.Fprintf(a.stderr, "warning: serving on %s, which other machines can reach; the API has no authorization here\n", ln.Addr())
+	}
+	fmt.Fprintf(a.stderr, "serving %d routes on http://%s (stage %s)\n", len(sv.g.Routes()), ln.Addr(), sv.g.Stage)
+	for _, r := range sv.g.Routes() {
+		fmt.Fprintf(a.stderr, "  %s\n", r)
+	}
+	fmt.Fprintf(a.stderr, "backend: %s\n", be.about)
+	fmt.Fprintln(a.stderr, "press Ctrl-C to stop")
+
+	if o.watch {
+		go watch(ctx, a, &logMu, sv.files, func() []string {
+			next, diags, err := loadServed(specName, o.template)
+			logMu.Lock()
+			defer logMu.Unlock()
+			fmt.Fprint(a.stderr, diags)
+			if err != nil {
+				if !errors.Is(err, errReported) {
+					fmt.Fprintf(a.stderr, "sfnapic: %v\n", err)
+				}
+				fmt.Fprintln(a.stderr, "reload failed: still serving the last good version")
+				return nil
+			}
+			apply(next.g)
+			srv.Swap(next.g)
+			fmt.Fprintf(a.stderr, "reloaded: %d routes\n", len(next.g.Routes()))
+			return next.files
+		})
+	}
+
+	served := make(chan error, 1)
+	go func() { served <- httpSrv.Serve(ln) }()
+	select {
+	case err = <-served:
+	case <-ctx.Done():
+		fmt.Fprintln(a.stderr, "stopping: letting requests in flight finish")
+		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err = httpSrv.Shutdown(sctx)
+		cancel()
+	}
+	if be.cleanup != nil {
+		cctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		if cerr := be.cleanup(cctx); cerr != nil && err == nil {
+			err = cerr
+		}
+		cancel()
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// serveBackend sets up where the calls go.
+func serveBackend(ctx context.Context, a *app, g *gateway.Gateway, o serveOptions) (*backend, error) {
+	if o.stack == "" && !o.create {
+		var scripts map[string]gateway.Reply
+		about := "mock (no AWS calls): --stack NAME calls a deployed stack, --endpoint-url URL --create an emulator"
+		if o.mockReplies != "" {
+			b, err := readInput(o.mockReplies, maxReadBytes)
+			if err != nil {
+				return nil, fmt.Errorf("cannot read the replies: %w", err)
+			}
+			if scripts, err = sfnmock.ParseScripts(b); err != nil {
+				return nil, fmt.Errorf("%s: %w", o.mockReplies, err)
+			}
+			about = fmt.Sprintf("mock (no AWS calls), %d scripted replies from %s", len(scripts), o.mockReplies)
+		}
+		return &backend{sf: sfnmock.New(scripts), mock: true, about: about}, nil
+	}
+	sctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	cfg, err := awsconfig.Load(sctx, o.aws)
+	if err != nil {
+		return nil, awsError(err)
+	}
+	if o.endpoint != "" {
+		cfg.BaseEndpoint = aws.String(o.endpoint)
+	}
+	var opts []func(*sfn.Options)
+	if cfg.BaseEndpoint != nil {
+		opts = append(opts, sfncall.NoHostPrefix)
+	}
+	client := sfn.NewFromConfig(cfg, opts...)
+	where := awsconfig.Endpoint(cfg, "states")
+	be := &backend{sf: sfncall.New(client), vars: map[string]string{}}
+	if o.stack != "" {
+		if err := stackMachines(sctx, awsconfig.CloudFormation(cfg), o.stack, g, be.vars); err != nil {
+			return nil, explainAWS(err, cfg, o.debug)
+		}
+		be.about = fmt.Sprintf("Step Functions at %s, with the state machines of stack %s", where, o.stack)
+		return be, nil
+	}
+	created, err := createMachines(sctx, client, g, be.vars)
+	be.cleanup = func(ctx context.Context) error {
+		var errs []error
+		for _, arn := range created {
+			if _, err := client.DeleteStateMachine(ctx, &sfn.DeleteStateMachineInput{StateMachineArn: aws.String(arn)}); err != nil {
+				errs = append(errs, fmt.Errorf("could not delete %s: %w (delete it with aws stepfunctions delete-state-machine)", arn, err))
+				continue
+			}
+			fmt.Fprintf(a.stderr, "deleted %s\n", arn)
+		}
+		return errors.Join(errs...)
+	}
+	if err != nil {
+		_ = be.cleanup(context.Background())
+		return nil, explainAWS(err, cfg, o.debug)
+	}
+	for _, arn := range created {
+		fmt.Fprintf(a.stderr, "created %s\n", arn)
+	}
+	be.about = fmt.Sprintf("Step Functions at %s, with %d state machines created from the template (deleted on exit)", where, len(created))
+	return be, nil
+}
+
+// machineIDs are the logical IDs of the template's state machines, sorted.
+func machineIDs(t *cfn.Template) []string {
+	var ids []string
+	for id, r := range t.CFN.Resources {
+		if _, ok := r.(*stepfunctions.StateMachine); ok {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// stackMachines reads the ARNs of the template's state machines from a
+// deployed stack: a state machine's physical ID is its ARN.
+func stackMachines(ctx context.Context, cf *cloudformation.Client, stack string, g *gateway.Gateway, vars map[string]string) error {
+	out, err := cf.DescribeStackResources(ctx, &cloudformation.DescribeStackResourcesInput{StackName: aws.String(stack)})
+	if err != nil {
+		return err
+	}
+	physical := map[string]string{}
+	for _, r := range out.StackResources {
+		physical[aws.ToString(r.LogicalResourceId)] = aws.ToString(r.PhysicalResourceId)
+	}
+	var missing []string
+	for _, id := range machineIDs(g.Template) {
+		arn := physical[id]
+		if !strings.Contains(arn, ":stateMachine:") {
+			missing = append(missing, id)
+			continue
+		}
+		setMachine(vars, id, arn)
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("stack %s has no state machine %s: deploy this spec to it first (sfnapic deploy SPEC --stack %s)", stack, strings.Join(missing, ", "), stack)
+	}
+	return nil
+}
+
+// setMachine gives the gateway's variables a machine's real ARN, and the
+// account and region it lives in.
+func setMachine(vars map[string]string, id, arn string) {
+	vars[id] = arn
+	parts := strings.Split(arn, ":")
+	if len(parts) >= 7 {
+		vars[id+".Name"] = parts[6]
+		vars["AWS::Partition"], vars["AWS::Region"], vars["AWS::AccountId"] = parts[1], parts[3], parts[4]
+	}
+}
+
+// serveRole is the role the created machines name: emulators accept any
+// role ARN and run no IAM.
+const serveRole = "arn:aws:iam::123456789012:role/sfnapic-serve"
+
+// createMachines creates the template's state machines at an emulator,
+// named by their logical IDs, and returns the ARNs it created (also when
+// it fails part-way, so that they can be deleted).
+func createMachines(ctx context.Context, client *sfn.Client, g *gateway.Gateway, vars map[string]string) ([]string, error) {
+	var created []string
+	for _, id := range machineIDs(g.Template) {
+		m := g.Template.CFN.Resources[id].(*stepfunctions.StateMachine)
+		def, err := json.Marshal(m.Definition)
+		if err != nil {
+			return created, fmt.Errorf("state machine %s: %w", id, err)
+		}
+		typ := sfntypes.StateMachineTypeStandard
+		if m.StateMachineType != nil {
+			typ = sfntypes.StateMachineType(*m.StateMachineType)
+		}
+		out, err := client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
+			Name: aws.String(id), Definition: aws.String(string(def)), RoleArn: aws.String(serveRole), Type: typ,
+		})
+		if err != nil {
+			return created, fmt.Errorf("creating state machine %s: %w", id, err)
+		}
+		created = append(created, aws.ToString(out.StateMachineArn))
+		setMachine(vars, id, aws.ToString(out.StateMachineArn))
+	}
+	return created, nil
+}
+
+// watch polls the files every so often and calls reload when one changed;
+// a reload that worked says which files to watch from then on (a spec may
+// name a new definition file). Polling needs nothing of the platform, and
+// a spec is a handful of files.
+func watch(ctx context.Context, a *app, mu *sync.Mutex, files []string, reload func() []string) {
+	stamp := func() string {
+		var b strings.Builder
+		for _, f := range files {
+			if fi, err := os.Stat(f); err == nil {
+				fmt.Fprintf(&b, "%s %d %d;", f, fi.Size(), fi.ModTime().UnixNano())
+			} else {
+				fmt.Fprintf(&b, "%s missing;", f)
+			}
+		}
+		return b.String()
+	}
+	last := stamp()
+	tick := time.NewTicker(300 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		if now := stamp(); now != last {
+			last = now
+			mu.Lock()
+			fmt.Fprintln(a.stderr, "change seen: rebuilding")
+			mu.Unlock()
+			if next := reload(); next != nil {
+				files = next
+				last = stamp()
+			}
+		}
+	}
+}

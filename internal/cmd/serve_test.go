@@ -1,0 +1,242 @@
+package cmd
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// lockedBuffer is a buffer that a running command writes while the test
+// reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// serving is a serve command running in the test's process.
+type serving struct {
+	URL    string
+	stderr *lockedBuffer
+	stop   func() int
+}
+
+var servingOn = regexp.MustCompile(`serving \d+ routes on (http://\S+)`)
+
+// startServe runs sfnapic serve with args on a free loopback port until
+// the test ends (or stop), and waits until it listens.
+func startServe(t *testing.T, args ...string) *serving {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &serving{stderr: &lockedBuffer{}}
+	code := make(chan int, 1)
+	go func() {
+		var out lockedBuffer
+		code <- mainContext(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), strings.NewReader(""), &out, s.stderr)
+	}()
+	var once sync.Once
+	result := -1
+	s.stop = func() int {
+		once.Do(func() { cancel(); result = <-code })
+		return result
+	}
+	t.Cleanup(func() { s.stop() })
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if m := servingOn.FindStringSubmatch(s.stderr.String()); m != nil && strings.Contains(s.stderr.String(), "press Ctrl-C") {
+			s.URL = m[1]
+			return s
+		}
+		select {
+		case c := <-code:
+			t.Fatalf("serve ended with %d before listening:\n%s", c, s.stderr)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not start:\n%s", s.stderr)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// do sends one request and returns the status, the headers and the body.
+func (s *serving) do(t *testing.T, method, path, contentType, body string, headers ...string) (int, http.Header, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, s.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, string(b)
+}
+
+// jsonOf decodes a JSON body, failing the test when it is not JSON.
+func jsonOf(t *testing.T, body string) map[string]any {
+	t.Helper()
+	var v map[string]any
+	if err := json.Unmarshal([]byte(body), &v); err != nil {
+		t.Fatalf("not a JSON object: %q: %v", body, err)
+	}
+	return v
+}
+
+// TestServeMock runs the whole order lifecycle of examples/orders-api.yaml
+// through serve's built-in stand-in: no AWS, no emulator, no skip.
+func TestServeMock(t *testing.T) {
+	s := startServe(t, "../../examples/orders-api.yaml")
+	if !strings.Contains(s.stderr.String(), "backend: mock (no AWS calls)") {
+		t.Errorf("serve does not say that it calls no AWS:\n%s", s.stderr)
+	}
+	const json = "application/json"
+
+	// A start answers the execution's id; the status route finds it
+	// RUNNING, the stop route aborts it.
+	status, h, body := s.do(t, "POST", "/orders", json, `{"order": {"id": "o-1", "note": "it's \"here\" \\ </script>"}}`, "Idempotency-Key", "order-1")
+	if status != 200 || h.Get("X-Amzn-Requestid") == "" || h.Get("Content-Type") != json {
+		t.Fatalf("start: %d %v %s", status, h, body)
+	}
+	id, _ := jsonOf(t, body)["executionId"].(string)
+	if id != "order-1" {
+		t.Fatalf("start: executionId %q, want the Idempotency-Key order-1: %s", id, body)
+	}
+	status, _, body = s.do(t, "GET", "/orders/"+id, "", "")
+	if got := jsonOf(t, body)["status"]; status != 200 || got != "RUNNING" {
+		t.Fatalf("status: %d %s", status, body)
+	}
+	if status, _, body = s.do(t, "DELETE", "/orders/"+id, json, `{"reason": "customer asked"}`); status != 200 {
+		t.Fatalf("stop: %d %s", status, body)
+	}
+	status, _, body = s.do(t, "GET", "/orders/"+id, "", "")
+	if got := jsonOf(t, body)["status"]; status != 200 || got != "ABORTED" {
+		t.Fatalf("status after stop: %d %s", status, body)
+	}
+	// The same name with another input is refused, as Step Functions does.
+	if status, _, body = s.do(t, "POST", "/orders", json, `{"order": {"id": "o-2"}}`, "Idempotency-Key", "order-1"); status != 409 {
+		t.Errorf("a second start with the same name: %d %s, want 409", status, body)
+	}
+	// An unknown execution is 404; an id that is no name is 400.
+	if status, _, body = s.do(t, "GET", "/orders/nobody", "", ""); status != 404 || jsonOf(t, body)["error"] != "ExecutionDoesNotExist" {
+		t.Errorf("unknown execution: %d %s", status, body)
+	}
+	if status, _, body = s.do(t, "GET", "/orders/a%3Ab", "", ""); status != 400 {
+		t.Errorf("an id holding a colon: %d %s, want 400", status, body)
+	}
+
+	// A synchronous run answers with its output: the mock's is the input.
+	status, _, body = s.do(t, "POST", "/quotes", json, `{"items": [{"sku": "a'b", "qty": 2}]}`)
+	if status != 200 || !strings.Contains(body, `"sku"`) || !strings.Contains(body, `a'b`) {
+		t.Errorf("sync run: %d %s", status, body)
+	}
+	// Callbacks take any token.
+	if status, _, body = s.do(t, "POST", "/approvals/approve", json, `{"taskToken": "AAAA+/==", "manager": "ann"}`); status != 200 || body != "{}\n" {
+		t.Errorf("approve: %d %q", status, body)
+	}
+
+	// What API Gateway refuses itself.
+	if status, _, body = s.do(t, "GET", "/nowhere", "", ""); status != 404 || jsonOf(t, body)["error"] != "NotFound" {
+		t.Errorf("unknown path: %d %s", status, body)
+	}
+	if status, _, body = s.do(t, "PATCH", "/orders", json, "{}"); status != 404 {
+		t.Errorf("unknown verb: %d %s", status, body)
+	}
+	if status, _, body = s.do(t, "POST", "/orders", "text/plain", "x"); status != 415 {
+		t.Errorf("a content type without a template: %d %s", status, body)
+	}
+	if status, _, body = s.do(t, "POST", "/orders", json, "{not json"); status != 400 {
+		t.Errorf("a body that is not JSON: %d %s", status, body)
+	}
+
+	// One line per request, the execution named; the mock logs inputs.
+	log := s.stderr.String()
+	for _, want := range []string{
+		"POST /orders -> POST /orders 200 arn:aws:states:us-east-1:123456789012:execution:StateMachineOrders:order-1 ",
+		`{\"order\":{\"id\":\"o-1\"`,
+		"DELETE /orders/order-1 -> DELETE /orders/{id} 200 arn:aws:states:us-east-1:123456789012:execution:StateMachineOrders:order-1 ",
+		"GET /nowhere -> - 404 - ",
+	} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the log lacks %q:\n%s", want, log)
+		}
+	}
+	if code := s.stop(); code != 0 {
+		t.Errorf("serve exited %d after Ctrl-C:\n%s", code, s.stderr)
+	}
+}
+
+// TestServeMockReplies: scripted replies, per route and per action, run
+// through the route's response templates: a failed synchronous run
+// becomes its mapped status.
+func TestServeMockReplies(t *testing.T) {
+	dir := t.TempDir()
+	replies := filepath.Join(dir, "replies.json")
+	writeTestFile(t, replies, `{
+  "POST /quotes": {"status": 200, "body": {"status": "FAILED", "error": "EmptyCart", "cause": "it's \"empty\"\n"}},
+  "SendTaskSuccess": {"status": 400, "body": {"__type": "com.amazonaws.swf.service.v2.model#TaskTimedOut", "message": "Task Timed Out"}}
+}`)
+	s := startServe(t, "../../examples/orders-api.yaml", "--mock-replies", replies)
+	status, _, body := s.do(t, "POST", "/quotes", "application/json", `{}`)
+	v := jsonOf(t, body)
+	if status != 422 || v["error"] != "EmptyCart" || v["message"] != "it's \"empty\"\n" {
+		t.Errorf("scripted failed run: %d %s", status, body)
+	}
+	if status, _, body = s.do(t, "POST", "/approvals/approve", "application/json", `{"taskToken": "t"}`); status != 410 {
+		t.Errorf("scripted TaskTimedOut: %d %s, want 410", status, body)
+	}
+}
+
+// TestServeUsage: what serve refuses before it starts.
+func TestServeUsage(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--mock", "--stack", "s"}, "--mock answers without Step Functions"},
+		{[]string{"--create"}, "--create makes state machines at an emulator"},
+		{[]string{"--endpoint-url", "http://127.0.0.1:1"}, "--endpoint-url needs the state machines"},
+		{[]string{"--stack", "s", "--create", "--endpoint-url", "http://127.0.0.1:1"}, "choose one"},
+	} {
+		t.Setenv("AWS_ENDPOINT_URL", "")
+		code, _, stderr := run(t, append([]string{"serve", "../../examples/item-api.yaml"}, tc.args...)...)
+		if code != 2 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("serve %v: exit %d, %q; want 2 and %q", tc.args, code, stderr, tc.want)
+		}
+	}
+}
+
+func writeTestFile(t *testing.T, name, text string) {
+	t.Helper()
+	if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,139 @@
+// Package sfncall makes serve's calls to Step Functions on AWS or an
+// emulator with the real SDK client: its endpoints, signing and error
+// handling. It sends what the route's request template rendered and hands
+// back the reply exactly as it came, status and raw JSON body, because the
+// route's response templates read Step Functions' own wire format, not the
+// SDK's decoding of it.
+package sfncall
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/sfnapic/sfnapic/gateway"
+)
+
+// Client calls Step Functions for a gateway.Server.
+type Client struct {
+	sfn *sfn.Client
+}
+
+// New wraps an SDK client.
+func New(c *sfn.Client) *Client { return &Client{sfn: c} }
+
+// NoHostPrefix is a client option for emulators: the SDK sends
+// StartSyncExecution to a sync- host, which AWS has and an emulator at
+// one URL has not. The switch is a value of the call's context, so it is
+// set inside the stack.
+func NoHostPrefix(o *sfn.Options) {
+	o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
+		return s.Initialize.Add(middleware.InitializeMiddlewareFunc("sfnapicNoHostPrefix",
+			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				return next.HandleInitialize(smithyhttp.DisableEndpointHostPrefix(ctx, true), in)
+			}), middleware.Before)
+	})
+}
+
+// rawReply keeps the HTTP reply of one call as it came.
+type rawReply struct {
+	status int
+	body   []byte
+}
+
+// option makes one call as API Gateway makes it (once, without the SDK's
+// retries: a throttled call is the caller's 429) and keeps its raw reply.
+func (r *rawReply) option(o *sfn.Options) {
+	o.Retryer = aws.NopRetryer{}
+	o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
+		// Added last to the deserialize step, it is the innermost: it
+		// sees the HTTP response before the SDK's deserializer reads it.
+		return s.Deserialize.Add(middleware.DeserializeMiddlewareFunc("sfnapicRawReply",
+			func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (middleware.DeserializeOutput, middleware.Metadata, error) {
+				out, md, err := next.HandleDeserialize(ctx, in)
+				if resp, ok := out.RawResponse.(*smithyhttp.Response); ok && resp.Body != nil {
+					b, rerr := io.ReadAll(io.LimitReader(resp.Body, gateway.MaxBody))
+					_ = resp.Body.Close()
+					resp.Body = io.NopCloser(bytes.NewReader(b))
+					if rerr == nil {
+						r.status, r.body = resp.StatusCode, b
+					}
+				}
+				return out, md, err
+			}), middleware.After)
+	})
+}
+
+// Call sends the call's rendered body as the SDK input of its action.
+func (c *Client) Call(ctx context.Context, call *gateway.Call) (gateway.Reply, error) {
+	var raw rawReply
+	opt := raw.option
+	body := []byte(call.Body)
+	// The SDK's inputs take the wire's member names, in any case.
+	var err error
+	switch call.Action {
+	case "StartExecution":
+		var in sfn.StartExecutionInput
+		if err = json.Unmarshal(body, &in); err == nil {
+			_, err = c.sfn.StartExecution(ctx, &in, opt)
+		}
+	case "StartSyncExecution":
+		var in sfn.StartSyncExecutionInput
+		if err = json.Unmarshal(body, &in); err == nil {
+			_, err = c.sfn.StartSyncExecution(ctx, &in, opt)
+		}
+	case "DescribeExecution":
+		var in sfn.DescribeExecutionInput
+		if err = json.Unmarshal(body, &in); err == nil {
+			_, err = c.sfn.DescribeExecution(ctx, &in, opt)
+		}
+	case "StopExecution":
+		var in sfn.StopExecutionInput
+		if err = json.Unmarshal(body, &in); err == nil {
+			_, err = c.sfn.StopExecution(ctx, &in, opt)
+		}
+	case "SendTaskSuccess":
+		var in sfn.SendTaskSuccessInput
+		if err = json.Unmarshal(body, &in); err == nil {
+			_, err = c.sfn.SendTaskSuccess(ctx, &in, opt)
+		}
+	case "SendTaskFailure":
+		var in sfn.SendTaskFailureInput
+		if err = json.Unmarshal(body, &in); err == nil {
+			_, err = c.sfn.SendTaskFailure(ctx, &in, opt)
+		}
+	case "SendTaskHeartbeat":
+		var in sfn.SendTaskHeartbeatInput
+		if err = json.Unmarshal(body, &in); err == nil {
+			_, err = c.sfn.SendTaskHeartbeat(ctx, &in, opt)
+		}
+	default:
+		return serialization("sfnapic cannot call " + call.Action), nil
+	}
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	if raw.status == 0 && (errors.As(err, &syntax) || errors.As(err, &typ)) {
+		// Step Functions refuses a body it cannot read the same way.
+		return serialization(err.Error()), nil
+	}
+	if raw.status != 0 {
+		return gateway.Reply{Status: raw.status, Body: raw.body}, nil
+	}
+	if err == nil {
+		err = errors.New("the reply of Step Functions could not be read")
+	}
+	return gateway.Reply{}, err
+}
+
+func serialization(message string) gateway.Reply {
+	b, _ := json.Marshal(map[string]string{"__type": "com.amazon.coral.service#SerializationException", "message": message})
+	return gateway.Reply{Status: http.StatusBadRequest, Body: b}
+}
