@@ -306,38 +306,13 @@ func TestCallbackRoutesAgainstMoto(t *testing.T) {
 	endpoint := startMoto(t)
 	cfg := awsEnv(t, endpoint)
 	ctx := context.Background()
-	// SQS through its Query protocol, unsigned: moto picks the service
-	// from the credential scope and checks no signature.
-	post := func(form url.Values) string {
-		t.Helper()
-		req, err := http.NewRequest("POST", endpoint+"/", strings.NewReader(form.Encode()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=0")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return string(b)
-	}
-	if _, err := http.Post(endpoint+"/moto-api/config", "application/json", strings.NewReader(`{"stepfunctions": {"execute_state_machine": true}}`)); err != nil {
-		t.Fatal(err)
-	}
-	made := post(url.Values{"Action": {"CreateQueue"}, "QueueName": {"approvals"}})
-	queueURL := regexp.MustCompile(`<QueueUrl>([^<]+)</QueueUrl>`).FindStringSubmatch(made)
-	if queueURL == nil {
-		t.Fatalf("moto made no queue: %s", made)
-	}
+	queue := newMotoQueue(t, endpoint, "approvals")
 	client := sfn.NewFromConfig(cfg)
 	created, err := client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
 		Name:    aws.String("approval"),
 		RoleArn: aws.String("arn:aws:iam::123456789012:role/run"),
 		Definition: aws.String(`{"StartAt": "Ask", "States": {"Ask": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
-			"Parameters": {"QueueUrl": "` + queueURL[1] + `", "MessageBody": {"token.$": "$$.Task.Token"}}, "End": true}}}`),
+			"Parameters": {"QueueUrl": "` + queue.url + `", "MessageBody": {"token.$": "$$.Task.Token"}}, "End": true}}}`),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -347,21 +322,7 @@ func TestCallbackRoutesAgainstMoto(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The worker's side: the token arrives on the queue.
-	var token string
-	for i := 0; i < 50 && token == ""; i++ {
-		body := post(url.Values{"Action": {"ReceiveMessage"}, "QueueUrl": {queueURL[1]}})
-		if m := regexp.MustCompile(`<Body>([^<]+)</Body>`).FindStringSubmatch(body); m != nil {
-			var msg struct{ Token string }
-			if err := json.Unmarshal([]byte(html.UnescapeString(m[1])), &msg); err != nil {
-				t.Fatalf("message %q: %v", m[1], err)
-			}
-			token = msg.Token
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	if token == "" {
-		t.Fatal("no task token reached the queue")
-	}
+	token := queue.token(t)
 
 	src := `version: 1
 api: {name: approvals}
@@ -401,5 +362,70 @@ routes:
 			t.Fatal("the execution is still running after the task's success")
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// motoQueue is an SQS queue of moto's, where a .waitForTaskToken task
+// sends its token as a worker would receive it. It turns moto's Step
+// Functions execution on.
+type motoQueue struct {
+	url  string
+	post func(url.Values) string
+}
+
+func newMotoQueue(t *testing.T, endpoint, name string) *motoQueue {
+	t.Helper()
+	if _, err := http.Post(endpoint+"/moto-api/config", "application/json", strings.NewReader(`{"stepfunctions": {"execute_state_machine": true}}`)); err != nil {
+		t.Fatal(err)
+	}
+	q := &motoQueue{post: motoSQS(t, endpoint)}
+	made := q.post(url.Values{"Action": {"CreateQueue"}, "QueueName": {name}})
+	m := regexp.MustCompile(`<QueueUrl>([^<]+)</QueueUrl>`).FindStringSubmatch(made)
+	if m == nil {
+		t.Fatalf("moto made no queue: %s", made)
+	}
+	q.url = m[1]
+	return q
+}
+
+// token waits for a message {"token": ...} on the queue.
+func (q *motoQueue) token(t *testing.T) string {
+	t.Helper()
+	for i := 0; i < 100; i++ {
+		body := q.post(url.Values{"Action": {"ReceiveMessage"}, "QueueUrl": {q.url}})
+		if m := regexp.MustCompile(`<Body>([^<]+)</Body>`).FindStringSubmatch(body); m != nil {
+			var msg struct{ Token string }
+			if err := json.Unmarshal([]byte(html.UnescapeString(m[1])), &msg); err != nil {
+				t.Fatalf("message %q: %v", m[1], err)
+			}
+			if msg.Token != "" {
+				return msg.Token
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatal("no task token reached the queue")
+	return ""
+}
+
+// motoSQS posts SQS actions to moto through SQS's Query protocol,
+// unsigned: moto picks the service from the credential scope and checks
+// no signature.
+func motoSQS(t *testing.T, endpoint string) func(url.Values) string {
+	return func(form url.Values) string {
+		t.Helper()
+		req, err := http.NewRequest("POST", endpoint+"/", strings.NewReader(form.Encode()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=0")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
 	}
 }

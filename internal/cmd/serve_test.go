@@ -7,12 +7,16 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"net/url"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
 )
 
 // lockedBuffer is a buffer that a running command writes while the test
@@ -238,5 +242,198 @@ func writeTestFile(t *testing.T, name, text string) {
 	t.Helper()
 	if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestServeAgainstMoto runs serve against moto with --create, over HTTP:
+// hostile path, query, header and body values reach the execution's input
+// unchanged; a status route answers for the execution a start route
+// began; a stop route stops one; a callback route completes a
+// .waitForTaskToken task; and what API Gateway refuses is refused. On
+// exit, serve deletes what it created. moto 5.2 runs one execution per
+// process when its execute_state_machine is on (every later start fails
+// with a 500), so the callback, which needs a real run, has a moto of its
+// own; the rest needs no run.
+func TestServeAgainstMoto(t *testing.T) {
+	endpoint := startMoto(t)
+	cfg := awsEnv(t, endpoint)
+	s := serveSpec(t, endpoint, `# serve against moto
+version: 1
+api: {name: serve-moto}
+stateMachines:
+  echo:
+    definition: {StartAt: Done, States: {Done: {Type: Pass, End: true}}}
+  slow:
+    definition: {StartAt: Hold, States: {Hold: {Type: Wait, Seconds: 120, End: true}}}
+routes:
+  POST /echo/{id}:
+    stateMachine: echo
+    executionName: header.X-Run
+    input:
+      id: path.id
+      q: query.q
+      note: header.X-Note
+      doc: body
+  GET /echo/{id}:
+    stateMachine: echo
+    action: status
+    execution: path.id
+    includeInput: true
+  POST /slow:
+    stateMachine: slow
+    executionName: header.X-Run
+  GET /slow/{id}:
+    stateMachine: slow
+    action: status
+    execution: path.id
+  DELETE /slow/{id}:
+    stateMachine: slow
+    action: stop
+    execution: path.id
+    cause: body.reason
+`)
+	const js = "application/json"
+
+	// Hostile values, from every location, reach the input unchanged.
+	id := `it's "a" \ b ü`
+	q := `x&y=1 'q' "\" $z #set`
+	note := `say "hi" \ 'there' </script>`
+	doc := `{"s": "\u2028 \\\" ' $input #if", "n": 1.5, "a": [null, true], "o": {"k": "\\"}}`
+	status, _, body := s.do(t, "POST", "/echo/"+url.PathEscape(id)+"?q="+url.QueryEscape(q), js, doc, "X-Run", "echo-1", "X-Note", note)
+	if status != 200 || jsonOf(t, body)["executionId"] != "echo-1" {
+		t.Fatalf("start: %d %s", status, body)
+	}
+	status, _, body = s.do(t, "GET", "/echo/echo-1", "", "")
+	var wantDoc any
+	_ = json.Unmarshal([]byte(doc), &wantDoc)
+	want := map[string]any{"id": id, "q": q, "note": note, "doc": wantDoc}
+	if got := jsonOf(t, body); status != 200 || !reflect.DeepEqual(got["input"], want) {
+		t.Fatalf("the execution's input:\n got %v\nwant %v", got, want)
+	}
+
+	// Stop a running execution.
+	if status, _, body = s.do(t, "POST", "/slow", js, "{}", "X-Run", "slow-1"); status != 200 {
+		t.Fatalf("start slow: %d %s", status, body)
+	}
+	if _, _, body = s.do(t, "GET", "/slow/slow-1", "", ""); jsonOf(t, body)["status"] != "RUNNING" {
+		t.Fatalf("slow is not running: %s", body)
+	}
+	if status, _, body = s.do(t, "DELETE", "/slow/slow-1", js, `{"reason": "no \"longer\" needed"}`); status != 200 {
+		t.Fatalf("stop: %d %s", status, body)
+	}
+	if v := waitForRun(t, s, "/slow/slow-1"); v["status"] != "ABORTED" {
+		t.Fatalf("after the stop: %v", v)
+	}
+
+	// What API Gateway refuses, and what Step Functions refuses.
+	for _, tc := range []struct {
+		method, path, ct, body string
+		want                   int
+	}{
+		{"GET", "/nowhere", "", "", 404},
+		{"PUT", "/slow", js, "{}", 404},
+		{"POST", "/slow", "text/plain", "x", 415},
+		{"POST", "/echo/x", js, "{oops", 400},
+		{"GET", "/slow/nobody", "", "", 404},
+		// (An id that is no name leaves the ARN nameless, which Step
+		// Functions refuses with InvalidArn, 400; moto answers
+		// ExecutionDoesNotExist, so TestServeMock covers it.)
+	} {
+		status, _, body := s.do(t, tc.method, tc.path, tc.ct, tc.body)
+		if status != tc.want || jsonOf(t, body)["error"] == nil {
+			t.Errorf("%s %s: %d %s, want %d in the envelope", tc.method, tc.path, status, body, tc.want)
+		}
+	}
+
+	// On exit, serve deletes the machines it created.
+	if code := s.stop(); code != 0 {
+		t.Fatalf("serve exited %d:\n%s", code, s.stderr)
+	}
+	left, err := sfn.NewFromConfig(cfg).ListStateMachines(context.Background(), &sfn.ListStateMachinesInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left.StateMachines) != 0 || !strings.Contains(s.stderr.String(), "deleted arn:aws:states:us-east-1:123456789012:stateMachine:StateMachineEcho") {
+		t.Errorf("serve left %d state machines behind:\n%s", len(left.StateMachines), s.stderr)
+	}
+}
+
+// TestServeCallbackAgainstMoto completes a .waitForTaskToken task through
+// serve: the start route begins a real run on moto, the task sends its
+// token to moto's SQS, and the callback route's request completes it.
+func TestServeCallbackAgainstMoto(t *testing.T) {
+	endpoint := startMoto(t)
+	awsEnv(t, endpoint)
+	queue := newMotoQueue(t, endpoint, "serve-approvals")
+	s := serveSpec(t, endpoint, `# a callback through serve
+version: 1
+api: {name: serve-approvals}
+stateMachines:
+  approval:
+    definition:
+      StartAt: Ask
+      States:
+        Ask:
+          Type: Task
+          Resource: arn:aws:states:::sqs:sendMessage.waitForTaskToken
+          Parameters: {QueueUrl: "`+queue.url+`", MessageBody: {token.$: $$.Task.Token}}
+          End: true
+    policies:
+      - Effect: Allow
+        Action: sqs:SendMessage
+        Resource: arn:aws:sqs:us-east-1:123456789012:serve-approvals
+routes:
+  POST /approvals:
+    stateMachine: approval
+    executionName: header.X-Run
+  GET /approvals/{id}:
+    stateMachine: approval
+    action: status
+    execution: path.id
+  POST /approve:
+    stateMachine: approval
+    action: taskSuccess
+    output:
+      approved: {value: true}
+      by: body.manager
+`)
+	const js = "application/json"
+	if status, _, body := s.do(t, "POST", "/approvals", js, "{}", "X-Run", "approval-1"); status != 200 {
+		t.Fatalf("start approval: %d %s", status, body)
+	}
+	token := queue.token(t)
+	reqBody, _ := json.Marshal(map[string]string{"taskToken": token, "manager": `ana "the boss"`})
+	if status, _, body := s.do(t, "POST", "/approve", js, string(reqBody)); status != 200 {
+		t.Fatalf("approve: %d %s", status, body)
+	}
+	if v := waitForRun(t, s, "/approvals/approval-1"); v["status"] != "SUCCEEDED" || !reflect.DeepEqual(v["output"], map[string]any{"approved": true, "by": `ana "the boss"`}) {
+		t.Fatalf("after the approval: %v", v)
+	}
+	// A token Step Functions never issued is an error in the envelope.
+	if status, _, body := s.do(t, "POST", "/approve", js, `{"taskToken": "not-a-token"}`); status < 400 || jsonOf(t, body)["error"] == nil {
+		t.Errorf("an unknown token: %d %s", status, body)
+	}
+}
+
+// serveSpec writes a spec and serves it with --create at an emulator.
+func serveSpec(t *testing.T, endpoint, src string) *serving {
+	t.Helper()
+	specFile := filepath.Join(t.TempDir(), "spec.yaml")
+	writeTestFile(t, specFile, src)
+	return startServe(t, specFile, "--endpoint-url", endpoint, "--create")
+}
+
+// waitForRun polls a status route until the execution leaves RUNNING.
+func waitForRun(t *testing.T, s *serving, path string) map[string]any {
+	t.Helper()
+	for i := 0; ; i++ {
+		status, _, body := s.do(t, "GET", path, "", "")
+		if status != 200 {
+			t.Fatalf("GET %s: %d %s", path, status, body)
+		}
+		if v := jsonOf(t, body); v["status"] != "RUNNING" || i > 100 {
+			return v
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
