@@ -6,8 +6,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"os"
 	"net/url"
+	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -17,6 +17,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
+
+	"github.com/sfnapic/sfnapic/internal/golden"
+	"github.com/sfnapic/sfnapic/internal/sfnfake"
 )
 
 // lockedBuffer is a buffer that a running command writes while the test
@@ -435,5 +438,80 @@ func waitForRun(t *testing.T, s *serving, path string) map[string]any {
 			return v
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestServeAgainstStepFunctionsFake covers what moto cannot give serve:
+// every outcome of a synchronous run, throttling, a state machine that
+// is gone, and a call that outlasts the integration's timeout. serve
+// talks to the fake with the real SDK, as it would to AWS.
+func TestServeAgainstStepFunctionsFake(t *testing.T) {
+	fake := sfnfake.Start()
+	defer fake.Close()
+	awsEnv(t, fake.URL)
+	const machine = "arn:aws:states:us-east-1:123456789012:stateMachine:StateMachineQuote"
+	fake.Script("CreateStateMachine", sfnfake.Reply{Status: 200, Body: map[string]any{"stateMachineArn": machine, "creationDate": 1.7e9}})
+	dir := t.TempDir()
+	src, err := os.ReadFile(filepath.Join(golden.Root(), "sync-express", "spec.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	specFile := filepath.Join(dir, "spec.yaml")
+	writeTestFile(t, specFile, strings.Replace(string(src), "    timeout: 10s\n", "    timeout: 300ms\n", 1))
+	s := startServe(t, specFile, "--endpoint-url", fake.URL, "--create")
+	hostile := "it's \"bad\" \\ </script> \u2028 $x #if\n\t"
+	output, _ := json.Marshal(map[string]any{"price": 42, "note": hostile})
+	run := func(status string, extra map[string]any) map[string]any {
+		body := map[string]any{"executionArn": "arn:aws:states:us-east-1:123456789012:express:StateMachineQuote:r:1", "stateMachineArn": machine,
+			"startDate": 1.7e9, "stopDate": 1.7e9, "status": status}
+		for k, v := range extra {
+			body[k] = v
+		}
+		return body
+	}
+	for _, tc := range []struct {
+		name  string
+		reply sfnfake.Reply
+		want  int
+		check func(v map[string]any) bool
+	}{
+		{"succeeded", sfnfake.Reply{Status: 200, Body: run("SUCCEEDED", map[string]any{"output": string(output)})}, 200,
+			func(v map[string]any) bool { return v["price"] == 42.0 && v["note"] == hostile }},
+		{"failed, mapped", sfnfake.Reply{Status: 200, Body: run("FAILED", map[string]any{"error": "QuoteNotFound", "cause": hostile})}, 404,
+			func(v map[string]any) bool { return v["error"] == "QuoteNotFound" && v["message"] == hostile }},
+		{"failed, unmapped", sfnfake.Reply{Status: 200, Body: run("FAILED", map[string]any{"error": hostile, "cause": hostile})}, 500,
+			func(v map[string]any) bool { return v["error"] == hostile }},
+		{"timed out", sfnfake.Reply{Status: 200, Body: run("TIMED_OUT", nil)}, 504,
+			func(v map[string]any) bool { return v["error"] != nil }},
+		{"throttled", sfnfake.Error(400, "ThrottlingException", "Rate exceeded"), 429,
+			func(v map[string]any) bool { return v["error"] == "ThrottlingException" }},
+		{"machine gone", sfnfake.Error(400, "StateMachineDoesNotExist", "State Machine Does Not Exist: '"+machine+"'"), 500,
+			func(v map[string]any) bool { return v["error"] == "StateMachineDoesNotExist" }},
+		{"integration timeout", sfnfake.Reply{Status: 200, Body: run("SUCCEEDED", map[string]any{"output": "{}"}), Delay: 2 * time.Second}, 504,
+			func(v map[string]any) bool { return v["message"] == "Endpoint request timed out" }},
+	} {
+		fake.Script("StartSyncExecution", tc.reply)
+		status, _, body := s.do(t, "POST", "/quotes", "application/json", `{"sku": "a'b"}`, "X-Customer", hostile[:4])
+		if status != tc.want || !tc.check(jsonOf(t, body)) {
+			t.Errorf("%s: %d %s, want %d", tc.name, status, body, tc.want)
+		}
+	}
+	// What the fake received is what the template rendered, once per
+	// request: serve does not retry a throttled call (API Gateway does not).
+	syncCalls := 0
+	for _, r := range fake.Requests() {
+		if r.Action == "StartSyncExecution" {
+			syncCalls++
+			var in struct{ StateMachineArn, Input string }
+			if err := json.Unmarshal(r.Body, &in); err != nil || in.StateMachineArn != machine || in.Input != `{"sku":"a'b","customer":"it's"}` {
+				t.Errorf("the fake received %s", r.Body)
+			}
+		}
+	}
+	if syncCalls != 7 {
+		t.Errorf("the fake received %d StartSyncExecution calls for 7 requests", syncCalls)
+	}
+	if !strings.Contains(s.stderr.String(), "Step Functions did not answer StartSyncExecution within 300ms") {
+		t.Errorf("the log does not explain the 504:\n%s", s.stderr)
 	}
 }

@@ -14,12 +14,15 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Reply is one scripted answer: an HTTP status and a JSON body.
 type Reply struct {
 	Status int
 	Body   any
+	// Delay holds the reply back, as a slow service would.
+	Delay time.Duration
 }
 
 // Error is the reply of a Step Functions error, in the wire format: the
@@ -90,6 +93,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	if !scripted {
 		reply = Reply{Status: http.StatusOK, Body: map[string]any{}}
+	}
+	if reply.Delay > 0 {
+		select {
+		case <-time.After(reply.Delay):
+		case <-r.Context().Done():
+			return
+		}
 	}
 	w.WriteHeader(reply.Status)
 	_ = json.NewEncoder(w).Encode(reply.Body)
