@@ -515,3 +515,57 @@ func TestServeAgainstStepFunctionsFake(t *testing.T) {
 		t.Errorf("the log does not explain the 504:\n%s", s.stderr)
 	}
 }
+
+// TestServeWatch: --watch reloads a changed spec, and a spec with errors
+// keeps the last good one serving, its errors printed.
+func TestServeWatch(t *testing.T) {
+	specFile := filepath.Join(t.TempDir(), "spec.yaml")
+	base := `# watched
+version: 1
+api: {name: watched}
+stateMachines:
+  m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}
+routes:
+  POST /a: {stateMachine: m}
+`
+	writeTestFile(t, specFile, base)
+	s := startServe(t, specFile, "--watch")
+	waitLog := func(want string, n int) {
+		t.Helper()
+		for i := 0; strings.Count(s.stderr.String(), want) < n; i++ {
+			if i > 200 {
+				t.Fatalf("no %q in the log:\n%s", want, s.stderr)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	if status, _, _ := s.do(t, "POST", "/b", "application/json", "{}"); status != 404 {
+		t.Fatalf("POST /b before the change: %d", status)
+	}
+	writeTestFile(t, specFile, base+"  POST /b: {stateMachine: m}\n")
+	waitLog("reloaded: 2 routes", 1)
+	if status, _, body := s.do(t, "POST", "/b", "application/json", "{}"); status != 200 {
+		t.Fatalf("POST /b after the reload: %d %s", status, body)
+	}
+	writeTestFile(t, specFile, base+"  POST /c: {stateMachine: nope}\n")
+	waitLog("reload failed: still serving the last good version", 1)
+	if !strings.Contains(s.stderr.String(), `spec.yaml:8:`) {
+		t.Errorf("the spec's error is not shown with its position:\n%s", s.stderr)
+	}
+	if status, _, _ := s.do(t, "POST", "/b", "application/json", "{}"); status != 200 {
+		t.Errorf("the last good spec no longer serves POST /b: %d", status)
+	}
+}
+
+// TestServeWarnsOffLoopback: serve listens on loopback by default, and
+// says so when told to listen where other machines can reach it.
+func TestServeWarnsOffLoopback(t *testing.T) {
+	s := startServe(t, "../../examples/item-api.yaml")
+	if strings.Contains(s.stderr.String(), "warning") || !strings.HasPrefix(s.URL, "http://127.0.0.1:") {
+		t.Errorf("the default is not a quiet loopback address: %s\n%s", s.URL, s.stderr)
+	}
+	s = startServe(t, "../../examples/item-api.yaml", "--addr", "0.0.0.0:0")
+	if !strings.Contains(s.stderr.String(), "warning: serving on [::]:") && !strings.Contains(s.stderr.String(), "warning: serving on 0.0.0.0:") {
+		t.Errorf("no warning off loopback:\n%s", s.stderr)
+	}
+}
