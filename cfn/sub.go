@@ -11,34 +11,62 @@ import (
 // by vars(Name) and each ${!x} by ${x}, as CloudFormation substitutes.
 // Fn::Sub's list form supplies variables of its own, which win.
 func (t *Template) Text(value string, vars func(name string) (string, bool)) (string, error) {
+	sub, err := t.ParseSub(value)
+	if err != nil {
+		return "", err
+	}
+	return sub.Resolve(vars)
+}
+
+// Sub is a string property read once: its Fn::Sub text and the variables
+// of its list form, or a literal value. Resolving it again with other
+// variables needs no new reading, which a server rendering the same
+// templates for every request saves.
+type Sub struct {
+	text    string
+	local   map[string]string
+	literal bool
+}
+
+// ParseSub reads a string property: a literal, or an Fn::Sub.
+func (t *Template) ParseSub(value string) (*Sub, error) {
 	fn, ok := t.Intrinsic(value)
 	if !ok {
-		return value, nil
+		return &Sub{text: value, literal: true}, nil
 	}
 	if fn.Name != "Fn::Sub" {
-		return "", fmt.Errorf("%s cannot be evaluated here: only Fn::Sub is", fn.Name)
+		return nil, fmt.Errorf("%s cannot be evaluated here: only Fn::Sub is", fn.Name)
 	}
 	var text string
 	local := map[string]string{}
 	if json.Unmarshal(fn.Arg, &text) != nil {
 		var list []json.RawMessage
 		if json.Unmarshal(fn.Arg, &list) != nil || len(list) != 2 || json.Unmarshal(list[0], &text) != nil {
-			return "", fmt.Errorf("Fn::Sub takes a string or [string, {variables}], not %s", fn.Arg)
+			return nil, fmt.Errorf("Fn::Sub takes a string or [string, {variables}], not %s", fn.Arg)
 		}
 		var m map[string]json.RawMessage
 		if json.Unmarshal(list[1], &m) != nil {
-			return "", fmt.Errorf("Fn::Sub variables must be a mapping, not %s", list[1])
+			return nil, fmt.Errorf("Fn::Sub variables must be a mapping, not %s", list[1])
 		}
 		for k, raw := range m {
 			var s string
 			if json.Unmarshal(raw, &s) != nil {
-				return "", fmt.Errorf("Fn::Sub variable %s must be a string here, not %s", k, raw)
+				return nil, fmt.Errorf("Fn::Sub variable %s must be a string here, not %s", k, raw)
 			}
 			local[k] = s
 		}
 	}
-	return Substitute(text, func(name string) (string, bool) {
-		if v, ok := local[name]; ok {
+	return &Sub{text: text, local: local}, nil
+}
+
+// Resolve substitutes vars (after the Fn::Sub's own variables) into the
+// text.
+func (s *Sub) Resolve(vars func(name string) (string, bool)) (string, error) {
+	if s.literal {
+		return s.text, nil
+	}
+	return Substitute(s.text, func(name string) (string, bool) {
+		if v, ok := s.local[name]; ok {
 			return v, true
 		}
 		return vars(name)

@@ -183,8 +183,24 @@ type Gateway struct {
 	// same few templates for every request. It is bounded by the texts
 	// the template holds.
 	parsed sync.Map // string -> *vtl.Template
+	// subs holds each property's Fn::Sub read once.
+	subs sync.Map // string -> *cfn.Sub
 	// patterns holds each selection pattern compiled once.
 	patterns sync.Map // string -> *regexp.Regexp
+}
+
+// text evaluates a string property, reading its Fn::Sub once and
+// substituting the current Vars each time.
+func (g *Gateway) text(value string) (string, error) {
+	sub, ok := g.subs.Load(value)
+	if !ok {
+		parsed, err := g.Template.ParseSub(value)
+		if err != nil {
+			return "", err
+		}
+		sub, _ = g.subs.LoadOrStore(value, parsed)
+	}
+	return sub.(*cfn.Sub).Resolve(g.lookup)
 }
 
 // parse returns the parsed template of a text, parsing it the first time.
@@ -499,7 +515,7 @@ func (g *Gateway) Start(req *Request, v vtl.Variant) (*Call, error) {
 		sort.Strings(types)
 		return nil, g.answer(reject(415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported Media Type", fmt.Sprintf("no request template for %s (the route has %s) and passthrough is NEVER", ct, strings.Join(types, ", "))))
 	}
-	text, err := g.Template.Text(prop, g.lookup)
+	text, err := g.text(prop)
 	if err != nil {
 		return nil, fmt.Errorf("request template of %s %s: %w", r.verb, r.path, err)
 	}

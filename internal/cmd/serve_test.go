@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -11,6 +12,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -568,4 +571,60 @@ func TestServeWarnsOffLoopback(t *testing.T) {
 	if !strings.Contains(s.stderr.String(), "warning: serving on [::]:") && !strings.Contains(s.stderr.String(), "warning: serving on 0.0.0.0:") {
 		t.Errorf("no warning off loopback:\n%s", s.stderr)
 	}
+}
+
+// TestServeLoad is a bounded load test on loopback: 2,000 requests, 50 at
+// a time, over HTTP to serve --mock, with no error. It logs the median and
+// 99th percentile latencies the clients saw.
+func TestServeLoad(t *testing.T) {
+	if os.Getenv("SFNAPIC_LOAD") == "" {
+		t.Skip("the load test is not part of the default run: set SFNAPIC_LOAD=1 to run it; .ci/run does")
+	}
+	s := startServe(t, "../../examples/orders-api.yaml")
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 50, MaxConnsPerHost: 50}, Timeout: 30 * time.Second}
+	const total, concurrent = 2000, 50
+	lat := make([]time.Duration, total)
+	errs := make([]error, total)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < concurrent; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				began := time.Now()
+				req, _ := http.NewRequest("POST", s.URL+"/orders", strings.NewReader(`{"id": "o-`+strconv.Itoa(i)+`", "note": "it's \"x\""}`))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Idempotency-Key", "load-"+strconv.Itoa(i))
+				resp, err := client.Do(req)
+				if err == nil {
+					b, _ := io.ReadAll(resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != 200 || !strings.Contains(string(b), `"executionId": "load-`+strconv.Itoa(i)+`"`) {
+						err = fmt.Errorf("%d %s", resp.StatusCode, b)
+					}
+				}
+				lat[i], errs[i] = time.Since(began), err
+			}
+		}()
+	}
+	for i := 0; i < total; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	failed := 0
+	for i, err := range errs {
+		if err != nil {
+			failed++
+			if failed <= 5 {
+				t.Errorf("request %d: %v", i, err)
+			}
+		}
+	}
+	if failed > 0 {
+		t.Fatalf("%d of %d requests failed", failed, total)
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	t.Logf("%d requests, %d at a time, no error: p50 %s, p99 %s", total, concurrent, lat[total/2].Round(time.Microsecond), lat[total*99/100].Round(time.Microsecond))
 }

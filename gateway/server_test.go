@@ -1,0 +1,123 @@
+package gateway_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sfnapic/sfnapic/cfn"
+	"github.com/sfnapic/sfnapic/gateway"
+	"github.com/sfnapic/sfnapic/internal/golden"
+	"github.com/sfnapic/sfnapic/internal/sfnmock"
+)
+
+// ordersServer serves golden/orders-api's committed template with the
+// mock, which answers at once.
+func ordersServer(tb testing.TB) *gateway.Server {
+	tb.Helper()
+	b, err := os.ReadFile(filepath.Join(golden.Root(), "orders-api", "template.json"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	t, err := cfn.Parse(b)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	g, err := gateway.New(t)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return gateway.NewServer(g, sfnmock.New(nil), nil)
+}
+
+// orderRequest is a start with a body to map and a header to name it.
+func orderRequest(i int) *http.Request {
+	r := httptest.NewRequest("POST", "/orders", strings.NewReader(`{"id": "o-1", "items": [{"sku": "it's \"x\"", "qty": 2}], "note": "</script> \\ $x"}`))
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("Idempotency-Key", "order-"+itoa(i))
+	return r
+}
+
+func itoa(i int) string {
+	var b [20]byte
+	n := len(b)
+	for {
+		n--
+		b[n] = byte('0' + i%10)
+		if i /= 10; i == 0 {
+			return string(b[n:])
+		}
+	}
+}
+
+// BenchmarkServe is one request's whole path through serve: route, check,
+// render the request template, call a stand-in that answers at once, and
+// render the integration response. It reports the median and the 99th
+// percentile of the requests' latencies.
+func BenchmarkServe(b *testing.B) {
+	s := ordersServer(b)
+	// The requests are made before the clock starts: what is measured
+	// (time and allocations) is serve's work alone.
+	reqs := make([]*http.Request, b.N)
+	for i := range reqs {
+		reqs[i] = orderRequest(i)
+	}
+	lat := make([]time.Duration, b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		w := httptest.NewRecorder()
+		began := time.Now()
+		s.ServeHTTP(w, reqs[i])
+		lat[i] = time.Since(began)
+		if w.Code != 200 {
+			b.Fatalf("%d %s", w.Code, w.Body)
+		}
+	}
+	b.StopTimer()
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+}
+
+// TestServeMemoryIsFlat sends 100,000 requests through a server and checks
+// that the heap after the first 20,000 (past the mock's bound on the
+// executions it keeps) does not grow over the next 80,000: nothing
+// caches without bound.
+func TestServeMemoryIsFlat(t *testing.T) {
+	if os.Getenv("SFNAPIC_LOAD") == "" {
+		t.Skip("100,000 requests take a while (minutes under -race): set SFNAPIC_LOAD=1 to run them; .ci/run does")
+	}
+	s := ordersServer(t)
+	heap := func() uint64 {
+		runtime.GC()
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	send := func(from, to int) {
+		for i := from; i < to; i++ {
+			w := httptest.NewRecorder()
+			s.ServeHTTP(w, orderRequest(i))
+			if w.Code != 200 {
+				t.Fatalf("request %d: %d %s", i, w.Code, w.Body)
+			}
+		}
+	}
+	send(0, 20000)
+	before := heap()
+	send(20000, 100000)
+	after := heap()
+	runtime.KeepAlive(s)
+	t.Logf("heap after 20,000 requests: %d KiB; after 100,000: %d KiB", before>>10, after>>10)
+	if after > before+2<<20 {
+		t.Errorf("the heap grew from %d KiB to %d KiB over 80,000 requests", before>>10, after>>10)
+	}
+}
