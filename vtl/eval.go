@@ -889,7 +889,8 @@ func javaDouble(f float64) string {
 		if !strings.Contains(mant, ".") {
 			mant += ".0"
 		}
-		return mant + "E" + strings.TrimPrefix(exp, "+")
+		n, _ := strconv.Atoi(exp) // "+09" is 9: Java writes no sign or padding
+		return mant + "E" + strconv.Itoa(n)
 	}
 	s := strconv.FormatFloat(f, 'f', -1, 64)
 	if !strings.Contains(s, ".") {

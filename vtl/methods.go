@@ -564,7 +564,8 @@ func writeJSON(b *bytes.Buffer, v any) {
 		}
 		b.WriteByte(']')
 	case float64:
-		b.WriteString(strconv.FormatFloat(x, 'g', -1, 64))
+		// json-smart writes a double as Java's Double.toString does.
+		b.WriteString(javaDouble(x))
 	default:
 		enc := json.NewEncoder(b)
 		enc.SetEscapeHTML(false)
