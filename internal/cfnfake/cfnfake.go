@@ -69,10 +69,13 @@ type Stack struct {
 	ID, Name, Status, Reason string
 	Protected                bool
 	Events                   []Event // oldest first
-	template                 map[string]any
-	changeSets               []*changeSet
-	running                  *operation
-	deleted                  bool
+	// Outputs gives outputs their values; an output not here is
+	// "value-of-KEY" (ApiUrl: a made-up invoke URL).
+	Outputs    map[string]string
+	template   map[string]any
+	changeSets []*changeSet
+	running    *operation
+	deleted    bool
 }
 
 type operation struct {
@@ -358,11 +361,15 @@ func (f *Fake) describeStacks(form url.Values) (string, string, string) {
 		sort.Strings(keys)
 		b.WriteString("<Outputs>")
 		for _, k := range keys {
-			v := "value-of-" + k
-			if k == "ApiUrl" {
+			v, set := s.Outputs[k]
+			switch {
+			case set:
+			case k == "ApiUrl":
 				v = "https://abc123.execute-api.us-east-1.amazonaws.com/prod"
+			default:
+				v = "value-of-" + k
 			}
-			fmt.Fprintf(&b, "<member><OutputKey>%s</OutputKey><OutputValue>%s</OutputValue></member>", k, v)
+			fmt.Fprintf(&b, "<member><OutputKey>%s</OutputKey><OutputValue>%s</OutputValue></member>", k, esc(v))
 		}
 		b.WriteString("</Outputs>")
 	}

@@ -1,0 +1,398 @@
+package cmd
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/spf13/cobra"
+
+	"github.com/sfnapic/sfnapic/gateway"
+	"github.com/sfnapic/sfnapic/internal/awsconfig"
+	"github.com/sfnapic/sfnapic/vtl"
+)
+
+type invokeOptions struct {
+	renderOptions
+	stack    string
+	url      string
+	endpoint string
+	wait     bool
+	history  bool
+	output   string
+	timeout  time.Duration
+	aws      awsconfig.Options
+	debug    bool
+}
+
+const invokeDoc = `Invoke calls a route of the API as a client would, and tells what happened:
+the HTTP status, headers and body. The base URL is the stage's invoke URL,
+read from the stack's outputs (--stack NAME), or --url, such as a running
+sfnapic serve.
+
+With --wait, the execution a start route began is followed with
+DescribeExecution, with backoff, until it ends: its status, its output or
+its error and cause, and how long it ran. --history adds the state that
+failed and its error, from GetExecutionHistory. An EXPRESS execution cannot
+be followed (Step Functions keeps no record to describe): invoke says where
+its logs would be.
+
+Invoke exits 0 when the status is 2xx and any execution it waited for
+SUCCEEDED, 1 otherwise, 2 for a bad command line. --output json prints one
+JSON document, for smoke tests in CI after a deploy.
+
+Examples:
+  sfnapic invoke examples/item-api.yaml --stack item-api "POST /42" -d '{}' --wait
+  sfnapic invoke examples/orders-api.yaml --url http://127.0.0.1:8080 "GET /orders/o-1"
+  sfnapic invoke examples/orders-api.yaml --stack orders "POST /orders" -d @order.json --wait --history --output json`
+
+func newInvokeCmd(a *app) *cobra.Command {
+	var o invokeOptions
+	cmd := &cobra.Command{
+		Use:   `invoke {SPEC | --template FILE} {--stack NAME | --url URL} "VERB /path?query" [-H 'Name: value']... [-d BODY | -d @FILE] [--wait [--history]]`,
+		Short: "call a route of a deployed (or served) API, and follow the execution it starts",
+		Long:  invokeDoc,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if cmd.Flags().Changed("template") {
+				return exactArgs(1, `a request such as "POST /items/42" (the template replaces SPEC)`)(cmd, args)
+			}
+			return exactArgs(2, `SPEC and a request such as "POST /items/42"`)(cmd, args)
+		},
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			return runInvoke(cmd.Context(), a, args, o)
+		}),
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.template, "template", "", "read the routes from the template `FILE` (JSON or YAML) instead of a spec")
+	f.StringArrayVarP(&o.headers, "header", "H", nil, "a request header, `'Name: value'` (repeatable)")
+	f.StringVarP(&o.data, "data", "d", "", "the request `BODY`, or @FILE to read it from a file (@- for stdin)")
+	f.StringVar(&o.stack, "stack", "", "call the stage of the deployed stack `NAME` (its ApiUrl output)")
+	f.StringVar(&o.url, "url", "", "call the API at this base `URL` instead, such as http://127.0.0.1:8080 (sfnapic serve)")
+	f.StringVar(&o.endpoint, "endpoint-url", "", "the AWS endpoint `URL` (CloudFormation, Step Functions), such as an emulator")
+	f.BoolVar(&o.wait, "wait", false, "follow the execution a start route began until it ends")
+	f.BoolVar(&o.history, "history", false, "with --wait: show the state that failed, from the execution's history")
+	f.StringVar(&o.output, "output", "text", "`text`, or json for one JSON document on stdout")
+	f.DurationVar(&o.timeout, "timeout", 5*time.Minute, "give up after this `DURATION`: the request and the wait")
+	f.StringVar(&o.aws.Region, "region", "", "the AWS `REGION` (default: from the environment or profile)")
+	f.StringVar(&o.aws.Profile, "profile", "", "the AWS shared-config `PROFILE`")
+	f.BoolVar(&o.debug, "debug", false, "show the AWS SDK's error under sfnapic's explanation")
+	return cmd
+}
+
+// invokeResult is what invoke found, as --output json prints it.
+type invokeResult struct {
+	Request   string            `json:"request"`
+	URL       string            `json:"url"`
+	Route     string            `json:"route,omitempty"`
+	Status    int               `json:"status"`
+	Headers   map[string]string `json:"headers"`
+	Body      json.RawMessage   `json:"body"`
+	LatencyMs int64             `json:"latencyMs"`
+	Execution *followed         `json:"execution,omitempty"`
+	// Note says why an execution was not followed.
+	Note string `json:"note,omitempty"`
+}
+
+// followed is an execution --wait followed to its end (or gave up on).
+type followed struct {
+	Arn        string          `json:"arn"`
+	Status     string          `json:"status"`
+	Output     json.RawMessage `json:"output,omitempty"`
+	Error      string          `json:"error,omitempty"`
+	Cause      string          `json:"cause,omitempty"`
+	DurationMs int64           `json:"durationMs,omitempty"`
+	// FailedState, FailedError and FailedCause come from the history.
+	FailedState string `json:"failedState,omitempty"`
+	FailedError string `json:"failedError,omitempty"`
+	FailedCause string `json:"failedCause,omitempty"`
+}
+
+func runInvoke(parent context.Context, a *app, args []string, o invokeOptions) error {
+	survivePipes()
+	specName, target := "", args[len(args)-1]
+	if len(args) == 2 {
+		specName = args[0]
+	}
+	switch {
+	case o.output != "text" && o.output != "json":
+		return usagef("--output must be text or json, not %q", o.output)
+	case (o.stack == "") == (o.url == ""):
+		return usagef("say where the API is: --stack NAME (its invoke URL) or --url URL")
+	case o.history && !o.wait:
+		return usagef("--history shows why an execution failed: it needs --wait")
+	}
+	req, err := readRequest(a, target, o.renderOptions)
+	if err != nil {
+		return err
+	}
+	rt, err := loadRenderTarget(a, specName, o.template)
+	if err != nil {
+		return err
+	}
+	ctx, stop := interruptible(parent)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, o.timeout)
+	defer cancel()
+
+	var cfg aws.Config
+	needAWS := o.stack != "" || o.wait
+	if needAWS {
+		if cfg, err = awsconfig.Load(ctx, o.aws); err != nil {
+			return awsError(err)
+		}
+		if o.endpoint != "" {
+			cfg.BaseEndpoint = aws.String(o.endpoint)
+		}
+	}
+	base := strings.TrimRight(o.url, "/")
+	if o.stack != "" {
+		if base, err = stackURL(ctx, awsconfig.CloudFormation(cfg), o.stack); err != nil {
+			return explainAWS(err, cfg, o.debug)
+		}
+	}
+
+	res := &invokeResult{Request: req.Method + " " + req.Path, URL: base + req.Path}
+	if len(req.Query) > 0 {
+		res.URL += "?" + req.Query.Encode()
+	}
+	route, _, rej := rt.g.Route(req)
+	if rej == nil {
+		res.Route = route
+	}
+	if err := send(ctx, req, res); err != nil {
+		return err
+	}
+
+	ok := res.Status >= 200 && res.Status < 300
+	if o.wait && ok {
+		arn := executionIn(res.Body)
+		action := ""
+		if call, err := rt.g.Start(req, vtl.Variant{}); err == nil {
+			action = call.Action
+		}
+		switch {
+		case action != "" && action != "StartExecution":
+			res.Note = fmt.Sprintf("%s began no execution to follow", action)
+		case strings.Contains(arn, ":express:"):
+			res.Note = "an EXPRESS execution cannot be followed: Step Functions keeps no record of it to describe; its history is in CloudWatch Logs, where the state machine's logging configuration sends it"
+		case arn == "":
+			res.Note = "the answer names no execution (executionArn) to follow"
+			ok = false
+		default:
+			client := sfn.NewFromConfig(cfg)
+			res.Execution, err = follow(ctx, client, arn, o.history)
+			if err != nil {
+				printInvoke(a, res, o.output)
+				if errors.Is(err, context.DeadlineExceeded) {
+					return fmt.Errorf("gave up waiting after %s: %s is still %s; see it with aws stepfunctions describe-execution --execution-arn %s", o.timeout, arn, res.Execution.Status, arn)
+				}
+				return explainAWS(err, cfg, o.debug)
+			}
+			ok = res.Execution.Status == "SUCCEEDED"
+		}
+	}
+	printInvoke(a, res, o.output)
+	if !ok {
+		return errReported
+	}
+	return nil
+}
+
+// stackURL is the stage's invoke URL, from the stack's ApiUrl output.
+func stackURL(ctx context.Context, cf *cloudformation.Client, stack string) (string, error) {
+	out, err := cf.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(stack)})
+	if err != nil {
+		return "", err
+	}
+	for _, s := range out.Stacks {
+		for _, o := range s.Outputs {
+			if aws.ToString(o.OutputKey) == "ApiUrl" {
+				return strings.TrimRight(aws.ToString(o.OutputValue), "/"), nil
+			}
+		}
+	}
+	return "", fmt.Errorf("stack %s has no ApiUrl output: is it an sfnapic stack, and did its deploy finish?", stack)
+}
+
+// send makes the request and records the answer.
+func send(ctx context.Context, req *gateway.Request, res *invokeResult) error {
+	hreq, err := http.NewRequestWithContext(ctx, req.Method, res.URL, strings.NewReader(req.Body))
+	if err != nil {
+		return usagef("%s: %v", res.URL, err)
+	}
+	for name, values := range req.Header {
+		for _, v := range values {
+			hreq.Header.Add(name, v)
+		}
+	}
+	if req.Body != "" && hreq.Header.Get("Content-Type") == "" {
+		hreq.Header.Set("Content-Type", "application/json")
+	}
+	client := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{
+		Proxy: http.ProxyFromEnvironment, TLSHandshakeTimeout: 10 * time.Second, ResponseHeaderTimeout: 35 * time.Second,
+		TLSClientConfig: &tls.Config{MinVersion: tls.VersionTLS12},
+	}}
+	began := time.Now()
+	resp, err := client.Do(hreq)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", req.Method, res.URL, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, gateway.MaxBody))
+	if err != nil {
+		return fmt.Errorf("%s %s: reading the answer: %w", req.Method, res.URL, err)
+	}
+	res.LatencyMs = time.Since(began).Milliseconds()
+	res.Status = resp.StatusCode
+	res.Headers = map[string]string{}
+	for name := range resp.Header {
+		res.Headers[name] = resp.Header.Get(name)
+	}
+	if json.Valid(body) {
+		res.Body = body
+	} else {
+		res.Body, _ = json.Marshal(string(body))
+	}
+	return nil
+}
+
+// executionIn is the execution ARN a start route answered.
+func executionIn(body json.RawMessage) string {
+	var v struct {
+		ExecutionArn string `json:"executionArn"`
+	}
+	_ = json.Unmarshal(body, &v)
+	return v.ExecutionArn
+}
+
+// follow describes an execution, with backoff, until it ends or ctx does;
+// with history, it finds the state that failed.
+func follow(ctx context.Context, client *sfn.Client, arn string, history bool) (*followed, error) {
+	f := &followed{Arn: arn, Status: "RUNNING"}
+	delay := 200 * time.Millisecond
+	for {
+		d, err := client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(arn)})
+		if err != nil {
+			return f, err
+		}
+		f.Status = string(d.Status)
+		if d.Status != sfntypes.ExecutionStatusRunning && d.Status != sfntypes.ExecutionStatusPendingRedrive {
+			if d.Output != nil {
+				f.Output = json.RawMessage(aws.ToString(d.Output))
+				if !json.Valid(f.Output) {
+					f.Output, _ = json.Marshal(aws.ToString(d.Output))
+				}
+			}
+			f.Error, f.Cause = aws.ToString(d.Error), aws.ToString(d.Cause)
+			if d.StartDate != nil && d.StopDate != nil {
+				f.DurationMs = d.StopDate.Sub(*d.StartDate).Milliseconds()
+			}
+			if history && d.Status != sfntypes.ExecutionStatusSucceeded {
+				if err := failedState(ctx, client, f); err != nil {
+					return f, err
+				}
+			}
+			return f, nil
+		}
+		select {
+		case <-ctx.Done():
+			return f, ctx.Err()
+		case <-time.After(delay):
+		}
+		delay = min(delay*2, 5*time.Second)
+	}
+}
+
+// failedState reads the execution's history, newest first, for the event
+// that failed it and the state that was running.
+func failedState(ctx context.Context, client *sfn.Client, f *followed) error {
+	p := sfn.NewGetExecutionHistoryPaginator(client, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(f.Arn), ReverseOrder: true})
+	for pages := 0; p.HasMorePages() && pages < 20; pages++ {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return err
+		}
+		for _, e := range page.Events {
+			if f.FailedError == "" {
+				if name, cause, ok := failure(e); ok {
+					f.FailedError, f.FailedCause = name, cause
+				}
+			}
+			if e.StateEnteredEventDetails != nil && f.FailedError != "" {
+				f.FailedState = aws.ToString(e.StateEnteredEventDetails.Name)
+				return nil
+			}
+		}
+	}
+	return nil
+}
+
+// failure is the error and cause of a history event that failed a task,
+// a state or the execution.
+func failure(e sfntypes.HistoryEvent) (string, string, bool) {
+	switch {
+	case e.TaskFailedEventDetails != nil:
+		return aws.ToString(e.TaskFailedEventDetails.Error), aws.ToString(e.TaskFailedEventDetails.Cause), true
+	case e.LambdaFunctionFailedEventDetails != nil:
+		return aws.ToString(e.LambdaFunctionFailedEventDetails.Error), aws.ToString(e.LambdaFunctionFailedEventDetails.Cause), true
+	case e.TaskTimedOutEventDetails != nil:
+		return aws.ToString(e.TaskTimedOutEventDetails.Error), aws.ToString(e.TaskTimedOutEventDetails.Cause), true
+	case e.ExecutionFailedEventDetails != nil:
+		return aws.ToString(e.ExecutionFailedEventDetails.Error), aws.ToString(e.ExecutionFailedEventDetails.Cause), true
+	case e.ExecutionTimedOutEventDetails != nil:
+		return aws.ToString(e.ExecutionTimedOutEventDetails.Error), aws.ToString(e.ExecutionTimedOutEventDetails.Cause), true
+	case e.ExecutionAbortedEventDetails != nil:
+		return aws.ToString(e.ExecutionAbortedEventDetails.Error), aws.ToString(e.ExecutionAbortedEventDetails.Cause), true
+	}
+	return "", "", false
+}
+
+// printInvoke prints the result: the answer on stdout (or one JSON
+// document), notes on stderr.
+func printInvoke(a *app, res *invokeResult, format string) {
+	if format == "json" {
+		b, _ := json.MarshalIndent(res, "", "  ")
+		fmt.Fprintf(a.stdout, "%s\n", b)
+		return
+	}
+	fmt.Fprintf(a.stdout, "HTTP %d (%d ms)\n", res.Status, res.LatencyMs)
+	names := make([]string, 0, len(res.Headers))
+	for name := range res.Headers {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		fmt.Fprintf(a.stdout, "%s: %s\n", name, res.Headers[name])
+	}
+	fmt.Fprintf(a.stdout, "\n%s\n", indent(string(res.Body)))
+	if res.Note != "" {
+		fmt.Fprintf(a.stderr, "note: %s\n", res.Note)
+	}
+	if e := res.Execution; e != nil {
+		fmt.Fprintf(a.stdout, "\nExecution %s: %s", e.Arn, e.Status)
+		if e.DurationMs > 0 || e.Status != "RUNNING" {
+			fmt.Fprintf(a.stdout, " after %s", (time.Duration(e.DurationMs) * time.Millisecond).String())
+		}
+		fmt.Fprintln(a.stdout)
+		if len(e.Output) > 0 {
+			fmt.Fprintf(a.stdout, "Output:\n%s\n", indent(string(e.Output)))
+		}
+		if e.Error != "" || e.Cause != "" {
+			fmt.Fprintf(a.stdout, "Error: %s\nCause: %s\n", e.Error, e.Cause)
+		}
+		if e.FailedState != "" {
+			fmt.Fprintf(a.stdout, "Failed in state %s: %s: %s\n", e.FailedState, e.FailedError, e.FailedCause)
+		}
+	}
+}
