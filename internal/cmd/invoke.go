@@ -211,16 +211,12 @@ func runInvoke(parent context.Context, a *app, args []string, o invokeOptions) e
 
 // stackURL is the stage's invoke URL, from the stack's ApiUrl output.
 func stackURL(ctx context.Context, cf *cloudformation.Client, stack string) (string, error) {
-	out, err := cf.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(stack)})
+	outputs, err := stackOutputs(ctx, cf, stack)
 	if err != nil {
 		return "", err
 	}
-	for _, s := range out.Stacks {
-		for _, o := range s.Outputs {
-			if aws.ToString(o.OutputKey) == "ApiUrl" {
-				return strings.TrimRight(aws.ToString(o.OutputValue), "/"), nil
-			}
-		}
+	if u := outputs["ApiUrl"]; u != "" {
+		return strings.TrimRight(u, "/"), nil
 	}
 	return "", fmt.Errorf("stack %s has no ApiUrl output: is it an sfnapic stack, and did its deploy finish?", stack)
 }

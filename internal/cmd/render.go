@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,12 +10,15 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
 
 	"github.com/sfnapic/sfnapic/cfn"
 	"github.com/sfnapic/sfnapic/compile"
 	"github.com/sfnapic/sfnapic/gateway"
+	"github.com/sfnapic/sfnapic/internal/awsconfig"
 	"github.com/sfnapic/sfnapic/vtl"
 )
 
@@ -24,6 +28,13 @@ type renderOptions struct {
 	data        string
 	reply       string
 	allVariants bool
+	// stack, with aws, endpoint and debug: the deployed stack whose ARNs
+	// replace the placeholder account's.
+	stack    string
+	aws      awsconfig.Options
+	endpoint string
+	debug    bool
+	output   string
 }
 
 const renderDoc = `Render shows, without deploying, what API Gateway would do with one request
@@ -80,6 +91,12 @@ func newRenderCmd(a *app) *cobra.Command {
 	f.StringVarP(&o.data, "data", "d", "", "the request `BODY`, or @FILE to read it from a file (@- for stdin)")
 	f.StringVar(&o.reply, "reply", "", "a Step Functions reply `FILE` to run through the integration responses")
 	f.BoolVar(&o.allVariants, "all-variants", false, "render under every variant of API Gateway's undocumented behaviour")
+	f.StringVar(&o.stack, "stack", "", "show the ARNs of the deployed stack `NAME` instead of placeholders")
+	f.StringVar(&o.aws.Region, "region", "", "with --stack: the AWS `REGION` (default: from the environment or profile)")
+	f.StringVar(&o.aws.Profile, "profile", "", "with --stack: the AWS shared-config `PROFILE`")
+	f.StringVar(&o.endpoint, "endpoint-url", "", "with --stack: the CloudFormation endpoint `URL`, such as an emulator")
+	f.BoolVar(&o.debug, "debug", false, "show the AWS SDK's error under sfnapic's explanation")
+	f.StringVar(&o.output, "output", "text", "`text`, or json for one JSON document (request, input, reply) on stdout")
 	return cmd
 }
 
@@ -89,6 +106,33 @@ func newRenderCmd(a *app) *cobra.Command {
 type renderTarget struct {
 	g     *gateway.Gateway
 	names map[string]string
+	// ids are the spec's machine names by logical ID; deployed is set
+	// once the ARNs are a stack's, not placeholders.
+	ids      map[string]string
+	deployed bool
+}
+
+// useStack replaces the placeholder ARNs with those of a deployed stack.
+func (rt *renderTarget) useStack(ctx context.Context, o awsconfig.Options, endpoint, stack string, debug bool) error {
+	cfg, err := awsconfig.Load(ctx, o)
+	if err != nil {
+		return awsError(err)
+	}
+	if endpoint != "" {
+		cfg.BaseEndpoint = aws.String(endpoint)
+	}
+	vars := map[string]string{}
+	if err := stackMachines(ctx, awsconfig.CloudFormation(cfg), stack, rt.g, vars); err != nil {
+		return explainAWS(err, cfg, debug)
+	}
+	for k, v := range vars {
+		rt.g.Vars[k] = v
+	}
+	for id, name := range rt.ids {
+		rt.names[rt.g.Vars[id]] = name
+	}
+	rt.deployed = true
+	return nil
 }
 
 // loadRenderTarget compiles the spec, or reads the template.
@@ -120,12 +164,13 @@ func loadRenderTarget(a *app, specName, templateName string) (*renderTarget, err
 	if err != nil {
 		return nil, err
 	}
-	rt := &renderTarget{g: g, names: map[string]string{}}
+	rt := &renderTarget{g: g, names: map[string]string{}, ids: map[string]string{}}
 	ids := compile.MachineIDs(s)
 	for _, m := range s.StateMachines {
 		if m.Existing() {
 			rt.names[m.ARN] = m.Name
 		} else {
+			rt.ids[ids[m.Name]] = m.Name
 			rt.names[g.Vars[ids[m.Name]]] = m.Name
 		}
 	}
@@ -168,10 +213,50 @@ func readRequest(a *app, target string, o renderOptions) (*gateway.Request, erro
 	return req, nil
 }
 
+// renderResult is what render found, as --output json prints it.
+type renderResult struct {
+	Route       string          `json:"route,omitempty"`
+	MethodID    string          `json:"methodId,omitempty"`
+	ContentType string          `json:"contentType,omitempty"`
+	Target      string          `json:"target,omitempty"` // the state machine, or the task a token names
+	Action      string          `json:"action,omitempty"`
+	Request     json.RawMessage `json:"request,omitempty"`
+	// Document names Input: "execution input" or "task output".
+	Document string          `json:"document,omitempty"`
+	Input    json.RawMessage `json:"input,omitempty"`
+	Refused  *renderRefusal  `json:"refused,omitempty"`
+	Reply    *renderReply    `json:"reply,omitempty"`
+}
+
+type renderRefusal struct {
+	Status int             `json:"status"`
+	Body   json.RawMessage `json:"body"`
+	Reason string          `json:"reason"`
+}
+
+type renderReply struct {
+	Status   int               `json:"status"`
+	Selected string            `json:"selected"`
+	Headers  map[string]string `json:"headers,omitempty"`
+	Body     json.RawMessage   `json:"body"`
+}
+
+// rawJSON keeps JSON text as it is, and anything else as a JSON string.
+func rawJSON(s string) json.RawMessage {
+	if s = strings.TrimSpace(s); json.Valid([]byte(s)) {
+		return json.RawMessage(s)
+	}
+	b, _ := json.Marshal(s)
+	return b
+}
+
 func runRender(a *app, args []string, o renderOptions) error {
 	specName, target := "", args[len(args)-1]
 	if len(args) == 2 {
 		specName = args[0]
+	}
+	if o.output != "text" && o.output != "json" {
+		return usagef("--output must be text or json, not %q", o.output)
 	}
 	req, err := readRequest(a, target, o)
 	if err != nil {
@@ -192,12 +277,31 @@ func runRender(a *app, args []string, o renderOptions) error {
 	if err != nil {
 		return err
 	}
+	if o.stack != "" {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		if err := rt.useStack(ctx, o.aws, o.endpoint, o.stack, o.debug); err != nil {
+			return err
+		}
+	}
 	g := rt.g
+	res := &renderResult{}
+	printJSON := func() {
+		if o.output == "json" {
+			b, _ := json.MarshalIndent(res, "", "  ")
+			fmt.Fprintf(a.stdout, "%s\n", b)
+		}
+	}
 
 	call, err := g.Start(req, vtl.Variant{})
 	var rej *gateway.Rejection
 	if errors.As(err, &rej) {
-		fmt.Fprintf(a.stdout, "HTTP %d\n%s\n", rej.Status, rej.Body)
+		res.Refused = &renderRefusal{Status: rej.Status, Body: rawJSON(rej.Body), Reason: rej.Reason}
+		if o.output == "json" {
+			printJSON()
+		} else {
+			fmt.Fprintf(a.stdout, "HTTP %d\n%s\n", rej.Status, rej.Body)
+		}
 		fmt.Fprintf(a.stderr, "API Gateway would refuse this request: %s\n", rej.Reason)
 		return errReported
 	}
@@ -219,18 +323,26 @@ func runRender(a *app, args []string, o renderOptions) error {
 		// A callback names no machine: the token names the task.
 		callee = "the task its token names"
 	}
-	fmt.Fprintf(a.stdout, "Route: %s %s -> %s (%s, %s)\n\n", call.Verb, call.Path, callee, call.MethodID, call.ContentType)
-	fmt.Fprintf(a.stdout, "%s request:\n%s\n", call.Action, indent(call.Body))
+	res.Route, res.MethodID, res.ContentType = call.Verb+" "+call.Path, call.MethodID, call.ContentType
+	res.Target, res.Action, res.Request = callee, call.Action, rawJSON(call.Body)
+	if o.output == "text" {
+		fmt.Fprintf(a.stdout, "Route: %s %s -> %s (%s, %s)\n\n", call.Verb, call.Path, callee, call.MethodID, call.ContentType)
+		fmt.Fprintf(a.stdout, "%s request:\n%s\n", call.Action, indent(call.Body))
+	}
 	if call.Request.HasInput {
 		doc := call.Request.Document
-		fmt.Fprintf(a.stdout, "\n%s%s:\n%s\n", strings.ToUpper(doc[:1]), doc[1:], indent(call.Request.Input))
+		res.Document, res.Input = doc, rawJSON(call.Request.Input)
+		if o.output == "text" {
+			fmt.Fprintf(a.stdout, "\n%s%s:\n%s\n", strings.ToUpper(doc[:1]), doc[1:], indent(call.Request.Input))
+		}
 	}
-	if created {
-		fmt.Fprintf(a.stderr, "note: the stack creates %s; its ARN is shown for account 123456789012 in us-east-1\n", machine)
+	if created && !rt.deployed {
+		fmt.Fprintf(a.stderr, "note: the stack creates %s; its ARN is shown for account 123456789012 in us-east-1 (--stack NAME shows the deployed one)\n", machine)
 	}
 
 	if o.allVariants {
 		if err := compareVariants(a, g, req, call); err != nil {
+			printJSON()
 			return err
 		}
 	}
@@ -238,19 +350,24 @@ func runRender(a *app, args []string, o renderOptions) error {
 	if reply != nil {
 		resp, which, err := call.Respond(*reply)
 		if err != nil {
+			printJSON()
 			return err
 		}
-		fmt.Fprintf(a.stdout, "\nStep Functions reply %d -> %s:\nHTTP %d\n", reply.Status, which, resp.Status)
-		names := make([]string, 0, len(resp.Headers))
-		for name := range resp.Headers {
-			names = append(names, name)
+		res.Reply = &renderReply{Status: resp.Status, Selected: which, Headers: resp.Headers, Body: rawJSON(resp.Body)}
+		if o.output == "text" {
+			fmt.Fprintf(a.stdout, "\nStep Functions reply %d -> %s:\nHTTP %d\n", reply.Status, which, resp.Status)
+			names := make([]string, 0, len(resp.Headers))
+			for name := range resp.Headers {
+				names = append(names, name)
+			}
+			sort.Strings(names)
+			for _, name := range names {
+				fmt.Fprintf(a.stdout, "%s: %s\n", name, resp.Headers[name])
+			}
+			fmt.Fprintf(a.stdout, "%s\n", indent(resp.Body))
 		}
-		sort.Strings(names)
-		for _, name := range names {
-			fmt.Fprintf(a.stdout, "%s: %s\n", name, resp.Headers[name])
-		}
-		fmt.Fprintf(a.stdout, "%s\n", indent(resp.Body))
 	}
+	printJSON()
 	return nil
 }
 

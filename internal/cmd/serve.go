@@ -356,20 +356,31 @@ func machineIDs(t *cfn.Template) []string {
 	return ids
 }
 
+// stackOutputs reads a deployed stack's outputs.
+func stackOutputs(ctx context.Context, cf *cloudformation.Client, stack string) (map[string]string, error) {
+	out, err := cf.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(stack)})
+	if err != nil {
+		return nil, err
+	}
+	outputs := map[string]string{}
+	for _, s := range out.Stacks {
+		for _, o := range s.Outputs {
+			outputs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
+		}
+	}
+	return outputs, nil
+}
+
 // stackMachines reads the ARNs of the template's state machines from a
-// deployed stack: a state machine's physical ID is its ARN.
+// deployed stack's outputs (sfnapic writes one, ID + "Arn", for each).
 func stackMachines(ctx context.Context, cf *cloudformation.Client, stack string, g *gateway.Gateway, vars map[string]string) error {
-	out, err := cf.DescribeStackResources(ctx, &cloudformation.DescribeStackResourcesInput{StackName: aws.String(stack)})
+	outputs, err := stackOutputs(ctx, cf, stack)
 	if err != nil {
 		return err
 	}
-	physical := map[string]string{}
-	for _, r := range out.StackResources {
-		physical[aws.ToString(r.LogicalResourceId)] = aws.ToString(r.PhysicalResourceId)
-	}
 	var missing []string
 	for _, id := range machineIDs(g.Template) {
-		arn := physical[id]
+		arn := outputs[id+"Arn"]
 		if !strings.Contains(arn, ":stateMachine:") {
 			missing = append(missing, id)
 			continue
@@ -377,7 +388,7 @@ func stackMachines(ctx context.Context, cf *cloudformation.Client, stack string,
 		setMachine(vars, id, arn)
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("stack %s has no state machine %s: deploy this spec to it first (sfnapic deploy SPEC --stack %s)", stack, strings.Join(missing, ", "), stack)
+		return fmt.Errorf("stack %s has no output for state machine %s: deploy this spec to it first (sfnapic deploy SPEC --stack %s)", stack, strings.Join(missing, ", "), stack)
 	}
 	return nil
 }
