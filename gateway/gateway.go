@@ -40,6 +40,9 @@ type Request struct {
 	// when it is empty.
 	RequestID string
 	SourceIP  string
+	// Stage is $context.stage, the template's stage when empty (API
+	// Gateway's test invocations run in test-invoke-stage).
+	Stage string
 }
 
 // exampleRequestID is the request id of a rendered request that has none.
@@ -530,9 +533,13 @@ func (g *Gateway) Start(req *Request, v vtl.Variant) (*Call, error) {
 	if sourceIP == "" {
 		sourceIP = "192.0.2.1"
 	}
+	stage := g.Stage
+	if req.Stage != "" {
+		stage = req.Stage
+	}
 	vreq := &vtl.Request{Path: params, Query: last(req.Query), Header: last(req.Header), Body: req.Body, Context: map[string]any{
-		"requestId": requestID, "stage": g.Stage, "httpMethod": req.Method,
-		"resourcePath": r.path, "path": "/" + g.Stage + req.Path,
+		"requestId": requestID, "stage": stage, "httpMethod": req.Method,
+		"resourcePath": r.path, "path": "/" + stage + req.Path,
 		"identity": map[string]any{"sourceIp": sourceIP, "userAgent": req.Header.Get("User-Agent")},
 	}}
 	res, err := tpl.Render(vreq, v)

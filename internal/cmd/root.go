@@ -151,7 +151,7 @@ Examples:
 		Version: versionDetail(),
 	}
 	root.AddCommand(newBuildCmd(a), newValidateCmd(a), newRenderCmd(a),
-		newServeCmd(a), newInvokeCmd(a),
+		newServeCmd(a), newInvokeCmd(a), newTestInvokeCmd(a),
 		newDeployCmd(a), newDiffCmd(a), newDestroyCmd(a),
 		newSchemaCmd(a), newVersionCmd(a))
 	root.SetHelpCommand(newHelpCmd(root))

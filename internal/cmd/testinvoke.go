@@ -1,0 +1,258 @@
+package cmd
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/apigateway"
+	"github.com/spf13/cobra"
+
+	"github.com/sfnapic/sfnapic/gateway"
+	"github.com/sfnapic/sfnapic/internal/awsconfig"
+	"github.com/sfnapic/sfnapic/vtl"
+)
+
+type testInvokeOptions struct {
+	renderOptions
+	timeout time.Duration
+}
+
+const testInvokeDoc = `Test-invoke calls API Gateway's TestInvokeMethod for a route of a deployed
+stack: the console's Test button. The real API Gateway engine runs the real
+mapping template, without a stage deployment, authorization or throttling.
+It prints the status, the headers, the body, the latency, and the "Endpoint
+request body after transformations" from the invocation's log.
+
+It also renders the same request locally (with the invocation's request id,
+and the deployed ARNs) and says whether the body API Gateway sent is the
+same JSON: every test on a real account checks sfnapic's renderer against
+AWS. A difference is printed plainly and exits 1.
+
+Examples:
+  sfnapic test-invoke examples/item-api.yaml --stack item-api "POST /42" -d '{"note": "it'\''s"}'
+  sfnapic test-invoke examples/orders-api.yaml --stack orders "GET /orders/o-1"`
+
+func newTestInvokeCmd(a *app) *cobra.Command {
+	var o testInvokeOptions
+	cmd := &cobra.Command{
+		Use:   `test-invoke {SPEC | --template FILE} --stack NAME "VERB /path?query" [-H 'Name: value']... [-d BODY | -d @FILE]`,
+		Short: "run a route through API Gateway's TestInvokeMethod and compare it with the local render",
+		Long:  testInvokeDoc,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if cmd.Flags().Changed("template") {
+				return exactArgs(1, `a request such as "POST /items/42" (the template replaces SPEC)`)(cmd, args)
+			}
+			return exactArgs(2, `SPEC and a request such as "POST /items/42"`)(cmd, args)
+		},
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			return runTestInvoke(cmd.Context(), a, args, o)
+		}),
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.template, "template", "", "read the routes from the template `FILE` (JSON or YAML) instead of a spec")
+	f.StringArrayVarP(&o.headers, "header", "H", nil, "a request header, `'Name: value'` (repeatable)")
+	f.StringVarP(&o.data, "data", "d", "", "the request `BODY`, or @FILE to read it from a file (@- for stdin)")
+	f.StringVar(&o.stack, "stack", "", "the deployed stack `NAME`")
+	f.StringVar(&o.aws.Region, "region", "", "the AWS `REGION` (default: from the environment or profile)")
+	f.StringVar(&o.aws.Profile, "profile", "", "the AWS shared-config `PROFILE`")
+	f.StringVar(&o.endpoint, "endpoint-url", "", "the AWS endpoint `URL` (CloudFormation, API Gateway), such as an emulator")
+	f.DurationVar(&o.timeout, "timeout", 2*time.Minute, "give up after this `DURATION`")
+	f.BoolVar(&o.debug, "debug", false, "show the AWS SDK's error under sfnapic's explanation")
+	return cmd
+}
+
+// API Gateway's log of a test invocation: its first line names the
+// request, and each line after it begins with a time.
+var (
+	logRequestID = regexp.MustCompile(`Execution log for request (\S+)`)
+	logLine      = regexp.MustCompile(`(?m)^[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} UTC \d{4} : `)
+)
+
+const transformedMarker = "Endpoint request body after transformations: "
+
+// transformed is the body API Gateway sent, from a test invocation's log,
+// and whether the log cut it short.
+func transformed(log string) (body string, truncated, found bool) {
+	i := strings.Index(log, transformedMarker)
+	if i < 0 {
+		return "", false, false
+	}
+	rest := log[i+len(transformedMarker):]
+	if loc := logLine.FindStringIndex(rest); loc != nil {
+		rest = rest[:loc[0]]
+	}
+	rest = strings.TrimRight(rest, "\r\n")
+	body, truncated = strings.CutSuffix(rest, " [TRUNCATED]")
+	return body, truncated, true
+}
+
+func runTestInvoke(parent context.Context, a *app, args []string, o testInvokeOptions) error {
+	survivePipes()
+	specName, target := "", args[len(args)-1]
+	if len(args) == 2 {
+		specName = args[0]
+	}
+	if o.stack == "" {
+		return usagef("name the deployed stack with --stack NAME")
+	}
+	req, err := readRequest(a, target, o.renderOptions)
+	if err != nil {
+		return err
+	}
+	rt, err := loadRenderTarget(a, specName, o.template)
+	if err != nil {
+		return err
+	}
+	route, _, rej := rt.g.Route(req)
+	if rej != nil {
+		return fmt.Errorf("no route of the spec takes %s %s (%s): test-invoke runs a method that exists", req.Method, req.Path, rej.Reason)
+	}
+	ctx, stop := interruptible(parent)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, o.timeout)
+	defer cancel()
+	cfg, err := awsconfig.Load(ctx, o.aws)
+	if err != nil {
+		return awsError(err)
+	}
+	if o.endpoint != "" {
+		cfg.BaseEndpoint = aws.String(o.endpoint)
+	}
+	if err := rt.useStack(ctx, o.aws, o.endpoint, o.stack, o.debug); err != nil {
+		return err
+	}
+	outputs, err := stackOutputs(ctx, awsconfig.CloudFormation(cfg), o.stack)
+	if err != nil {
+		return explainAWS(err, cfg, o.debug)
+	}
+	apiID := outputs["ApiId"]
+	if apiID == "" {
+		return fmt.Errorf("stack %s has no ApiId output: is it an sfnapic stack, and did its deploy finish?", o.stack)
+	}
+	client := apigateway.NewFromConfig(cfg)
+	verb, path, _ := strings.Cut(route, " ")
+	resourceID, err := resourceOf(ctx, client, apiID, path)
+	if err != nil {
+		return explainAWS(err, cfg, o.debug)
+	}
+	if verb == "ANY" {
+		verb = req.Method
+	}
+	in := &apigateway.TestInvokeMethodInput{RestApiId: aws.String(apiID), ResourceId: aws.String(resourceID), HttpMethod: aws.String(verb),
+		PathWithQueryString: aws.String(req.Path), Body: aws.String(req.Body), Headers: map[string]string{}}
+	if len(req.Query) > 0 {
+		in.PathWithQueryString = aws.String(req.Path + "?" + req.Query.Encode())
+	}
+	for name := range req.Header {
+		in.Headers[name] = req.Header.Get(name)
+	}
+	if req.Body != "" && req.Header.Get("Content-Type") == "" {
+		in.Headers["Content-Type"] = "application/json"
+		req.Header.Set("Content-Type", "application/json")
+	}
+	out, err := client.TestInvokeMethod(ctx, in)
+	if err != nil {
+		return explainAWS(err, cfg, o.debug)
+	}
+
+	fmt.Fprintf(a.stdout, "HTTP %d (%d ms, API Gateway's TestInvokeMethod on %s)\n", out.Status, out.Latency, route)
+	names := make([]string, 0, len(out.Headers))
+	for name := range out.Headers {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		fmt.Fprintf(a.stdout, "%s: %s\n", name, out.Headers[name])
+	}
+	fmt.Fprintf(a.stdout, "\n%s\n", indent(aws.ToString(out.Body)))
+
+	log := aws.ToString(out.Log)
+	sent, truncated, found := transformed(log)
+	// The local render runs with what the test invocation ran with.
+	local := *req
+	if m := logRequestID.FindStringSubmatch(log); m != nil {
+		local.RequestID = m[1]
+	}
+	local.SourceIP, local.Stage = "test-invoke-source-ip", "test-invoke-stage"
+	call, lerr := rt.g.Start(&local, vtl.Variant{})
+	var lrej *gateway.Rejection
+	switch {
+	case !found && errors.As(lerr, &lrej):
+		fmt.Fprintf(a.stdout, "\nAPI Gateway sent nothing to Step Functions; the local render refuses the request too (HTTP %d: %s)\n", lrej.Status, lrej.Reason)
+		return nil
+	case !found:
+		fmt.Fprintf(a.stdout, "\nThe log shows no endpoint request body.\n")
+		if lerr == nil {
+			return fmt.Errorf("API Gateway sent nothing to Step Functions, but the local render sends:\n%s", indent(call.Body))
+		}
+		return fmt.Errorf("API Gateway sent nothing to Step Functions, and the local render fails: %v", lerr)
+	}
+	fmt.Fprintf(a.stdout, "\nEndpoint request body after transformations:\n%s\n", indent(sent))
+	if lerr != nil {
+		return fmt.Errorf("API Gateway sent a body, but the local render fails: %v", lerr)
+	}
+	if truncated {
+		if strings.HasPrefix(strings.TrimSpace(call.Body), sent) {
+			fmt.Fprintf(a.stdout, "\nThe log cut the body short; its first %d characters agree with the local render.\n", len(sent))
+			return nil
+		}
+		return fmt.Errorf("the body API Gateway sent (cut short by the log) differs from the local render:\n  AWS:   %s\n  local: %s", sent, strings.TrimSpace(call.Body))
+	}
+	if sameJSON(sent, call.Body) {
+		fmt.Fprintf(a.stdout, "\nThe local render (sfnapic render) sends the same JSON.\n")
+		return nil
+	}
+	return fmt.Errorf("the body API Gateway sent differs from the local render:\n  AWS:   %s\n  local: %s\nplease report it: sfnapic's renderer should agree with API Gateway", strings.TrimSpace(sent), strings.TrimSpace(call.Body))
+}
+
+// resourceOf finds the id of the API's resource with this path.
+func resourceOf(ctx context.Context, client *apigateway.Client, apiID, path string) (string, error) {
+	p := apigateway.NewGetResourcesPaginator(client, &apigateway.GetResourcesInput{RestApiId: aws.String(apiID), Limit: aws.Int32(500)})
+	for pages := 0; p.HasMorePages() && pages < 100; pages++ {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return "", err
+		}
+		for _, r := range page.Items {
+			if aws.ToString(r.Path) == path {
+				return aws.ToString(r.Id), nil
+			}
+		}
+	}
+	return "", fmt.Errorf("the deployed API %s has no resource %s: deploy this spec first", apiID, path)
+}
+
+// sameJSON compares two bodies as JSON values, and the JSON documents that
+// their input and output strings carry as values too: how JSON is spelled
+// (é or \u00e9, an escaped / or not) is not documented.
+func sameJSON(a, b string) bool {
+	var x, y any
+	if json.Unmarshal([]byte(a), &x) != nil || json.Unmarshal([]byte(b), &y) != nil {
+		return strings.TrimSpace(a) == strings.TrimSpace(b)
+	}
+	return reflect.DeepEqual(innerJSON(x), innerJSON(y))
+}
+
+func innerJSON(v any) any {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return v
+	}
+	for _, k := range []string{"input", "output"} {
+		if s, ok := m[k].(string); ok {
+			var inner any
+			if json.Unmarshal([]byte(s), &inner) == nil {
+				m[k] = inner
+			}
+		}
+	}
+	return m
+}

@@ -1,0 +1,73 @@
+package cmd
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sfnapic/sfnapic/gateway"
+	"github.com/sfnapic/sfnapic/internal/apigwfake"
+	"github.com/sfnapic/sfnapic/vtl"
+)
+
+// TestTestInvoke runs test-invoke against a fake of TestInvokeMethod (moto
+// has none) whose log carries the body "API Gateway" sent: rendered here by
+// the deployed template with the invocation's request id and test context,
+// once as sent, once changed. The first agrees with the local render and
+// exits 0; the second is reported plainly and exits 1.
+func TestTestInvoke(t *testing.T) {
+	f := fakeAWS(t)
+	const machine = "arn:aws:states:eu-west-1:210987654321:stateMachine:orders-StateMachineOrders-AbC123"
+	st := f.AddStack("orders", "CREATE_COMPLETE", map[string]any{"Outputs": map[string]any{"ApiId": map[string]any{}, "StateMachineOrdersArn": map[string]any{}, "StateMachineQuoteArn": map[string]any{}}})
+	st.Outputs = map[string]string{"ApiId": "a1b2c3", "StateMachineOrdersArn": machine, "StateMachineQuoteArn": "arn:aws:states:eu-west-1:210987654321:stateMachine:q"}
+
+	// What AWS would send: the deployed template, rendered with the
+	// invocation's request id, the test stage and source.
+	g := routeGateway(t, mustRead(t, "../../examples/orders-api.yaml"))
+	g.Vars["StateMachineOrders"], g.Vars["StateMachineOrders.Name"] = machine, "orders-StateMachineOrders-AbC123"
+	tamper := func(s string) string { return s }
+	stamp := time.Date(2026, 11, 29, 8, 0, 0, 0, time.UTC).Format("Mon Jan 02 15:04:05 UTC 2006") + " : "
+	api := apigwfake.Start("a1b2c3", map[string]string{"/": "root1", "/orders": "res-orders", "/orders/{id}": "res-order"}, func(in apigwfake.Invocation) apigwfake.Result {
+		path, query, _ := strings.Cut(in.PathWithQueryString, "?")
+		req, _ := gateway.ParseTarget(in.Method + " " + path + "?" + query)
+		req.Body, req.RequestID, req.SourceIP, req.Stage = in.Body, "7e57-1d", "test-invoke-source-ip", "test-invoke-stage"
+		for k, v := range in.Headers {
+			req.Header.Set(k, v)
+		}
+		call, err := g.Start(req, vtl.Variant{})
+		if err != nil {
+			t.Errorf("the fake cannot render: %v", err)
+			return apigwfake.Result{Status: 500}
+		}
+		log := "Execution log for request 7e57-1d\n" + stamp + "Starting execution for request: 7e57-1d\n" +
+			stamp + "Endpoint request body after transformations: " + tamper(call.Body) + "\n" +
+			stamp + "Received response. Status: 200, Integration latency: 21 ms\n"
+		return apigwfake.Result{Status: 200, Body: `{"executionArn": "x:o-1", "executionId": "o-1", "startDate": 1.7E9}`, Headers: map[string]string{"Content-Type": "application/json"}, Latency: 42, Log: log}
+	})
+	defer api.Close()
+	t.Setenv("AWS_ENDPOINT_URL_API_GATEWAY", api.URL)
+
+	args := []string{"test-invoke", "../../examples/orders-api.yaml", "--stack", "orders", "POST /orders", "-H", "Idempotency-Key: it's \"1\"", "-d", `{"note": "é \u2028 </script>"}`}
+	code, stdout, stderr := run(t, args...)
+	if code != 0 || !strings.Contains(stdout, "HTTP 200 (42 ms") || !strings.Contains(stdout, "Endpoint request body after transformations:") ||
+		!strings.Contains(stdout, machine) || !strings.Contains(stdout, "sends the same JSON") {
+		t.Fatalf("a matching body: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	calls := api.Calls()
+	if len(calls) != 1 || calls[0].ResourceID != "res-orders" || calls[0].Method != "POST" || calls[0].Headers["Idempotency-Key"] != `it's "1"` {
+		t.Errorf("TestInvokeMethod got %+v", calls)
+	}
+
+	tamper = func(s string) string { return strings.Replace(s, `"name": "`, `"name": "x`, 1) }
+	code, _, stderr = run(t, args...)
+	if code != 1 || !strings.Contains(stderr, "differs from the local render") || !strings.Contains(stderr, "AWS:") || !strings.Contains(stderr, "local:") {
+		t.Errorf("a differing body: exit %d\n%s", code, stderr)
+	}
+
+	if code, _, stderr = run(t, "test-invoke", "../../examples/orders-api.yaml", "--stack", "orders", "GET /nowhere"); code != 1 || !strings.Contains(stderr, "no route") {
+		t.Errorf("an unknown route: exit %d %s", code, stderr)
+	}
+	if code, _, _ = run(t, "test-invoke", "../../examples/orders-api.yaml", "POST /orders"); code != 2 {
+		t.Errorf("no --stack: exit %d, want 2", code)
+	}
+}
