@@ -3,14 +3,20 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/sfnapic/sfnapic/internal/cfnfake"
+	"github.com/sfnapic/sfnapic/internal/sfnfake"
 )
 
 // buildBinary builds sfnapic, as `go install ./cmd/sfnapic` does, and
@@ -240,5 +246,87 @@ func TestBinaryDiffIntoClosedPipe(t *testing.T) {
 	}
 	if fake.Count("DeleteChangeSet") != 1 || fake.Stacks["demo"] == nil || fake.Stacks["demo"].Status != "DELETE_COMPLETE" {
 		t.Fatalf("left behind: %v", fake.Calls())
+	}
+}
+
+// syncBuffer is a buffer a process writes while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestBinaryServeCtrlC runs the real binary's serve against the Step
+// Functions fake: a request in flight when Ctrl-C comes still gets its
+// answer, and serve deletes the state machine it created, then exits 0.
+func TestBinaryServeCtrlC(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	fake := sfnfake.Start()
+	defer fake.Close()
+	const machine = "arn:aws:states:us-east-1:123456789012:stateMachine:StateMachineItems"
+	fake.Script("CreateStateMachine", sfnfake.Reply{Status: 200, Body: map[string]any{"stateMachineArn": machine, "creationDate": 1.7e9}})
+	fake.Script("StartExecution", sfnfake.Reply{Status: 200, Body: map[string]any{"executionArn": strings.Replace(machine, "stateMachine", "execution", 1) + ":e-1", "startDate": 1.7e9}, Delay: 700 * time.Millisecond})
+	cmd := exec.Command(bin, "serve", "../../examples/item-api.yaml", "--endpoint-url", fake.URL, "--create", "--addr", "127.0.0.1:0")
+	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY=secret", "AWS_REGION=us-east-1",
+		"AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull, "AWS_ENDPOINT_URL=")
+	var errb syncBuffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill() }()
+	addr := regexp.MustCompile(`serving \d+ routes on (http://\S+)`)
+	var base string
+	for i := 0; base == ""; i++ {
+		if m := addr.FindStringSubmatch(errb.String()); m != nil && strings.Contains(errb.String(), "press Ctrl-C") {
+			base = m[1]
+		}
+		if i > 500 {
+			t.Fatalf("serve did not start:\n%s", errb.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	answered := make(chan string, 1)
+	go func() {
+		resp, err := http.Post(base+"/42", "application/json", strings.NewReader(`{}`))
+		if err != nil {
+			answered <- err.Error()
+			return
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		answered <- fmt.Sprintf("%d %s", resp.StatusCode, b)
+	}()
+	for i := 0; len(fake.Requests()) < 2; i++ { // CreateStateMachine, then StartExecution
+		if i > 500 {
+			t.Fatalf("the request never reached the fake:\n%s", errb.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	_ = cmd.Process.Signal(os.Interrupt)
+	if got := <-answered; !strings.HasPrefix(got, "200 ") || !strings.Contains(got, `"executionId": "e-1"`) {
+		t.Errorf("the request in flight got %s", got)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("serve exited with %v after Ctrl-C:\n%s", err, errb.String())
+	}
+	for _, want := range []string{"stopping: letting requests in flight finish", "deleted " + machine, "POST /42 -> POST /{item_id} 200 "} {
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errb.String())
+		}
 	}
 }

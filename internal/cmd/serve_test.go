@@ -628,3 +628,33 @@ func TestServeLoad(t *testing.T) {
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	t.Logf("%d requests, %d at a time, no error: p50 %s, p99 %s", total, concurrent, lat[total/2].Round(time.Microsecond), lat[total*99/100].Round(time.Microsecond))
 }
+
+// TestServeStack: serve --stack calls the deployed stack's state machines,
+// whose ARNs it reads from the stack's outputs.
+func TestServeStack(t *testing.T) {
+	f := fakeAWS(t)
+	fake := sfnfake.Start()
+	defer fake.Close()
+	t.Setenv("AWS_ENDPOINT_URL_SFN", fake.URL)
+	const machine = "arn:aws:states:eu-west-1:210987654321:stateMachine:items-StateMachineItems-Q1"
+	st := f.AddStack("items", "CREATE_COMPLETE", map[string]any{"Outputs": map[string]any{"StateMachineItemsArn": map[string]any{}}})
+	st.Outputs = map[string]string{"StateMachineItemsArn": machine}
+	fake.Script("StartExecution", sfnfake.Reply{Status: 200, Body: map[string]any{"executionArn": "arn:aws:states:eu-west-1:210987654321:execution:items-StateMachineItems-Q1:e-9", "startDate": 1.7e9}})
+	s := startServe(t, "../../examples/item-api.yaml", "--stack", "items")
+	if !strings.Contains(s.stderr.String(), "with the state machines of stack items") {
+		t.Errorf("serve does not say what it calls:\n%s", s.stderr)
+	}
+	if status, _, body := s.do(t, "POST", "/42", "application/json", "{}"); status != 200 || jsonOf(t, body)["executionId"] != "e-9" {
+		t.Fatalf("POST /42: %d %s", status, body)
+	}
+	reqs := fake.Requests()
+	if len(reqs) != 1 || !strings.Contains(string(reqs[0].Body), machine) {
+		t.Errorf("Step Functions received %v", reqs)
+	}
+	// A stack without the spec's machines is refused before serving.
+	f.AddStack("other", "CREATE_COMPLETE", map[string]any{})
+	code, _, stderr := run(t, "serve", "../../examples/item-api.yaml", "--stack", "other", "--addr", "127.0.0.1:0")
+	if code != 1 || !strings.Contains(stderr, "stack other has no output for state machine StateMachineItems") {
+		t.Errorf("a stack without the machines: exit %d %s", code, stderr)
+	}
+}
