@@ -340,7 +340,7 @@ func serveBackend(ctx context.Context, a *app, g *gateway.Gateway, o serveOption
 	for _, arn := range created {
 		fmt.Fprintf(a.stderr, "created %s\n", arn)
 	}
-	be.about = fmt.Sprintf("Step Functions at %s, with %d state machines created from the template (deleted on exit)", where, len(created))
+	be.about = fmt.Sprintf("Step Functions at %s, with %d state machine%s created from the template (deleted on exit)", where, len(created), plural(len(created)))
 	return be, nil
 }
 
@@ -471,4 +471,11 @@ func watch(ctx context.Context, a *app, mu *sync.Mutex, files []string, reload f
 			}
 		}
 	}
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
