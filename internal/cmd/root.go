@@ -143,7 +143,9 @@ Examples:
   sfnapic build examples/item-api.yaml --check template.json
   sfnapic validate specs/*.yaml
   sfnapic render examples/item-api.yaml "POST /42"
-  sfnapic deploy examples/item-api.yaml --stack item-api`,
+  sfnapic serve examples/item-api.yaml
+  sfnapic deploy examples/item-api.yaml --stack item-api
+  sfnapic invoke examples/item-api.yaml --stack item-api "POST /42" --wait`,
 		// --version prints "sfnapic version " and this, as the version
 		// command does. (A custom version template would link
 		// text/template, whose reflection keeps every method of every AWS
