@@ -25,15 +25,10 @@ import (
 
 type invokeOptions struct {
 	renderOptions
-	stack    string
-	url      string
-	endpoint string
-	wait     bool
-	history  bool
-	output   string
-	timeout  time.Duration
-	aws      awsconfig.Options
-	debug    bool
+	url     string
+	wait    bool
+	history bool
+	timeout time.Duration
 }
 
 const invokeDoc = `Invoke calls a route of the API as a client would, and tells what happened:
@@ -63,30 +58,20 @@ func newInvokeCmd(a *app) *cobra.Command {
 		Use:   `invoke {SPEC | --template FILE} {--stack NAME | --url URL} "VERB /path?query" [-H 'Name: value']... [-d BODY | -d @FILE] [--wait [--history]]`,
 		Short: "call a route of a deployed (or served) API, and follow the execution it starts",
 		Long:  invokeDoc,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if cmd.Flags().Changed("template") {
-				return exactArgs(1, `a request such as "POST /items/42" (the template replaces SPEC)`)(cmd, args)
-			}
-			return exactArgs(2, `SPEC and a request such as "POST /items/42"`)(cmd, args)
-		},
+		Args:  specAndRequest,
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			return runInvoke(cmd.Context(), a, args, o)
 		}),
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.template, "template", "", "read the routes from the template `FILE` (JSON or YAML) instead of a spec")
-	f.StringArrayVarP(&o.headers, "header", "H", nil, "a request header, `'Name: value'` (repeatable)")
-	f.StringVarP(&o.data, "data", "d", "", "the request `BODY`, or @FILE to read it from a file (@- for stdin)")
+	addRequestFlags(cmd, &o.renderOptions)
 	f.StringVar(&o.stack, "stack", "", "call the stage of the deployed stack `NAME` (its ApiUrl output)")
 	f.StringVar(&o.url, "url", "", "call the API at this base `URL` instead, such as http://127.0.0.1:8080 (sfnapic serve)")
-	f.StringVar(&o.endpoint, "endpoint-url", "", "the AWS endpoint `URL` (CloudFormation, Step Functions), such as an emulator")
 	f.BoolVar(&o.wait, "wait", false, "follow the execution a start route began until it ends")
 	f.BoolVar(&o.history, "history", false, "with --wait: show the state that failed, from the execution's history")
 	f.StringVar(&o.output, "output", "text", "`text`, or json for one JSON document on stdout")
 	f.DurationVar(&o.timeout, "timeout", 5*time.Minute, "give up after this `DURATION`: the request and the wait")
-	f.StringVar(&o.aws.Region, "region", "", "the AWS `REGION` (default: from the environment or profile)")
-	f.StringVar(&o.aws.Profile, "profile", "", "the AWS shared-config `PROFILE`")
-	f.BoolVar(&o.debug, "debug", false, "show the AWS SDK's error under sfnapic's explanation")
+	addAWSFlags(cmd, &o.renderOptions, "")
 	return cmd
 }
 

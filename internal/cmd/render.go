@@ -75,29 +75,49 @@ func newRenderCmd(a *app) *cobra.Command {
 		Use:   `render {SPEC | --template FILE} "VERB /path?query" [-H 'Name: value']... [-d BODY | -d @FILE] [--reply FILE]`,
 		Short: "show what API Gateway would send to Step Functions for a request",
 		Long:  renderDoc,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if cmd.Flags().Changed("template") {
-				return exactArgs(1, `a request such as "POST /items/42" (the template replaces SPEC)`)(cmd, args)
-			}
-			return exactArgs(2, `SPEC and a request such as "POST /items/42"`)(cmd, args)
-		},
+		Args:  specAndRequest,
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			return runRender(a, args, o)
 		}),
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.template, "template", "", "render against the template `FILE` (JSON or YAML) instead of a spec")
-	f.StringArrayVarP(&o.headers, "header", "H", nil, "a request header, `'Name: value'` (repeatable)")
-	f.StringVarP(&o.data, "data", "d", "", "the request `BODY`, or @FILE to read it from a file (@- for stdin)")
+	addRequestFlags(cmd, &o)
 	f.StringVar(&o.reply, "reply", "", "a Step Functions reply `FILE` to run through the integration responses")
 	f.BoolVar(&o.allVariants, "all-variants", false, "render under every variant of API Gateway's undocumented behaviour")
 	f.StringVar(&o.stack, "stack", "", "show the ARNs of the deployed stack `NAME` instead of placeholders")
-	f.StringVar(&o.aws.Region, "region", "", "with --stack: the AWS `REGION` (default: from the environment or profile)")
-	f.StringVar(&o.aws.Profile, "profile", "", "with --stack: the AWS shared-config `PROFILE`")
-	f.StringVar(&o.endpoint, "endpoint-url", "", "with --stack: the CloudFormation endpoint `URL`, such as an emulator")
-	f.BoolVar(&o.debug, "debug", false, "show the AWS SDK's error under sfnapic's explanation")
+	addAWSFlags(cmd, &o, "with --stack: ")
 	f.StringVar(&o.output, "output", "text", "`text`, or json for one JSON document (request, input, reply) on stdout")
 	return cmd
+}
+
+// specAndRequest are the arguments of the commands that take one request
+// to a spec's API: SPEC and "VERB /path", or the request alone with
+// --template.
+func specAndRequest(cmd *cobra.Command, args []string) error {
+	if cmd.Flags().Changed("template") {
+		return exactArgs(1, `a request such as "POST /items/42" (the template replaces SPEC)`)(cmd, args)
+	}
+	return exactArgs(2, `SPEC and a request such as "POST /items/42"`)(cmd, args)
+}
+
+// addRequestFlags are the flags that make the request: where the routes
+// come from, its headers and its body.
+func addRequestFlags(cmd *cobra.Command, o *renderOptions) {
+	f := cmd.Flags()
+	f.StringVar(&o.template, "template", "", "read the routes from the template `FILE` (JSON or YAML) that build wrote, instead of a spec")
+	f.StringArrayVarP(&o.headers, "header", "H", nil, "a request header, `'Name: value'` (repeatable)")
+	f.StringVarP(&o.data, "data", "d", "", "the request `BODY`, or @FILE to read it from a file (@- for stdin)")
+}
+
+// addAWSFlags are the flags of the commands that read a stack: where,
+// as whom, and how much of the SDK's errors to show. prefix says when
+// they apply.
+func addAWSFlags(cmd *cobra.Command, o *renderOptions, prefix string) {
+	f := cmd.Flags()
+	f.StringVar(&o.aws.Region, "region", "", prefix+"the AWS `REGION` (default: from the environment or profile)")
+	f.StringVar(&o.aws.Profile, "profile", "", prefix+"the AWS shared-config `PROFILE`")
+	f.StringVar(&o.endpoint, "endpoint-url", "", prefix+"the AWS endpoint `URL` (CloudFormation, Step Functions, API Gateway), such as an emulator")
+	f.BoolVar(&o.debug, "debug", false, "show the AWS SDK's error under sfnapic's explanation")
 }
 
 // renderTarget is what render runs a request against: a gateway over the

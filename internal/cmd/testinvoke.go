@@ -46,26 +46,16 @@ func newTestInvokeCmd(a *app) *cobra.Command {
 		Use:   `test-invoke {SPEC | --template FILE} --stack NAME "VERB /path?query" [-H 'Name: value']... [-d BODY | -d @FILE]`,
 		Short: "run a route through API Gateway's TestInvokeMethod and compare it with the local render",
 		Long:  testInvokeDoc,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if cmd.Flags().Changed("template") {
-				return exactArgs(1, `a request such as "POST /items/42" (the template replaces SPEC)`)(cmd, args)
-			}
-			return exactArgs(2, `SPEC and a request such as "POST /items/42"`)(cmd, args)
-		},
+		Args:  specAndRequest,
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			return runTestInvoke(cmd.Context(), a, args, o)
 		}),
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.template, "template", "", "read the routes from the template `FILE` (JSON or YAML) instead of a spec")
-	f.StringArrayVarP(&o.headers, "header", "H", nil, "a request header, `'Name: value'` (repeatable)")
-	f.StringVarP(&o.data, "data", "d", "", "the request `BODY`, or @FILE to read it from a file (@- for stdin)")
+	addRequestFlags(cmd, &o.renderOptions)
 	f.StringVar(&o.stack, "stack", "", "the deployed stack `NAME`")
-	f.StringVar(&o.aws.Region, "region", "", "the AWS `REGION` (default: from the environment or profile)")
-	f.StringVar(&o.aws.Profile, "profile", "", "the AWS shared-config `PROFILE`")
-	f.StringVar(&o.endpoint, "endpoint-url", "", "the AWS endpoint `URL` (CloudFormation, API Gateway), such as an emulator")
 	f.DurationVar(&o.timeout, "timeout", 2*time.Minute, "give up after this `DURATION`")
-	f.BoolVar(&o.debug, "debug", false, "show the AWS SDK's error under sfnapic's explanation")
+	addAWSFlags(cmd, &o.renderOptions, "")
 	return cmd
 }
 
