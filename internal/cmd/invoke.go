@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sort"
 	"strings"
 	"time"
 
@@ -105,10 +104,6 @@ type followed struct {
 
 func runInvoke(parent context.Context, a *app, args []string, o invokeOptions) error {
 	survivePipes()
-	specName, target := "", args[len(args)-1]
-	if len(args) == 2 {
-		specName = args[0]
-	}
 	switch {
 	case o.output != "text" && o.output != "json":
 		return usagef("--output must be text or json, not %q", o.output)
@@ -117,11 +112,7 @@ func runInvoke(parent context.Context, a *app, args []string, o invokeOptions) e
 	case o.history && !o.wait:
 		return usagef("--history shows why an execution failed: it needs --wait")
 	}
-	req, err := readRequest(a, target, o.renderOptions)
-	if err != nil {
-		return err
-	}
-	rt, err := loadRenderTarget(a, specName, o.template)
+	req, rt, err := loadRequest(a, args, o.renderOptions)
 	if err != nil {
 		return err
 	}
@@ -133,11 +124,8 @@ func runInvoke(parent context.Context, a *app, args []string, o invokeOptions) e
 	var cfg aws.Config
 	needAWS := o.stack != "" || o.wait
 	if needAWS {
-		if cfg, err = awsconfig.Load(ctx, o.aws); err != nil {
-			return awsError(err)
-		}
-		if o.endpoint != "" {
-			cfg.BaseEndpoint = aws.String(o.endpoint)
+		if cfg, err = loadAWS(ctx, o.aws, o.endpoint); err != nil {
+			return err
 		}
 	}
 	base := strings.TrimRight(o.url, "/")
@@ -348,14 +336,7 @@ func printInvoke(a *app, res *invokeResult, format string) {
 		return
 	}
 	fmt.Fprintf(a.stdout, "HTTP %d (%d ms)\n", res.Status, res.LatencyMs)
-	names := make([]string, 0, len(res.Headers))
-	for name := range res.Headers {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		fmt.Fprintf(a.stdout, "%s: %s\n", name, res.Headers[name])
-	}
+	printHeaders(a.stdout, res.Headers)
 	fmt.Fprintf(a.stdout, "\n%s\n", indent(string(res.Body)))
 	if res.Note != "" {
 		fmt.Fprintf(a.stderr, "note: %s\n", res.Note)

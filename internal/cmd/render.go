@@ -90,6 +90,45 @@ func newRenderCmd(a *app) *cobra.Command {
 	return cmd
 }
 
+// loadRequest reads the command line's request and the API it goes to:
+// the spec (or --template) and the request, the last argument.
+func loadRequest(a *app, args []string, o renderOptions) (*gateway.Request, *renderTarget, error) {
+	specName, target := "", args[len(args)-1]
+	if len(args) == 2 {
+		specName = args[0]
+	}
+	req, err := readRequest(a, target, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	rt, err := loadRenderTarget(a, specName, o.template)
+	return req, rt, err
+}
+
+// loadAWS loads the AWS configuration, with --endpoint-url over any other.
+func loadAWS(ctx context.Context, o awsconfig.Options, endpoint string) (aws.Config, error) {
+	cfg, err := awsconfig.Load(ctx, o)
+	if err != nil {
+		return aws.Config{}, awsError(err)
+	}
+	if endpoint != "" {
+		cfg.BaseEndpoint = aws.String(endpoint)
+	}
+	return cfg, nil
+}
+
+// printHeaders prints headers as HTTP does, sorted by name.
+func printHeaders(w io.Writer, headers map[string]string) {
+	names := make([]string, 0, len(headers))
+	for name := range headers {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		fmt.Fprintf(w, "%s: %s\n", name, headers[name])
+	}
+}
+
 // specAndRequest are the arguments of the commands that take one request
 // to a spec's API: SPEC and "VERB /path", or the request alone with
 // --template.
@@ -134,12 +173,9 @@ type renderTarget struct {
 
 // useStack replaces the placeholder ARNs with those of a deployed stack.
 func (rt *renderTarget) useStack(ctx context.Context, o awsconfig.Options, endpoint, stack string, debug bool) error {
-	cfg, err := awsconfig.Load(ctx, o)
+	cfg, err := loadAWS(ctx, o, endpoint)
 	if err != nil {
-		return awsError(err)
-	}
-	if endpoint != "" {
-		cfg.BaseEndpoint = aws.String(endpoint)
+		return err
 	}
 	vars := map[string]string{}
 	if err := stackMachines(ctx, awsconfig.CloudFormation(cfg), stack, rt.g, vars); err != nil {
@@ -271,16 +307,8 @@ func rawJSON(s string) json.RawMessage {
 }
 
 func runRender(a *app, args []string, o renderOptions) error {
-	specName, target := "", args[len(args)-1]
-	if len(args) == 2 {
-		specName = args[0]
-	}
 	if o.output != "text" && o.output != "json" {
 		return usagef("--output must be text or json, not %q", o.output)
-	}
-	req, err := readRequest(a, target, o)
-	if err != nil {
-		return err
 	}
 	var reply *gateway.Reply
 	if o.reply != "" {
@@ -293,7 +321,7 @@ func runRender(a *app, args []string, o renderOptions) error {
 			return fmt.Errorf("%s: a reply is {\"status\": 400, \"body\": {...}}: %v", o.reply, err)
 		}
 	}
-	rt, err := loadRenderTarget(a, specName, o.template)
+	req, rt, err := loadRequest(a, args, o)
 	if err != nil {
 		return err
 	}
@@ -376,14 +404,7 @@ func runRender(a *app, args []string, o renderOptions) error {
 		res.Reply = &renderReply{Status: resp.Status, Selected: which, Headers: resp.Headers, Body: rawJSON(resp.Body)}
 		if o.output == "text" {
 			fmt.Fprintf(a.stdout, "\nStep Functions reply %d -> %s:\nHTTP %d\n", reply.Status, which, resp.Status)
-			names := make([]string, 0, len(resp.Headers))
-			for name := range resp.Headers {
-				names = append(names, name)
-			}
-			sort.Strings(names)
-			for _, name := range names {
-				fmt.Fprintf(a.stdout, "%s: %s\n", name, resp.Headers[name])
-			}
+			printHeaders(a.stdout, resp.Headers)
 			fmt.Fprintf(a.stdout, "%s\n", indent(resp.Body))
 		}
 	}

@@ -300,12 +300,9 @@ func serveBackend(ctx context.Context, a *app, g *gateway.Gateway, o serveOption
 	}
 	sctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	cfg, err := awsconfig.Load(sctx, o.aws)
+	cfg, err := loadAWS(sctx, o.aws, o.endpoint)
 	if err != nil {
-		return nil, awsError(err)
-	}
-	if o.endpoint != "" {
-		cfg.BaseEndpoint = aws.String(o.endpoint)
+		return nil, err
 	}
 	var opts []func(*sfn.Options)
 	if cfg.BaseEndpoint != nil {

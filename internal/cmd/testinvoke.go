@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
-	"sort"
 	"strings"
 	"time"
 
@@ -86,18 +85,10 @@ func transformed(log string) (body string, truncated, found bool) {
 
 func runTestInvoke(parent context.Context, a *app, args []string, o testInvokeOptions) error {
 	survivePipes()
-	specName, target := "", args[len(args)-1]
-	if len(args) == 2 {
-		specName = args[0]
-	}
 	if o.stack == "" {
 		return usagef("name the deployed stack with --stack NAME")
 	}
-	req, err := readRequest(a, target, o.renderOptions)
-	if err != nil {
-		return err
-	}
-	rt, err := loadRenderTarget(a, specName, o.template)
+	req, rt, err := loadRequest(a, args, o.renderOptions)
 	if err != nil {
 		return err
 	}
@@ -109,12 +100,9 @@ func runTestInvoke(parent context.Context, a *app, args []string, o testInvokeOp
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
-	cfg, err := awsconfig.Load(ctx, o.aws)
+	cfg, err := loadAWS(ctx, o.aws, o.endpoint)
 	if err != nil {
-		return awsError(err)
-	}
-	if o.endpoint != "" {
-		cfg.BaseEndpoint = aws.String(o.endpoint)
+		return err
 	}
 	if err := rt.useStack(ctx, o.aws, o.endpoint, o.stack, o.debug); err != nil {
 		return err
@@ -154,14 +142,7 @@ func runTestInvoke(parent context.Context, a *app, args []string, o testInvokeOp
 	}
 
 	fmt.Fprintf(a.stdout, "HTTP %d (%d ms, API Gateway's TestInvokeMethod on %s)\n", out.Status, out.Latency, route)
-	names := make([]string, 0, len(out.Headers))
-	for name := range out.Headers {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		fmt.Fprintf(a.stdout, "%s: %s\n", name, out.Headers[name])
-	}
+	printHeaders(a.stdout, out.Headers)
 	fmt.Fprintf(a.stdout, "\n%s\n", indent(aws.ToString(out.Body)))
 
 	log := aws.ToString(out.Log)
