@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sort"
 	"strings"
 	"time"
 
@@ -283,25 +284,29 @@ func follow(ctx context.Context, client *sfn.Client, arn string, history bool) (
 	}
 }
 
-// failedState reads the execution's history, newest first, for the event
-// that failed it and the state that was running.
+// failedState reads the execution's history for the event that failed it
+// and the state that was running. It asks for the newest events first and
+// sorts them itself, since not every implementation honours the order.
 func failedState(ctx context.Context, client *sfn.Client, f *followed) error {
+	var events []sfntypes.HistoryEvent
 	p := sfn.NewGetExecutionHistoryPaginator(client, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(f.Arn), ReverseOrder: true})
 	for pages := 0; p.HasMorePages() && pages < 20; pages++ {
 		page, err := p.NextPage(ctx)
 		if err != nil {
 			return err
 		}
-		for _, e := range page.Events {
-			if f.FailedError == "" {
-				if name, cause, ok := failure(e); ok {
-					f.FailedError, f.FailedCause = name, cause
-				}
+		events = append(events, page.Events...)
+	}
+	sort.SliceStable(events, func(i, j int) bool { return events[i].Id > events[j].Id })
+	for _, e := range events {
+		if f.FailedError == "" {
+			if name, cause, ok := failure(e); ok {
+				f.FailedError, f.FailedCause = name, cause
 			}
-			if e.StateEnteredEventDetails != nil && f.FailedError != "" {
-				f.FailedState = aws.ToString(e.StateEnteredEventDetails.Name)
-				return nil
-			}
+		}
+		if e.StateEnteredEventDetails != nil && f.FailedError != "" {
+			f.FailedState = aws.ToString(e.StateEnteredEventDetails.Name)
+			return nil
 		}
 	}
 	return nil

@@ -163,3 +163,48 @@ func mustRead(t *testing.T, name string) []byte {
 	}
 	return b
 }
+
+// TestInvokeWaitFailureAgainstMoto follows a real run that fails on moto,
+// and finds the state that failed in its history.
+func TestInvokeWaitFailureAgainstMoto(t *testing.T) {
+	endpoint := startMoto(t)
+	awsEnv(t, endpoint)
+	if _, err := http.Post(endpoint+"/moto-api/config", "application/json", strings.NewReader(`{"stepfunctions": {"execute_state_machine": true}}`)); err != nil {
+		t.Fatal(err)
+	}
+	src := `# invoke --wait --history against moto
+version: 1
+api: {name: failing}
+stateMachines:
+  check:
+    definition:
+      StartAt: Look
+      States:
+        Look: {Type: Pass, Next: Refuse}
+        Refuse: {Type: Fail, Error: OrderRejected, Cause: "no \"stock\" left"}
+routes:
+  POST /check:
+    stateMachine: check
+    executionName: header.X-Run
+`
+	s := serveSpec(t, endpoint, src)
+	specFile := filepath.Join(t.TempDir(), "spec.yaml")
+	writeTestFile(t, specFile, src)
+	code, stdout, stderr := run(t, "invoke", specFile, "--url", s.URL, "POST /check", "-H", "X-Run: f-1", "-d", `{}`, "--wait", "--history", "--timeout", "30s")
+	if code != 1 || !strings.Contains(stdout, ":execution:StateMachineCheck:f-1: FAILED") || !strings.Contains(stdout, `Cause: no "stock" left`) ||
+		!strings.Contains(stdout, "Failed in state Refuse: OrderRejected") {
+		t.Errorf("invoke --wait --history: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+}
+
+// TestInvokeWaitTimeoutAgainstMoto gives up on an execution that does not
+// end in time: moto without execute_state_machine keeps it RUNNING.
+func TestInvokeWaitTimeoutAgainstMoto(t *testing.T) {
+	endpoint := startMoto(t)
+	awsEnv(t, endpoint)
+	code, _, stderr := run(t, "invoke", "../../examples/item-api.yaml", "--url", serveSpec(t, endpoint, string(mustRead(t, "../../examples/item-api.yaml"))).URL,
+		"POST /42", "-d", `{}`, "--wait", "--timeout", "1500ms")
+	if code != 1 || !strings.Contains(stderr, "gave up waiting after 1.5s") || !strings.Contains(stderr, "is still RUNNING") {
+		t.Errorf("a wait that times out: exit %d\n%s", code, stderr)
+	}
+}
