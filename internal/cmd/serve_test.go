@@ -461,7 +461,7 @@ func TestServeAgainstStepFunctionsFake(t *testing.T) {
 	}
 	specFile := filepath.Join(dir, "spec.yaml")
 	writeTestFile(t, specFile, strings.Replace(string(src), "    timeout: 10s\n", "    timeout: 300ms\n", 1))
-	s := startServe(t, specFile, "--endpoint-url", fake.URL, "--create")
+	s := startServe(t, specFile, "--endpoint-url", fake.URL, "--create", "--log-input")
 	hostile := "it's \"bad\" \\ </script> \u2028 $x #if\n\t"
 	output, _ := json.Marshal(map[string]any{"price": 42, "note": hostile})
 	run := func(status string, extra map[string]any) map[string]any {
@@ -513,6 +513,9 @@ func TestServeAgainstStepFunctionsFake(t *testing.T) {
 	}
 	if syncCalls != 7 {
 		t.Errorf("the fake received %d StartSyncExecution calls for 7 requests", syncCalls)
+	}
+	if !strings.Contains(s.stderr.String(), `  {"stateMachineArn": "`+machine+`", "input": "{\"sku\":\"a'b\",\"customer\":\"it's\"}"}`) {
+		t.Errorf("--log-input does not log what Step Functions received:\n%s", s.stderr)
 	}
 	if !strings.Contains(s.stderr.String(), "Step Functions did not answer StartSyncExecution within 300ms") {
 		t.Errorf("the log does not explain the 504:\n%s", s.stderr)
