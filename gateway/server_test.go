@@ -1,6 +1,8 @@
 package gateway_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -120,4 +122,62 @@ func TestServeMemoryIsFlat(t *testing.T) {
 	if after > before+2<<20 {
 		t.Errorf("the heap grew from %d KiB to %d KiB over 80,000 requests", before>>10, after>>10)
 	}
+}
+
+// FuzzServe sends arbitrary requests through a server: whatever the
+// method, path, content type and body, it answers with a status API
+// Gateway could give and a JSON body, and never panics.
+func FuzzServe(f *testing.F) {
+	f.Add("POST", "/orders", "application/json", `{"id": "o-1"}`, "k-1")
+	f.Add("GET", "/orders/%2F..%2Fx", "", "", "")
+	f.Add("DELETE", "/orders/a:b", "application/json", `{"reason": "\u2028"}`, "")
+	f.Add("POST", "/quotes", "application/json; charset=utf-8", `{"items": [1, {"a": null}]}`, "")
+	f.Add("POST", "/approvals/approve", "application/json", `{"taskToken": "a+b/c=", "manager": "'\\"}`, "")
+	f.Add("PATCH", "//", "text/plain", "\x00\xff", "\r\n")
+	s := ordersServer(f)
+	f.Fuzz(func(t *testing.T, method, path, contentType, body, key string) {
+		if !validMethod(method) || !strings.HasPrefix(path, "/") || strings.ContainsAny(path, " \t\r\n#?\x00") {
+			return
+		}
+		r, err := http.NewRequest(method, "http://api.test"+path, strings.NewReader(body))
+		if err != nil {
+			return
+		}
+		if contentType != "" {
+			r.Header["Content-Type"] = []string{contentType}
+		}
+		if key != "" {
+			r.Header["Idempotency-Key"] = []string{key}
+		}
+		w := httptest.NewRecorder()
+		done := make(chan bool)
+		go func() {
+			select {
+			case <-done:
+			case <-time.After(3 * time.Second):
+				panic(fmt.Sprintf("%s %q (%q) %q key %q: no answer in 3 s", method, path, contentType, body, key))
+			}
+		}()
+		s.ServeHTTP(w, r)
+		close(done)
+		if w.Code < 200 || w.Code > 599 {
+			t.Fatalf("%s %s: status %d", method, path, w.Code)
+		}
+		if method != "HEAD" && !json.Valid(w.Body.Bytes()) {
+			t.Fatalf("%s %s (%s) %q: the answer %d is not JSON: %q", method, path, contentType, body, w.Code, w.Body)
+		}
+	})
+}
+
+// validMethod is a token HTTP allows as a method.
+func validMethod(m string) bool {
+	if m == "" || len(m) > 16 {
+		return false
+	}
+	for _, c := range m {
+		if c < 'A' || c > 'Z' {
+			return false
+		}
+	}
+	return true
 }
