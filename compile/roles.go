@@ -33,7 +33,7 @@ func (b *builder) apiRole() {
 		}
 	}
 	role := &iam.Role{
-		Description:              ptr(iamDescription("Lets API Gateway start the executions of " + b.s.API.Name)),
+		Description:              ptr(iamDescription("Lets API Gateway call Step Functions for the routes of " + b.s.API.Name)),
 		AssumeRolePolicyDocument: trust("apigateway.amazonaws.com"),
 		Tags:                     b.tags(),
 	}
