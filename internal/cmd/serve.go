@@ -159,9 +159,11 @@ func loadServed(specName, templateName string) (*served, string, error) {
 
 // backend is where serve's calls go, and what it prints about it.
 type backend struct {
-	sf      gateway.StepFunctions
-	mock    bool              // the stand-in, which logs every input
-	vars    map[string]string // the real ARNs of the template's machines
+	sf   gateway.StepFunctions
+	mock bool              // the stand-in, which logs every input
+	vars map[string]string // the real ARNs of the template's machines
+	// missing says why a machine without an ARN in vars cannot be called.
+	missing string
 	about   string
 	cleanup func(context.Context) error
 }
@@ -247,6 +249,15 @@ func runServe(parent context.Context, a *app, specName string, o serveOptions) e
 			apply(next.g)
 			srv.Swap(next.g)
 			fmt.Fprintf(a.stderr, "reloaded: %d routes\n", len(next.g.Routes()))
+			if !be.mock {
+				// The state machines were created (or read from the
+				// stack) when serve started; a new one has no ARN here.
+				for _, id := range machineIDs(next.g.Template) {
+					if _, ok := be.vars[id]; !ok {
+						fmt.Fprintf(a.stderr, "warning: state machine %s is new since serve started, so %s; restart serve to call it\n", id, be.missing)
+					}
+				}
+			}
 			return next.files
 		})
 	}
@@ -316,6 +327,7 @@ func serveBackend(ctx context.Context, a *app, g *gateway.Gateway, o serveOption
 			return nil, explainAWS(err, cfg, o.debug)
 		}
 		be.about = fmt.Sprintf("Step Functions at %s, with the state machines of stack %s", where, o.stack)
+		be.missing = "the stack has none (deploy first)"
 		return be, nil
 	}
 	created, err := createMachines(sctx, client, g, be.vars)
@@ -338,6 +350,7 @@ func serveBackend(ctx context.Context, a *app, g *gateway.Gateway, o serveOption
 		fmt.Fprintf(a.stderr, "created %s\n", arn)
 	}
 	be.about = fmt.Sprintf("Step Functions at %s, with %d state machine%s created from the template (deleted on exit)", where, len(created), plural(len(created)))
+	be.missing = "serve did not create it"
 	return be, nil
 }
 

@@ -461,7 +461,7 @@ func TestServeAgainstStepFunctionsFake(t *testing.T) {
 	}
 	specFile := filepath.Join(dir, "spec.yaml")
 	writeTestFile(t, specFile, strings.Replace(string(src), "    timeout: 10s\n", "    timeout: 300ms\n", 1))
-	s := startServe(t, specFile, "--endpoint-url", fake.URL, "--create", "--log-input")
+	s := startServe(t, specFile, "--endpoint-url", fake.URL, "--create", "--log-input", "--watch")
 	hostile := "it's \"bad\" \\ </script> \u2028 $x #if\n\t"
 	output, _ := json.Marshal(map[string]any{"price": 42, "note": hostile})
 	run := func(status string, extra map[string]any) map[string]any {
@@ -516,6 +516,17 @@ func TestServeAgainstStepFunctionsFake(t *testing.T) {
 	}
 	if !strings.Contains(s.stderr.String(), `  {"stateMachineArn": "`+machine+`", "input": "{\"sku\":\"a'b\",\"customer\":\"it's\"}"}`) {
 		t.Errorf("--log-input does not log what Step Functions received:\n%s", s.stderr)
+	}
+	// A machine added while serving was not created: serve says so.
+	writeTestFile(t, specFile, strings.Replace(string(mustRead(t, specFile)), "stateMachines:\n", "stateMachines:\n  extra: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}\n", 1))
+	for i := 0; !strings.Contains(s.stderr.String(), "reloaded"); i++ {
+		if i > 200 {
+			t.Fatalf("no reload:\n%s", s.stderr)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !strings.Contains(s.stderr.String(), "warning: state machine StateMachineExtra is new since serve started, so serve did not create it; restart serve to call it") {
+		t.Errorf("no warning about the new machine:\n%s", s.stderr)
 	}
 	if !strings.Contains(s.stderr.String(), "Step Functions did not answer StartSyncExecution within 300ms") {
 		t.Errorf("the log does not explain the 504:\n%s", s.stderr)
