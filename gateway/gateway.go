@@ -344,6 +344,9 @@ type Call struct {
 	Body        string // the body API Gateway sends to Step Functions
 	// Request is what the body asks Step Functions for.
 	Request *integration.Request
+	// Express is set when the state machine the request targets is one
+	// the template creates as EXPRESS.
+	Express bool
 	// Timeout is how long API Gateway waits for Step Functions: the
 	// integration's timeout, else its default of 29 seconds.
 	Timeout          time.Duration
@@ -557,6 +560,12 @@ func (g *Gateway) Start(req *Request, v vtl.Variant) (*Call, error) {
 		call.Timeout = time.Duration(*m.Integration.TimeoutInMillis) * time.Millisecond
 	}
 	call.Request, err = r.action.Decode(res.Body)
+	if err == nil && call.Request.StateMachineArn != "" {
+		if id, ok := g.MachineOf(call.Request.StateMachineArn); ok {
+			m := g.Template.CFN.Resources[id].(*stepfunctions.StateMachine)
+			call.Express = m.StateMachineType != nil && *m.StateMachineType == "EXPRESS"
+		}
+	}
 	return call, err
 }
 

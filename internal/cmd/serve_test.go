@@ -672,3 +672,21 @@ func TestServeStack(t *testing.T) {
 		t.Errorf("a stack without the machines: exit %d %s", code, stderr)
 	}
 }
+
+// TestServeMockExpress: the mock answers a start on an EXPRESS machine as
+// Step Functions does, with an express: ARN that names the run, which
+// invoke --wait then declines to follow.
+func TestServeMockExpress(t *testing.T) {
+	specFile := filepath.Join(golden.Root(), "sync-express", "spec.yaml")
+	s := startServe(t, specFile)
+	status, _, body := s.do(t, "POST", "/quotes/batch", "application/json", `{"skus": ["a"]}`)
+	arn, _ := jsonOf(t, body)["executionArn"].(string)
+	if status != 200 || !strings.HasPrefix(arn, "arn:aws:states:us-east-1:123456789012:express:StateMachineQuote:") {
+		t.Fatalf("start on EXPRESS: %d %s", status, body)
+	}
+	t.Setenv("AWS_REGION", "us-east-1")
+	code, _, stderr := run(t, "invoke", specFile, "--url", s.URL, "POST /quotes/batch", "-d", `{"skus": []}`, "--wait")
+	if code != 0 || !strings.Contains(stderr, "an EXPRESS execution cannot be followed") {
+		t.Errorf("invoke --wait on EXPRESS: exit %d %s", code, stderr)
+	}
+}

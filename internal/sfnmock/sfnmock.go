@@ -111,11 +111,18 @@ func (m *Mock) Call(_ context.Context, call *gateway.Call) (gateway.Reply, error
 		}
 		e := &execution{machine: in.StateMachineArn, name: in.Name, input: in.Input, status: "RUNNING", start: now,
 			arn: strings.Replace(in.StateMachineArn, ":stateMachine:", ":execution:", 1) + ":" + in.Name}
-		if call.Action == "StartSyncExecution" {
+		if call.Express {
+			// An EXPRESS execution's ARN names the run too; Step Functions
+			// keeps no record of it to describe.
 			e.arn = strings.Replace(in.StateMachineArn, ":stateMachine:", ":express:", 1) + ":" + in.Name + ":" + gateway.UUID()
+		}
+		switch {
+		case call.Action == "StartSyncExecution":
 			e.status, e.stop = "SUCCEEDED", now
 			return ok(map[string]any{"executionArn": e.arn, "stateMachineArn": e.machine, "name": e.name,
 				"startDate": epoch(e.start), "stopDate": epoch(e.stop), "status": e.status, "input": e.input, "output": e.input}), nil
+		case call.Express:
+			return ok(map[string]any{"executionArn": e.arn, "startDate": epoch(e.start)}), nil
 		}
 		return m.start(e), nil
 	case "DescribeExecution", "StopExecution":
