@@ -11,9 +11,9 @@ func init() {
 // it succeeds with an output, fails with an error and a cause, or is
 // still being worked on. The token names the task; whoever holds it may answer it.
 type (
-	TaskSuccess   struct{}
-	TaskFailure   struct{}
-	TaskHeartbeat struct{}
+	TaskSuccess   struct{ methodStatuses }
+	TaskFailure   struct{ methodStatuses }
+	TaskHeartbeat struct{ methodStatuses }
 )
 
 func (TaskSuccess) Name() string   { return "SendTaskSuccess" }
@@ -56,10 +56,6 @@ func callbackRequest(a Action, p RequestParts, members string) string {
 		p.Setup +
 		`{"taskToken": "` + p.Token + `"` + members + `}` + "\n"
 }
-
-func (TaskSuccess) Statuses() []string   { return MethodStatuses }
-func (TaskFailure) Statuses() []string   { return MethodStatuses }
-func (TaskHeartbeat) Statuses() []string { return MethodStatuses }
 
 // A callback answers 200 with an empty object once Step Functions took
 // the answer: its reply carries nothing. An unknown token is 404, a task

@@ -15,11 +15,12 @@ func init() {
 // out unless IncludeInput, since it may hold personal data.
 type Describe struct {
 	IncludeInput bool
+	methodStatuses
 }
 
 // Stop stops one STANDARD execution (StopExecution), with the error and
 // cause the request gives, if any.
-type Stop struct{}
+type Stop struct{ methodStatuses }
 
 func (Describe) Name() string { return "DescribeExecution" }
 func (Stop) Name() string     { return "StopExecution" }
@@ -48,9 +49,6 @@ func executionRequest(a Action, p RequestParts) string {
 		p.Setup +
 		`{"executionArn": "` + p.ExecutionARN + `"` + p.Members + `}` + "\n"
 }
-
-func (Describe) Statuses() []string { return MethodStatuses }
-func (Stop) Statuses() []string     { return MethodStatuses }
 
 func (a Describe) Responses() []Response {
 	return responses(a.describeTemplate(), "describe the execution")

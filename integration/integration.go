@@ -158,3 +158,10 @@ func FromURI(uri string) (Action, bool) {
 // MethodStatuses are the statuses every method may answer, whatever its
 // action: its integration responses and the error template's overrides.
 var MethodStatuses = []string{"200", "400", "404", "409", "410", "429", "500", "502"}
+
+// methodStatuses gives an action the Statuses of every method: embedded by
+// the actions whose answers override no other status.
+type methodStatuses struct{}
+
+// Statuses are MethodStatuses.
+func (methodStatuses) Statuses() []string { return MethodStatuses }

@@ -12,7 +12,7 @@ func init() { register(StartExecution) }
 // EXPRESS) and answers with its ARN and start date.
 var StartExecution Action = startExecution{}
 
-type startExecution struct{}
+type startExecution struct{ methodStatuses }
 
 func (startExecution) Name() string { return "StartExecution" }
 
@@ -44,8 +44,6 @@ var startSuccess = strings.Join([]string{
 }, "\n")
 
 func (startExecution) Responses() []Response { return responses(startSuccess, "start the execution") }
-
-func (startExecution) Statuses() []string { return MethodStatuses }
 
 func (a startExecution) Decode(body string) (*Request, error) { return decodeStart(a, body) }
 
