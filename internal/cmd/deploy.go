@@ -167,6 +167,7 @@ func runDeploy(cmd *cobra.Command, a *app, specName string, o deployOptions, dif
 		return err
 	}
 	defer done()
+	opts.Confirm = untimed(ctx, opts.Confirm)
 	opts.Region = cfg.Region
 	opts.Reporter = a.reporter(o.stack, o.output == "json", nil)
 	res, err := deploy.Deploy(ctx, awsconfig.CloudFormation(cfg), awsconfig.S3(cfg), opts)
@@ -220,6 +221,7 @@ func newDestroyCmd(a *app) *cobra.Command {
 				return err
 			}
 			defer done()
+			d.Confirm = untimed(ctx, d.Confirm)
 			d.Reporter = a.reporter(o.stack, false, func() string { return accountOf(ctx, cfg) })
 			err = deploy.Destroy(ctx, awsconfig.CloudFormation(cfg), d)
 			return deployExit(explainAWS(timedOut(err, cfg, o.timeout), cfg, o.debug))

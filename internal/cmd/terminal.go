@@ -69,7 +69,9 @@ func startAWS(parent context.Context, o awsconfig.Options, timeout time.Duration
 	ctx, stop := interruptible(parent)
 	cancel := context.CancelFunc(func() {})
 	if timeout > 0 {
-		ctx, cancel = context.WithTimeout(ctx, timeout)
+		// A budget, not a deadline: the time a prompt waits for the user
+		// does not count (untimed).
+		ctx, cancel = newBudget(ctx, timeout)
 	}
 	done := func() { cancel(); stop() }
 	cfg, err := awsconfig.Load(ctx, o)
