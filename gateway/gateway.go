@@ -43,6 +43,11 @@ type Request struct {
 	// Stage is $context.stage, the template's stage when empty (API
 	// Gateway's test invocations run in test-invoke-stage).
 	Stage string
+	// Time, when set, is when the request arrived: $context.requestTime
+	// and requestTimeEpoch, which are empty otherwise. Protocol and
+	// DomainName are $context.protocol and domainName, when known.
+	Time                 time.Time
+	Protocol, DomainName string
 }
 
 // exampleRequestID is the request id of a rendered request that has none.
@@ -545,6 +550,20 @@ func (g *Gateway) Start(req *Request, v vtl.Variant) (*Call, error) {
 		"resourcePath": r.path, "path": "/" + stage + req.Path,
 		"identity": map[string]any{"sourceIp": sourceIP, "userAgent": req.Header.Get("User-Agent")},
 	}}
+	if !req.Time.IsZero() {
+		// API Gateway's CLF-style time, and milliseconds since 1970.
+		vreq.Context["requestTime"] = req.Time.UTC().Format("02/Jan/2006:15:04:05 -0700")
+		vreq.Context["requestTimeEpoch"] = req.Time.UnixMilli()
+	}
+	if req.Protocol != "" {
+		vreq.Context["protocol"] = req.Protocol
+	}
+	if req.DomainName != "" {
+		vreq.Context["domainName"] = req.DomainName
+	}
+	if id, ok := g.Vars["AWS::AccountId"]; ok {
+		vreq.Context["accountId"] = id
+	}
 	res, err := tpl.Render(vreq, v)
 	if errors.Is(err, vtl.ErrBadJSON) {
 		// Which gateway response type API Gateway uses here is not

@@ -121,7 +121,7 @@ func (s *Server) answer(ctx context.Context, g *Gateway, r *http.Request, id str
 		return s.refuse(g, ev, 413, "REQUEST_TOO_LARGE", "Request Too Long", fmt.Sprintf("the body is over API Gateway's %d bytes", MaxBody)), nil
 	}
 	req := &Request{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.Query(), Header: Header(r.Header.Clone()),
-		Body: string(body), RequestID: id, SourceIP: sourceIP(r.RemoteAddr)}
+		Body: string(body), RequestID: id, SourceIP: sourceIP(r.RemoteAddr), Time: time.Now(), Protocol: r.Proto, DomainName: r.Host}
 	call, err := g.Start(req, vtl.Variant{})
 	var rej *Rejection
 	if errors.As(err, &rej) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
+	"github.com/sfnapic/sfnapic/gateway"
 	"github.com/sfnapic/sfnapic/internal/golden"
 	"github.com/sfnapic/sfnapic/internal/sfnfake"
 )
@@ -688,5 +690,72 @@ func TestServeMockExpress(t *testing.T) {
 	code, _, stderr := run(t, "invoke", specFile, "--url", s.URL, "POST /quotes/batch", "-d", `{"skus": []}`, "--wait")
 	if code != 0 || !strings.Contains(stderr, "an EXPRESS execution cannot be followed") {
 		t.Errorf("invoke --wait on EXPRESS: exit %d %s", code, stderr)
+	}
+}
+
+// recorder is a StepFunctions that keeps what it is sent and answers like
+// a start.
+type recorder struct {
+	mu    sync.Mutex
+	calls []*gateway.Call
+}
+
+func (r *recorder) Call(_ context.Context, c *gateway.Call) (gateway.Reply, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls = append(r.calls, c)
+	return gateway.Reply{Status: 200, Body: json.RawMessage(`{"executionArn": "arn:aws:states:us-east-1:123456789012:execution:m:x", "startDate": 1.7E9}`)}, nil
+}
+
+// TestServeContext: a served request carries the $context API Gateway
+// would give it: a fresh request id, the time it arrived, the caller's
+// address, the protocol and host, the account.
+func TestServeContext(t *testing.T) {
+	g := routeGateway(t, []byte(`version: 1
+api: {name: ctx}
+stateMachines:
+  m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}
+routes:
+  POST /c:
+    stateMachine: m
+    input:
+      id: context.requestId
+      time: context.requestTime
+      epoch: context.requestTimeEpoch
+      ip: context.identity.sourceIp
+      protocol: context.protocol
+      host: context.domainName
+      account: context.accountId
+`))
+	rec := &recorder{}
+	srv := httptest.NewServer(gateway.NewServer(g, rec, nil))
+	defer srv.Close()
+	before := time.Now()
+	for i := 0; i < 2; i++ {
+		resp, err := http.Post(srv.URL+"/c", "application/json", strings.NewReader("{}"))
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("POST /c: %v %v", resp, err)
+		}
+		resp.Body.Close()
+	}
+	var inputs []map[string]string
+	for _, c := range rec.calls {
+		var in map[string]string
+		if err := json.Unmarshal([]byte(c.Request.Input), &in); err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, in)
+	}
+	in := inputs[0]
+	when, err := time.Parse("02/Jan/2006:15:04:05 -0700", in["time"])
+	epoch, _ := strconv.ParseInt(in["epoch"], 10, 64)
+	if err != nil || when.Before(before.Add(-time.Second)) || epoch < before.UnixMilli() || epoch > time.Now().UnixMilli() {
+		t.Errorf("the request time: %q, %q (%v)", in["time"], in["epoch"], err)
+	}
+	if in["ip"] != "127.0.0.1" || in["protocol"] != "HTTP/1.1" || in["host"] != strings.TrimPrefix(srv.URL, "http://") || in["account"] != "123456789012" {
+		t.Errorf("the context: %v", in)
+	}
+	if len(in["id"]) != 36 || in["id"] == inputs[1]["id"] {
+		t.Errorf("request ids %q and %q: want two fresh UUIDs", in["id"], inputs[1]["id"])
 	}
 }
