@@ -163,6 +163,10 @@ func runInvoke(parent context.Context, a *app, args []string, o invokeOptions) e
 		case arn == "":
 			res.Note = "the answer names no execution (executionArn) to follow"
 			ok = false
+		case strings.Contains(arn, ":"+placeholderAccount+":") && cfg.BaseEndpoint == nil:
+			// serve --mock's executions live in the placeholder account,
+			// which only an emulator has: AWS would answer AccessDenied.
+			res.Note = "the execution is in the placeholder account " + placeholderAccount + " (serve --mock?), which only an emulator has: serve with --endpoint-url URL --create, and invoke with the same --endpoint-url, to follow runs"
 		default:
 			client := sfn.NewFromConfig(cfg)
 			res.Execution, err = follow(ctx, client, arn, o.history)
@@ -182,6 +186,10 @@ func runInvoke(parent context.Context, a *app, args []string, o invokeOptions) e
 	}
 	return nil
 }
+
+// placeholderAccount is the account of the ARNs that render and serve
+// --mock show, and that moto uses.
+const placeholderAccount = "123456789012"
 
 // stackURL is the stage's invoke URL, from the stack's ApiUrl output.
 func stackURL(ctx context.Context, cf *cloudformation.Client, stack string) (string, error) {

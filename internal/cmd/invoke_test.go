@@ -208,3 +208,19 @@ func TestInvokeWaitTimeoutAgainstMoto(t *testing.T) {
 		t.Errorf("a wait that times out: exit %d\n%s", code, stderr)
 	}
 }
+
+// TestInvokeWaitOnMock: invoke --wait does not send a mock execution's
+// placeholder ARN to AWS; it says why it cannot follow it.
+func TestInvokeWaitOnMock(t *testing.T) {
+	s := startServe(t, "../../examples/item-api.yaml")
+	t.Setenv("AWS_ENDPOINT_URL", "")
+	t.Setenv("AWS_REGION", "us-east-1")
+	// Any call to AWS would fail here: no credentials, no network.
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_CONFIG_FILE", os.DevNull)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", os.DevNull)
+	code, _, stderr := run(t, "invoke", "../../examples/item-api.yaml", "--url", s.URL, "POST /42", "-d", "{}", "--wait")
+	if code != 0 || !strings.Contains(stderr, "the execution is in the placeholder account 123456789012 (serve --mock?)") {
+		t.Errorf("invoke --wait on the mock: exit %d %s", code, stderr)
+	}
+}
