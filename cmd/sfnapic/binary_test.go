@@ -289,7 +289,7 @@ func TestBinaryServeCtrlC(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { _ = cmd.Process.Kill() }()
-	addr := regexp.MustCompile(`serving \d+ routes on (http://\S+)`)
+	addr := regexp.MustCompile(`serving \d+ routes? on (http://\S+)`)
 	var base string
 	for i := 0; base == ""; i++ {
 		if m := addr.FindStringSubmatch(errb.String()); m != nil && strings.Contains(errb.String(), "press Ctrl-C") {

@@ -226,7 +226,7 @@ func runServe(parent context.Context, a *app, specName string, o serveOptions) e
 	if !addr.IP.IsLoopback() {
 		fmt.Fprintf(a.stderr, "warning: serving on %s, which other machines can reach; the API has no authorization here\n", ln.Addr())
 	}
-	fmt.Fprintf(a.stderr, "serving %d routes on http://%s (stage %s)\n", len(sv.g.Routes()), ln.Addr(), sv.g.Stage)
+	fmt.Fprintf(a.stderr, "serving %d route%s on http://%s (stage %s)\n", len(sv.g.Routes()), plural(len(sv.g.Routes())), ln.Addr(), sv.g.Stage)
 	for _, r := range sv.g.Routes() {
 		fmt.Fprintf(a.stderr, "  %s\n", r)
 	}
@@ -248,7 +248,7 @@ func runServe(parent context.Context, a *app, specName string, o serveOptions) e
 			}
 			apply(next.g)
 			srv.Swap(next.g)
-			fmt.Fprintf(a.stderr, "reloaded: %d routes\n", len(next.g.Routes()))
+			fmt.Fprintf(a.stderr, "reloaded: %d route%s\n", len(next.g.Routes()), plural(len(next.g.Routes())))
 			if !be.mock {
 				// The state machines were created (or read from the
 				// stack) when serve started; a new one has no ARN here.

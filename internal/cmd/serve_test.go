@@ -53,7 +53,7 @@ type serving struct {
 	stop   func() int
 }
 
-var servingOn = regexp.MustCompile(`serving \d+ routes on (http://\S+)`)
+var servingOn = regexp.MustCompile(`serving \d+ routes? on (http://\S+)`)
 
 // startServe runs sfnapic serve with args on a free loopback port until
 // the test ends (or stop), and waits until it listens.
