@@ -311,7 +311,15 @@ func TestBinaryServeCtrlC(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		answered <- fmt.Sprintf("%d %s", resp.StatusCode, b)
 	}()
-	for i := 0; len(fake.Requests()) < 2; i++ { // CreateStateMachine, then StartExecution
+	started := func() bool {
+		for _, r := range fake.Requests() {
+			if r.Action == "StartExecution" {
+				return true
+			}
+		}
+		return false
+	}
+	for i := 0; !started(); i++ {
 		if i > 500 {
 			t.Fatalf("the request never reached the fake:\n%s", errb.String())
 		}

@@ -330,7 +330,7 @@ func serveBackend(ctx context.Context, a *app, g *gateway.Gateway, o serveOption
 		be.missing = "the stack has none (deploy first)"
 		return be, nil
 	}
-	created, err := createMachines(sctx, client, g, be.vars)
+	created, err := createMachines(sctx, a, client, g, be.vars)
 	be.cleanup = func(ctx context.Context) error {
 		var errs []error
 		for _, arn := range created {
@@ -345,9 +345,6 @@ func serveBackend(ctx context.Context, a *app, g *gateway.Gateway, o serveOption
 	if err != nil {
 		_ = be.cleanup(context.Background())
 		return nil, explainAWS(err, cfg, o.debug)
-	}
-	for _, arn := range created {
-		fmt.Fprintf(a.stderr, "created %s\n", arn)
 	}
 	be.about = fmt.Sprintf("Step Functions at %s, with %d state machine%s created from the template (deleted on exit)", where, len(created), plural(len(created)))
 	be.missing = "serve did not create it"
@@ -420,8 +417,22 @@ const serveRole = "arn:aws:iam::123456789012:role/sfnapic-serve"
 
 // createMachines creates the template's state machines at an emulator,
 // named by their logical IDs, and returns the ARNs it created (also when
-// it fails part-way, so that they can be deleted).
-func createMachines(ctx context.Context, client *sfn.Client, g *gateway.Gateway, vars map[string]string) ([]string, error) {
+// it fails part-way, so that they can be deleted). A machine of that name
+// already there (an earlier serve that was killed left it) gets the
+// template's definition: an emulator may hand back the old one unchanged
+// (moto does), and it is deleted on exit like the others.
+func createMachines(ctx context.Context, a *app, client *sfn.Client, g *gateway.Gateway, vars map[string]string) ([]string, error) {
+	existing := map[string]string{} // name -> ARN
+	p := sfn.NewListStateMachinesPaginator(client, &sfn.ListStateMachinesInput{})
+	for pages := 0; p.HasMorePages() && pages < 100; pages++ {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("listing the state machines there: %w", err)
+		}
+		for _, m := range page.StateMachines {
+			existing[aws.ToString(m.Name)] = aws.ToString(m.StateMachineArn)
+		}
+	}
 	var created []string
 	for _, id := range machineIDs(g.Template) {
 		m := g.Template.CFN.Resources[id].(*stepfunctions.StateMachine)
@@ -433,14 +444,26 @@ func createMachines(ctx context.Context, client *sfn.Client, g *gateway.Gateway,
 		if m.StateMachineType != nil {
 			typ = sfntypes.StateMachineType(*m.StateMachineType)
 		}
-		out, err := client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
-			Name: aws.String(id), Definition: aws.String(string(def)), RoleArn: aws.String(serveRole), Type: typ,
-		})
-		if err != nil {
-			return created, fmt.Errorf("creating state machine %s: %w", id, err)
+		arn, found := existing[id]
+		if found {
+			if _, err := client.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{
+				StateMachineArn: aws.String(arn), Definition: aws.String(string(def)), RoleArn: aws.String(serveRole),
+			}); err != nil {
+				return created, fmt.Errorf("state machine %s is already there (%s), and updating it failed: %w; delete it, or restart the emulator", id, arn, err)
+			}
+			fmt.Fprintf(a.stderr, "updated %s, which was already there (left by an earlier serve?), to the template's definition\n", arn)
+		} else {
+			out, err := client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
+				Name: aws.String(id), Definition: aws.String(string(def)), RoleArn: aws.String(serveRole), Type: typ,
+			})
+			if err != nil {
+				return created, fmt.Errorf("creating state machine %s: %w", id, err)
+			}
+			arn = aws.ToString(out.StateMachineArn)
+			fmt.Fprintf(a.stderr, "created %s\n", arn)
 		}
-		created = append(created, aws.ToString(out.StateMachineArn))
-		setMachine(vars, id, aws.ToString(out.StateMachineArn))
+		created = append(created, arn)
+		setMachine(vars, id, arn)
 	}
 	return created, nil
 }

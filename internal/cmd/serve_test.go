@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
 	"github.com/sfnapic/sfnapic/gateway"
@@ -757,5 +758,30 @@ routes:
 	}
 	if len(in["id"]) != 36 || in["id"] == inputs[1]["id"] {
 		t.Errorf("request ids %q and %q: want two fresh UUIDs", in["id"], inputs[1]["id"])
+	}
+}
+
+// TestServeLeftoverMachineAgainstMoto: a machine of the same name already
+// at the emulator (an earlier serve was killed) gets the template's
+// definition; moto would otherwise hand back the old one unchanged.
+func TestServeLeftoverMachineAgainstMoto(t *testing.T) {
+	endpoint := startMoto(t)
+	cfg := awsEnv(t, endpoint)
+	if _, err := http.Post(endpoint+"/moto-api/config", "application/json", strings.NewReader(`{"stepfunctions": {"execute_state_machine": true}}`)); err != nil {
+		t.Fatal(err)
+	}
+	client := sfn.NewFromConfig(cfg)
+	if _, err := client.CreateStateMachine(context.Background(), &sfn.CreateStateMachineInput{Name: aws.String("StateMachineItems"),
+		RoleArn:    aws.String("arn:aws:iam::123456789012:role/old"),
+		Definition: aws.String(`{"StartAt": "Old", "States": {"Old": {"Type": "Fail", "Error": "Stale"}}}`)}); err != nil {
+		t.Fatal(err)
+	}
+	s := startServe(t, "../../examples/item-api.yaml", "--endpoint-url", endpoint, "--create")
+	if !strings.Contains(s.stderr.String(), "updated arn:aws:states:us-east-1:123456789012:stateMachine:StateMachineItems, which was already there") {
+		t.Errorf("serve does not say it updated the leftover machine:\n%s", s.stderr)
+	}
+	code, stdout, stderr := run(t, "invoke", "../../examples/item-api.yaml", "--url", s.URL, "POST /42", "-d", "{}", "--wait", "--timeout", "30s")
+	if code != 0 || !strings.Contains(stdout, ": SUCCEEDED") {
+		t.Errorf("the run used the old definition: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 }
