@@ -143,6 +143,9 @@ func (s *Server) answer(ctx context.Context, g *Gateway, r *http.Request, id str
 		return s.refuse(g, ev, 504, "INTEGRATION_FAILURE", "Internal server error", fmt.Sprintf("%s: %v", call.Action, err)), call
 	}
 	ev.Execution = executionOf(reply)
+	if reply.Status >= 300 {
+		ev.Reason = replyError(reply)
+	}
 	resp, _, err := call.Respond(reply)
 	if err != nil {
 		return s.refuse(g, ev, 500, "API_CONFIGURATION_ERROR", "Internal server error", err.Error()), call
@@ -167,6 +170,25 @@ func executionOf(reply Reply) string {
 	}
 	_ = json.Unmarshal(reply.Body, &v)
 	return v.ExecutionArn
+}
+
+// replyError says what Step Functions' error reply was, for the log:
+// "Step Functions: 400 ExecutionDoesNotExist: Execution Does Not Exist: '...'".
+func replyError(reply Reply) string {
+	var v struct {
+		Type    string `json:"__type"`
+		Message string `json:"message"`
+	}
+	_ = json.Unmarshal(reply.Body, &v)
+	name := v.Type[strings.LastIndexByte(v.Type, '#')+1:]
+	out := fmt.Sprintf("Step Functions: %d", reply.Status)
+	if name != "" {
+		out += " " + name
+	}
+	if v.Message != "" {
+		out += ": " + v.Message
+	}
+	return out
 }
 
 // sourceIP is the address of the caller, without its port.

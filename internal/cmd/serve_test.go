@@ -197,6 +197,8 @@ func TestServeMock(t *testing.T) {
 		`{\"order\":{\"id\":\"o-1\"`,
 		"DELETE /orders/order-1 -> DELETE /orders/{id} 200 arn:aws:states:us-east-1:123456789012:execution:StateMachineOrders:order-1 ",
 		"GET /nowhere -> - 404 - ",
+		"GET /orders/nobody -> GET /orders/{id} 404 arn:aws:states:us-east-1:123456789012:execution:StateMachineOrders:nobody ",
+		"(Step Functions: 400 ExecutionDoesNotExist: Execution Does Not Exist: 'arn:aws:states:us-east-1:123456789012:execution:StateMachineOrders:nobody')",
 	} {
 		if !strings.Contains(log, want) {
 			t.Errorf("the log lacks %q:\n%s", want, log)
