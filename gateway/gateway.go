@@ -610,6 +610,21 @@ type Reply struct {
 	Body   json.RawMessage `json:"body"`
 }
 
+// Error types' namespaces in Step Functions' replies: its own errors, and
+// those of the service framework (a body it cannot read, an unknown
+// action).
+const (
+	ModelError   = "com.amazonaws.swf.service.v2.model#"
+	ServiceError = "com.amazon.coral.service#"
+)
+
+// ErrorReply is an error reply in Step Functions' wire format: the
+// status, and {"__type": namespace + name, "message": message}.
+func ErrorReply(status int, namespace, name, message string) Reply {
+	b, _ := json.Marshal(map[string]string{"__type": namespace + name, "message": message})
+	return Reply{Status: status, Body: b}
+}
+
 // Respond picks the integration response API Gateway would apply to a
 // Step Functions reply (SelectionPattern, a Java regex, fully matched
 // against the status; the response without a pattern is the default),

@@ -133,7 +133,7 @@ func (c *Client) Call(ctx context.Context, call *gateway.Call) (gateway.Reply, e
 	return gateway.Reply{}, err
 }
 
+// serialization is Step Functions' answer to a body it cannot read.
 func serialization(message string) gateway.Reply {
-	b, _ := json.Marshal(map[string]string{"__type": "com.amazon.coral.service#SerializationException", "message": message})
-	return gateway.Reply{Status: http.StatusBadRequest, Body: b}
+	return gateway.ErrorReply(http.StatusBadRequest, gateway.ServiceError, "SerializationException", message)
 }

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/sfnapic/sfnapic/gateway"
 )
 
 // Reply is one scripted answer: an HTTP status and a JSON body.
@@ -28,7 +30,8 @@ type Reply struct {
 // Error is the reply of a Step Functions error, in the wire format: the
 // type's full name, as Step Functions writes it, and a message.
 func Error(status int, name, message string) Reply {
-	return Reply{Status: status, Body: map[string]string{"__type": "com.amazonaws.swf.service.v2.model#" + name, "message": message}}
+	r := gateway.ErrorReply(status, gateway.ModelError, name, message)
+	return Reply{Status: r.Status, Body: r.Body}
 }
 
 // Request is one request the fake received.
@@ -79,12 +82,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/x-amz-json-1.0")
 	if r.Method != http.MethodPost || !ok {
 		w.WriteHeader(http.StatusBadRequest)
-		_, _ = w.Write([]byte(`{"__type": "com.amazon.coral.service#UnknownOperationException", "message": "not a Step Functions action"}`))
+		_, _ = w.Write(gateway.ErrorReply(0, gateway.ServiceError, "UnknownOperationException", "not a Step Functions action").Body)
 		return
 	}
 	if !json.Valid(body) {
 		w.WriteHeader(http.StatusBadRequest)
-		_, _ = w.Write([]byte(`{"__type": "com.amazon.coral.service#SerializationException", "message": "the body is not JSON"}`))
+		_, _ = w.Write(gateway.ErrorReply(0, gateway.ServiceError, "SerializationException", "the body is not JSON").Body)
 		return
 	}
 	s.mu.Lock()

@@ -92,7 +92,7 @@ func (m *Mock) Call(_ context.Context, call *gateway.Call) (gateway.Reply, error
 		Error, Cause                                          *string
 	}
 	if err := json.Unmarshal([]byte(call.Body), &in); err != nil {
-		return fail(400, "SerializationException", "the request body is not JSON: "+err.Error()), nil
+		return gateway.ErrorReply(400, gateway.ServiceError, "SerializationException", "the request body is not JSON: "+err.Error()), nil
 	}
 	now := time.Now()
 	switch call.Action {
@@ -148,7 +148,7 @@ func (m *Mock) Call(_ context.Context, call *gateway.Call) (gateway.Reply, error
 		}
 		return ok(map[string]any{}), nil
 	}
-	return fail(400, "UnknownOperationException", "the mock does not know "+call.Action), nil
+	return gateway.ErrorReply(400, gateway.ServiceError, "UnknownOperationException", "the mock does not know "+call.Action), nil
 }
 
 // start records a STANDARD execution: starting one again with the same
@@ -200,10 +200,9 @@ func ok(body map[string]any) gateway.Reply {
 	return gateway.Reply{Status: http.StatusOK, Body: b}
 }
 
-// fail is an error reply in Step Functions' wire format.
+// fail is one of Step Functions' error replies.
 func fail(status int, name, message string) gateway.Reply {
-	b, _ := json.Marshal(map[string]string{"__type": "com.amazonaws.swf.service.v2.model#" + name, "message": message})
-	return gateway.Reply{Status: status, Body: b}
+	return gateway.ErrorReply(status, gateway.ModelError, name, message)
 }
 
 // epoch is a date as Step Functions writes it: seconds since 1970, with
