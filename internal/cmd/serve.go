@@ -220,7 +220,12 @@ func runServe(parent context.Context, a *app, specName string, o serveOptions) e
 		defer logMu.Unlock()
 		fmt.Fprintln(a.stderr, line)
 	})
-	httpSrv := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	// A client gets 10 s to send its headers and a minute for the whole
+	// request (a 10 MB body is well under a second on loopback), and the
+	// answer a minute to leave (the longest integration waits 29 s): no
+	// client holds a connection for ever.
+	httpSrv := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
+		WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 1 << 20}
 
 	addr := ln.Addr().(*net.TCPAddr)
 	if !addr.IP.IsLoopback() {
