@@ -130,9 +130,7 @@ func TestInvokeWaitAgainstFake(t *testing.T) {
 func TestInvokeWaitAgainstMoto(t *testing.T) {
 	endpoint := startMoto(t)
 	awsEnv(t, endpoint)
-	if _, err := http.Post(endpoint+"/moto-api/config", "application/json", strings.NewReader(`{"stepfunctions": {"execute_state_machine": true}}`)); err != nil {
-		t.Fatal(err)
-	}
+	motoExecutes(t, endpoint)
 	src := `# invoke --wait against moto
 version: 1
 api: {name: waited}
@@ -169,9 +167,7 @@ func mustRead(t *testing.T, name string) []byte {
 func TestInvokeWaitFailureAgainstMoto(t *testing.T) {
 	endpoint := startMoto(t)
 	awsEnv(t, endpoint)
-	if _, err := http.Post(endpoint+"/moto-api/config", "application/json", strings.NewReader(`{"stepfunctions": {"execute_state_machine": true}}`)); err != nil {
-		t.Fatal(err)
-	}
+	motoExecutes(t, endpoint)
 	src := `# invoke --wait --history against moto
 version: 1
 api: {name: failing}

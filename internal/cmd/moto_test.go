@@ -189,11 +189,7 @@ func TestExecutionRoutesAgainstMoto(t *testing.T) {
 	endpoint := startMoto(t)
 	cfg := awsEnv(t, endpoint)
 	ctx := context.Background()
-	resp, err := http.Post(endpoint+"/moto-api/config", "application/json", strings.NewReader(`{"stepfunctions": {"execute_state_machine": true}}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	motoExecutes(t, endpoint)
 	client := sfn.NewFromConfig(cfg)
 	created, err := client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
 		Name:       aws.String("orders"),
@@ -375,9 +371,7 @@ type motoQueue struct {
 
 func newMotoQueue(t *testing.T, endpoint, name string) *motoQueue {
 	t.Helper()
-	if _, err := http.Post(endpoint+"/moto-api/config", "application/json", strings.NewReader(`{"stepfunctions": {"execute_state_machine": true}}`)); err != nil {
-		t.Fatal(err)
-	}
+	motoExecutes(t, endpoint)
 	q := &motoQueue{post: motoSQS(t, endpoint)}
 	made := q.post(url.Values{"Action": {"CreateQueue"}, "QueueName": {name}})
 	m := regexp.MustCompile(`<QueueUrl>([^<]+)</QueueUrl>`).FindStringSubmatch(made)

@@ -268,41 +268,8 @@ func writeTestFile(t *testing.T, name, text string) {
 func TestServeAgainstMoto(t *testing.T) {
 	endpoint := startMoto(t)
 	cfg := awsEnv(t, endpoint)
-	s := serveSpec(t, endpoint, `# serve against moto
-version: 1
-api: {name: serve-moto}
-stateMachines:
-  echo:
-    definition: {StartAt: Done, States: {Done: {Type: Pass, End: true}}}
-  slow:
-    definition: {StartAt: Hold, States: {Hold: {Type: Wait, Seconds: 120, End: true}}}
-routes:
-  POST /echo/{id}:
-    stateMachine: echo
-    executionName: header.X-Run
-    input:
-      id: path.id
-      q: query.q
-      note: header.X-Note
-      doc: body
-  GET /echo/{id}:
-    stateMachine: echo
-    action: status
-    execution: path.id
-    includeInput: true
-  POST /slow:
-    stateMachine: slow
-    executionName: header.X-Run
-  GET /slow/{id}:
-    stateMachine: slow
-    action: status
-    execution: path.id
-  DELETE /slow/{id}:
-    stateMachine: slow
-    action: stop
-    execution: path.id
-    cause: body.reason
-`)
+	motoExecutes(t, endpoint)
+	s := serveSpec(t, endpoint, serveMotoSpec)
 	const js = "application/json"
 
 	// Hostile values, from every location, reach the input unchanged.
@@ -314,26 +281,11 @@ routes:
 	if status != 200 || jsonOf(t, body)["executionId"] != "echo-1" {
 		t.Fatalf("start: %d %s", status, body)
 	}
-	status, _, body = s.do(t, "GET", "/echo/echo-1", "", "")
 	var wantDoc any
 	_ = json.Unmarshal([]byte(doc), &wantDoc)
 	want := map[string]any{"id": id, "q": q, "note": note, "doc": wantDoc}
-	if got := jsonOf(t, body); status != 200 || !reflect.DeepEqual(got["input"], want) {
-		t.Fatalf("the execution's input:\n got %v\nwant %v", got, want)
-	}
-
-	// Stop a running execution.
-	if status, _, body = s.do(t, "POST", "/slow", js, "{}", "X-Run", "slow-1"); status != 200 {
-		t.Fatalf("start slow: %d %s", status, body)
-	}
-	if _, _, body = s.do(t, "GET", "/slow/slow-1", "", ""); jsonOf(t, body)["status"] != "RUNNING" {
-		t.Fatalf("slow is not running: %s", body)
-	}
-	if status, _, body = s.do(t, "DELETE", "/slow/slow-1", js, `{"reason": "no \"longer\" needed"}`); status != 200 {
-		t.Fatalf("stop: %d %s", status, body)
-	}
-	if v := waitForRun(t, s, "/slow/slow-1"); v["status"] != "ABORTED" {
-		t.Fatalf("after the stop: %v", v)
+	if got := waitForRun(t, s, "/echo/echo-1"); got["status"] != "SUCCEEDED" || !reflect.DeepEqual(got["input"], want) || !reflect.DeepEqual(got["output"], want) {
+		t.Fatalf("the execution's input and output:\n got %v\nwant %v", got, want)
 	}
 
 	// What API Gateway refuses, and what Step Functions refuses.
@@ -424,6 +376,82 @@ routes:
 	if status, _, body := s.do(t, "POST", "/approve", js, `{"taskToken": "not-a-token"}`); status < 400 || jsonOf(t, body)["error"] == nil {
 		t.Errorf("an unknown token: %d %s", status, body)
 	}
+}
+
+// TestServeStopAgainstMoto stops a running execution through the stop
+// route, on a moto of its own (moto runs one execution per process).
+func TestServeStopAgainstMoto(t *testing.T) {
+	endpoint := startMoto(t)
+	awsEnv(t, endpoint)
+	motoExecutes(t, endpoint)
+	s := serveSpec(t, endpoint, serveMotoSpec)
+	const js = "application/json"
+	var (
+		status int
+		body   string
+	)
+	// Stop a running execution.
+	if status, _, body = s.do(t, "POST", "/slow", js, "{}", "X-Run", "slow-1"); status != 200 {
+		t.Fatalf("start slow: %d %s", status, body)
+	}
+	if _, _, body = s.do(t, "GET", "/slow/slow-1", "", ""); jsonOf(t, body)["status"] != "RUNNING" {
+		t.Fatalf("slow is not running: %s", body)
+	}
+	if status, _, body = s.do(t, "DELETE", "/slow/slow-1", js, `{"reason": "no \"longer\" needed"}`); status != 200 {
+		t.Fatalf("stop: %d %s", status, body)
+	}
+	if v := waitForRun(t, s, "/slow/slow-1"); v["status"] != "ABORTED" {
+		t.Fatalf("after the stop: %v", v)
+	}
+
+}
+
+// serveMotoSpec is the API the moto tests serve: a machine that passes its
+// input through, and one that waits two minutes.
+const serveMotoSpec = `# serve against moto
+version: 1
+api: {name: serve-moto}
+stateMachines:
+  echo:
+    definition: {StartAt: Done, States: {Done: {Type: Pass, End: true}}}
+  slow:
+    definition: {StartAt: Hold, States: {Hold: {Type: Wait, Seconds: 120, End: true}}}
+routes:
+  POST /echo/{id}:
+    stateMachine: echo
+    executionName: header.X-Run
+    input:
+      id: path.id
+      q: query.q
+      note: header.X-Note
+      doc: body
+  GET /echo/{id}:
+    stateMachine: echo
+    action: status
+    execution: path.id
+    includeInput: true
+  POST /slow:
+    stateMachine: slow
+    executionName: header.X-Run
+  GET /slow/{id}:
+    stateMachine: slow
+    action: status
+    execution: path.id
+  DELETE /slow/{id}:
+    stateMachine: slow
+    action: stop
+    execution: path.id
+    cause: body.reason
+`
+
+// motoExecutes turns on moto's execution of state machines.
+func motoExecutes(t *testing.T, endpoint string) {
+	t.Helper()
+	resp, err := http.Post(endpoint+"/moto-api/config", "application/json", strings.NewReader(`{"stepfunctions": {"execute_state_machine": true}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
 }
 
 // serveSpec writes a spec and serves it with --create at an emulator.
@@ -769,9 +797,7 @@ routes:
 func TestServeLeftoverMachineAgainstMoto(t *testing.T) {
 	endpoint := startMoto(t)
 	cfg := awsEnv(t, endpoint)
-	if _, err := http.Post(endpoint+"/moto-api/config", "application/json", strings.NewReader(`{"stepfunctions": {"execute_state_machine": true}}`)); err != nil {
-		t.Fatal(err)
-	}
+	motoExecutes(t, endpoint)
 	client := sfn.NewFromConfig(cfg)
 	if _, err := client.CreateStateMachine(context.Background(), &sfn.CreateStateMachineInput{Name: aws.String("StateMachineItems"),
 		RoleArn:    aws.String("arn:aws:iam::123456789012:role/old"),
