@@ -495,7 +495,8 @@ func missingParams(m *apigateway.Method, req *Request) []string {
 
 // Start routes a request and renders its request template: what API
 // Gateway would send to Step Functions. A request API Gateway would refuse
-// comes back as a *Rejection error.
+// comes back as a *Rejection error; a body Step Functions would refuse
+// comes back with its call and a *BodyError.
 func (g *Gateway) Start(req *Request, v vtl.Variant) (*Call, error) {
 	r, params, rej := g.route(req)
 	if rej != nil {
@@ -579,14 +580,30 @@ func (g *Gateway) Start(req *Request, v vtl.Variant) (*Call, error) {
 		call.Timeout = time.Duration(*m.Integration.TimeoutInMillis) * time.Millisecond
 	}
 	call.Request, err = r.action.Decode(res.Body)
-	if err == nil && call.Request.StateMachineArn != "" {
+	if err != nil {
+		// API Gateway sends the body whatever it holds; Step Functions
+		// refuses it. The call goes on, with what could be read of it.
+		if call.Request == nil {
+			call.Request = &integration.Request{Action: call.Action}
+		}
+		return call, &BodyError{err}
+	}
+	if call.Request.StateMachineArn != "" {
 		if id, ok := g.MachineOf(call.Request.StateMachineArn); ok {
 			m := g.Template.CFN.Resources[id].(*stepfunctions.StateMachine)
 			call.Express = m.StateMachineType != nil && *m.StateMachineType == "EXPRESS"
 		}
 	}
-	return call, err
+	return call, nil
 }
+
+// BodyError is a rendered body that Step Functions would refuse (not JSON,
+// an input that is not JSON). API Gateway sends it all the same: Start
+// returns the call with it.
+type BodyError struct{ Err error }
+
+func (e *BodyError) Error() string { return e.Err.Error() }
+func (e *BodyError) Unwrap() error { return e.Err }
 
 // lookup gives the value of an Fn::Sub variable.
 func (g *Gateway) lookup(name string) (string, bool) {

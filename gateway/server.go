@@ -128,10 +128,14 @@ func (s *Server) answer(ctx context.Context, g *Gateway, r *http.Request, id str
 		ev.Reason = rej.Reason
 		return &rej.Response, nil
 	}
-	if err != nil {
+	var broken *BodyError
+	if errors.As(err, &broken) {
+		// API Gateway does not read what it sends: Step Functions answers.
+		ev.Reason = broken.Error()
+	} else if err != nil {
 		// The request template failed: API Gateway answers 500 and logs
 		// "Execution failed due to configuration error".
-		return s.refuse(g, ev, 500, "API_CONFIGURATION_ERROR", "Internal server error", err.Error()), call
+		return s.refuse(g, ev, 500, "API_CONFIGURATION_ERROR", "Internal server error", err.Error()), nil
 	}
 	cctx, cancel := context.WithTimeout(ctx, call.Timeout)
 	defer cancel()

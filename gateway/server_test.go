@@ -1,7 +1,9 @@
 package gateway_test
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/awslabs/goformation/v7/cloudformation/apigateway"
 
 	"github.com/sfnapic/sfnapic/cfn"
 	"github.com/sfnapic/sfnapic/gateway"
@@ -180,4 +184,62 @@ func validMethod(m string) bool {
 		}
 	}
 	return true
+}
+
+// failing is a StepFunctions whose call never gets a reply.
+type failing struct{}
+
+func (failing) Call(context.Context, *gateway.Call) (gateway.Reply, error) {
+	return gateway.Reply{}, errors.New("connection refused")
+}
+
+// serverWith serves golden/orders-api's template, changed by edit, with
+// backend.
+func serverWith(t *testing.T, backend gateway.StepFunctions, edit func(*cfn.Template)) *gateway.Server {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(golden.Root(), "orders-api", "template.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := cfn.Parse(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if edit != nil {
+		edit(tpl)
+	}
+	g, err := gateway.New(tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return gateway.NewServer(g, backend, nil)
+}
+
+// TestServerAnswersItsOwnFailures: what fails on the server's side
+// answers through the gateway responses, as API Gateway's would: a body
+// over 10 MB, a call that gets no reply, and a request template that
+// renders a body Step Functions cannot read (sent on all the same: API
+// Gateway does not check it, Step Functions refuses it).
+func TestServerAnswersItsOwnFailures(t *testing.T) {
+	post := func(s *gateway.Server, body string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest("POST", "/orders", strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		return w
+	}
+	s := ordersServer(t)
+	if w := post(s, `{"pad": "`+strings.Repeat("x", gateway.MaxBody)+`"}`); w.Code != 413 || !strings.Contains(w.Body.String(), "REQUEST_TOO_LARGE") {
+		t.Errorf("a body over 10 MB: %d %.200s", w.Code, w.Body)
+	}
+	if w := post(serverWith(t, failing{}, nil), `{}`); w.Code != 504 || !strings.Contains(w.Body.String(), "INTEGRATION_FAILURE") {
+		t.Errorf("a call without a reply: %d %s", w.Code, w.Body)
+	}
+	broken := serverWith(t, sfnmock.New(nil), func(tpl *cfn.Template) {
+		m := tpl.CFN.Resources["RouteOrdersPost"].(*apigateway.Method)
+		m.Integration.RequestTemplates["application/json"] = "not {json"
+	})
+	if w := post(broken, `{}`); w.Code != 400 || !strings.Contains(w.Body.String(), `"error": "SerializationException"`) {
+		t.Errorf("a rendered body that is not JSON: %d %s", w.Code, w.Body)
+	}
 }
