@@ -190,51 +190,42 @@ type Gateway struct {
 	// parsed holds each template text parsed once: a server renders the
 	// same few templates for every request. It is bounded by the texts
 	// the template holds.
-	parsed sync.Map // string -> *vtl.Template
-	// subs holds each property's Fn::Sub read once.
-	subs sync.Map // string -> *cfn.Sub
-	// patterns holds each selection pattern compiled once.
-	patterns sync.Map // string -> *regexp.Regexp
+	parsed   sync.Map // string -> *vtl.Template
+	subs     sync.Map // string -> *cfn.Sub: each property's Fn::Sub, read once
+	patterns sync.Map // string -> *regexp.Regexp: each selection pattern, compiled once
 }
 
 // text evaluates a string property, reading its Fn::Sub once and
 // substituting the current Vars each time.
 func (g *Gateway) text(value string) (string, error) {
-	sub, ok := g.subs.Load(value)
-	if !ok {
-		parsed, err := g.Template.ParseSub(value)
-		if err != nil {
-			return "", err
-		}
-		sub, _ = g.subs.LoadOrStore(value, parsed)
+	sub, err := memo(&g.subs, value, g.Template.ParseSub)
+	if err != nil {
+		return "", err
 	}
-	return sub.(*cfn.Sub).Resolve(g.lookup)
+	return sub.Resolve(g.lookup)
 }
 
 // parse returns the parsed template of a text, parsing it the first time.
 func (g *Gateway) parse(text string) (*vtl.Template, error) {
-	if t, ok := g.parsed.Load(text); ok {
-		return t.(*vtl.Template), nil
-	}
-	t, err := vtl.Parse(text)
-	if err != nil {
-		return nil, err
-	}
-	g.parsed.Store(text, t)
-	return t, nil
+	return memo(&g.parsed, text, vtl.Parse)
 }
 
 // pattern compiles a selection pattern, matched against the whole status.
 func (g *Gateway) pattern(p string) (*regexp.Regexp, error) {
-	if re, ok := g.patterns.Load(p); ok {
-		return re.(*regexp.Regexp), nil
+	return memo(&g.patterns, p, func(p string) (*regexp.Regexp, error) { return regexp.Compile(`^(?:` + p + `)$`) })
+}
+
+// memo returns what build makes of key, building it the first time only.
+func memo[V any](cache *sync.Map, key string, build func(string) (V, error)) (V, error) {
+	if v, ok := cache.Load(key); ok {
+		return v.(V), nil
 	}
-	re, err := regexp.Compile(`^(?:` + p + `)$`)
+	v, err := build(key)
 	if err != nil {
-		return nil, err
+		return v, err
 	}
-	g.patterns.Store(p, re)
-	return re, nil
+	cache.Store(key, v)
+	return v, nil
 }
 
 // route is one method of the template: a verb on a path.

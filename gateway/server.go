@@ -9,7 +9,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"sort"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -87,13 +86,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("X-Amzn-Requestid", id)
-	names := make([]string, 0, len(resp.Headers))
-	for name := range resp.Headers {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		h.Set(name, resp.Headers[name])
+	for name, value := range resp.Headers {
+		h.Set(name, value)
 	}
 	w.WriteHeader(resp.Status)
 	_, _ = io.WriteString(w, resp.Body)
@@ -146,7 +140,7 @@ func (s *Server) answer(ctx context.Context, g *Gateway, r *http.Request, id str
 	case err != nil:
 		return s.refuse(g, ev, 504, "INTEGRATION_FAILURE", "Internal server error", fmt.Sprintf("%s: %v", call.Action, err)), call
 	}
-	ev.Execution = executionOf(reply)
+	ev.Execution = ExecutionArn(reply.Body)
 	if reply.Status >= 300 {
 		ev.Reason = replyError(reply)
 	}
@@ -164,15 +158,16 @@ func (s *Server) refuse(g *Gateway, ev *Event, status int, typ, message, reason 
 	return &g.answer(reject(status, typ, message, reason)).Response
 }
 
-// executionOf is the execution a reply names (a start's), if any.
-func executionOf(reply Reply) string {
-	if !strings.Contains(string(reply.Body), `"executionArn"`) {
+// ExecutionArn is the execution a reply names (a start's answer, or the
+// reply of a start route), if any.
+func ExecutionArn(body []byte) string {
+	if !strings.Contains(string(body), `"executionArn"`) {
 		return ""
 	}
 	var v struct {
 		ExecutionArn string `json:"executionArn"`
 	}
-	_ = json.Unmarshal(reply.Body, &v)
+	_ = json.Unmarshal(body, &v)
 	return v.ExecutionArn
 }
 

@@ -150,7 +150,7 @@ func runInvoke(parent context.Context, a *app, args []string, o invokeOptions) e
 
 	ok := res.Status >= 200 && res.Status < 300
 	if o.wait && ok {
-		arn := executionIn(res.Body)
+		arn := gateway.ExecutionArn(res.Body)
 		action := ""
 		if call, err := rt.g.Start(req, vtl.Variant{}); err == nil {
 			action = call.Action
@@ -243,15 +243,6 @@ func send(ctx context.Context, req *gateway.Request, res *invokeResult) error {
 		res.Body, _ = json.Marshal(string(body))
 	}
 	return nil
-}
-
-// executionIn is the execution ARN a start route answered.
-func executionIn(body json.RawMessage) string {
-	var v struct {
-		ExecutionArn string `json:"executionArn"`
-	}
-	_ = json.Unmarshal(body, &v)
-	return v.ExecutionArn
 }
 
 // follow describes an execution, with backoff, until it ends or ctx does;
