@@ -77,44 +77,22 @@ func (c *Client) Call(ctx context.Context, call *gateway.Call) (gateway.Reply, e
 	var raw rawReply
 	opt := raw.option
 	body := []byte(call.Body)
-	// The SDK's inputs take the wire's member names, in any case.
 	var err error
 	switch call.Action {
 	case "StartExecution":
-		var in sfn.StartExecutionInput
-		if err = json.Unmarshal(body, &in); err == nil {
-			_, err = c.sfn.StartExecution(ctx, &in, opt)
-		}
+		err = send(ctx, body, c.sfn.StartExecution, opt)
 	case "StartSyncExecution":
-		var in sfn.StartSyncExecutionInput
-		if err = json.Unmarshal(body, &in); err == nil {
-			_, err = c.sfn.StartSyncExecution(ctx, &in, opt)
-		}
+		err = send(ctx, body, c.sfn.StartSyncExecution, opt)
 	case "DescribeExecution":
-		var in sfn.DescribeExecutionInput
-		if err = json.Unmarshal(body, &in); err == nil {
-			_, err = c.sfn.DescribeExecution(ctx, &in, opt)
-		}
+		err = send(ctx, body, c.sfn.DescribeExecution, opt)
 	case "StopExecution":
-		var in sfn.StopExecutionInput
-		if err = json.Unmarshal(body, &in); err == nil {
-			_, err = c.sfn.StopExecution(ctx, &in, opt)
-		}
+		err = send(ctx, body, c.sfn.StopExecution, opt)
 	case "SendTaskSuccess":
-		var in sfn.SendTaskSuccessInput
-		if err = json.Unmarshal(body, &in); err == nil {
-			_, err = c.sfn.SendTaskSuccess(ctx, &in, opt)
-		}
+		err = send(ctx, body, c.sfn.SendTaskSuccess, opt)
 	case "SendTaskFailure":
-		var in sfn.SendTaskFailureInput
-		if err = json.Unmarshal(body, &in); err == nil {
-			_, err = c.sfn.SendTaskFailure(ctx, &in, opt)
-		}
+		err = send(ctx, body, c.sfn.SendTaskFailure, opt)
 	case "SendTaskHeartbeat":
-		var in sfn.SendTaskHeartbeatInput
-		if err = json.Unmarshal(body, &in); err == nil {
-			_, err = c.sfn.SendTaskHeartbeat(ctx, &in, opt)
-		}
+		err = send(ctx, body, c.sfn.SendTaskHeartbeat, opt)
 	default:
 		return serialization("sfnapic cannot call " + call.Action), nil
 	}
@@ -134,6 +112,18 @@ func (c *Client) Call(ctx context.Context, call *gateway.Call) (gateway.Reply, e
 }
 
 // serialization is Step Functions' answer to a body it cannot read.
+// send decodes a rendered body into the SDK's input of one action (its
+// members are the wire's names, which decoding matches in any case) and
+// calls it; the reply is what opt keeps.
+func send[In, Out any](ctx context.Context, body []byte, action func(context.Context, *In, ...func(*sfn.Options)) (Out, error), opt func(*sfn.Options)) error {
+	var in In
+	if err := json.Unmarshal(body, &in); err != nil {
+		return err
+	}
+	_, err := action(ctx, &in, opt)
+	return err
+}
+
 func serialization(message string) gateway.Reply {
 	return gateway.ErrorReply(http.StatusBadRequest, gateway.ServiceError, "SerializationException", message)
 }
