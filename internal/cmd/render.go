@@ -19,6 +19,7 @@ import (
 	"github.com/sfnapic/sfnapic/compile"
 	"github.com/sfnapic/sfnapic/gateway"
 	"github.com/sfnapic/sfnapic/internal/awsconfig"
+	"github.com/sfnapic/sfnapic/spec"
 	"github.com/sfnapic/sfnapic/vtl"
 )
 
@@ -193,36 +194,19 @@ func (rt *renderTarget) useStack(ctx context.Context, o awsconfig.Options, endpo
 
 // loadRenderTarget compiles the spec, or reads the template.
 func loadRenderTarget(a *app, specName, templateName string) (*renderTarget, error) {
-	if templateName != "" {
-		b, err := readInput(templateName, maxReadBytes)
-		if err != nil {
-			return nil, fmt.Errorf("cannot read the template: %w", err)
-		}
-		t, err := cfn.Parse(b)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", templateName, err)
-		}
-		g, err := gateway.New(t)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", templateName, err)
-		}
-		return &renderTarget{g: g}, nil
-	}
-	s, diags, err := loadSpec(specName)
-	if err != nil {
-		return nil, err
-	}
-	if diags.HasErrors() {
+	g, sp, diags, err := loadGateway(specName, templateName)
+	if errors.Is(err, errReported) {
 		fmt.Fprint(a.stderr, diags.String())
-		return nil, errReported
 	}
-	g, err := gateway.New(compile.Compile(s))
 	if err != nil {
 		return nil, err
 	}
 	rt := &renderTarget{g: g, names: map[string]string{}, ids: map[string]string{}}
-	ids := compile.MachineIDs(s)
-	for _, m := range s.StateMachines {
+	if sp == nil {
+		return rt, nil
+	}
+	ids := compile.MachineIDs(sp)
+	for _, m := range sp.StateMachines {
 		if m.Existing() {
 			rt.names[m.ARN] = m.Name
 		} else {
@@ -231,6 +215,36 @@ func loadRenderTarget(a *app, specName, templateName string) (*renderTarget, err
 		}
 	}
 	return rt, nil
+}
+
+// loadGateway compiles the spec, or reads the template, into a local
+// gateway. With a spec, it returns the spec and its diagnostics too; a
+// spec with errors is errReported, its diagnostics for the caller to print.
+func loadGateway(specName, templateName string) (*gateway.Gateway, *spec.Spec, spec.ErrorList, error) {
+	if templateName != "" {
+		b, err := readInput(templateName, maxReadBytes)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("cannot read the template: %w", err)
+		}
+		t, err := cfn.Parse(b)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("%s: %w", templateName, err)
+		}
+		g, err := gateway.New(t)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("%s: %w", templateName, err)
+		}
+		return g, nil, nil, nil
+	}
+	sp, diags, err := loadSpec(specName)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if diags.HasErrors() {
+		return nil, nil, diags, errReported
+	}
+	g, err := gateway.New(compile.Compile(sp))
+	return g, sp, diags, err
 }
 
 // readRequest builds the request from the command line.

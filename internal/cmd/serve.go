@@ -21,7 +21,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sfnapic/sfnapic/cfn"
-	"github.com/sfnapic/sfnapic/compile"
 	"github.com/sfnapic/sfnapic/gateway"
 	"github.com/sfnapic/sfnapic/internal/awsconfig"
 	"github.com/sfnapic/sfnapic/internal/sfncall"
@@ -121,35 +120,16 @@ type served struct {
 // Diagnostics come back as text, so that --watch can print them and keep
 // serving.
 func loadServed(specName, templateName string) (*served, string, error) {
-	if templateName != "" {
-		b, err := readInput(templateName, maxReadBytes)
-		if err != nil {
-			return nil, "", fmt.Errorf("cannot read the template: %w", err)
-		}
-		t, err := cfn.Parse(b)
-		if err != nil {
-			return nil, "", fmt.Errorf("%s: %w", templateName, err)
-		}
-		g, err := gateway.New(t)
-		if err != nil {
-			return nil, "", fmt.Errorf("%s: %w", templateName, err)
-		}
-		return &served{g: g, files: []string{templateName}}, "", nil
-	}
-	s, diags, err := loadSpec(specName)
-	if err != nil {
-		return nil, "", err
-	}
-	if diags.HasErrors() {
-		return nil, diags.String(), errReported
-	}
-	g, err := gateway.New(compile.Compile(s))
+	g, sp, diags, err := loadGateway(specName, templateName)
 	if err != nil {
 		return nil, diags.String(), err
 	}
+	if sp == nil {
+		return &served{g: g, files: []string{templateName}}, "", nil
+	}
 	files := []string{specName}
 	dir := specName[:strings.LastIndexAny(specName, `/\`)+1]
-	for _, m := range s.StateMachines {
+	for _, m := range sp.StateMachines {
 		if m.DefinitionFile != "" {
 			files = append(files, dir+m.DefinitionFile)
 		}
