@@ -71,3 +71,25 @@ func TestTestInvoke(t *testing.T) {
 		t.Errorf("no --stack: exit %d, want 2", code)
 	}
 }
+
+// TestTransformedBody reads the endpoint request body out of a test
+// invocation's log: up to the next timed line, across the body's own
+// lines, and cut short where the log says so.
+func TestTransformedBody(t *testing.T) {
+	const at = "Sun Nov 29 08:00:00 UTC 2026 : "
+	for _, tc := range []struct {
+		log, body       string
+		truncated, seen bool
+	}{
+		{at + "Endpoint request body after transformations: {\"a\": 1}\n" + at + "Sending request\n", `{"a": 1}`, false, true},
+		{at + "Endpoint request body after transformations: {\"a\":\n  \"b\"}\n" + at + "next\n", "{\"a\":\n  \"b\"}", false, true},
+		{at + "Endpoint request body after transformations: {\"a\": \"bbb [TRUNCATED]\n" + at + "next\n", `{"a": "bbb`, true, true},
+		{at + "Endpoint request body after transformations: {}", `{}`, false, true},
+		{at + "Method completed with status: 415\n", "", false, false},
+	} {
+		body, truncated, seen := transformed(tc.log)
+		if body != tc.body || truncated != tc.truncated || seen != tc.seen {
+			t.Errorf("transformed(%q) = %q, %v, %v; want %q, %v, %v", tc.log, body, truncated, seen, tc.body, tc.truncated, tc.seen)
+		}
+	}
+}
