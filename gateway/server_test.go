@@ -25,22 +25,7 @@ import (
 
 // ordersServer serves golden/orders-api's committed template with the
 // mock, which answers at once.
-func ordersServer(tb testing.TB) *gateway.Server {
-	tb.Helper()
-	b, err := os.ReadFile(filepath.Join(golden.Root(), "orders-api", "template.json"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	t, err := cfn.Parse(b)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	g, err := gateway.New(t)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return gateway.NewServer(g, sfnmock.New(nil), nil)
-}
+func ordersServer(tb testing.TB) *gateway.Server { return serverWith(tb, sfnmock.New(nil), nil) }
 
 // orderRequest is a start with a body to map and a header to name it.
 func orderRequest(i int) *http.Request {
@@ -195,7 +180,7 @@ func (failing) Call(context.Context, *gateway.Call) (gateway.Reply, error) {
 
 // serverWith serves golden/orders-api's template, changed by edit, with
 // backend.
-func serverWith(t *testing.T, backend gateway.StepFunctions, edit func(*cfn.Template)) *gateway.Server {
+func serverWith(t testing.TB, backend gateway.StepFunctions, edit func(*cfn.Template)) *gateway.Server {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(golden.Root(), "orders-api", "template.json"))
 	if err != nil {
