@@ -50,6 +50,13 @@ type Request struct {
 	Protocol, DomainName string
 }
 
+// The account and region of the ARNs a gateway shows before Vars are set
+// to a deployed stack's (the account moto uses too).
+const (
+	PlaceholderAccount = "123456789012"
+	PlaceholderRegion  = "us-east-1"
+)
+
 // exampleRequestID is the request id of a rendered request that has none.
 const exampleRequestID = "c0ffee00-0000-4000-8000-000000000000"
 
@@ -242,7 +249,7 @@ type route struct {
 // resources do not form a tree under the API's root.
 func New(t *cfn.Template) (*Gateway, error) {
 	g := &Gateway{Template: t, Stage: "prod", Vars: map[string]string{
-		"AWS::Region": "us-east-1", "AWS::AccountId": "123456789012", "AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com",
+		"AWS::Region": PlaceholderRegion, "AWS::AccountId": PlaceholderAccount, "AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com",
 	}}
 	paths := map[string]string{} // resource logical ID -> path
 	var pathOf func(value string, depth int) (string, error)
@@ -280,7 +287,7 @@ func New(t *cfn.Template) (*Gateway, error) {
 				g.Stage = *r.StageName
 			}
 		case *stepfunctions.StateMachine:
-			g.Vars[id] = "arn:aws:states:us-east-1:123456789012:stateMachine:" + id
+			g.Vars[id] = "arn:aws:states:" + PlaceholderRegion + ":" + PlaceholderAccount + ":stateMachine:" + id
 			g.Vars[id+".Name"] = id
 		case *apigateway.Method:
 			p, err := pathOf(r.ResourceId, 0)

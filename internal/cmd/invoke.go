@@ -140,9 +140,11 @@ func runInvoke(parent context.Context, a *app, args []string, o invokeOptions) e
 	if len(req.Query) > 0 {
 		res.URL += "?" + req.Query.Encode()
 	}
-	route, _, rej := rt.g.Route(req)
-	if rej == nil {
-		res.Route = route
+	// The local gateway says which route and action the request takes (a
+	// request it would refuse has neither: the API's answer says why).
+	action := ""
+	if call, _ := rt.g.Start(req, vtl.Variant{}); call != nil {
+		res.Route, action = call.Verb+" "+call.Path, call.Action
 	}
 	if err := send(ctx, req, res); err != nil {
 		return err
@@ -151,10 +153,6 @@ func runInvoke(parent context.Context, a *app, args []string, o invokeOptions) e
 	ok := res.Status >= 200 && res.Status < 300
 	if o.wait && ok {
 		arn := gateway.ExecutionArn(res.Body)
-		action := ""
-		if call, err := rt.g.Start(req, vtl.Variant{}); err == nil {
-			action = call.Action
-		}
 		switch {
 		case action != "" && action != "StartExecution":
 			res.Note = fmt.Sprintf("%s began no execution to follow", action)
@@ -163,10 +161,10 @@ func runInvoke(parent context.Context, a *app, args []string, o invokeOptions) e
 		case arn == "":
 			res.Note = "the answer names no execution (executionArn) to follow"
 			ok = false
-		case strings.Contains(arn, ":"+placeholderAccount+":") && cfg.BaseEndpoint == nil:
+		case strings.Contains(arn, ":"+gateway.PlaceholderAccount+":") && cfg.BaseEndpoint == nil:
 			// serve --mock's executions live in the placeholder account,
 			// which only an emulator has: AWS would answer AccessDenied.
-			res.Note = "the execution is in the placeholder account " + placeholderAccount + " (serve --mock?), which only an emulator has: serve with --endpoint-url URL --create, and invoke with the same --endpoint-url, to follow runs"
+			res.Note = "the execution is in the placeholder account " + gateway.PlaceholderAccount + " (serve --mock?), which only an emulator has: serve with --endpoint-url URL --create, and invoke with the same --endpoint-url, to follow runs"
 		default:
 			client := sfn.NewFromConfig(cfg)
 			res.Execution, err = follow(ctx, client, arn, o.history)
@@ -186,10 +184,6 @@ func runInvoke(parent context.Context, a *app, args []string, o invokeOptions) e
 	}
 	return nil
 }
-
-// placeholderAccount is the account of the ARNs that render and serve
-// --mock show, and that moto uses.
-const placeholderAccount = "123456789012"
 
 // stackURL is the stage's invoke URL, from the stack's ApiUrl output.
 func stackURL(ctx context.Context, cf *cloudformation.Client, stack string) (string, error) {

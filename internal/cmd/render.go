@@ -399,7 +399,7 @@ func runRender(a *app, args []string, o renderOptions) error {
 		}
 	}
 	if created && !rt.deployed {
-		fmt.Fprintf(a.stderr, "note: the stack creates %s; its ARN is shown for account 123456789012 in us-east-1 (--stack NAME shows the deployed one)\n", machine)
+		fmt.Fprintf(a.stderr, "note: the stack creates %s; its ARN is shown for account %s in %s (--stack NAME shows the deployed one)\n", machine, gateway.PlaceholderAccount, gateway.PlaceholderRegion)
 	}
 
 	if o.allVariants {

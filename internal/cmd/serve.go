@@ -398,7 +398,7 @@ func setMachine(vars map[string]string, id, arn string) {
 
 // serveRole is the role the created machines name: emulators accept any
 // role ARN and run no IAM.
-const serveRole = "arn:aws:iam::123456789012:role/sfnapic-serve"
+const serveRole = "arn:aws:iam::" + gateway.PlaceholderAccount + ":role/sfnapic-serve"
 
 // createMachines creates the template's state machines at an emulator,
 // named by their logical IDs, and returns the ARNs it created (also when
