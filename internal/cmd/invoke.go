@@ -13,13 +13,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/spf13/cobra"
 
 	"github.com/sfnapic/sfnapic/gateway"
-	"github.com/sfnapic/sfnapic/internal/awsconfig"
 	"github.com/sfnapic/sfnapic/vtl"
 )
 
@@ -123,16 +121,19 @@ func runInvoke(parent context.Context, a *app, args []string, o invokeOptions) e
 	defer cancel()
 
 	var cfg aws.Config
-	needAWS := o.stack != "" || o.wait
-	if needAWS {
-		if cfg, err = loadAWS(ctx, o.aws, o.endpoint); err != nil {
+	base := strings.TrimRight(o.url, "/")
+	switch {
+	case o.stack != "":
+		var outputs map[string]string
+		if cfg, outputs, err = readStack(ctx, o.renderOptions); err != nil {
 			return err
 		}
-	}
-	base := strings.TrimRight(o.url, "/")
-	if o.stack != "" {
-		if base, err = stackURL(ctx, awsconfig.CloudFormation(cfg), o.stack); err != nil {
-			return explainAWS(err, cfg, o.debug)
+		if base = strings.TrimRight(outputs["ApiUrl"], "/"); base == "" {
+			return fmt.Errorf("stack %s has no ApiUrl output: is it an sfnapic stack, and did its deploy finish?", o.stack)
+		}
+	case o.wait:
+		if cfg, err = loadAWS(ctx, o.aws, o.endpoint); err != nil {
+			return err
 		}
 	}
 
@@ -183,18 +184,6 @@ func runInvoke(parent context.Context, a *app, args []string, o invokeOptions) e
 		return errReported
 	}
 	return nil
-}
-
-// stackURL is the stage's invoke URL, from the stack's ApiUrl output.
-func stackURL(ctx context.Context, cf *cloudformation.Client, stack string) (string, error) {
-	outputs, err := stackOutputs(ctx, cf, stack)
-	if err != nil {
-		return "", err
-	}
-	if u := outputs["ApiUrl"]; u != "" {
-		return strings.TrimRight(u, "/"), nil
-	}
-	return "", fmt.Errorf("stack %s has no ApiUrl output: is it an sfnapic stack, and did its deploy finish?", stack)
 }
 
 // send makes the request and records the answer.

@@ -172,15 +172,23 @@ type renderTarget struct {
 	deployed bool
 }
 
-// useStack replaces the placeholder ARNs with those of a deployed stack.
-func (rt *renderTarget) useStack(ctx context.Context, o awsconfig.Options, endpoint, stack string, debug bool) error {
-	cfg, err := loadAWS(ctx, o, endpoint)
+// readStack loads the AWS configuration and reads the outputs of the
+// stack the command names.
+func readStack(ctx context.Context, o renderOptions) (aws.Config, map[string]string, error) {
+	cfg, err := loadAWS(ctx, o.aws, o.endpoint)
 	if err != nil {
-		return err
+		return cfg, nil, err
 	}
+	outputs, err := stackOutputs(ctx, awsconfig.CloudFormation(cfg), o.stack)
+	return cfg, outputs, explainAWS(err, cfg, o.debug)
+}
+
+// useStack replaces the placeholder ARNs with those of a deployed stack,
+// from its outputs.
+func (rt *renderTarget) useStack(outputs map[string]string, stack string) error {
 	vars := map[string]string{}
-	if err := stackMachines(ctx, awsconfig.CloudFormation(cfg), stack, rt.g, vars); err != nil {
-		return explainAWS(err, cfg, debug)
+	if err := stackMachines(outputs, stack, rt.g, vars); err != nil {
+		return err
 	}
 	for k, v := range vars {
 		rt.g.Vars[k] = v
@@ -342,7 +350,11 @@ func runRender(a *app, args []string, o renderOptions) error {
 	if o.stack != "" {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
-		if err := rt.useStack(ctx, o.aws, o.endpoint, o.stack, o.debug); err != nil {
+		_, outputs, err := readStack(ctx, o)
+		if err != nil {
+			return err
+		}
+		if err := rt.useStack(outputs, o.stack); err != nil {
 			return err
 		}
 	}

@@ -308,8 +308,12 @@ func serveBackend(ctx context.Context, a *app, g *gateway.Gateway, o serveOption
 	where := awsconfig.Endpoint(cfg, "states")
 	be := &backend{sf: sfncall.New(client), vars: map[string]string{}}
 	if o.stack != "" {
-		if err := stackMachines(sctx, awsconfig.CloudFormation(cfg), o.stack, g, be.vars); err != nil {
+		outputs, err := stackOutputs(sctx, awsconfig.CloudFormation(cfg), o.stack)
+		if err != nil {
 			return nil, explainAWS(err, cfg, o.debug)
+		}
+		if err := stackMachines(outputs, o.stack, g, be.vars); err != nil {
+			return nil, err
 		}
 		be.about = fmt.Sprintf("Step Functions at %s, with the state machines of stack %s", where, o.stack)
 		be.missing = "the stack has none (deploy first)"
@@ -365,11 +369,7 @@ func stackOutputs(ctx context.Context, cf *cloudformation.Client, stack string) 
 
 // stackMachines reads the ARNs of the template's state machines from a
 // deployed stack's outputs (sfnapic writes one, ID + "Arn", for each).
-func stackMachines(ctx context.Context, cf *cloudformation.Client, stack string, g *gateway.Gateway, vars map[string]string) error {
-	outputs, err := stackOutputs(ctx, cf, stack)
-	if err != nil {
-		return err
-	}
+func stackMachines(outputs map[string]string, stack string, g *gateway.Gateway, vars map[string]string) error {
 	var missing []string
 	for _, id := range machineIDs(g.Template) {
 		arn := outputs[id+"Arn"]

@@ -15,7 +15,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sfnapic/sfnapic/gateway"
-	"github.com/sfnapic/sfnapic/internal/awsconfig"
 	"github.com/sfnapic/sfnapic/vtl"
 )
 
@@ -100,16 +99,12 @@ func runTestInvoke(parent context.Context, a *app, args []string, o testInvokeOp
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
-	cfg, err := loadAWS(ctx, o.aws, o.endpoint)
+	cfg, outputs, err := readStack(ctx, o.renderOptions)
 	if err != nil {
 		return err
 	}
-	if err := rt.useStack(ctx, o.aws, o.endpoint, o.stack, o.debug); err != nil {
+	if err := rt.useStack(outputs, o.stack); err != nil {
 		return err
-	}
-	outputs, err := stackOutputs(ctx, awsconfig.CloudFormation(cfg), o.stack)
-	if err != nil {
-		return explainAWS(err, cfg, o.debug)
 	}
 	apiID := outputs["ApiId"]
 	if apiID == "" {
