@@ -33,11 +33,11 @@ func (b *builder) deployment() {
 		StageName:    ptr(b.s.API.Stage),
 		Tags:         b.tags(),
 	}
-	b.t.CFN.Outputs["ApiUrl"] = cloudformation.Output{
+	b.t.CFN.Outputs[OutputAPIURL] = cloudformation.Output{
 		Description: ptr("Invoke URL of stage " + b.s.API.Stage),
 		Value:       b.t.Sub("https://${" + idAPI + "}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${" + idStage + "}"),
 	}
-	b.t.CFN.Outputs["ApiId"] = cloudformation.Output{
+	b.t.CFN.Outputs[OutputAPIID] = cloudformation.Output{
 		Description: ptr("ID of the REST API"),
 		Value:       b.t.Ref(idAPI),
 	}

@@ -33,7 +33,7 @@ func (b *builder) stateMachines() {
 			// that the deployed request templates carry.
 			b.shaping = append(b.shaping, m.Name+"="+m.Type)
 		}
-		b.t.CFN.Outputs[smID+"Arn"] = cloudformation.Output{
+		b.t.CFN.Outputs[MachineOutput(smID)] = cloudformation.Output{
 			Description: ptr("ARN of state machine " + m.Name),
 			Value:       b.machines[m].ARN,
 		}
