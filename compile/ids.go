@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/sfnapic/sfnapic/spec"
+	"github.com/sfnapic/sfnapic/restapi/pathparam"
 )
 
 // pascal turns a spec name into a logical-ID fragment: every run of letters
@@ -36,8 +36,8 @@ func pascal(s string) string {
 
 // segmentID names one path segment: {item_id} -> ItemId, {proxy+} -> ProxyPlus.
 func segmentID(seg string) string {
-	if name, ok := spec.PathParam(seg); ok {
-		if strings.HasSuffix(seg, "+}") {
+	if name, greedy, ok := pathparam.Parse(seg); ok {
+		if greedy {
 			return pascal(name) + "Plus"
 		}
 		return pascal(name)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/awslabs/goformation/v7/cloudformation/apigateway"
 
+	"github.com/sfnapic/sfnapic/restapi/pathparam"
 	"github.com/sfnapic/sfnapic/spec"
 )
 
@@ -38,7 +39,7 @@ func (b *builder) privatePolicy() map[string]any {
 		}
 		segs := make([]string, len(r.Segments))
 		for i, s := range r.Segments {
-			if _, ok := spec.PathParam(s); ok {
+			if _, _, ok := pathparam.Parse(s); ok {
 				s = "*"
 			}
 			segs[i] = s

@@ -115,7 +115,8 @@ func loadGateways(t *testing.T, dir string) []*Gateway {
 func outcome(t *testing.T, g *Gateway, req *Request, reply *Reply, v vtl.Variant) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	call, err := g.Start(req, v)
+	g.Variant = v
+	call, err := g.Start(req)
 	var rej *Rejection
 	switch {
 	case errors.As(err, &rej):

@@ -12,8 +12,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
-
-	"github.com/sfnapic/sfnapic/vtl"
 )
 
 // StepFunctions is what a Server calls for each request: the call's action
@@ -116,7 +114,7 @@ func (s *Server) answer(ctx context.Context, g *Gateway, r *http.Request, id str
 	}
 	req := &Request{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.Query(), Header: Header(r.Header.Clone()),
 		Body: string(body), RequestID: id, SourceIP: sourceIP(r.RemoteAddr), Time: time.Now(), Protocol: r.Proto, DomainName: r.Host}
-	call, err := g.Start(req, vtl.Variant{})
+	call, err := g.Start(req)
 	var rej *Rejection
 	if errors.As(err, &rej) {
 		ev.Reason = rej.Reason
@@ -131,17 +129,15 @@ func (s *Server) answer(ctx context.Context, g *Gateway, r *http.Request, id str
 		// "Execution failed due to configuration error".
 		return s.refuse(g, ev, 500, "API_CONFIGURATION_ERROR", "Internal server error", err.Error()), nil
 	}
-	cctx, cancel := context.WithTimeout(ctx, call.Timeout)
-	defer cancel()
-	reply, err := s.backend.Call(cctx, call)
-	switch {
-	case err != nil && cctx.Err() == context.DeadlineExceeded && ctx.Err() == nil:
-		return s.refuse(g, ev, 504, "INTEGRATION_TIMEOUT", "Endpoint request timed out", fmt.Sprintf("Step Functions did not answer %s within %s", call.Action, call.Timeout)), call
-	case err != nil:
-		return s.refuse(g, ev, 504, "INTEGRATION_FAILURE", "Internal server error", fmt.Sprintf("%s: %v", call.Action, err)), call
+	reply, mocked := call.Mocked()
+	if !mocked {
+		var refused *Response
+		if reply, refused = s.call(ctx, g, call, ev); refused != nil {
+			return refused, call
+		}
 	}
 	ev.Execution = ExecutionArn(reply.Body)
-	if reply.Status >= 300 {
+	if reply.Status >= 300 && !mocked {
 		ev.Reason = replyError(reply)
 	}
 	resp, _, err := call.Respond(reply)
@@ -149,6 +145,21 @@ func (s *Server) answer(ctx context.Context, g *Gateway, r *http.Request, id str
 		return s.refuse(g, ev, 500, "API_CONFIGURATION_ERROR", "Internal server error", err.Error()), call
 	}
 	return resp, call
+}
+
+// call calls Step Functions within the integration's timeout; when no
+// reply comes, it returns API Gateway's answer instead.
+func (s *Server) call(ctx context.Context, g *Gateway, call *Call, ev *Event) (Reply, *Response) {
+	cctx, cancel := context.WithTimeout(ctx, call.Timeout)
+	defer cancel()
+	reply, err := s.backend.Call(cctx, call)
+	switch {
+	case err != nil && cctx.Err() == context.DeadlineExceeded && ctx.Err() == nil:
+		return reply, s.refuse(g, ev, 504, "INTEGRATION_TIMEOUT", "Endpoint request timed out", fmt.Sprintf("Step Functions did not answer %s within %s", call.Action, call.Timeout))
+	case err != nil:
+		return reply, s.refuse(g, ev, 504, "INTEGRATION_FAILURE", "Internal server error", fmt.Sprintf("%s: %v", call.Action, err))
+	}
+	return reply, nil
 }
 
 // refuse answers with a gateway response, as API Gateway answers what it

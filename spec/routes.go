@@ -6,6 +6,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/sfnapic/sfnapic/restapi/pathparam"
+
 	"gopkg.in/yaml.v3"
 )
 
@@ -185,8 +187,7 @@ func (p *parser) path(pos Pos, at, rpath string) ([]string, bool) {
 			p.errs.Add(pos, at, "path %q has a %q segment; API Gateway paths have no relative segments", rpath, s)
 			ok = false
 		case strings.HasPrefix(s, "{") || strings.HasSuffix(s, "}"):
-			name, isParam := PathParam(s)
-			greedy := strings.HasSuffix(s, "+}")
+			name, greedy, isParam := pathparam.Parse(s)
 			switch {
 			case !isParam || !paramName.ok(name):
 				p.errs.Add(pos, at, "path segment %q is not a parameter such as {item_id}: a name starts with a letter or '_' and holds letters, digits, '_' and '-'", s)
@@ -219,7 +220,7 @@ func (p *parser) siblings(routes []*Route) {
 	for _, r := range routes {
 		parent := ""
 		for _, s := range r.Segments {
-			if _, ok := PathParam(s); ok {
+			if _, _, ok := pathparam.Parse(s); ok {
 				if o, taken := param[parent]; taken && o.seg != s {
 					p.errs.Add(r.Pos, child("routes", r.Method+" "+r.Path),
 						"path segment %s conflicts with %s of route %s %s (line %d): API Gateway allows one parameter segment per level; use the same name in both",

@@ -13,6 +13,8 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+
+	"github.com/sfnapic/sfnapic/restapi/pathparam"
 )
 
 // Version is the spec language version this package reads. A spec declares
@@ -176,20 +178,11 @@ const (
 func (r *Route) Params() []string {
 	var out []string
 	for _, s := range r.Segments {
-		if name, ok := PathParam(s); ok {
+		if name, _, ok := pathparam.Parse(s); ok {
 			out = append(out, name)
 		}
 	}
 	return out
-}
-
-// PathParam reports whether a path segment is a parameter ({name} or the
-// greedy {name+}) and returns its name.
-func PathParam(seg string) (string, bool) {
-	if len(seg) < 3 || seg[0] != '{' || seg[len(seg)-1] != '}' {
-		return "", false
-	}
-	return strings.TrimSuffix(seg[1:len(seg)-1], "+"), true
 }
 
 // Location is where a request value comes from.

@@ -18,7 +18,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sfnapic/sfnapic/gateway"
-	"github.com/sfnapic/sfnapic/vtl"
 )
 
 type invokeOptions struct {
@@ -144,7 +143,7 @@ func runInvoke(parent context.Context, a *app, args []string, o invokeOptions) e
 	// The local gateway says which route and action the request takes (a
 	// request it would refuse has neither: the API's answer says why).
 	action := ""
-	if call, _ := rt.g.Start(req, vtl.Variant{}); call != nil {
+	if call, _ := rt.g.Start(req); call != nil {
 		res.Route, action = call.Verb+" "+call.Path, call.Action
 	}
 	if err := send(ctx, req, res); err != nil {

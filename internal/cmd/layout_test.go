@@ -43,16 +43,18 @@ func TestPackageLayout(t *testing.T) {
 		return out
 	}
 	allowed := map[string][]string{
-		"spec":             nil,
-		"vtl":              nil,
-		"cfn":              nil,
-		"integration":      {"cfn"},
-		"compile":          {"spec", "integration", "cfn"},
-		"gateway":          {"cfn", "vtl", "integration"},
-		"internal/deploy":  {"cfn"},
-		"internal/schema":  nil,
-		"internal/sfnmock": {"gateway", "cfn", "vtl", "integration"},
-		"internal/sfncall": {"gateway", "cfn", "vtl", "integration"},
+		"restapi/pathparam": nil,
+		"spec":              {"restapi/pathparam"},
+		"vtl":               nil,
+		"cfn":               nil,
+		"integration":       {"cfn"},
+		"restapi":           {"cfn", "integration", "restapi/pathparam"},
+		"compile":           {"spec", "integration", "cfn", "restapi/pathparam"},
+		"gateway":           {"restapi", "cfn", "vtl", "integration", "restapi/pathparam"},
+		"internal/deploy":   {"cfn"},
+		"internal/schema":   nil,
+		"internal/sfnmock":  {"gateway", "restapi", "cfn", "vtl", "integration", "restapi/pathparam"},
+		"internal/sfncall":  {"gateway", "restapi", "cfn", "vtl", "integration", "restapi/pathparam"},
 	}
 	for pkg, ok := range allowed {
 		if _, found := deps[module+"/"+pkg]; !found {
@@ -63,6 +65,13 @@ func TestPackageLayout(t *testing.T) {
 			if !slices.Contains(ok, d) {
 				t.Errorf("%s depends on %s; it may depend only on %v of sfnapic's packages", pkg, d, ok)
 			}
+		}
+	}
+	// The commands choose no renderer variant themselves: it is a gateway
+	// setting, so they do not import vtl.
+	for _, cmdPkg := range []string{"internal/cmd", "cmd/sfnapic"} {
+		if slices.Contains(imports[module+"/"+cmdPkg], module+"/vtl") {
+			t.Errorf("%s imports vtl; the renderer is the gateway's business", cmdPkg)
 		}
 	}
 	const awsConfig = "github.com/aws/aws-sdk-go-v2/config"

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"reflect"
 	"sort"
 	"strings"
 	"time"
@@ -20,7 +19,6 @@ import (
 	"github.com/sfnapic/sfnapic/gateway"
 	"github.com/sfnapic/sfnapic/internal/awsconfig"
 	"github.com/sfnapic/sfnapic/spec"
-	"github.com/sfnapic/sfnapic/vtl"
 )
 
 type renderOptions struct {
@@ -367,7 +365,7 @@ func runRender(a *app, args []string, o renderOptions) error {
 		}
 	}
 
-	call, err := g.Start(req, vtl.Variant{})
+	call, err := g.Start(req)
 	var rej *gateway.Rejection
 	if errors.As(err, &rej) {
 		res.Refused = &renderRefusal{Status: rej.Status, Body: rawJSON(rej.Body), Reason: rej.Reason}
@@ -451,24 +449,17 @@ func indent(s string) string {
 // compareVariants renders the request under every variant of API
 // Gateway's undocumented behaviour and reports any input that differs.
 func compareVariants(a *app, g *gateway.Gateway, req *gateway.Request, call *gateway.Call) error {
-	differ := 0
-	for _, v := range vtl.Variants() {
-		other, err := g.Start(req, v)
-		// Variants may spell the same input differently (\u00e9 or é, \/
-		// or /): what counts is the value Step Functions decodes.
-		if err != nil || !reflect.DeepEqual(other.Request.Value, call.Request.Value) {
-			differ++
-			fmt.Fprintf(a.stderr, "variant %+v: ", v)
-			if err != nil {
-				fmt.Fprintf(a.stderr, "%v\n", err)
-			} else {
-				fmt.Fprintf(a.stderr, "input %s\n", other.Request.Input)
-			}
+	diffs, n := g.VariantDiffs(req, call)
+	for _, d := range diffs {
+		if d.Err != nil {
+			fmt.Fprintf(a.stderr, "variant %s: %v\n", d.Variant, d.Err)
+		} else {
+			fmt.Fprintf(a.stderr, "variant %s: input %s\n", d.Variant, d.Input)
 		}
 	}
-	if differ > 0 {
-		return fmt.Errorf("the input differs under %d of %d variants", differ, len(vtl.Variants()))
+	if len(diffs) > 0 {
+		return fmt.Errorf("the input differs under %d of %d variants", len(diffs), n)
 	}
-	fmt.Fprintf(a.stderr, "the input is the same under all %d variants\n", len(vtl.Variants()))
+	fmt.Fprintf(a.stderr, "the input is the same under all %d variants\n", n)
 	return nil
 }

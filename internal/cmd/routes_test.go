@@ -7,7 +7,6 @@ import (
 	"github.com/sfnapic/sfnapic/compile"
 	"github.com/sfnapic/sfnapic/gateway"
 	"github.com/sfnapic/sfnapic/spec"
-	"github.com/sfnapic/sfnapic/vtl"
 )
 
 // routeGateway compiles a spec and serves its template locally, as the
@@ -29,7 +28,7 @@ func routeGateway(t *testing.T, src []byte) *gateway.Gateway {
 // would send to Step Functions into in, an SDK input.
 func renderRoute(t *testing.T, g *gateway.Gateway, method, path, body string, in any) *gateway.Call {
 	t.Helper()
-	call, err := g.Start(&gateway.Request{Method: method, Path: path, Body: body, Header: gateway.Header{"Content-Type": {"application/json"}}}, vtl.Variant{})
+	call, err := g.Start(&gateway.Request{Method: method, Path: path, Body: body, Header: gateway.Header{"Content-Type": {"application/json"}}})
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
 	}

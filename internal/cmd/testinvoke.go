@@ -15,7 +15,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sfnapic/sfnapic/gateway"
-	"github.com/sfnapic/sfnapic/vtl"
 )
 
 type testInvokeOptions struct {
@@ -148,7 +147,7 @@ func runTestInvoke(parent context.Context, a *app, args []string, o testInvokeOp
 		local.RequestID = m[1]
 	}
 	local.SourceIP, local.Stage = "test-invoke-source-ip", "test-invoke-stage"
-	call, lerr := rt.g.Start(&local, vtl.Variant{})
+	call, lerr := rt.g.Start(&local)
 	var lrej *gateway.Rejection
 	switch {
 	case !found && errors.As(lerr, &lrej):

@@ -7,7 +7,6 @@ import (
 
 	"github.com/sfnapic/sfnapic/gateway"
 	"github.com/sfnapic/sfnapic/internal/apigwfake"
-	"github.com/sfnapic/sfnapic/vtl"
 )
 
 // TestTestInvoke runs test-invoke against a fake of TestInvokeMethod (moto
@@ -34,7 +33,7 @@ func TestTestInvoke(t *testing.T) {
 		for k, v := range in.Headers {
 			req.Header.Set(k, v)
 		}
-		call, err := g.Start(req, vtl.Variant{})
+		call, err := g.Start(req)
 		if err != nil {
 			t.Errorf("the fake cannot render: %v", err)
 			return apigwfake.Result{Status: 500}
