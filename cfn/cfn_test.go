@@ -254,3 +254,29 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestParseScalarsForStrings: CloudFormation takes true and numbers where
+// a property is a string, and the CDK and the API Gateway console write
+// them so (a method's required parameters, its response headers, a
+// status code); goformation's types say string. Parse reads them as
+// CloudFormation does.
+func TestParseScalarsForStrings(t *testing.T) {
+	tpl, err := Parse([]byte(`{"Resources": {"M": {"Type": "AWS::ApiGateway::Method", "Properties": {
+		"HttpMethod": "OPTIONS", "ResourceId": "r", "RestApiId": "a",
+		"RequestParameters": {"method.request.querystring.q": true, "method.request.header.h": false},
+		"Integration": {"Type": "MOCK", "TimeoutInMillis": 5000, "IntegrationResponses": [{"StatusCode": 200}]},
+		"MethodResponses": [{"StatusCode": 200, "ResponseParameters": {"method.response.header.Access-Control-Allow-Origin": true}}]}}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := tpl.CFN.Resources["M"].(*apigateway.Method)
+	if m.RequestParameters["method.request.querystring.q"] != "true" || m.RequestParameters["method.request.header.h"] != "false" {
+		t.Errorf("RequestParameters %v", m.RequestParameters)
+	}
+	if m.Integration.IntegrationResponses[0].StatusCode != "200" || *m.Integration.TimeoutInMillis != 5000 {
+		t.Errorf("Integration %+v", m.Integration)
+	}
+	if r := m.MethodResponses[0]; r.StatusCode != "200" || r.ResponseParameters["method.response.header.Access-Control-Allow-Origin"] != "true" {
+		t.Errorf("MethodResponses %+v", m.MethodResponses)
+	}
+}

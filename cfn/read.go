@@ -121,6 +121,9 @@ func (t *Template) resource(raw []byte) (cloudformation.Resource, error) {
 	default:
 		return nil, fmt.Errorf("unknown resource type %q", typ)
 	}
+	if props, ok := m["Properties"]; ok && r != nil {
+		m["Properties"] = coerce(props, reflect.TypeOf(r).Elem())
+	}
 	b, err := json.Marshal(t.hold(m))
 	if err != nil {
 		return nil, err
@@ -129,6 +132,54 @@ func (t *Template) resource(raw []byte) (cloudformation.Resource, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// coerce turns the scalars that CloudFormation takes in place of a string
+// (true, 200) into strings where goformation's type has one: a template
+// that says "method.request.querystring.q": true, as the CDK and the API
+// Gateway console write it, or "StatusCode": 200, is valid, and is read as
+// CloudFormation reads it.
+func coerce(v any, t reflect.Type) any {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch x := v.(type) {
+	case bool:
+		if t.Kind() == reflect.String {
+			return strconv.FormatBool(x)
+		}
+	case json.Number:
+		if t.Kind() == reflect.String {
+			return x.String()
+		}
+	case []any:
+		if t.Kind() == reflect.Slice {
+			for i := range x {
+				x[i] = coerce(x[i], t.Elem())
+			}
+		}
+	case map[string]any:
+		coerceMap(x, t)
+	}
+	return v
+}
+
+// coerceMap coerces the members of a mapping read into a map or a struct.
+func coerceMap(m map[string]any, t reflect.Type) {
+	switch t.Kind() {
+	case reflect.Map:
+		for k := range m {
+			m[k] = coerce(m[k], t.Elem())
+		}
+	case reflect.Struct:
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if e, ok := m[name]; ok && name != "" && name != "-" {
+				m[name] = coerce(e, f.Type)
+			}
+		}
+	}
 }
 
 func decodeNumbers(raw []byte) (any, error) {

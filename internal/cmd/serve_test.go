@@ -82,6 +82,7 @@ func startServe(t *testing.T, args ...string) *serving {
 		}
 		select {
 		case c := <-code:
+			code <- c // for stop, which the cleanup calls
 			t.Fatalf("serve ended with %d before listening:\n%s", c, s.stderr)
 		default:
 		}
