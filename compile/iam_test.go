@@ -2,12 +2,15 @@ package compile
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/sfnapic/sfnapic/internal/golden"
+	"github.com/sfnapic/sfnapic/spec"
 )
 
 // exactResource is what the API role may be granted: a state machine's
@@ -17,7 +20,8 @@ var exactResource = regexp.MustCompile(`^(arn:aws:states:[a-z0-9-]+:\d{12}:state
 
 // TestAPIRoleIsLeastPrivilege holds the role API Gateway assumes, in every
 // golden template, to exact Step Functions actions on exact resources: no
-// wildcard action, no "*" resource, no managed policy.
+// wildcard action, no "*" resource, no managed policy, and each action
+// granted on exactly the machines (or executions) its routes target.
 func TestAPIRoleIsLeastPrivilege(t *testing.T) {
 	seen := map[string]bool{}
 	for _, dir := range golden.Cases(t) {
@@ -54,6 +58,7 @@ func TestAPIRoleIsLeastPrivilege(t *testing.T) {
 				continue
 			}
 			where := filepath.Base(dir) + ": " + id
+			granted := map[string]map[string]bool{}
 			if len(p.ManagedPolicyArns) > 0 {
 				t.Errorf("%s: managed policies %v", where, p.ManagedPolicyArns)
 			}
@@ -72,9 +77,14 @@ func TestAPIRoleIsLeastPrivilege(t *testing.T) {
 						if !exactResource.MatchString(resourceText(res)) {
 							t.Errorf("%s: %s on %v: want a state machine's ARN or its executions", where, action, res)
 						}
+						if granted[action] == nil {
+							granted[action] = map[string]bool{}
+						}
+						granted[action][grantedMachine(res)] = true
 					}
 				}
 			}
+			checkGrantsMatchRoutes(t, where, dir, granted)
 		}
 	}
 	// Every action a route can take is in some golden case, so each is checked.
@@ -83,6 +93,98 @@ func TestAPIRoleIsLeastPrivilege(t *testing.T) {
 			t.Errorf("no golden case grants states:%s, so its grant is not checked", a)
 		}
 	}
+}
+
+// routeGrants is what each route action needs of the API role: its IAM
+// action, and whether on the machine itself or on its executions. It is
+// written out here, not taken from integration, so that the test states
+// it independently of the code under test.
+var routeGrants = map[string]struct {
+	action     string
+	executions bool
+}{
+	spec.ActionStart:         {"states:StartExecution", false},
+	spec.ActionStartSync:     {"states:StartSyncExecution", false},
+	spec.ActionStatus:        {"states:DescribeExecution", true},
+	spec.ActionStop:          {"states:StopExecution", true},
+	spec.ActionTaskSuccess:   {"states:SendTaskSuccess", false},
+	spec.ActionTaskFailure:   {"states:SendTaskFailure", false},
+	spec.ActionTaskHeartbeat: {"states:SendTaskHeartbeat", false},
+}
+
+// checkGrantsMatchRoutes holds the API role of a case to exactly what its
+// routes need: each action granted on the machines (or their executions)
+// that routes taking that action target, and on no other machine.
+func checkGrantsMatchRoutes(t *testing.T, where, dir string, granted map[string]map[string]bool) {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join(dir, "spec.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := spec.Parse("spec.yaml", src, os.DirFS(dir))
+	ids := MachineIDs(s)
+	want := map[string]map[string]bool{}
+	for _, r := range s.Routes {
+		action := r.Action
+		if action == "" {
+			action = spec.ActionStart
+		}
+		g, ok := routeGrants[action]
+		if !ok {
+			t.Fatalf("%s: route %s %s: action %q has no expected grant", where, r.Method, r.Path, action)
+		}
+		m := "machine " + ids[r.StateMachine.Name]
+		if r.StateMachine.Existing() {
+			m = "machine " + r.StateMachine.ARN
+		}
+		if g.executions {
+			m = "executions of " + m
+		}
+		if want[g.action] == nil {
+			want[g.action] = map[string]bool{}
+		}
+		want[g.action][m] = true
+	}
+	for _, a := range sortedKeys(want, granted) {
+		if got, w := sortedKeys(granted[a]), sortedKeys(want[a]); strings.Join(got, ", ") != strings.Join(w, ", ") {
+			t.Errorf("%s: %s granted on %q, want %q (what the routes taking it target)", where, a, got, w)
+		}
+	}
+}
+
+// grantedMachine names what a granted resource gives access to, in the
+// terms checkGrantsMatchRoutes uses: "machine <logical ID or ARN>" or
+// "executions of machine <logical ID or ARN>".
+func grantedMachine(res any) string {
+	if m, ok := res.(map[string]any); ok {
+		if ref, ok := m["Ref"].(string); ok {
+			return "machine " + ref
+		}
+		if sub := executionsOf.FindStringSubmatch(resourceText(res)); sub != nil {
+			return "executions of machine " + sub[1]
+		}
+	}
+	text := resourceText(res)
+	if arn, ok := strings.CutSuffix(text, ":*"); ok && strings.Contains(arn, ":execution:") {
+		return "executions of machine " + strings.Replace(arn, ":execution:", ":stateMachine:", 1)
+	}
+	return "machine " + text
+}
+
+var executionsOf = regexp.MustCompile(`:execution:\$\{([A-Za-z0-9]+)\.Name\}:\*$`)
+
+// sortedKeys lists the keys of some sets, sorted, each once.
+func sortedKeys[V any](sets ...map[string]V) []string {
+	var out []string
+	for _, set := range sets {
+		for k := range set {
+			if !slices.Contains(out, k) {
+				out = append(out, k)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // resourceText is a resource as text: a literal, or the text of a Ref or

@@ -228,3 +228,27 @@ func TestServerAnswersItsOwnFailures(t *testing.T) {
 		t.Errorf("a rendered body that is not JSON: %d %s", w.Code, w.Body)
 	}
 }
+
+// TestBodyLimitIsAPIGatewaysTenMB: the limit is the 10 MB API Gateway
+// documents, 10,485,760 bytes, written out here rather than read from the
+// constant the server uses: a body of exactly that size goes through, one
+// byte more is refused with 413 before anything else.
+func TestBodyLimitIsAPIGatewaysTenMB(t *testing.T) {
+	const documented = 10_485_760
+	s := ordersServer(t)
+	for size, want := range map[int]int{documented: 200, documented + 1: 413} {
+		// Padded with white space, which no template reads: a value
+		// of megabytes would spend the regular expressions' budget.
+		pad := size - len(`{"id": "o-1"}`)
+		r := httptest.NewRequest("POST", "/orders", strings.NewReader(`{"id": "o-1"`+strings.Repeat(" ", pad)+`}`))
+		r.Header.Set("Content-Type", "application/json")
+		if r.ContentLength != int64(size) {
+			t.Fatalf("the body is %d bytes, want %d", r.ContentLength, size)
+		}
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		if w.Code != want || (want == 413) != strings.Contains(w.Body.String(), "REQUEST_TOO_LARGE") {
+			t.Errorf("a body of %d bytes: %d %.200s, want %d", size, w.Code, w.Body, want)
+		}
+	}
+}

@@ -45,3 +45,37 @@ func TestRenderStack(t *testing.T) {
 		t.Errorf("a missing stack: exit %d %s", code, stderr)
 	}
 }
+
+// TestRenderAllVariants: render --all-variants says when the input does
+// not depend on API Gateway's undocumented behaviours, and names each
+// variant under which it does, exiting 1. sfnapic's own templates agree
+// under every variant (the golden requests hold them to it), so the
+// difference comes from a template written by hand, as people write them:
+// a body value put in without a null guard, which API Gateway renders
+// empty when it is missing and stock Velocity renders as written.
+func TestRenderAllVariants(t *testing.T) {
+	var tpl map[string]any
+	if err := json.Unmarshal(mustRead(t, "../../golden/item-api/template.json"), &tpl); err != nil {
+		t.Fatal(err)
+	}
+	method := tpl["Resources"].(map[string]any)["RouteItemIdPost"].(map[string]any)["Properties"].(map[string]any)
+	method["Integration"].(map[string]any)["RequestTemplates"] = map[string]any{"application/json": map[string]any{
+		"Fn::Sub": `{"stateMachineArn": "${StateMachineItems}", "input": "{\"note\": \"$input.path('$.note')\"}"}`,
+	}}
+	b, err := json.Marshal(tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := t.TempDir() + "/template.json"
+	writeTestFile(t, file, string(b))
+
+	code, _, stderr := run(t, "render", "--template", file, "POST /42", "-d", `{"note": "hi"}`, "--all-variants")
+	if code != 0 || !strings.Contains(stderr, "the input is the same under all 64 variants") {
+		t.Errorf("a note given: exit %d\n%s", code, stderr)
+	}
+	code, _, stderr = run(t, "render", "--template", file, "POST /42", "-d", `{}`, "--all-variants")
+	if code != 1 || !strings.Contains(stderr, "the input differs under 32 of 64 variants") ||
+		strings.Count(stderr, "NullAsWritten:true}: input {\"note\": \"$input.path('$.note')\"}\n") != 32 || strings.Contains(stderr, "NullAsWritten:false}") {
+		t.Errorf("a note missing: exit %d\n%s", code, stderr)
+	}
+}

@@ -12,8 +12,9 @@ import (
 // TestTestInvoke runs test-invoke against a fake of TestInvokeMethod (moto
 // has none) whose log carries the body "API Gateway" sent: rendered here by
 // the deployed template with the invocation's request id and test context,
-// once as sent, once changed. The first agrees with the local render and
-// exits 0; the second is reported plainly and exits 1.
+// once as sent, once changed, and cut short by the log as it is, then
+// changed. What agrees with the local render exits 0; a difference is
+// reported plainly and exits 1.
 func TestTestInvoke(t *testing.T) {
 	f := fakeAWS(t)
 	const machine = "arn:aws:states:eu-west-1:210987654321:stateMachine:orders-StateMachineOrders-AbC123"
@@ -61,6 +62,26 @@ func TestTestInvoke(t *testing.T) {
 	code, _, stderr = run(t, args...)
 	if code != 1 || !strings.Contains(stderr, "differs from the local render") || !strings.Contains(stderr, "AWS:") || !strings.Contains(stderr, "local:") {
 		t.Errorf("a differing body: exit %d\n%s", code, stderr)
+	}
+
+	// API Gateway's log cuts a long body short: the part it shows must
+	// agree with the start of the local render, or the difference is
+	// reported all the same.
+	tamper = func(s string) string {
+		if !strings.Contains(s[:80], "eu-west-1") {
+			t.Fatalf("the body's first 80 characters do not name the machine's region: %s", s)
+		}
+		return s[:80] + " [TRUNCATED]"
+	}
+	code, stdout, stderr = run(t, args...)
+	if code != 0 || !strings.Contains(stdout, "The log cut the body short; its first 80 characters agree with the local render.") {
+		t.Errorf("a body cut short that agrees: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	tamper = func(s string) string { return strings.Replace(s[:80], "eu-west-1", "eu-west-2", 1) + " [TRUNCATED]" }
+	code, stdout, stderr = run(t, args...)
+	if code != 1 || !strings.Contains(stderr, "the body API Gateway sent (cut short by the log) differs from the local render") ||
+		!strings.Contains(stderr, "eu-west-2") || strings.Contains(stdout, "agree") {
+		t.Errorf("a body cut short that differs: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 
 	if code, _, stderr = run(t, "test-invoke", "../../examples/orders-api.yaml", "--stack", "orders", "GET /nowhere"); code != 1 || !strings.Contains(stderr, "no route") {
