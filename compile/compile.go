@@ -39,7 +39,17 @@ func ptr[T any](v T) *T { return &v }
 // template is serialized with its JSON or YAML method (or with Build).
 func Compile(s *spec.Spec) *cfn.Template { return compile(s).t }
 
+// compile builds every resource, then, in a final pass, the Deployment
+// whose ID hashes them and the Stage that serves it.
 func compile(s *spec.Spec) *builder {
+	b := build(s)
+	b.deployment()
+	return b
+}
+
+// build makes every resource but the Deployment and its Stage, which
+// deployment adds last: the Deployment's ID hashes what build made.
+func build(s *spec.Spec) *builder {
 	b := &builder{s: s, t: cfn.New(), machines: map[*spec.StateMachine]integration.Machine{}}
 	b.t.CFN.Description = "sfnapic: " + s.API.Name + " (generated from the spec; edit the spec, not this template)"
 	b.stateMachines()
@@ -49,7 +59,6 @@ func compile(s *spec.Spec) *builder {
 	b.pathResources()
 	b.routeMethods()
 	b.gatewayResponses()
-	b.deployment()
 	return b
 }
 

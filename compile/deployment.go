@@ -3,6 +3,7 @@ package compile
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"sort"
 	"strings"
 
@@ -11,7 +12,8 @@ import (
 )
 
 // deployment creates the Deployment, the Stage that serves it and the
-// API's outputs.
+// API's outputs. It is compile's final pass, after build has made every
+// other resource, so the hash covers all of them.
 //
 // The Deployment's logical ID carries a hash of everything that shapes the
 // API, so any change makes CloudFormation create a new one and the stage
@@ -43,14 +45,33 @@ func (b *builder) deployment() {
 	}
 }
 
-// apiHash hashes the canonical JSON of every API Gateway resource built so
-// far (the API, its resources, methods, templates, responses, validator)
-// plus the other facts that change what a deployment serves.
+// snapshot lists the resource types a Deployment snapshots: API Gateway
+// serves a change to any of them only once the API is deployed again, so
+// the Deployment's logical ID hashes every resource of these types. Not
+// listed, since no deployment holds them: the Stage and the Deployment
+// themselves (a stage points at a deployment), UsagePlan, ApiKey and
+// UsagePlanKey (they belong to stages and the account, and take effect
+// without a redeploy), and DocumentationPart and DocumentationVersion,
+// DomainName and BasePathMapping.
+var snapshot = []string{
+	"AWS::ApiGateway::Authorizer",
+	"AWS::ApiGateway::GatewayResponse",
+	"AWS::ApiGateway::Method",
+	"AWS::ApiGateway::Model",
+	"AWS::ApiGateway::RequestValidator",
+	"AWS::ApiGateway::Resource",
+	"AWS::ApiGateway::RestApi", // without its tags
+}
+
+// apiHash hashes the canonical JSON of every resource of a type in
+// snapshot (the API, its resources, methods, templates, responses,
+// validator, ...) plus the other facts that change what a deployment
+// serves.
 func (b *builder) apiHash() string {
 	h := sha256.New()
 	ids := make([]string, 0, len(b.t.CFN.Resources))
 	for id, r := range b.t.CFN.Resources {
-		if strings.HasPrefix(r.AWSCloudFormationType(), "AWS::ApiGateway::") {
+		if slices.Contains(snapshot, r.AWSCloudFormationType()) {
 			ids = append(ids, id)
 		}
 	}

@@ -66,8 +66,31 @@ func requestParts(r *spec.Route, contentType string) integration.RequestParts {
 	if form {
 		b.WriteString(formPreamble)
 	}
+	root, leaves := inputTree(r)
+	for _, n := range leaves {
+		writeLeaf(&b, n, form)
+	}
+	p := integration.RequestParts{
+		Route:      fmt.Sprintf("%s %s (%s)", r.Method, r.Path, contentType),
+		Name:       writeName(&b, r.ExecutionName, form),
+		MachineARN: arnMarker,
+	}
+	if r.Execution != nil {
+		p.ExecutionARN = writeExecution(&b, r, form)
+	}
+	if r.Token != nil {
+		p.Token = writeToken(&b, r.Token, form)
+	}
+	p.Members = writeMembers(&b, r, form)
+	p.Setup = b.String()
+	p.Input = inputText(root)
+	return p
+}
 
-	root := &inputNode{}
+// inputTree nests the route's input keys, and lists the leaves in the
+// route's order, each with the variables that will hold its value.
+func inputTree(r *spec.Route) (root *inputNode, leaves []*inputNode) {
+	root = &inputNode{}
 	for i, m := range r.Input {
 		n := root
 		for _, k := range m.KeyPath {
@@ -78,75 +101,79 @@ func requestParts(r *spec.Route, contentType string) integration.RequestParts {
 		if m.Omit {
 			n.present = fmt.Sprintf("$h%d", i)
 		}
-		writeLeaf(&b, n, form)
+		leaves = append(leaves, n)
 	}
-	name := writeName(&b, r.ExecutionName, form)
-	var executionARN, token string
-	if r.Execution != nil {
-		executionARN = writeExecution(&b, r, form)
-	}
-	if r.Token != nil {
-		readText(&b, r.Token, form, "$tk", "t")
-		fmt.Fprintf(&b, "#set($tk = %s)\n", jsonEscape("$tk"))
-		token = "$tk"
-	}
-	members := writeMembers(&b, r, form)
+	return root, leaves
+}
 
-	// The input: literal text around the leaf variables. Objects with
-	// members that may be left out place their commas at run time.
-	var in strings.Builder
-	sep := 0
-	var walk func(n *inputNode)
-	walk = func(n *inputNode) {
-		if n.mapping != nil {
-			in.WriteString(n.vari)
-			return
-		}
-		dynamic := false
-		for _, c := range n.children {
-			dynamic = dynamic || c.present != ""
-		}
-		comma := ","
-		if dynamic {
-			comma = fmt.Sprintf("$c%d", sep)
-			sep++
-			fmt.Fprintf(&in, "{#set(%s = \"\")", comma)
-		} else {
-			in.WriteString("{")
-		}
-		for i, c := range n.children {
-			member := func() {
-				if i > 0 || dynamic {
-					in.WriteString(comma)
-				}
-				// Input keys hold only [A-Za-z0-9_-]: escaping the quotes
-				// for the outer level is all they need.
-				fmt.Fprintf(&in, `\"%s\":`, c.key)
-				walk(c)
-			}
-			if c.present != "" {
-				fmt.Fprintf(&in, "#if(%s)", c.present)
-				member()
-				fmt.Fprintf(&in, "#set(%s = \",\")#end", comma)
-				continue
-			}
-			member()
-			if dynamic {
-				fmt.Fprintf(&in, "#set(%s = \",\")", comma)
-			}
-		}
-		in.WriteString("}")
+// writeToken writes the Setup that reads a callback's task token, escaped
+// once for the JSON string it sits in, and returns the token's text.
+func writeToken(b *strings.Builder, m *spec.Mapping, form bool) string {
+	readText(b, m, form, "$tk", "t")
+	fmt.Fprintf(b, "#set($tk = %s)\n", jsonEscape("$tk"))
+	return "$tk"
+}
+
+// inputText is the execution input: literal text around the leaf
+// variables.
+func inputText(root *inputNode) string {
+	var w inputWriter
+	w.object(root)
+	return w.String()
+}
+
+// inputWriter writes the execution input. Objects with members that may
+// be left out place their commas at run time, each with a comma variable
+// of its own ($c0, $c1, ...).
+type inputWriter struct {
+	strings.Builder
+	commas int // the comma variables used so far
+}
+
+// object writes a node: a leaf's variable, or an object of its children.
+func (w *inputWriter) object(n *inputNode) {
+	if n.mapping != nil {
+		w.WriteString(n.vari)
+		return
 	}
-	walk(root)
-	return integration.RequestParts{
-		Route:        fmt.Sprintf("%s %s (%s)", r.Method, r.Path, contentType),
-		Setup:        b.String(),
-		Input:        in.String(),
-		Name:         name,
-		MachineARN:   arnMarker,
-		ExecutionARN: executionARN,
-		Members:      members,
-		Token:        token,
+	dynamic := false
+	for _, c := range n.children {
+		dynamic = dynamic || c.present != ""
+	}
+	comma := ","
+	if dynamic {
+		comma = fmt.Sprintf("$c%d", w.commas)
+		w.commas++
+		fmt.Fprintf(w, "{#set(%s = \"\")", comma)
+	} else {
+		w.WriteString("{")
+	}
+	for i, c := range n.children {
+		w.member(c, comma, i > 0 || dynamic, dynamic)
+	}
+	w.WriteString("}")
+}
+
+// member writes one member of an object, after the comma when lead. In an
+// object whose commas are placed at run time, a member sets the comma for
+// the next one; a member that may be left out is written, and sets it,
+// only when the request has its value.
+func (w *inputWriter) member(c *inputNode, comma string, lead, dynamic bool) {
+	if c.present != "" {
+		fmt.Fprintf(w, "#if(%s)", c.present)
+	}
+	if lead {
+		w.WriteString(comma)
+	}
+	// Input keys hold only [A-Za-z0-9_-]: escaping the quotes for the
+	// outer level is all they need.
+	fmt.Fprintf(w, `\"%s\":`, c.key)
+	w.object(c)
+	switch {
+	case c.present != "":
+		fmt.Fprintf(w, "#set(%s = \",\")#end", comma)
+	case dynamic:
+		fmt.Fprintf(w, "#set(%s = \",\")", comma)
 	}
 }
 

@@ -26,6 +26,7 @@ func (b *builder) routeMethods() {
 		id := "Route" + ids[strings.Join(r.Segments, "/")] + pascal(strings.ToLower(r.Method))
 		b.methods = append(b.methods, id)
 		a := action(r)
+		rest := a.REST()
 		params, required := requestParameters(r)
 		method := &apigateway.Method{
 			RestApiId:         b.t.Ref(idAPI),
@@ -39,10 +40,10 @@ func (b *builder) routeMethods() {
 				Uri:                   ptr(b.t.Sub(integration.URI(a))),
 				Credentials:           ptr(b.t.GetAtt(idAPIRole, "Arn")),
 				PassthroughBehavior:   ptr("NEVER"),
-				RequestTemplates:      b.requestTemplates(r, a),
-				IntegrationResponses:  integrationResponses(a),
+				RequestTemplates:      b.requestTemplates(r, rest),
+				IntegrationResponses:  integrationResponses(rest),
 			},
-			MethodResponses: methodResponses(a),
+			MethodResponses: methodResponses(rest),
 		}
 		if r.TimeoutMillis > 0 {
 			method.Integration.TimeoutInMillis = ptr(r.TimeoutMillis)
@@ -65,11 +66,11 @@ func (b *builder) routeMethods() {
 
 // requestTemplates writes the route's request template for each content
 // type it accepts.
-func (b *builder) requestTemplates(r *spec.Route, a integration.Action) map[string]string {
+func (b *builder) requestTemplates(r *spec.Route, rest integration.REST) map[string]string {
 	m := b.machines[r.StateMachine]
 	templates := map[string]string{}
 	for _, ct := range r.ContentTypes {
-		text := a.RequestTemplate(requestParts(r, ct))
+		text := rest.RequestTemplate(requestParts(r, ct))
 		markers := strings.NewReplacer(arnMarker, m.ARNText, executionsMarker, m.ExecutionsText)
 		if r.StateMachine.Existing() || !strings.Contains(text, arnMarker) && !strings.Contains(text, executionsMarker) {
 			// A literal ARN, or none (a callback names no machine): no

@@ -8,9 +8,9 @@ import (
 
 // integrationResponses are an action's integration responses as
 // goformation writes them.
-func integrationResponses(a integration.Action) []apigateway.Method_IntegrationResponse {
+func integrationResponses(rest integration.REST) []apigateway.Method_IntegrationResponse {
 	var out []apigateway.Method_IntegrationResponse
-	for _, r := range a.Responses() {
+	for _, r := range rest.Responses() {
 		ir := apigateway.Method_IntegrationResponse{
 			StatusCode:        r.Status,
 			ResponseTemplates: map[string]string{"application/json": r.Template},
@@ -24,17 +24,18 @@ func integrationResponses(a integration.Action) []apigateway.Method_IntegrationR
 }
 
 // methodResponses declares every status a method may answer, and the
-// headers a synchronous workflow may set on any of them.
-func methodResponses(a integration.Action) []apigateway.Method_MethodResponse {
+// headers its integration responses may set (a proxying workflow's) on
+// any of them.
+func methodResponses(rest integration.REST) []apigateway.Method_MethodResponse {
 	var headers map[string]string
-	if s, ok := a.(integration.StartSync); ok && s.Proxy != nil && len(s.Proxy.Headers) > 0 {
+	if hs := rest.Headers(); len(hs) > 0 {
 		headers = map[string]string{}
-		for _, h := range s.Proxy.Headers {
+		for _, h := range hs {
 			headers["method.response.header."+h] = "false"
 		}
 	}
 	var out []apigateway.Method_MethodResponse
-	for _, code := range a.Statuses() {
+	for _, code := range rest.Statuses() {
 		out = append(out, apigateway.Method_MethodResponse{StatusCode: code, ResponseParameters: headers})
 	}
 	return out

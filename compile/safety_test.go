@@ -453,7 +453,7 @@ func TestTutorialTemplateFails(t *testing.T) {
 // TestResponseTemplates checks the integration responses: the 200 body, and
 // the error envelope with an honest status for each Step Functions error.
 func TestResponseTemplates(t *testing.T) {
-	responses := integration.StartExecution.Responses()
+	responses := integration.StartExecution.REST().Responses()
 	res, err := vtl.RenderString(responses[0].Template, &vtl.Request{Body: `{"executionArn":"arn:aws:states:us-east-1:123456789012:execution:m:x","startDate":1.7e9}`}, vtl.Variant{})
 	if err != nil {
 		t.Fatal(err)
@@ -541,7 +541,7 @@ func TestSyncResponseTemplates(t *testing.T) {
 		}
 		mapped := 400 + i%200
 		a := integration.StartSync{Errors: []integration.ErrorStatus{{Name: "Other", Status: 599}, {Name: name, Status: mapped}}}
-		tpl, err := vtl.Parse(a.Responses()[0].Template)
+		tpl, err := vtl.Parse(a.REST().Responses()[0].Template)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -625,7 +625,7 @@ func TestLiteralsAreExact(t *testing.T) {
 // input unless asked.
 func TestDescribeResponseTemplates(t *testing.T) {
 	for _, include := range []bool{false, true} {
-		tpl, err := vtl.Parse(integration.Describe{IncludeInput: include}.Responses()[0].Template)
+		tpl, err := vtl.Parse(integration.Describe{IncludeInput: include}.REST().Responses()[0].Template)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -673,7 +673,7 @@ func TestDescribeResponseTemplates(t *testing.T) {
 // declared header with its line breaks removed, the body exactly.
 func TestProxyResponseTemplates(t *testing.T) {
 	a := integration.StartSync{Proxy: &integration.Proxy{Statuses: []int{201}, Headers: []string{"Location", "X-Id"}}}
-	tpl, err := vtl.Parse(a.Responses()[0].Template)
+	tpl, err := vtl.Parse(a.REST().Responses()[0].Template)
 	if err != nil {
 		t.Fatal(err)
 	}

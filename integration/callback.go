@@ -11,9 +11,9 @@ func init() {
 // it succeeds with an output, fails with an error and a cause, or is
 // still being worked on. The token names the task; whoever holds it may answer it.
 type (
-	TaskSuccess   struct{ methodStatuses }
-	TaskFailure   struct{ methodStatuses }
-	TaskHeartbeat struct{ methodStatuses }
+	TaskSuccess   struct{}
+	TaskFailure   struct{}
+	TaskHeartbeat struct{}
 )
 
 func (TaskSuccess) Name() string   { return "SendTaskSuccess" }
@@ -39,30 +39,31 @@ func taskPermission(a Action, m Machine) []Permission {
 	return []Permission{{Action: "states:" + a.Name(), Resource: m.ARN}}
 }
 
-// The output of a success is a JSON document carried as a string, like an
+// A callback answers 200 with an empty object once Step Functions took
+// the answer: its reply carries nothing. An unknown token is 404, a task
+// that timed out 410 (the error template), a malformed one 400. The
+// output of a success is a JSON document carried as a string, like an
 // execution's input, so its values are escaped twice.
-func (a TaskSuccess) RequestTemplate(p RequestParts) string {
-	return callbackRequest(a, p, `, "output": "`+p.Input+`"`)
+func (a TaskSuccess) REST() REST {
+	return plainREST(func(p RequestParts) string { return callbackRequest(a, p, `, "output": "`+p.Input+`"`) },
+		"{}\n", "deliver the task's success")
 }
 
-func (a TaskFailure) RequestTemplate(p RequestParts) string {
-	return callbackRequest(a, p, p.Members)
+func (a TaskFailure) REST() REST {
+	return plainREST(func(p RequestParts) string { return callbackRequest(a, p, p.Members) },
+		"{}\n", "deliver the task's failure")
 }
 
-func (a TaskHeartbeat) RequestTemplate(p RequestParts) string { return callbackRequest(a, p, "") }
+func (a TaskHeartbeat) REST() REST {
+	return plainREST(func(p RequestParts) string { return callbackRequest(a, p, "") },
+		"{}\n", "deliver the heartbeat")
+}
 
 func callbackRequest(a Action, p RequestParts, members string) string {
 	return "## sfnapic: " + p.Route + " -> " + a.Name() + "; the token is escaped once\n" +
 		p.Setup +
 		`{"taskToken": "` + p.Token + `"` + members + `}` + "\n"
 }
-
-// A callback answers 200 with an empty object once Step Functions took
-// the answer: its reply carries nothing. An unknown token is 404, a task
-// that timed out 410 (the error template), a malformed one 400.
-func (TaskSuccess) Responses() []Response   { return responses("{}\n", "deliver the task's success") }
-func (TaskFailure) Responses() []Response   { return responses("{}\n", "deliver the task's failure") }
-func (TaskHeartbeat) Responses() []Response { return responses("{}\n", "deliver the heartbeat") }
 
 func (a TaskSuccess) Decode(body string) (*Request, error)   { return decodeCallback(a, body) }
 func (a TaskFailure) Decode(body string) (*Request, error)   { return decodeCallback(a, body) }

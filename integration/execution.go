@@ -15,12 +15,11 @@ func init() {
 // out unless IncludeInput, since it may hold personal data.
 type Describe struct {
 	IncludeInput bool
-	methodStatuses
 }
 
 // Stop stops one STANDARD execution (StopExecution), with the error and
 // cause the request gives, if any.
-type Stop struct{ methodStatuses }
+type Stop struct{}
 
 func (Describe) Name() string { return "DescribeExecution" }
 func (Stop) Name() string     { return "StopExecution" }
@@ -35,8 +34,14 @@ func (Stop) Permissions(m Machine) []Permission {
 	return []Permission{{Action: "states:StopExecution", Resource: m.Executions}}
 }
 
-func (a Describe) RequestTemplate(p RequestParts) string { return executionRequest(a, p) }
-func (a Stop) RequestTemplate(p RequestParts) string     { return executionRequest(a, p) }
+func (a Describe) REST() REST {
+	return plainREST(func(p RequestParts) string { return executionRequest(a, p) }, a.describeTemplate(), "describe the execution")
+}
+
+func (a Stop) REST() REST {
+	return plainREST(func(p RequestParts) string { return executionRequest(a, p) },
+		`{"stopDate": `+jsonOrNull("stopDate")+`}`+"\n", "stop the execution")
+}
 
 // executionRequest names the execution by its ARN, which the template
 // builds from the machine's and the id in the request. The Setup checks
@@ -50,32 +55,11 @@ func executionRequest(a Action, p RequestParts) string {
 		`{"executionArn": "` + p.ExecutionARN + `"` + p.Members + `}` + "\n"
 }
 
-func (a Describe) Responses() []Response {
-	return responses(a.describeTemplate(), "describe the execution")
-}
-
-func (Stop) Responses() []Response {
-	return responses(`{"stopDate": `+jsonOrNull("stopDate")+`}`+"\n", "stop the execution")
-}
-
 // jsonOrNull copies a member of the reply as JSON, or writes null when
 // the reply lacks it ($input.json of a missing path is "" on API Gateway,
 // which would leave the body without a value).
 func jsonOrNull(member string) string {
 	return `#if("$!input.path('$.` + member + `')" != "")$input.json('$.` + member + `')#{else}null#end`
-}
-
-// responses are an action's integration responses: its answer to a
-// success, the shared error envelope for Step Functions' 4xx, and a bad
-// gateway for anything else (a 5xx, an answer that is neither), never a
-// 200. The bad gateway's fixed envelope carries nothing from the reply,
-// so nothing in it needs escaping.
-func responses(success, what string) []Response {
-	return []Response{
-		{Status: "200", Pattern: `2\d{2}`, Template: success},
-		ErrorResponse,
-		{Status: "502", Template: `{"error": "BadGateway", "message": "Step Functions did not ` + what + `; try again later"}` + "\n"},
-	}
 }
 
 // executionID sets $id to the execution's id, escaped once: the name at

@@ -1,10 +1,15 @@
 // Package integration holds the Step Functions actions that can stand
 // behind a route, one file each. An action supplies everything that
-// differs between actions: the IAM permissions the API role needs, the
-// integration URI, the request body its template writes around the
-// request values, its integration responses, and how the local model
-// decodes what the template rendered. Everything else (routing, input
-// shaping, escaping, deployment) is shared.
+// differs between actions, in two parts. The Action itself is what every
+// target shares: its name, the IAM permissions the API role needs, and
+// how the local model decodes the request body it sends. Its REST facet
+// (rest.go) is what a REST API's AWS integration needs besides: the
+// request template that writes that body around the request values, the
+// integration responses, and the statuses and headers the method
+// declares. The HTTP-API issue adds its own facet beside REST, so an
+// action grows one method per target, not one interface for all.
+// Everything else (routing, input shaping, escaping, deployment) is
+// shared.
 //
 // It is a library, public because gateway's API returns its Request; new
 // actions are added here. Neither the spec nor the compiler is imported: compile hands an
@@ -17,26 +22,19 @@ import (
 	"strings"
 )
 
-// Action is one Step Functions API action behind a route.
+// Action is one Step Functions API action behind a route: what every
+// target (a REST API today) shares.
 type Action interface {
 	// Name is the Step Functions API action, such as StartExecution.
 	Name() string
 	// Permissions are the IAM actions, with their resources, that the
 	// API role needs to call the action on the state machine m.
 	Permissions(m Machine) []Permission
-	// RequestTemplate is the whole request mapping template: the request
-	// body the action takes, written around the VTL parts compile built.
-	RequestTemplate(p RequestParts) string
-	// Responses are the integration responses, in order; the one without
-	// a selection pattern is the default.
-	Responses() []Response
-	// Statuses are every status the method may answer: what its
-	// integration responses and their status overrides can produce, which
-	// the method declares.
-	Statuses() []string
 	// Decode reads the body that a request template rendered, as Step
 	// Functions would, and says what it asks for.
 	Decode(body string) (*Request, error)
+	// REST is the action's part in a REST API's AWS integration.
+	REST() REST
 }
 
 // Machine is the state machine an action targets, as compile writes it.
@@ -59,42 +57,6 @@ type Machine struct {
 type Permission struct {
 	Action   string // such as states:StartExecution
 	Resource string // an ARN, or a template's intrinsic placeholder
-}
-
-// RequestParts are the pieces of a request template that compile builds
-// from a route. The texts are VTL: Setup runs first and sets the variables
-// that the other parts use.
-type RequestParts struct {
-	// Route labels the template: "POST /items/{id} (application/json)".
-	Route string
-	// Setup is the VTL that reads and escapes the request values.
-	Setup string
-	// Input is the text of the execution input's JSON, escaped to sit in
-	// a JSON string: literal text around the Setup's variables.
-	Input string
-	// Name is the body member that names the execution, ending in ", ",
-	// or "" when Step Functions picks the name.
-	Name string
-	// MachineARN is the text that stands for the state machine's ARN.
-	MachineARN string
-	// ExecutionARN, for actions on one execution, is the text of its ARN:
-	// the machine's executions' prefix and the Setup's id variable.
-	ExecutionARN string
-	// Members, for StopExecution and SendTaskFailure, are the optional
-	// body members (error, cause), each written with its leading comma.
-	Members string
-	// Token, for the callbacks, is the VTL text of the task token,
-	// escaped for a JSON string.
-	Token string
-}
-
-// Response is one integration response.
-type Response struct {
-	Status string
-	// Pattern is the selection pattern, a Java regex matched against the
-	// status of Step Functions' reply; "" for the default response.
-	Pattern  string
-	Template string // the application/json response template
 }
 
 // Request is what a rendered request body asks Step Functions for.
@@ -154,14 +116,3 @@ func FromURI(uri string) (Action, bool) {
 	}
 	return Lookup(name)
 }
-
-// MethodStatuses are the statuses every method may answer, whatever its
-// action: its integration responses and the error template's overrides.
-var MethodStatuses = []string{"200", "400", "404", "409", "410", "429", "500", "502"}
-
-// methodStatuses gives an action the Statuses of every method: embedded by
-// the actions whose answers override no other status.
-type methodStatuses struct{}
-
-// Statuses are MethodStatuses.
-func (methodStatuses) Statuses() []string { return MethodStatuses }

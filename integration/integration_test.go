@@ -67,3 +67,39 @@ func TestActionDecode(t *testing.T) {
 		t.Fatalf("start: %+v %v", r, err)
 	}
 }
+
+// TestRESTFacets: every action's REST facet declares each status its
+// integration responses answer, has one default response, and declares
+// the headers its responses may set: a proxying run's, no other.
+func TestRESTFacets(t *testing.T) {
+	proxy := StartSync{Proxy: &Proxy{Statuses: []int{201}, Headers: []string{"Location", "X-Id"}}}
+	facets := map[string]REST{"proxy": proxy.REST()}
+	for _, name := range Names() {
+		a, _ := Lookup(name)
+		facets[name] = a.REST()
+	}
+	for name, rest := range facets {
+		declared := map[string]bool{}
+		for _, s := range rest.Statuses() {
+			declared[s] = true
+		}
+		defaults := 0
+		for _, r := range rest.Responses() {
+			if !declared[r.Status] {
+				t.Errorf("%s: response %s is not among the statuses %v", name, r.Status, rest.Statuses())
+			}
+			if r.Pattern == "" {
+				defaults++
+			}
+		}
+		if defaults != 1 {
+			t.Errorf("%s: %d default responses", name, defaults)
+		}
+		if h := rest.Headers(); name != "proxy" && len(h) > 0 {
+			t.Errorf("%s: headers %v", name, h)
+		}
+	}
+	if h := facets["proxy"].Headers(); strings.Join(h, ",") != "Location,X-Id" || !strings.Contains(strings.Join(facets["proxy"].Statuses(), ","), "201") {
+		t.Errorf("proxy: headers %v, statuses %v", h, facets["proxy"].Statuses())
+	}
+}

@@ -12,7 +12,7 @@ func init() { register(StartExecution) }
 // EXPRESS) and answers with its ARN and start date.
 var StartExecution Action = startExecution{}
 
-type startExecution struct{ methodStatuses }
+type startExecution struct{}
 
 func (startExecution) Name() string { return "StartExecution" }
 
@@ -20,7 +20,11 @@ func (startExecution) Permissions(m Machine) []Permission {
 	return []Permission{{Action: "states:StartExecution", Resource: m.ARN}}
 }
 
-func (a startExecution) RequestTemplate(p RequestParts) string { return startRequest(a, p) }
+func (a startExecution) Decode(body string) (*Request, error) { return decodeStart(a, body) }
+
+func (a startExecution) REST() REST {
+	return plainREST(func(p RequestParts) string { return startRequest(a, p) }, startSuccess, "start the execution")
+}
 
 // startRequest is the request of both ways to start an execution. The
 // body is JSON, and its "input" member is a JSON document carried as a
@@ -42,10 +46,6 @@ var startSuccess = strings.Join([]string{
 	`{"executionArn": ` + jsonOrNull("executionArn") + `, "executionId": "$id", "startDate": ` + jsonOrNull("startDate") + `}`,
 	"",
 }, "\n")
-
-func (startExecution) Responses() []Response { return responses(startSuccess, "start the execution") }
-
-func (a startExecution) Decode(body string) (*Request, error) { return decodeStart(a, body) }
 
 // decodeStart reads the body of either way to start an execution.
 func decodeStart(a Action, body string) (*Request, error) {

@@ -39,13 +39,25 @@ func (StartSync) Permissions(m Machine) []Permission {
 	return []Permission{{Action: "states:StartSyncExecution", Resource: m.ARN}}
 }
 
-func (a StartSync) RequestTemplate(p RequestParts) string { return startRequest(a, p) }
-
 func (a StartSync) Decode(body string) (*Request, error) { return decodeStart(a, body) }
 
-// Statuses adds 504 (a timed-out run) and the mapped statuses to what
+// REST answers with the run's output, or an error with the status the
+// run's end maps to; a proxy's run chooses its status and headers.
+func (a StartSync) REST() REST {
+	r := rest{
+		request:   func(p RequestParts) string { return startRequest(a, p) },
+		responses: responses(a.runTemplate(), "run the execution"),
+		statuses:  a.statuses(),
+	}
+	if a.Proxy != nil {
+		r.headers = a.Proxy.Headers
+	}
+	return r
+}
+
+// statuses adds 504 (a timed-out run) and the mapped statuses to what
 // every method answers.
-func (a StartSync) Statuses() []string {
+func (a StartSync) statuses() []string {
 	seen := map[string]bool{}
 	var out []string
 	add := func(s string) {
@@ -69,8 +81,6 @@ func (a StartSync) Statuses() []string {
 	sort.Strings(out)
 	return out
 }
-
-func (a StartSync) Responses() []Response { return responses(a.runTemplate(), "run the execution") }
 
 // runTemplate turns the run's reply into the response. A run that
 // succeeded answers 200 with its output as the body: the output is a JSON

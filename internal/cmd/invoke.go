@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sfnapic/sfnapic/gateway"
+	"github.com/sfnapic/sfnapic/integration"
 )
 
 type invokeOptions struct {
@@ -154,7 +155,7 @@ func runInvoke(parent context.Context, a *app, args []string, o invokeOptions) e
 	if o.wait && ok {
 		arn := gateway.ExecutionArn(res.Body)
 		switch {
-		case action != "" && action != "StartExecution":
+		case action != "" && action != integration.StartExecution.Name():
 			res.Note = fmt.Sprintf("%s began no execution to follow", action)
 		case strings.Contains(arn, ":express:"):
 			res.Note = "an EXPRESS execution cannot be followed: Step Functions keeps no record of it to describe; its history is in CloudWatch Logs, where the state machine's logging configuration sends it"

@@ -20,6 +20,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/sfnapic/sfnapic/gateway"
+	"github.com/sfnapic/sfnapic/integration"
 )
 
 // Client calls Step Functions for a gateway.Server.
@@ -72,30 +73,27 @@ func (r *rawReply) option(o *sfn.Options) {
 	})
 }
 
+// calls sends a rendered body as the SDK input of each action, by the
+// action's name: one entry per action that integration registers (a test
+// keeps the two in step).
+var calls = map[string]caller{
+	integration.StartExecution.Name():  sender((*sfn.Client).StartExecution),
+	integration.StartSync{}.Name():     sender((*sfn.Client).StartSyncExecution),
+	integration.Describe{}.Name():      sender((*sfn.Client).DescribeExecution),
+	integration.Stop{}.Name():          sender((*sfn.Client).StopExecution),
+	integration.TaskSuccess{}.Name():   sender((*sfn.Client).SendTaskSuccess),
+	integration.TaskFailure{}.Name():   sender((*sfn.Client).SendTaskFailure),
+	integration.TaskHeartbeat{}.Name(): sender((*sfn.Client).SendTaskHeartbeat),
+}
+
 // Call sends the call's rendered body as the SDK input of its action.
 func (c *Client) Call(ctx context.Context, call *gateway.Call) (gateway.Reply, error) {
-	var raw rawReply
-	opt := raw.option
-	body := []byte(call.Body)
-	var err error
-	switch call.Action {
-	case "StartExecution":
-		err = send(ctx, body, c.sfn.StartExecution, opt)
-	case "StartSyncExecution":
-		err = send(ctx, body, c.sfn.StartSyncExecution, opt)
-	case "DescribeExecution":
-		err = send(ctx, body, c.sfn.DescribeExecution, opt)
-	case "StopExecution":
-		err = send(ctx, body, c.sfn.StopExecution, opt)
-	case "SendTaskSuccess":
-		err = send(ctx, body, c.sfn.SendTaskSuccess, opt)
-	case "SendTaskFailure":
-		err = send(ctx, body, c.sfn.SendTaskFailure, opt)
-	case "SendTaskHeartbeat":
-		err = send(ctx, body, c.sfn.SendTaskHeartbeat, opt)
-	default:
+	send, ok := calls[call.Action]
+	if !ok {
 		return serialization("sfnapic cannot call " + call.Action), nil
 	}
+	var raw rawReply
+	err := send(ctx, c.sfn, []byte(call.Body), raw.option)
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	if raw.status == 0 && (errors.As(err, &syntax) || errors.As(err, &typ)) {
@@ -111,19 +109,25 @@ func (c *Client) Call(ctx context.Context, call *gateway.Call) (gateway.Reply, e
 	return gateway.Reply{}, err
 }
 
-// serialization is Step Functions' answer to a body it cannot read.
-// send decodes a rendered body into the SDK's input of one action (its
-// members are the wire's names, which decoding matches in any case) and
-// calls it; the reply is what opt keeps.
-func send[In, Out any](ctx context.Context, body []byte, action func(context.Context, *In, ...func(*sfn.Options)) (Out, error), opt func(*sfn.Options)) error {
-	var in In
-	if err := json.Unmarshal(body, &in); err != nil {
+// caller sends a rendered body with the client as one action's call; the
+// reply is what opt keeps.
+type caller func(ctx context.Context, c *sfn.Client, body []byte, opt func(*sfn.Options)) error
+
+// sender is the caller of one SDK method: it decodes a rendered body into
+// the method's input (its members are the wire's names, which decoding
+// matches in any case) and calls it.
+func sender[In, Out any](method func(*sfn.Client, context.Context, *In, ...func(*sfn.Options)) (Out, error)) caller {
+	return func(ctx context.Context, c *sfn.Client, body []byte, opt func(*sfn.Options)) error {
+		var in In
+		if err := json.Unmarshal(body, &in); err != nil {
+			return err
+		}
+		_, err := method(c, ctx, &in, opt)
 		return err
 	}
-	_, err := action(ctx, &in, opt)
-	return err
 }
 
+// serialization is Step Functions' answer to a body it cannot read.
 func serialization(message string) gateway.Reply {
 	return gateway.ErrorReply(http.StatusBadRequest, gateway.ServiceError, "SerializationException", message)
 }

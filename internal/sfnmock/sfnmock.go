@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/sfnapic/sfnapic/gateway"
+	"github.com/sfnapic/sfnapic/integration"
 )
 
 // MaxExecutions bounds what the mock remembers: past it, the oldest
@@ -79,6 +80,24 @@ func ParseScripts(b []byte) (map[string]gateway.Reply, error) {
 	return out, nil
 }
 
+// input is every member of a request body that the mock reads.
+type input struct {
+	StateMachineArn, Name, Input, ExecutionArn, TaskToken string
+	Error, Cause                                          *string
+}
+
+// handlers answer each action, by its name: one entry per action that
+// integration registers (a test keeps the two in step).
+var handlers = map[string]func(m *Mock, call *gateway.Call, in *input) gateway.Reply{
+	integration.StartExecution.Name():  (*Mock).startExecution,
+	integration.StartSync{}.Name():     (*Mock).startSync,
+	integration.Describe{}.Name():      (*Mock).describeExecution,
+	integration.Stop{}.Name():          (*Mock).stopExecution,
+	integration.TaskSuccess{}.Name():   (*Mock).sendTask,
+	integration.TaskFailure{}.Name():   (*Mock).sendTask,
+	integration.TaskHeartbeat{}.Name(): (*Mock).sendTask,
+}
+
 // Call answers one call as Step Functions would.
 func (m *Mock) Call(_ context.Context, call *gateway.Call) (gateway.Reply, error) {
 	if r, ok := m.scripts[call.Verb+" "+call.Path]; ok {
@@ -87,68 +106,115 @@ func (m *Mock) Call(_ context.Context, call *gateway.Call) (gateway.Reply, error
 	if r, ok := m.scripts[call.Action]; ok {
 		return r, nil
 	}
-	var in struct {
-		StateMachineArn, Name, Input, ExecutionArn, TaskToken string
-		Error, Cause                                          *string
-	}
+	var in input
 	if err := json.Unmarshal([]byte(call.Body), &in); err != nil {
 		return gateway.ErrorReply(400, gateway.ServiceError, "SerializationException", "the request body is not JSON: "+err.Error()), nil
 	}
-	now := time.Now()
-	switch call.Action {
-	case "StartExecution", "StartSyncExecution":
-		if !strings.Contains(in.StateMachineArn, ":stateMachine:") {
-			return fail(400, "InvalidArn", "Invalid Arn: '"+in.StateMachineArn+"'"), nil
-		}
-		if in.Input == "" {
-			in.Input = "{}"
-		}
-		if !json.Valid([]byte(in.Input)) {
-			return fail(400, "InvalidExecutionInput", "Invalid State Machine Execution Input: not JSON"), nil
-		}
-		if in.Name == "" {
-			in.Name = gateway.UUID()
-		}
-		e := &execution{machine: in.StateMachineArn, name: in.Name, input: in.Input, status: "RUNNING", start: now,
-			arn: strings.Replace(in.StateMachineArn, ":stateMachine:", ":execution:", 1) + ":" + in.Name}
-		if call.Express {
-			// An EXPRESS execution's ARN names the run too; Step Functions
-			// keeps no record of it to describe.
-			e.arn = strings.Replace(in.StateMachineArn, ":stateMachine:", ":express:", 1) + ":" + in.Name + ":" + gateway.UUID()
-		}
-		switch {
-		case call.Action == "StartSyncExecution":
-			e.status, e.stop = "SUCCEEDED", now
-			return ok(map[string]any{"executionArn": e.arn, "stateMachineArn": e.machine, "name": e.name,
-				"startDate": epoch(e.start), "stopDate": epoch(e.stop), "status": e.status, "input": e.input, "output": e.input}), nil
-		case call.Express:
-			return ok(map[string]any{"executionArn": e.arn, "startDate": epoch(e.start)}), nil
-		}
-		return m.start(e), nil
-	case "DescribeExecution", "StopExecution":
-		if !validExecution(in.ExecutionArn) {
-			return fail(400, "InvalidArn", "Invalid Arn: '"+in.ExecutionArn+"'"), nil
-		}
-		m.mu.Lock()
-		defer m.mu.Unlock()
-		e, found := m.executions[in.ExecutionArn]
-		if !found {
-			return fail(400, "ExecutionDoesNotExist", "Execution Does Not Exist: '"+in.ExecutionArn+"'"), nil
-		}
-		if call.Action == "StopExecution" {
-			if e.status == "RUNNING" {
-				e.status, e.stop, e.errorName, e.cause = "ABORTED", now, in.Error, in.Cause
-			}
-			return ok(map[string]any{"stopDate": epoch(e.stop)}), nil
-		}
-		return ok(e.describe()), nil
-	case "SendTaskSuccess", "SendTaskFailure", "SendTaskHeartbeat":
-		if in.TaskToken == "" {
-			return fail(400, "InvalidToken", "Invalid Token: ''"), nil
-		}
-		return ok(map[string]any{}), nil
+	handle, ok := handlers[call.Action]
+	if !ok {
+		return gateway.ErrorReply(400, gateway.ServiceError, "UnknownOperationException", "the mock does not know "+call.Action), nil
 	}
-	return gateway.ErrorReply(400, gateway.ServiceError, "UnknownOperationException", "the mock does not know "+call.Action), nil
+	return handle(m, call, &in), nil
+}
+
+// newExecution is the execution a start asks for, or Step Functions'
+// refusal of the request.
+func newExecution(call *gateway.Call, in *input) (*execution, *gateway.Reply) {
+	if !strings.Contains(in.StateMachineArn, ":stateMachine:") {
+		r := fail(400, "InvalidArn", "Invalid Arn: '"+in.StateMachineArn+"'")
+		return nil, &r
+	}
+	if in.Input == "" {
+		in.Input = "{}"
+	}
+	if !json.Valid([]byte(in.Input)) {
+		r := fail(400, "InvalidExecutionInput", "Invalid State Machine Execution Input: not JSON")
+		return nil, &r
+	}
+	if in.Name == "" {
+		in.Name = gateway.UUID()
+	}
+	e := &execution{machine: in.StateMachineArn, name: in.Name, input: in.Input, status: "RUNNING", start: time.Now(),
+		arn: strings.Replace(in.StateMachineArn, ":stateMachine:", ":execution:", 1) + ":" + in.Name}
+	if call.Express {
+		// An EXPRESS execution's ARN names the run too; Step Functions
+		// keeps no record of it to describe.
+		e.arn = strings.Replace(in.StateMachineArn, ":stateMachine:", ":express:", 1) + ":" + in.Name + ":" + gateway.UUID()
+	}
+	return e, nil
+}
+
+// startExecution starts an execution that stays RUNNING; only a STANDARD
+// one is recorded.
+func (m *Mock) startExecution(call *gateway.Call, in *input) gateway.Reply {
+	e, refused := newExecution(call, in)
+	switch {
+	case refused != nil:
+		return *refused
+	case call.Express:
+		return ok(map[string]any{"executionArn": e.arn, "startDate": epoch(e.start)})
+	}
+	return m.start(e)
+}
+
+// startSync runs an execution that succeeds at once with its input as its
+// output.
+func (m *Mock) startSync(call *gateway.Call, in *input) gateway.Reply {
+	e, refused := newExecution(call, in)
+	if refused != nil {
+		return *refused
+	}
+	e.status, e.stop = "SUCCEEDED", e.start
+	return ok(map[string]any{"executionArn": e.arn, "stateMachineArn": e.machine, "name": e.name,
+		"startDate": epoch(e.start), "stopDate": epoch(e.stop), "status": e.status, "input": e.input, "output": e.input})
+}
+
+// recorded is the execution an action on one execution names, or Step
+// Functions' refusal. The caller holds m.mu.
+func (m *Mock) recorded(in *input) (*execution, *gateway.Reply) {
+	if !validExecution(in.ExecutionArn) {
+		r := fail(400, "InvalidArn", "Invalid Arn: '"+in.ExecutionArn+"'")
+		return nil, &r
+	}
+	e, found := m.executions[in.ExecutionArn]
+	if !found {
+		r := fail(400, "ExecutionDoesNotExist", "Execution Does Not Exist: '"+in.ExecutionArn+"'")
+		return nil, &r
+	}
+	return e, nil
+}
+
+func (m *Mock) describeExecution(_ *gateway.Call, in *input) gateway.Reply {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, refused := m.recorded(in)
+	if refused != nil {
+		return *refused
+	}
+	return ok(e.describe())
+}
+
+// stopExecution aborts a RUNNING execution with the request's error and
+// cause; stopping one that ended changes nothing.
+func (m *Mock) stopExecution(_ *gateway.Call, in *input) gateway.Reply {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, refused := m.recorded(in)
+	if refused != nil {
+		return *refused
+	}
+	if e.status == "RUNNING" {
+		e.status, e.stop, e.errorName, e.cause = "ABORTED", time.Now(), in.Error, in.Cause
+	}
+	return ok(map[string]any{"stopDate": epoch(e.stop)})
+}
+
+// sendTask takes any callback for any token that is not empty.
+func (m *Mock) sendTask(_ *gateway.Call, in *input) gateway.Reply {
+	if in.TaskToken == "" {
+		return fail(400, "InvalidToken", "Invalid Token: ''")
+	}
+	return ok(map[string]any{})
 }
 
 // start records a STANDARD execution: starting one again with the same
