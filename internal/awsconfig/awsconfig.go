@@ -30,6 +30,9 @@ import (
 type Options struct {
 	Region  string // --region; empty: from the environment or profile
 	Profile string // --profile; empty: the default chain
+	// Endpoint is --endpoint-url, over AWS_ENDPOINT_URL and the profile's
+	// endpoint_url: every client goes there (an emulator such as moto).
+	Endpoint string
 }
 
 // Limits of each AWS call. A call is tried at most MaxAttempts times
@@ -97,17 +100,21 @@ func Load(ctx context.Context, o Options) (aws.Config, error) {
 	if cfg.Region == "" {
 		return aws.Config{}, ErrNoRegion
 	}
+	if o.Endpoint != "" {
+		cfg.BaseEndpoint = aws.String(o.Endpoint)
+	}
 	return cfg, nil
 }
 
 // CloudFormation is the CloudFormation client for cfg.
 func CloudFormation(cfg aws.Config) *cloudformation.Client { return cloudformation.NewFromConfig(cfg) }
 
-// S3 is the S3 client for cfg. An endpoint override (an emulator) serves
-// buckets by path, not by host name.
+// S3 is the S3 client for cfg. An endpoint override (an emulator, named by
+// --endpoint-url, AWS_ENDPOINT_URL or AWS_ENDPOINT_URL_S3) serves buckets
+// by path, not by host name.
 func S3(cfg aws.Config) *s3.Client {
 	return s3.NewFromConfig(cfg, func(s *s3.Options) {
-		s.UsePathStyle = os.Getenv("AWS_ENDPOINT_URL") != "" || os.Getenv("AWS_ENDPOINT_URL_S3") != ""
+		s.UsePathStyle = cfg.BaseEndpoint != nil || os.Getenv("AWS_ENDPOINT_URL_S3") != ""
 	})
 }
 

@@ -15,8 +15,7 @@ import (
 )
 
 type deployOptions struct {
-	aws                   awsconfig.Options
-	stack                 string
+	awsFlags
 	params, tags          []string
 	yes                   bool
 	noExecute             bool
@@ -28,7 +27,6 @@ type deployOptions struct {
 	timeout, poll         time.Duration
 	output                string
 	outputsFile           string
-	debug                 bool
 }
 
 const deployDoc = `Deploy compiles SPEC and deploys it to the CloudFormation stack NAME through
@@ -84,11 +82,13 @@ func newDiffCmd(a *app) *cobra.Command {
 	return newChangeSetCmd(a, "diff SPEC --stack NAME", "show what a deploy would change, without changing anything", diffDoc, true)
 }
 
+// deployEndpointHelp is --endpoint-url's help for deploy, diff and
+// destroy, which call CloudFormation (and S3, for a large template).
+const deployEndpointHelp = "the AWS endpoint `URL` (CloudFormation, S3), such as an emulator"
+
 func addDeployFlags(cmd *cobra.Command, o *deployOptions, all bool) {
 	f := cmd.Flags()
-	f.StringVar(&o.stack, "stack", "", "the CloudFormation stack `NAME`")
-	f.StringVar(&o.aws.Region, "region", "", "the AWS `REGION` (default: from the environment or profile)")
-	f.StringVar(&o.aws.Profile, "profile", "", "the AWS shared-config `PROFILE`")
+	o.awsFlags.add(cmd, awsHelp{stack: "the CloudFormation stack `NAME`", endpoint: deployEndpointHelp})
 	f.StringArrayVar(&o.params, "param", nil, "a template parameter `K=V` (repeatable)")
 	f.StringArrayVar(&o.tags, "tags", nil, "a stack tag `K=V` (repeatable)")
 	f.StringVar(&o.roleARN, "role-arn", "", "an IAM role `ARN` for CloudFormation to act as")
@@ -97,7 +97,6 @@ func addDeployFlags(cmd *cobra.Command, o *deployOptions, all bool) {
 	f.DurationVar(&o.poll, "poll", 5*time.Second, "how often to poll CloudFormation")
 	_ = f.MarkHidden("poll")
 	f.DurationVar(&o.timeout, "timeout", time.Hour, "give up after this `DURATION`: every AWS call, wait and the following of the stack")
-	f.BoolVar(&o.debug, "debug", false, "show the AWS SDK's error under sfnapic's explanation")
 	if !all {
 		return
 	}
@@ -189,14 +188,12 @@ Examples:
   sfnapic destroy --stack item-api`
 
 type destroyOptions struct {
-	aws       awsconfig.Options
-	stack     string
+	awsFlags
 	yes       bool
 	disableTP bool
 	roleARN   string
 	timeout   time.Duration
 	poll      time.Duration
-	debug     bool
 }
 
 func newDestroyCmd(a *app) *cobra.Command {
@@ -228,16 +225,13 @@ func newDestroyCmd(a *app) *cobra.Command {
 		}),
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.stack, "stack", "", "the CloudFormation stack `NAME`")
-	f.StringVar(&o.aws.Region, "region", "", "the AWS `REGION`")
-	f.StringVar(&o.aws.Profile, "profile", "", "the AWS shared-config `PROFILE`")
+	o.awsFlags.add(cmd, awsHelp{stack: "the CloudFormation stack `NAME`", region: "the AWS `REGION`", endpoint: "the AWS endpoint `URL` (CloudFormation), such as an emulator"})
 	f.BoolVarP(&o.yes, "yes", "y", false, "delete without asking")
 	f.BoolVar(&o.disableTP, "disable-termination-protection", false, "turn termination protection off first")
 	f.StringVar(&o.roleARN, "role-arn", "", "an IAM role `ARN` for CloudFormation to act as")
 	f.DurationVar(&o.timeout, "timeout", time.Hour, "give up after this `DURATION`: every AWS call, wait and the following of the stack")
 	f.DurationVar(&o.poll, "poll", 5*time.Second, "how often to poll CloudFormation")
 	_ = f.MarkHidden("poll")
-	f.BoolVar(&o.debug, "debug", false, "show the AWS SDK's error under sfnapic's explanation")
 	return cmd
 }
 

@@ -17,12 +17,17 @@ import (
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/spf13/cobra"
 
+	"github.com/sfnapic/sfnapic/compile"
 	"github.com/sfnapic/sfnapic/gateway"
 	"github.com/sfnapic/sfnapic/integration"
 )
 
 type invokeOptions struct {
-	renderOptions
+	request requestFlags
+	// awsFlags name the deployed stack whose stage invoke calls, and
+	// where --wait follows the execution.
+	awsFlags
+	output  string
 	url     string
 	wait    bool
 	history bool
@@ -62,14 +67,13 @@ func newInvokeCmd(a *app) *cobra.Command {
 		}),
 	}
 	f := cmd.Flags()
-	addRequestFlags(cmd, &o.renderOptions)
-	f.StringVar(&o.stack, "stack", "", "call the stage of the deployed stack `NAME` (its ApiUrl output)")
+	o.request.add(cmd)
+	o.awsFlags.add(cmd, awsHelp{stack: "call the stage of the deployed stack `NAME` (its " + compile.OutputAPIURL + " output)"})
 	f.StringVar(&o.url, "url", "", "call the API at this base `URL` instead, such as http://127.0.0.1:8080 (sfnapic serve)")
 	f.BoolVar(&o.wait, "wait", false, "follow the execution a start route began until it ends")
 	f.BoolVar(&o.history, "history", false, "with --wait: show the state that failed, from the execution's history")
 	f.StringVar(&o.output, "output", "text", "`text`, or json for one JSON document on stdout")
 	f.DurationVar(&o.timeout, "timeout", 5*time.Minute, "give up after this `DURATION`: the request and the wait")
-	addAWSFlags(cmd, &o.renderOptions, "")
 	return cmd
 }
 
@@ -111,7 +115,7 @@ func runInvoke(parent context.Context, a *app, args []string, o invokeOptions) e
 	case o.history && !o.wait:
 		return usagef("--history shows why an execution failed: it needs --wait")
 	}
-	req, rt, err := loadRequest(a, args, o.renderOptions)
+	req, rt, err := loadRequest(a, args, o.request)
 	if err != nil {
 		return err
 	}
@@ -125,14 +129,14 @@ func runInvoke(parent context.Context, a *app, args []string, o invokeOptions) e
 	switch {
 	case o.stack != "":
 		var outputs map[string]string
-		if cfg, outputs, err = readStack(ctx, o.renderOptions); err != nil {
+		if cfg, outputs, err = o.readStack(ctx); err != nil {
 			return err
 		}
-		if base = strings.TrimRight(outputs["ApiUrl"], "/"); base == "" {
-			return fmt.Errorf("stack %s has no ApiUrl output: is it an sfnapic stack, and did its deploy finish?", o.stack)
+		if base = strings.TrimRight(outputs[compile.OutputAPIURL], "/"); base == "" {
+			return fmt.Errorf("stack %s has no %s output: is it an sfnapic stack, and did its deploy finish?", o.stack, compile.OutputAPIURL)
 		}
 	case o.wait:
-		if cfg, err = loadAWS(ctx, o.aws, o.endpoint); err != nil {
+		if cfg, err = o.config(ctx); err != nil {
 			return err
 		}
 	}

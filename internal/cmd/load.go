@@ -10,58 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
-
-	"github.com/sfnapic/sfnapic/compile"
-	"github.com/sfnapic/sfnapic/spec"
 )
-
-// compiled is a spec compiled and serialized, with every diagnostic.
-type compiled struct {
-	spec  *spec.Spec
-	out   []byte
-	diags spec.ErrorList
-}
-
-// compileFile reads, parses, compiles and serializes one spec. Definition
-// files are read relative to the spec's directory. It returns an error only
-// for problems that are not diagnostics (the spec cannot be read).
-func compileFile(name, format string) (*compiled, error) {
-	s, diags, err := loadSpec(name)
-	if err != nil {
-		return nil, err
-	}
-	c := &compiled{spec: s, diags: diags}
-	if s == nil {
-		return c, nil
-	}
-	out, limits, err := compile.Build(s, format)
-	if err != nil {
-		return nil, err
-	}
-	c.out = out
-	c.diags = append(c.diags, limits...)
-	c.diags.Sort()
-	return c, nil
-}
-
-// loadSpec reads and parses one spec, with definition files read relative
-// to its directory and diagnostics naming it as given.
-//
-// Definition files are read through an os.Root of the spec's directory, so
-// no path and no symbolic link can reach a file outside it.
-func loadSpec(name string) (*spec.Spec, spec.ErrorList, error) {
-	src, err := readInput(name, spec.MaxFileBytes)
-	if err != nil {
-		return nil, nil, fmt.Errorf("cannot read spec: %w", err)
-	}
-	root, err := os.OpenRoot(filepath.Dir(name))
-	if err != nil {
-		return nil, nil, fmt.Errorf("cannot read the spec's directory: %w", err)
-	}
-	defer root.Close()
-	s, diags := spec.Parse(filepath.ToSlash(name), src, root.FS())
-	return s, diags, nil
-}
 
 // readInput reads a file the user names as input: a regular file (or a
 // link to one) of at most limit bytes. A device such as /dev/zero, a FIFO

@@ -8,19 +8,16 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/awslabs/goformation/v7/cloudformation/stepfunctions"
 	"github.com/spf13/cobra"
 
-	"github.com/sfnapic/sfnapic/cfn"
 	"github.com/sfnapic/sfnapic/gateway"
 	"github.com/sfnapic/sfnapic/internal/awsconfig"
 	"github.com/sfnapic/sfnapic/internal/sfncall"
@@ -32,13 +29,12 @@ type serveOptions struct {
 	addr        string
 	mock        bool
 	mockReplies string
-	stack       string
-	endpoint    string
 	create      bool
 	logInput    bool
 	watch       bool
-	aws         awsconfig.Options
-	debug       bool
+	// awsFlags name the deployed stack (--stack), or the emulator
+	// (--endpoint-url), whose state machines serve calls.
+	awsFlags
 }
 
 const serveDoc = `Serve runs the API on this machine as API Gateway would run it: for each
@@ -98,43 +94,12 @@ func newServeCmd(a *app) *cobra.Command {
 	f.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT`")
 	f.BoolVar(&o.mock, "mock", false, "answer with the built-in stand-in for Step Functions (the default)")
 	f.StringVar(&o.mockReplies, "mock-replies", "", "script the stand-in's replies from `FILE`: {\"POST /quotes\": {\"status\": 200, \"body\": {...}}}")
-	f.StringVar(&o.stack, "stack", "", "call the state machines of the deployed stack `NAME`")
-	f.StringVar(&o.endpoint, "endpoint-url", "", "call Step Functions (and CloudFormation) at `URL`, such as an emulator")
 	f.BoolVar(&o.create, "create", false, "create the template's state machines at --endpoint-url, and delete them on exit")
 	f.BoolVar(&o.logInput, "log-input", false, "log what Step Functions received for each request")
 	f.BoolVar(&o.watch, "watch", false, "rebuild and reload when the spec or a definition file changes")
-	f.StringVar(&o.aws.Region, "region", "", "the AWS `REGION` (default: from the environment or profile)")
-	f.StringVar(&o.aws.Profile, "profile", "", "the AWS shared-config `PROFILE`")
-	f.BoolVar(&o.debug, "debug", false, "show the AWS SDK's error under sfnapic's explanation")
+	o.awsFlags.add(cmd, awsHelp{stack: "call the state machines of the deployed stack `NAME`",
+		endpoint: "call Step Functions (and CloudFormation) at `URL`, such as an emulator"})
 	return cmd
-}
-
-// served is what serve builds from the spec or template: the gateway, and
-// the files whose change --watch reloads.
-type served struct {
-	g     *gateway.Gateway
-	files []string
-}
-
-// loadServed compiles the spec (or reads the template) into a gateway.
-// Diagnostics come back as text, so that --watch can print them and keep
-// serving.
-func loadServed(specName, templateName string) (*served, string, error) {
-	g, sp, diags, err := loadGateway(specName, templateName)
-	if err != nil {
-		return nil, diags.String(), err
-	}
-	if sp == nil {
-		return &served{g: g, files: []string{templateName}}, "", nil
-	}
-	files := []string{specName}
-	dir := specName[:strings.LastIndexAny(specName, `/\`)+1]
-	for _, m := range sp.StateMachines {
-		if m.DefinitionFile != "" {
-			files = append(files, dir+m.DefinitionFile)
-		}
-	}
-	return &served{g: g, files: files}, diags.String(), nil
 }
 
 // backend is where serve's calls go, and what it prints about it.
@@ -150,7 +115,7 @@ type backend struct {
 
 func runServe(parent context.Context, a *app, specName string, o serveOptions) error {
 	survivePipes()
-	remote := o.stack != "" || o.create || o.endpoint != ""
+	remote := o.stack != "" || o.create || o.aws.Endpoint != ""
 	switch {
 	case o.mock && remote:
 		return usagef("--mock answers without Step Functions: drop --stack, --endpoint-url and --create, or drop --mock")
@@ -158,13 +123,13 @@ func runServe(parent context.Context, a *app, specName string, o serveOptions) e
 		return usagef("--mock-replies scripts the built-in stand-in: it cannot be used with --stack, --endpoint-url or --create")
 	case o.create && o.stack != "":
 		return usagef("--create makes the state machines at an emulator, --stack uses those of a deployed stack: choose one")
-	case o.create && o.endpoint == "" && os.Getenv("AWS_ENDPOINT_URL") == "":
+	case o.create && o.aws.Endpoint == "" && os.Getenv("AWS_ENDPOINT_URL") == "":
 		return usagef("--create makes state machines at an emulator: name it with --endpoint-url URL (serve does not create them in AWS; deploy does)")
-	case o.endpoint != "" && !o.create && o.stack == "":
+	case o.aws.Endpoint != "" && !o.create && o.stack == "":
 		return usagef("--endpoint-url needs the state machines to call there: --create makes them from the template, --stack NAME reads a stack deployed there")
 	}
-	sv, diags, err := loadServed(specName, o.template)
-	fmt.Fprint(a.stderr, diags)
+	sv, diags, err := loadTarget(specName, o.template)
+	fmt.Fprint(a.stderr, diags.String())
 	if err != nil {
 		return err
 	}
@@ -220,10 +185,10 @@ func runServe(parent context.Context, a *app, specName string, o serveOptions) e
 
 	if o.watch {
 		go watch(ctx, a, &logMu, sv.files, func() []string {
-			next, diags, err := loadServed(specName, o.template)
+			next, diags, err := loadTarget(specName, o.template)
 			logMu.Lock()
 			defer logMu.Unlock()
-			fmt.Fprint(a.stderr, diags)
+			fmt.Fprint(a.stderr, diags.String())
 			if err != nil {
 				if !errors.Is(err, errReported) {
 					fmt.Fprintf(a.stderr, "sfnapic: %v\n", err)
@@ -296,7 +261,7 @@ func serveBackend(ctx context.Context, a *app, g *gateway.Gateway, o serveOption
 	}
 	sctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	cfg, err := loadAWS(sctx, o.aws, o.endpoint)
+	cfg, err := o.config(sctx)
 	if err != nil {
 		return nil, err
 	}
@@ -338,62 +303,6 @@ func serveBackend(ctx context.Context, a *app, g *gateway.Gateway, o serveOption
 	be.about = fmt.Sprintf("Step Functions at %s, with %d state machine%s created from the template (deleted on exit)", where, len(created), plural(len(created)))
 	be.missing = "serve did not create it"
 	return be, nil
-}
-
-// machineIDs are the logical IDs of the template's state machines, sorted.
-func machineIDs(t *cfn.Template) []string {
-	var ids []string
-	for id, r := range t.CFN.Resources {
-		if _, ok := r.(*stepfunctions.StateMachine); ok {
-			ids = append(ids, id)
-		}
-	}
-	sort.Strings(ids)
-	return ids
-}
-
-// stackOutputs reads a deployed stack's outputs.
-func stackOutputs(ctx context.Context, cf *cloudformation.Client, stack string) (map[string]string, error) {
-	out, err := cf.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(stack)})
-	if err != nil {
-		return nil, err
-	}
-	outputs := map[string]string{}
-	for _, s := range out.Stacks {
-		for _, o := range s.Outputs {
-			outputs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
-		}
-	}
-	return outputs, nil
-}
-
-// stackMachines reads the ARNs of the template's state machines from a
-// deployed stack's outputs (sfnapic writes one, ID + "Arn", for each).
-func stackMachines(outputs map[string]string, stack string, g *gateway.Gateway, vars map[string]string) error {
-	var missing []string
-	for _, id := range machineIDs(g.Template) {
-		arn := outputs[id+"Arn"]
-		if !strings.Contains(arn, ":stateMachine:") {
-			missing = append(missing, id)
-			continue
-		}
-		setMachine(vars, id, arn)
-	}
-	if len(missing) > 0 {
-		return fmt.Errorf("stack %s has no output for state machine %s: deploy this spec to it first (sfnapic deploy SPEC --stack %s)", stack, strings.Join(missing, ", "), stack)
-	}
-	return nil
-}
-
-// setMachine gives the gateway's variables a machine's real ARN, and the
-// account and region it lives in.
-func setMachine(vars map[string]string, id, arn string) {
-	vars[id] = arn
-	parts := strings.Split(arn, ":")
-	if len(parts) >= 7 {
-		vars[id+".Name"] = parts[6]
-		vars["AWS::Partition"], vars["AWS::Region"], vars["AWS::AccountId"] = parts[1], parts[3], parts[4]
-	}
 }
 
 // serveRole is the role the created machines name: emulators accept any

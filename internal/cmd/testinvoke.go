@@ -14,11 +14,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	"github.com/spf13/cobra"
 
+	"github.com/sfnapic/sfnapic/compile"
 	"github.com/sfnapic/sfnapic/gateway"
 )
 
 type testInvokeOptions struct {
-	renderOptions
+	request requestFlags
+	awsFlags
 	timeout time.Duration
 }
 
@@ -49,10 +51,9 @@ func newTestInvokeCmd(a *app) *cobra.Command {
 		}),
 	}
 	f := cmd.Flags()
-	addRequestFlags(cmd, &o.renderOptions)
-	f.StringVar(&o.stack, "stack", "", "the deployed stack `NAME`")
+	o.request.add(cmd)
+	o.awsFlags.add(cmd, awsHelp{stack: "the deployed stack `NAME`"})
 	f.DurationVar(&o.timeout, "timeout", 2*time.Minute, "give up after this `DURATION`")
-	addAWSFlags(cmd, &o.renderOptions, "")
 	return cmd
 }
 
@@ -86,7 +87,7 @@ func runTestInvoke(parent context.Context, a *app, args []string, o testInvokeOp
 	if o.stack == "" {
 		return usagef("name the deployed stack with --stack NAME")
 	}
-	req, rt, err := loadRequest(a, args, o.renderOptions)
+	req, rt, err := loadRequest(a, args, o.request)
 	if err != nil {
 		return err
 	}
@@ -98,16 +99,13 @@ func runTestInvoke(parent context.Context, a *app, args []string, o testInvokeOp
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
-	cfg, outputs, err := readStack(ctx, o.renderOptions)
+	cfg, outputs, err := rt.fromStack(ctx, &o.awsFlags)
 	if err != nil {
 		return err
 	}
-	if err := rt.useStack(outputs, o.stack); err != nil {
-		return err
-	}
-	apiID := outputs["ApiId"]
+	apiID := outputs[compile.OutputAPIID]
 	if apiID == "" {
-		return fmt.Errorf("stack %s has no ApiId output: is it an sfnapic stack, and did its deploy finish?", o.stack)
+		return fmt.Errorf("stack %s has no %s output: is it an sfnapic stack, and did its deploy finish?", o.stack, compile.OutputAPIID)
 	}
 	client := apigateway.NewFromConfig(cfg)
 	verb, path, _ := strings.Cut(route, " ")
