@@ -107,13 +107,8 @@ type followed struct {
 
 func runInvoke(parent context.Context, a *app, args []string, o invokeOptions) error {
 	survivePipes()
-	switch {
-	case o.output != "text" && o.output != "json":
-		return usagef("--output must be text or json, not %q", o.output)
-	case (o.stack == "") == (o.url == ""):
-		return usagef("say where the API is: --stack NAME (its invoke URL) or --url URL")
-	case o.history && !o.wait:
-		return usagef("--history shows why an execution failed: it needs --wait")
+	if err := o.check(); err != nil {
+		return err
 	}
 	req, rt, err := loadRequest(a, args, o.request)
 	if err != nil {
@@ -124,23 +119,10 @@ func runInvoke(parent context.Context, a *app, args []string, o invokeOptions) e
 	ctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
 
-	var cfg aws.Config
-	base := strings.TrimRight(o.url, "/")
-	switch {
-	case o.stack != "":
-		var outputs map[string]string
-		if cfg, outputs, err = o.readStack(ctx); err != nil {
-			return err
-		}
-		if base = strings.TrimRight(outputs[compile.OutputAPIURL], "/"); base == "" {
-			return fmt.Errorf("stack %s has no %s output: is it an sfnapic stack, and did its deploy finish?", o.stack, compile.OutputAPIURL)
-		}
-	case o.wait:
-		if cfg, err = o.config(ctx); err != nil {
-			return err
-		}
+	cfg, base, err := o.where(ctx)
+	if err != nil {
+		return err
 	}
-
 	res := &invokeResult{Request: req.Method + " " + req.Path, URL: base + req.Path}
 	if len(req.Query) > 0 {
 		res.URL += "?" + req.Query.Encode()
@@ -171,14 +153,8 @@ func runInvoke(parent context.Context, a *app, args []string, o invokeOptions) e
 			// which only an emulator has: AWS would answer AccessDenied.
 			res.Note = "the execution is in the placeholder account " + gateway.PlaceholderAccount + " (serve --mock?), which only an emulator has: serve with --endpoint-url URL --create, and invoke with the same --endpoint-url, to follow runs"
 		default:
-			client := sfn.NewFromConfig(cfg)
-			res.Execution, err = follow(ctx, client, arn, o.history)
-			if err != nil {
-				printInvoke(a, res, o.output)
-				if errors.Is(err, context.DeadlineExceeded) {
-					return fmt.Errorf("gave up waiting after %s: %s is still %s; see it with aws stepfunctions describe-execution --execution-arn %s", o.timeout, arn, res.Execution.Status, arn)
-				}
-				return explainAWS(err, cfg, o.debug)
+			if err := o.followExecution(ctx, a, cfg, arn, res); err != nil {
+				return err
 			}
 			ok = res.Execution.Status == "SUCCEEDED"
 		}
@@ -188,6 +164,56 @@ func runInvoke(parent context.Context, a *app, args []string, o invokeOptions) e
 		return errReported
 	}
 	return nil
+}
+
+// check refuses the flags that contradict each other.
+func (o invokeOptions) check() error {
+	switch {
+	case o.output != "text" && o.output != "json":
+		return usagef("--output must be text or json, not %q", o.output)
+	case (o.stack == "") == (o.url == ""):
+		return usagef("say where the API is: --stack NAME (its invoke URL) or --url URL")
+	case o.history && !o.wait:
+		return usagef("--history shows why an execution failed: it needs --wait")
+	}
+	return nil
+}
+
+// where is the API's base URL, --url or the stack's invoke URL, and the
+// AWS configuration when the stack or --wait needs one.
+func (o invokeOptions) where(ctx context.Context) (aws.Config, string, error) {
+	switch {
+	case o.stack != "":
+		cfg, outputs, err := o.readStack(ctx)
+		if err != nil {
+			return cfg, "", err
+		}
+		base := strings.TrimRight(outputs[compile.OutputAPIURL], "/")
+		if base == "" {
+			return cfg, "", fmt.Errorf("stack %s has no %s output: is it an sfnapic stack, and did its deploy finish?", o.stack, compile.OutputAPIURL)
+		}
+		return cfg, base, nil
+	case o.wait:
+		cfg, err := o.config(ctx)
+		return cfg, strings.TrimRight(o.url, "/"), err
+	}
+	return aws.Config{}, strings.TrimRight(o.url, "/"), nil
+}
+
+// followExecution follows the execution arn to its end, into res; when
+// it cannot, it prints what it has and says why.
+func (o invokeOptions) followExecution(ctx context.Context, a *app, cfg aws.Config, arn string, res *invokeResult) error {
+	client := sfn.NewFromConfig(cfg)
+	var err error
+	res.Execution, err = follow(ctx, client, arn, o.history)
+	if err == nil {
+		return nil
+	}
+	printInvoke(a, res, o.output)
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("gave up waiting after %s: %s is still %s; see it with aws stepfunctions describe-execution --execution-arn %s", o.timeout, arn, res.Execution.Status, arn)
+	}
+	return explainAWS(err, cfg, o.debug)
 }
 
 // send makes the request and records the answer.

@@ -116,16 +116,9 @@ func runRender(a *app, args []string, o renderOptions) error {
 	if o.output != "text" && o.output != "json" {
 		return usagef("--output must be text or json, not %q", o.output)
 	}
-	var reply *gateway.Reply
-	if o.reply != "" {
-		b, err := readInput(o.reply, maxReadBytes)
-		if err != nil {
-			return fmt.Errorf("cannot read the reply: %w", err)
-		}
-		reply = &gateway.Reply{}
-		if err := json.Unmarshal(b, reply); err != nil || reply.Status == 0 {
-			return fmt.Errorf("%s: a reply is {\"status\": 400, \"body\": {...}}: %v", o.reply, err)
-		}
+	reply, err := readReply(o.reply)
+	if err != nil {
+		return err
 	}
 	req, rt, err := loadRequest(a, args, o.request)
 	if err != nil {
@@ -140,24 +133,11 @@ func runRender(a *app, args []string, o renderOptions) error {
 	}
 	g := rt.g
 	res := &renderResult{}
-	printJSON := func() {
-		if o.output == "json" {
-			b, _ := json.MarshalIndent(res, "", "  ")
-			fmt.Fprintf(a.stdout, "%s\n", b)
-		}
-	}
 
 	call, err := g.Start(req)
 	var rej *gateway.Rejection
 	if errors.As(err, &rej) {
-		res.Refused = &renderRefusal{Status: rej.Status, Body: rawJSON(rej.Body), Reason: rej.Reason}
-		if o.output == "json" {
-			printJSON()
-		} else {
-			fmt.Fprintf(a.stdout, "HTTP %d\n%s\n", rej.Status, rej.Body)
-		}
-		fmt.Fprintf(a.stderr, "API Gateway would refuse this request: %s\n", rej.Reason)
-		return errReported
+		return printRefusal(a, o.output, res, rej)
 	}
 	if err != nil {
 		if call != nil {
@@ -165,8 +145,65 @@ func runRender(a *app, args []string, o renderOptions) error {
 		}
 		return err
 	}
+	printCall(a, o.output, rt, call, res)
+
+	if o.allVariants {
+		if err := compareVariants(a, g, req, call); err != nil {
+			res.print(a, o.output)
+			return err
+		}
+	}
+	if reply != nil {
+		if err := printReply(a, o.output, call, *reply, res); err != nil {
+			res.print(a, o.output)
+			return err
+		}
+	}
+	res.print(a, o.output)
+	return nil
+}
+
+// readReply reads the --reply FILE, if any.
+func readReply(name string) (*gateway.Reply, error) {
+	if name == "" {
+		return nil, nil
+	}
+	b, err := readInput(name, maxReadBytes)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the reply: %w", err)
+	}
+	reply := &gateway.Reply{}
+	if err := json.Unmarshal(b, reply); err != nil || reply.Status == 0 {
+		return nil, fmt.Errorf("%s: a reply is {\"status\": 400, \"body\": {...}}: %v", name, err)
+	}
+	return reply, nil
+}
+
+// print prints the result as one JSON document, with --output json.
+func (res *renderResult) print(a *app, output string) {
+	if output == "json" {
+		b, _ := json.MarshalIndent(res, "", "  ")
+		fmt.Fprintf(a.stdout, "%s\n", b)
+	}
+}
+
+// printRefusal shows the answer of a request API Gateway would refuse.
+func printRefusal(a *app, output string, res *renderResult, rej *gateway.Rejection) error {
+	res.Refused = &renderRefusal{Status: rej.Status, Body: rawJSON(rej.Body), Reason: rej.Reason}
+	if output == "json" {
+		res.print(a, output)
+	} else {
+		fmt.Fprintf(a.stdout, "HTTP %d\n%s\n", rej.Status, rej.Body)
+	}
+	fmt.Fprintf(a.stderr, "API Gateway would refuse this request: %s\n", rej.Reason)
+	return errReported
+}
+
+// printCall shows the route a request takes, the request it sends to
+// Step Functions and the input it carries.
+func printCall(a *app, output string, rt *target, call *gateway.Call, res *renderResult) {
 	arn := call.Request.StateMachineArn
-	machine, created := g.MachineOf(arn)
+	machine, created := rt.g.MachineOf(arn)
 	if name, ok := rt.names[arn]; ok {
 		machine = name
 	} else if !created {
@@ -179,42 +216,35 @@ func runRender(a *app, args []string, o renderOptions) error {
 	}
 	res.Route, res.MethodID, res.ContentType = call.Verb+" "+call.Path, call.MethodID, call.ContentType
 	res.Target, res.Action, res.Request = callee, call.Action, rawJSON(call.Body)
-	if o.output == "text" {
+	if output == "text" {
 		fmt.Fprintf(a.stdout, "Route: %s %s -> %s (%s, %s)\n\n", call.Verb, call.Path, callee, call.MethodID, call.ContentType)
 		fmt.Fprintf(a.stdout, "%s request:\n%s\n", call.Action, indent(call.Body))
 	}
 	if call.Request.HasInput {
 		doc := call.Request.Document
 		res.Document, res.Input = doc, rawJSON(call.Request.Input)
-		if o.output == "text" {
+		if output == "text" {
 			fmt.Fprintf(a.stdout, "\n%s%s:\n%s\n", strings.ToUpper(doc[:1]), doc[1:], indent(call.Request.Input))
 		}
 	}
 	if created && !rt.deployed {
 		fmt.Fprintf(a.stderr, "note: the stack creates %s; its ARN is shown for account %s in %s (--stack NAME shows the deployed one)\n", machine, gateway.PlaceholderAccount, gateway.PlaceholderRegion)
 	}
+}
 
-	if o.allVariants {
-		if err := compareVariants(a, g, req, call); err != nil {
-			printJSON()
-			return err
-		}
+// printReply shows which integration response applies to a Step
+// Functions reply, and the HTTP response the caller gets.
+func printReply(a *app, output string, call *gateway.Call, reply gateway.Reply, res *renderResult) error {
+	resp, which, err := call.Respond(reply)
+	if err != nil {
+		return err
 	}
-
-	if reply != nil {
-		resp, which, err := call.Respond(*reply)
-		if err != nil {
-			printJSON()
-			return err
-		}
-		res.Reply = &renderReply{Status: resp.Status, Selected: which, Headers: resp.Headers, Body: rawJSON(resp.Body)}
-		if o.output == "text" {
-			fmt.Fprintf(a.stdout, "\nStep Functions reply %d -> %s:\nHTTP %d\n", reply.Status, which, resp.Status)
-			printHeaders(a.stdout, resp.Headers)
-			fmt.Fprintf(a.stdout, "%s\n", indent(resp.Body))
-		}
+	res.Reply = &renderReply{Status: resp.Status, Selected: which, Headers: resp.Headers, Body: rawJSON(resp.Body)}
+	if output == "text" {
+		fmt.Fprintf(a.stdout, "\nStep Functions reply %d -> %s:\nHTTP %d\n", reply.Status, which, resp.Status)
+		printHeaders(a.stdout, resp.Headers)
+		fmt.Fprintf(a.stdout, "%s\n", indent(resp.Body))
 	}
-	printJSON()
 	return nil
 }
 

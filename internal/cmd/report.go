@@ -32,8 +32,16 @@ func (r *textReporter) printf(format string, args ...any) {
 	fmt.Fprintf(r.stderr, format, args...)
 }
 
-// Report renders one event.
+// Report renders one event: of the change set, or of the stack.
 func (r *textReporter) Report(e deploy.Event) {
+	if !r.changeSetEvent(e) {
+		r.stackEvent(e)
+	}
+}
+
+// changeSetEvent renders an event of the change set, up to its
+// execution, and reports whether e was one.
+func (r *textReporter) changeSetEvent(e deploy.Event) bool {
 	switch e := e.(type) {
 	case deploy.ReplacingFailedStack:
 		r.printf("Stack %s is in ROLLBACK_COMPLETE: its first create failed, and it cannot be updated. It must be deleted and created again.\n", e.Stack)
@@ -57,6 +65,20 @@ func (r *textReporter) Report(e deploy.Event) {
 		}
 	case deploy.CleanupFailed:
 		r.printf("Could not delete %s: %v\n", e.What, e.Err)
+	case deploy.ChangeSetNotCreated:
+		r.printf("Stopped before CloudFormation made change set %s: nothing was created for stack %s.\n", e.Name, e.Stack)
+	case deploy.ExecutionInDoubt:
+		r.executionInDoubt(e)
+	default:
+		return false
+	}
+	return true
+}
+
+// stackEvent renders an event of the stack: its operation, its events
+// and its outcome.
+func (r *textReporter) stackEvent(e deploy.Event) {
+	switch e := e.(type) {
 	case deploy.OperationStarted:
 		r.printf("%s stack %s...\n", map[deploy.Operation]string{deploy.Create: "Creating", deploy.Update: "Updating", deploy.Delete: "Deleting"}[e.Operation], e.Stack)
 	case deploy.StackEvent:
@@ -68,10 +90,6 @@ func (r *textReporter) Report(e deploy.Event) {
 		}
 	case deploy.StoppedWatching:
 		r.stoppedWatching(e)
-	case deploy.ChangeSetNotCreated:
-		r.printf("Stopped before CloudFormation made change set %s: nothing was created for stack %s.\n", e.Name, e.Stack)
-	case deploy.ExecutionInDoubt:
-		r.executionInDoubt(e)
 	case deploy.OperationFailed:
 		verb := "Deploy"
 		if e.Operation == deploy.Delete {

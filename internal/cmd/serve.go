@@ -115,18 +115,8 @@ type backend struct {
 
 func runServe(parent context.Context, a *app, specName string, o serveOptions) error {
 	survivePipes()
-	remote := o.stack != "" || o.create || o.aws.Endpoint != ""
-	switch {
-	case o.mock && remote:
-		return usagef("--mock answers without Step Functions: drop --stack, --endpoint-url and --create, or drop --mock")
-	case o.mockReplies != "" && remote:
-		return usagef("--mock-replies scripts the built-in stand-in: it cannot be used with --stack, --endpoint-url or --create")
-	case o.create && o.stack != "":
-		return usagef("--create makes the state machines at an emulator, --stack uses those of a deployed stack: choose one")
-	case o.create && o.aws.Endpoint == "" && os.Getenv("AWS_ENDPOINT_URL") == "":
-		return usagef("--create makes state machines at an emulator: name it with --endpoint-url URL (serve does not create them in AWS; deploy does)")
-	case o.aws.Endpoint != "" && !o.create && o.stack == "":
-		return usagef("--endpoint-url needs the state machines to call there: --create makes them from the template, --stack NAME reads a stack deployed there")
+	if err := o.check(); err != nil {
+		return err
 	}
 	sv, diags, err := loadTarget(specName, o.template)
 	fmt.Fprint(a.stderr, diags.String())
@@ -145,83 +135,24 @@ func runServe(parent context.Context, a *app, specName string, o serveOptions) e
 	if err != nil {
 		return err
 	}
-	apply := func(g *gateway.Gateway) {
-		for k, v := range be.vars {
-			g.Vars[k] = v
-		}
-	}
-	apply(sv.g)
+	be.apply(sv.g)
 
 	var logMu sync.Mutex
-	srv := gateway.NewServer(sv.g, be.sf, func(ev gateway.Event) {
-		line := fmt.Sprintf("%s %s -> %s %d %s %s", ev.Method, ev.Path, orDash(ev.Route), ev.Status, orDash(ev.Execution), ev.Latency.Round(10*time.Microsecond))
-		if ev.Reason != "" {
-			line += " (" + ev.Reason + ")"
-		}
-		if (o.logInput || be.mock) && ev.Input != "" {
-			line += "\n  " + strings.TrimSpace(ev.Input)
-		}
-		logMu.Lock()
-		defer logMu.Unlock()
-		fmt.Fprintln(a.stderr, line)
-	})
+	srv := gateway.NewServer(sv.g, be.sf, logEvent(a, &logMu, o.logInput || be.mock))
 	// A client gets 10 s to send its headers and a minute for the whole
 	// request (a 10 MB body is well under a second on loopback), and the
 	// answer a minute to leave (the longest integration waits 29 s): no
 	// client holds a connection for ever.
 	httpSrv := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
 		WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 1 << 20}
-
-	addr := ln.Addr().(*net.TCPAddr)
-	if !addr.IP.IsLoopback() {
-		fmt.Fprintf(a.stderr, "warning: serving on %s, which other machines can reach; the API has no authorization here\n", ln.Addr())
-	}
-	fmt.Fprintf(a.stderr, "serving %d route%s on http://%s (stage %s)\n", len(sv.g.Routes()), plural(len(sv.g.Routes())), ln.Addr(), sv.g.Stage)
-	for _, r := range sv.g.Routes() {
-		fmt.Fprintf(a.stderr, "  %s\n", r)
-	}
-	fmt.Fprintf(a.stderr, "backend: %s\n", be.about)
-	fmt.Fprintln(a.stderr, "press Ctrl-C to stop")
+	printServing(a, ln, sv.g, be)
 
 	if o.watch {
 		go watch(ctx, a, &logMu, sv.files, func() []string {
-			next, diags, err := loadTarget(specName, o.template)
-			logMu.Lock()
-			defer logMu.Unlock()
-			fmt.Fprint(a.stderr, diags.String())
-			if err != nil {
-				if !errors.Is(err, errReported) {
-					fmt.Fprintf(a.stderr, "sfnapic: %v\n", err)
-				}
-				fmt.Fprintln(a.stderr, "reload failed: still serving the last good version")
-				return nil
-			}
-			apply(next.g)
-			srv.Swap(next.g)
-			fmt.Fprintf(a.stderr, "reloaded: %d route%s\n", len(next.g.Routes()), plural(len(next.g.Routes())))
-			if !be.mock {
-				// The state machines were created (or read from the
-				// stack) when serve started; a new one has no ARN here.
-				for _, id := range machineIDs(next.g.Template) {
-					if _, ok := be.vars[id]; !ok {
-						fmt.Fprintf(a.stderr, "warning: state machine %s is new since serve started, so %s; restart serve to call it\n", id, be.missing)
-					}
-				}
-			}
-			return next.files
+			return reload(a, &logMu, specName, o.template, be, srv)
 		})
 	}
-
-	served := make(chan error, 1)
-	go func() { served <- httpSrv.Serve(ln) }()
-	select {
-	case err = <-served:
-	case <-ctx.Done():
-		fmt.Fprintln(a.stderr, "stopping: letting requests in flight finish")
-		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		err = httpSrv.Shutdown(sctx)
-		cancel()
-	}
+	err = serveUntilDone(ctx, a, httpSrv, ln)
 	if be.cleanup != nil {
 		cctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		if cerr := be.cleanup(cctx); cerr != nil && err == nil {
@@ -235,6 +166,102 @@ func runServe(parent context.Context, a *app, specName string, o serveOptions) e
 	return err
 }
 
+// check refuses the flags that contradict each other.
+func (o serveOptions) check() error {
+	remote := o.stack != "" || o.create || o.aws.Endpoint != ""
+	switch {
+	case o.mock && remote:
+		return usagef("--mock answers without Step Functions: drop --stack, --endpoint-url and --create, or drop --mock")
+	case o.mockReplies != "" && remote:
+		return usagef("--mock-replies scripts the built-in stand-in: it cannot be used with --stack, --endpoint-url or --create")
+	case o.create && o.stack != "":
+		return usagef("--create makes the state machines at an emulator, --stack uses those of a deployed stack: choose one")
+	case o.create && o.aws.Endpoint == "" && os.Getenv("AWS_ENDPOINT_URL") == "":
+		return usagef("--create makes state machines at an emulator: name it with --endpoint-url URL (serve does not create them in AWS; deploy does)")
+	case o.aws.Endpoint != "" && !o.create && o.stack == "":
+		return usagef("--endpoint-url needs the state machines to call there: --create makes them from the template, --stack NAME reads a stack deployed there")
+	}
+	return nil
+}
+
+// logEvent logs one line on stderr for each request, with what Step
+// Functions received when input is set.
+func logEvent(a *app, mu *sync.Mutex, input bool) func(gateway.Event) {
+	return func(ev gateway.Event) {
+		line := fmt.Sprintf("%s %s -> %s %d %s %s", ev.Method, ev.Path, orDash(ev.Route), ev.Status, orDash(ev.Execution), ev.Latency.Round(10*time.Microsecond))
+		if ev.Reason != "" {
+			line += " (" + ev.Reason + ")"
+		}
+		if input && ev.Input != "" {
+			line += "\n  " + strings.TrimSpace(ev.Input)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintln(a.stderr, line)
+	}
+}
+
+// printServing says where serve listens, the routes, and where their
+// calls go.
+func printServing(a *app, ln net.Listener, g *gateway.Gateway, be *backend) {
+	addr := ln.Addr().(*net.TCPAddr)
+	if !addr.IP.IsLoopback() {
+		fmt.Fprintf(a.stderr, "warning: serving on %s, which other machines can reach; the API has no authorization here\n", ln.Addr())
+	}
+	fmt.Fprintf(a.stderr, "serving %d route%s on http://%s (stage %s)\n", len(g.Routes()), plural(len(g.Routes())), ln.Addr(), g.Stage)
+	for _, r := range g.Routes() {
+		fmt.Fprintf(a.stderr, "  %s\n", r)
+	}
+	fmt.Fprintf(a.stderr, "backend: %s\n", be.about)
+	fmt.Fprintln(a.stderr, "press Ctrl-C to stop")
+}
+
+// reload loads the spec (or template) again for --watch and serves it;
+// one with errors leaves the last good one serving. It returns the files
+// to watch from then on, or nil when it failed.
+func reload(a *app, mu *sync.Mutex, specName, templateName string, be *backend, srv *gateway.Server) []string {
+	next, diags, err := loadTarget(specName, templateName)
+	mu.Lock()
+	defer mu.Unlock()
+	fmt.Fprint(a.stderr, diags.String())
+	if err != nil {
+		if !errors.Is(err, errReported) {
+			fmt.Fprintf(a.stderr, "sfnapic: %v\n", err)
+		}
+		fmt.Fprintln(a.stderr, "reload failed: still serving the last good version")
+		return nil
+	}
+	be.apply(next.g)
+	srv.Swap(next.g)
+	fmt.Fprintf(a.stderr, "reloaded: %d route%s\n", len(next.g.Routes()), plural(len(next.g.Routes())))
+	if !be.mock {
+		// The state machines were created (or read from the
+		// stack) when serve started; a new one has no ARN here.
+		for _, id := range machineIDs(next.g.Template) {
+			if _, ok := be.vars[id]; !ok {
+				fmt.Fprintf(a.stderr, "warning: state machine %s is new since serve started, so %s; restart serve to call it\n", id, be.missing)
+			}
+		}
+	}
+	return next.files
+}
+
+// serveUntilDone serves until the server fails or ctx ends; then it
+// lets the requests in flight finish.
+func serveUntilDone(ctx context.Context, a *app, httpSrv *http.Server, ln net.Listener) error {
+	served := make(chan error, 1)
+	go func() { served <- httpSrv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+		fmt.Fprintln(a.stderr, "stopping: letting requests in flight finish")
+		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		return httpSrv.Shutdown(sctx)
+	}
+}
+
 func orDash(s string) string {
 	if s == "" {
 		return "-"
@@ -242,22 +269,17 @@ func orDash(s string) string {
 	return s
 }
 
+// apply gives the gateway the real ARNs of the backend's machines.
+func (be *backend) apply(g *gateway.Gateway) {
+	for k, v := range be.vars {
+		g.Vars[k] = v
+	}
+}
+
 // serveBackend sets up where the calls go.
 func serveBackend(ctx context.Context, a *app, g *gateway.Gateway, o serveOptions) (*backend, error) {
 	if o.stack == "" && !o.create {
-		var scripts map[string]gateway.Reply
-		about := "mock (no AWS calls): --stack NAME calls a deployed stack, --endpoint-url URL --create an emulator"
-		if o.mockReplies != "" {
-			b, err := readInput(o.mockReplies, maxReadBytes)
-			if err != nil {
-				return nil, fmt.Errorf("cannot read the replies: %w", err)
-			}
-			if scripts, err = sfnmock.ParseScripts(b); err != nil {
-				return nil, fmt.Errorf("%s: %w", o.mockReplies, err)
-			}
-			about = fmt.Sprintf("mock (no AWS calls), %d scripted replies from %s", len(scripts), o.mockReplies)
-		}
-		return &backend{sf: sfnmock.New(scripts), mock: true, about: about}, nil
+		return mockBackend(o.mockReplies)
 	}
 	sctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
@@ -284,7 +306,34 @@ func serveBackend(ctx context.Context, a *app, g *gateway.Gateway, o serveOption
 		be.missing = "the stack has none (deploy first)"
 		return be, nil
 	}
-	created, err := createMachines(sctx, a, client, g, be.vars)
+	if err := be.create(sctx, a, client, g, where); err != nil {
+		return nil, explainAWS(err, cfg, o.debug)
+	}
+	return be, nil
+}
+
+// mockBackend is the built-in stand-in, with the replies scripted in
+// the file named, if any.
+func mockBackend(replies string) (*backend, error) {
+	var scripts map[string]gateway.Reply
+	about := "mock (no AWS calls): --stack NAME calls a deployed stack, --endpoint-url URL --create an emulator"
+	if replies != "" {
+		b, err := readInput(replies, maxReadBytes)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read the replies: %w", err)
+		}
+		if scripts, err = sfnmock.ParseScripts(b); err != nil {
+			return nil, fmt.Errorf("%s: %w", replies, err)
+		}
+		about = fmt.Sprintf("mock (no AWS calls), %d scripted replies from %s", len(scripts), replies)
+	}
+	return &backend{sf: sfnmock.New(scripts), mock: true, about: about}, nil
+}
+
+// create creates the template's state machines at the emulator, and
+// deletes them on cleanup (at once when creating one failed).
+func (be *backend) create(ctx context.Context, a *app, client *sfn.Client, g *gateway.Gateway, where string) error {
+	created, err := createMachines(ctx, a, client, g, be.vars)
 	be.cleanup = func(ctx context.Context) error {
 		var errs []error
 		for _, arn := range created {
@@ -298,11 +347,11 @@ func serveBackend(ctx context.Context, a *app, g *gateway.Gateway, o serveOption
 	}
 	if err != nil {
 		_ = be.cleanup(context.Background())
-		return nil, explainAWS(err, cfg, o.debug)
+		return err
 	}
 	be.about = fmt.Sprintf("Step Functions at %s, with %d state machine%s created from the template (deleted on exit)", where, len(created), plural(len(created)))
 	be.missing = "serve did not create it"
-	return be, nil
+	return nil
 }
 
 // serveRole is the role the created machines name: emulators accept any

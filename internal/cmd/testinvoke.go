@@ -107,11 +107,25 @@ func runTestInvoke(parent context.Context, a *app, args []string, o testInvokeOp
 	if apiID == "" {
 		return fmt.Errorf("stack %s has no %s output: is it an sfnapic stack, and did its deploy finish?", o.stack, compile.OutputAPIID)
 	}
-	client := apigateway.NewFromConfig(cfg)
+	out, err := testInvoke(ctx, apigateway.NewFromConfig(cfg), apiID, route, req)
+	if err != nil {
+		return explainAWS(err, cfg, o.debug)
+	}
+
+	fmt.Fprintf(a.stdout, "HTTP %d (%d ms, API Gateway's TestInvokeMethod on %s)\n", out.Status, out.Latency, route)
+	printHeaders(a.stdout, out.Headers)
+	fmt.Fprintf(a.stdout, "\n%s\n", indent(aws.ToString(out.Body)))
+	return compareRender(a, rt, req, aws.ToString(out.Log))
+}
+
+// testInvoke runs req through TestInvokeMethod on the method of route.
+// A body without a Content-Type gets application/json, as invoke sends
+// it (and req gets it too, for the local render).
+func testInvoke(ctx context.Context, client *apigateway.Client, apiID, route string, req *gateway.Request) (*apigateway.TestInvokeMethodOutput, error) {
 	verb, path, _ := strings.Cut(route, " ")
 	resourceID, err := resourceOf(ctx, client, apiID, path)
 	if err != nil {
-		return explainAWS(err, cfg, o.debug)
+		return nil, err
 	}
 	if verb == "ANY" {
 		verb = req.Method
@@ -128,16 +142,12 @@ func runTestInvoke(parent context.Context, a *app, args []string, o testInvokeOp
 		in.Headers["Content-Type"] = "application/json"
 		req.Header.Set("Content-Type", "application/json")
 	}
-	out, err := client.TestInvokeMethod(ctx, in)
-	if err != nil {
-		return explainAWS(err, cfg, o.debug)
-	}
+	return client.TestInvokeMethod(ctx, in)
+}
 
-	fmt.Fprintf(a.stdout, "HTTP %d (%d ms, API Gateway's TestInvokeMethod on %s)\n", out.Status, out.Latency, route)
-	printHeaders(a.stdout, out.Headers)
-	fmt.Fprintf(a.stdout, "\n%s\n", indent(aws.ToString(out.Body)))
-
-	log := aws.ToString(out.Log)
+// compareRender renders req locally, as the test invocation whose log
+// this is ran it, and compares the body with the one API Gateway sent.
+func compareRender(a *app, rt *target, req *gateway.Request, log string) error {
 	sent, truncated, found := transformed(log)
 	// The local render runs with what the test invocation ran with.
 	local := *req
