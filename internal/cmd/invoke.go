@@ -132,6 +132,9 @@ func runInvoke(parent context.Context, a *app, args []string, o invokeOptions) e
 	action := ""
 	if call, _ := rt.g.Start(req); call != nil {
 		res.Route, action = call.Verb+" "+call.Path, call.Action
+		if _, mocked := call.Mocked(); mocked {
+			action = "a MOCK integration"
+		}
 	}
 	if err := send(ctx, req, res); err != nil {
 		return err

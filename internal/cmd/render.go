@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sfnapic/sfnapic/gateway"
+	"github.com/sfnapic/sfnapic/restapi"
 )
 
 type renderOptions struct {
@@ -141,12 +142,16 @@ func runRender(a *app, args []string, o renderOptions) error {
 	}
 	if err != nil {
 		if call != nil {
-			fmt.Fprintf(a.stdout, "%s request (broken):\n%s\n", call.Action, call.Body)
+			fmt.Fprintf(a.stdout, "%s request (broken):\n%s\n", requestLabel(call), call.Body)
 		}
 		return err
 	}
 	printCall(a, o.output, rt, call, res)
 
+	if mocked, ok := call.Mocked(); ok && reply == nil {
+		// Nothing is called: the answer is the integration response's.
+		reply = &mocked
+	}
 	if o.allVariants {
 		if err := compareVariants(a, g, req, call); err != nil {
 			res.print(a, o.output)
@@ -210,7 +215,10 @@ func printCall(a *app, output string, rt *target, call *gateway.Call, res *rende
 		machine = arn
 	}
 	callee := "state machine " + machine
-	if arn == "" {
+	switch {
+	case call.Kind == restapi.Mock:
+		callee = "MOCK, answered by API Gateway itself"
+	case arn == "":
 		// A callback names no machine: the token names the task.
 		callee = "the task its token names"
 	}
@@ -218,7 +226,7 @@ func printCall(a *app, output string, rt *target, call *gateway.Call, res *rende
 	res.Target, res.Action, res.Request = callee, call.Action, rawJSON(call.Body)
 	if output == "text" {
 		fmt.Fprintf(a.stdout, "Route: %s %s -> %s (%s, %s)\n\n", call.Verb, call.Path, callee, call.MethodID, call.ContentType)
-		fmt.Fprintf(a.stdout, "%s request:\n%s\n", call.Action, indent(call.Body))
+		fmt.Fprintf(a.stdout, "%s request:\n%s\n", requestLabel(call), indent(call.Body))
 	}
 	if call.Request.HasInput {
 		doc := call.Request.Document
@@ -241,11 +249,24 @@ func printReply(a *app, output string, call *gateway.Call, reply gateway.Reply, 
 	}
 	res.Reply = &renderReply{Status: resp.Status, Selected: which, Headers: resp.Headers, Body: rawJSON(resp.Body)}
 	if output == "text" {
-		fmt.Fprintf(a.stdout, "\nStep Functions reply %d -> %s:\nHTTP %d\n", reply.Status, which, resp.Status)
+		from := "Step Functions reply"
+		if call.Kind == restapi.Mock {
+			from = "MOCK status"
+		}
+		fmt.Fprintf(a.stdout, "\n%s %d -> %s:\nHTTP %d\n", from, reply.Status, which, resp.Status)
 		printHeaders(a.stdout, resp.Headers)
 		fmt.Fprintf(a.stdout, "%s\n", indent(resp.Body))
 	}
 	return nil
+}
+
+// requestLabel names what the integration request is: the Step Functions
+// action it calls, or MOCK.
+func requestLabel(call *gateway.Call) string {
+	if call.Kind == restapi.Mock {
+		return "MOCK integration"
+	}
+	return call.Action
 }
 
 // compareVariants renders the request under every variant of API

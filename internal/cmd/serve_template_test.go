@@ -78,3 +78,18 @@ func TestServeTemplateMockMethod(t *testing.T) {
 		t.Errorf("the log has no line for the preflight:\n%s", log)
 	}
 }
+
+// TestRenderTemplateMockMethod: render shows a MOCK method's integration
+// request and, since nothing is called, the answer its integration
+// response gives, with the static headers.
+func TestRenderTemplateMockMethod(t *testing.T) {
+	code, stdout, stderr := run(t, "render", "--template", handEdited(t), "OPTIONS /42", "--output", "json")
+	var res renderResult
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil || code != 0 {
+		t.Fatalf("exit %d, %v:\n%s\n%s", code, err, stdout, stderr)
+	}
+	if res.Action != "" || !strings.Contains(res.Target, "MOCK") || res.Reply == nil || res.Reply.Status != 200 ||
+		res.Reply.Headers["Access-Control-Allow-Methods"] != "OPTIONS,POST" {
+		t.Errorf("render of a MOCK method: %s", stdout)
+	}
+}
