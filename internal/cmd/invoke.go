@@ -127,15 +127,8 @@ func runInvoke(parent context.Context, a *app, args []string, o invokeOptions) e
 	if len(req.Query) > 0 {
 		res.URL += "?" + req.Query.Encode()
 	}
-	// The local gateway says which route and action the request takes (a
-	// request it would refuse has neither: the API's answer says why).
-	action := ""
-	if call, _ := rt.g.Start(req); call != nil {
-		res.Route, action = call.Verb+" "+call.Path, call.Action
-		if _, mocked := call.Mocked(); mocked {
-			action = "a MOCK integration"
-		}
-	}
+	var action string
+	res.Route, action = localRoute(rt, req)
 	if err := send(ctx, req, res); err != nil {
 		return err
 	}
@@ -217,6 +210,20 @@ func (o invokeOptions) followExecution(ctx context.Context, a *app, cfg aws.Conf
 		return fmt.Errorf("gave up waiting after %s: %s is still %s; see it with aws stepfunctions describe-execution --execution-arn %s", o.timeout, arn, res.Execution.Status, arn)
 	}
 	return explainAWS(err, cfg, o.debug)
+}
+
+// localRoute asks the local gateway which route and action the request
+// takes (a request it would refuse has neither: the API's answer says
+// why).
+func localRoute(rt *target, req *gateway.Request) (route, action string) {
+	call, _ := rt.g.Start(req)
+	if call == nil {
+		return "", ""
+	}
+	if _, mocked := call.Mocked(); mocked {
+		return call.Verb + " " + call.Path, "a MOCK integration"
+	}
+	return call.Verb + " " + call.Path, call.Action
 }
 
 // send makes the request and records the answer.

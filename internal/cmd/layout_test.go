@@ -2,7 +2,11 @@ package cmd
 
 import (
 	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -83,6 +87,39 @@ func TestPackageLayout(t *testing.T) {
 	for pkg := range allowed {
 		if slices.Contains(deps[module+"/"+pkg], awsConfig) {
 			t.Errorf("%s depends on %s", pkg, awsConfig)
+		}
+	}
+}
+
+// TestFunctionsStayShort keeps the functions of the packages that grow
+// with each feature (the gateway's stages, the REST API model, the
+// compiler, the commands) under about 60 lines: a longer one is a missing
+// seam. vtl's interpreter dispatch and the tests are exempt.
+func TestFunctionsStayShort(t *testing.T) {
+	const limit = 62
+	fset := token.NewFileSet()
+	for _, dir := range []string{"../../gateway", "../../restapi", "../../compile", "../../integration", "."} {
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("%s: no Go files (%v)", dir, err)
+		}
+		for _, name := range files {
+			if strings.HasSuffix(name, "_test.go") {
+				continue
+			}
+			f, err := parser.ParseFile(fset, name, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range f.Decls {
+				fn, ok := d.(*ast.FuncDecl)
+				if !ok || fn.Body == nil {
+					continue
+				}
+				if n := fset.Position(fn.End()).Line - fset.Position(fn.Pos()).Line + 1; n > limit {
+					t.Errorf("%s: %s is %d lines; split it into named steps (at most about 60)", fset.Position(fn.Pos()), fn.Name.Name, n)
+				}
+			}
 		}
 	}
 }
