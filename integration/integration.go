@@ -18,6 +18,7 @@
 package integration
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 )
@@ -115,4 +116,27 @@ func FromURI(uri string) (Action, bool) {
 		return nil, false
 	}
 	return Lookup(name)
+}
+
+// CheckTable says whether a table keyed by action name (a backend's
+// dispatch table) has exactly the registered actions: it names those
+// missing and those integration does not know. Each backend's tests call
+// it, so a new action without its backend entry fails there.
+func CheckTable[V any](table map[string]V) error {
+	var missing, unknown []string
+	for _, n := range Names() {
+		if _, ok := table[n]; !ok {
+			missing = append(missing, n)
+		}
+	}
+	for n := range table {
+		if _, ok := actions[n]; !ok {
+			unknown = append(unknown, n)
+		}
+	}
+	if len(missing)+len(unknown) == 0 {
+		return nil
+	}
+	sort.Strings(unknown)
+	return fmt.Errorf("the table lacks %v and has %v, which integration does not register", missing, unknown)
 }

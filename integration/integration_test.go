@@ -103,3 +103,23 @@ func TestRESTFacets(t *testing.T) {
 		t.Errorf("proxy: headers %v, statuses %v", h, facets["proxy"].Statuses())
 	}
 }
+
+// TestCheckTable: a dispatch table must have every registered action and
+// nothing else.
+func TestCheckTable(t *testing.T) {
+	full := map[string]bool{}
+	for _, n := range Names() {
+		full[n] = true
+	}
+	if err := CheckTable(full); err != nil {
+		t.Errorf("a full table: %v", err)
+	}
+	delete(full, StartExecution.Name())
+	if err := CheckTable(full); err == nil || !strings.Contains(err.Error(), "StartExecution") {
+		t.Errorf("a table without StartExecution: %v", err)
+	}
+	full[StartExecution.Name()], full["StartFoo"] = true, true
+	if err := CheckTable(full); err == nil || !strings.Contains(err.Error(), "StartFoo") {
+		t.Errorf("a table with an unknown action: %v", err)
+	}
+}
