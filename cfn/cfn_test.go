@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/apigateway"
 	"github.com/awslabs/goformation/v7/cloudformation/stepfunctions"
 
@@ -264,7 +265,8 @@ func TestParseScalarsForStrings(t *testing.T) {
 	tpl, err := Parse([]byte(`{"Resources": {"M": {"Type": "AWS::ApiGateway::Method", "Properties": {
 		"HttpMethod": "OPTIONS", "ResourceId": "r", "RestApiId": "a",
 		"RequestParameters": {"method.request.querystring.q": true, "method.request.header.h": false},
-		"Integration": {"Type": "MOCK", "TimeoutInMillis": 5000, "IntegrationResponses": [{"StatusCode": 200}]},
+		"ApiKeyRequired": "true",
+		"Integration": {"Type": "MOCK", "TimeoutInMillis": "5000", "IntegrationResponses": [{"StatusCode": 200}]},
 		"MethodResponses": [{"StatusCode": 200, "ResponseParameters": {"method.response.header.Access-Control-Allow-Origin": true}}]}}}}`))
 	if err != nil {
 		t.Fatal(err)
@@ -273,10 +275,23 @@ func TestParseScalarsForStrings(t *testing.T) {
 	if m.RequestParameters["method.request.querystring.q"] != "true" || m.RequestParameters["method.request.header.h"] != "false" {
 		t.Errorf("RequestParameters %v", m.RequestParameters)
 	}
-	if m.Integration.IntegrationResponses[0].StatusCode != "200" || *m.Integration.TimeoutInMillis != 5000 {
+	if m.Integration.IntegrationResponses[0].StatusCode != "200" || *m.Integration.TimeoutInMillis != 5000 || !*m.ApiKeyRequired {
 		t.Errorf("Integration %+v", m.Integration)
 	}
 	if r := m.MethodResponses[0]; r.StatusCode != "200" || r.ResponseParameters["method.response.header.Access-Control-Allow-Origin"] != "true" {
 		t.Errorf("MethodResponses %+v", m.MethodResponses)
+	}
+}
+
+// TestParseCustomResourceAsWritten: a custom resource's properties are
+// its own, not goformation's: nothing is coerced.
+func TestParseCustomResourceAsWritten(t *testing.T) {
+	tpl, err := Parse([]byte(`{"Resources": {"C": {"Type": "Custom::Thing", "Properties": {"ServiceToken": "arn:x", "Version": 2}}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := tpl.CFN.Resources["C"].(*cloudformation.CustomResource)
+	if v, ok := c.Properties["Version"].(float64); !ok || v != 2 {
+		t.Errorf("Version = %#v; want the number as written", c.Properties["Version"])
 	}
 }

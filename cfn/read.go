@@ -121,7 +121,7 @@ func (t *Template) resource(raw []byte) (cloudformation.Resource, error) {
 	default:
 		return nil, fmt.Errorf("unknown resource type %q", typ)
 	}
-	if props, ok := m["Properties"]; ok && r != nil {
+	if props, ok := m["Properties"]; ok && !isCustom(r) {
 		m["Properties"] = coerce(props, reflect.TypeOf(r).Elem())
 	}
 	b, err := json.Marshal(t.hold(m))
@@ -134,11 +134,12 @@ func (t *Template) resource(raw []byte) (cloudformation.Resource, error) {
 	return r, nil
 }
 
-// coerce turns the scalars that CloudFormation takes in place of a string
-// (true, 200) into strings where goformation's type has one: a template
-// that says "method.request.querystring.q": true, as the CDK and the API
-// Gateway console write it, or "StatusCode": 200, is valid, and is read as
-// CloudFormation reads it.
+// coerce turns the scalars that CloudFormation takes in place of one
+// another into what goformation's type has: a template that says
+// "method.request.querystring.q": true, as the CDK and the API Gateway
+// console write it, "StatusCode": 200, or "TimeoutInMillis": "5000", is
+// valid, and is read as CloudFormation reads it. A custom resource's
+// properties are left as they are.
 func coerce(v any, t reflect.Type) any {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -152,6 +153,8 @@ func coerce(v any, t reflect.Type) any {
 		if t.Kind() == reflect.String {
 			return x.String()
 		}
+	case string:
+		return fromString(x, t)
 	case []any:
 		if t.Kind() == reflect.Slice {
 			for i := range x {
@@ -162,6 +165,27 @@ func coerce(v any, t reflect.Type) any {
 		coerceMap(x, t)
 	}
 	return v
+}
+
+func isCustom(r cloudformation.Resource) bool {
+	_, ok := r.(*cloudformation.CustomResource)
+	return ok
+}
+
+// fromString reads a string as the number or boolean a property wants,
+// when it spells one; anything else is left for the decoder to refuse.
+func fromString(s string, t reflect.Type) any {
+	switch t.Kind() {
+	case reflect.Bool:
+		if b, err := strconv.ParseBool(s); err == nil && (s == "true" || s == "false") {
+			return b
+		}
+	case reflect.Int, reflect.Int64, reflect.Int32, reflect.Float64:
+		if _, err := strconv.ParseFloat(s, 64); err == nil {
+			return json.Number(s)
+		}
+	}
+	return s
 }
 
 // coerceMap coerces the members of a mapping read into a map or a struct.

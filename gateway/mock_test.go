@@ -2,6 +2,7 @@ package gateway_test
 
 import (
 	"context"
+	"errors"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -86,15 +87,24 @@ func TestServeMockMethodWithoutStatus(t *testing.T) {
 	}
 }
 
-// TestServeMockPassthrough: a MOCK without a request template passes the
-// body through (PassthroughBehavior WHEN_NO_MATCH, the default), so the
-// body itself chooses the status; NEVER refuses the media type.
+// TestServeMockPassthrough: a MOCK without a request template answers
+// with its default integration response (a browser's preflight has no
+// body), or the status a body passed through (PassthroughBehavior
+// WHEN_NO_MATCH, the default) names; NEVER refuses a media type without a
+// template.
 func TestServeMockPassthrough(t *testing.T) {
-	s := serverWith(t, noBackend{t}, func(tpl *cfn.Template) { addPreflight(tpl, "") })
-	w := httptest.NewRecorder()
-	s.ServeHTTP(w, httptest.NewRequest("OPTIONS", "/orders", strings.NewReader(`{"statusCode": 200}`)))
-	if w.Code != 204 {
-		t.Errorf("passed through: %d %s", w.Code, w.Body)
+	s := serverWith(t, noBackend{t}, func(tpl *cfn.Template) {
+		addPreflight(tpl, "")
+		m := tpl.CFN.Resources["RouteOrdersOptions"].(*apigateway.Method)
+		m.Integration.IntegrationResponses = append(m.Integration.IntegrationResponses,
+			apigateway.Method_IntegrationResponse{StatusCode: "403", SelectionPattern: ptr("4\\d{2}")})
+	})
+	for body, want := range map[string]int{"": 204, `{"statusCode": 200}`: 204, `{"statusCode": 404}`: 403} {
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, httptest.NewRequest("OPTIONS", "/orders", strings.NewReader(body)))
+		if w.Code != want {
+			t.Errorf("passed through %q: %d %s; want %d", body, w.Code, w.Body, want)
+		}
 	}
 	never := serverWith(t, noBackend{t}, func(tpl *cfn.Template) {
 		addPreflight(tpl, `{"statusCode": 200}`)
@@ -102,7 +112,7 @@ func TestServeMockPassthrough(t *testing.T) {
 	})
 	r := httptest.NewRequest("OPTIONS", "/orders", strings.NewReader(`x`))
 	r.Header.Set("Content-Type", "text/plain")
-	w = httptest.NewRecorder()
+	w := httptest.NewRecorder()
 	never.ServeHTTP(w, r)
 	if w.Code != 415 {
 		t.Errorf("NEVER with a type without a template: %d %s", w.Code, w.Body)
@@ -138,5 +148,48 @@ func TestServeStaticResponseHeaders(t *testing.T) {
 	s.ServeHTTP(w, httptest.NewRequest("GET", "/nowhere", nil))
 	if w.Code != 404 || w.Header().Get("Access-Control-Allow-Origin") != "https://shop.example.com" {
 		t.Errorf("GET /nowhere: %d, Access-Control-Allow-Origin %q", w.Code, w.Header().Get("Access-Control-Allow-Origin"))
+	}
+}
+
+// TestResponseHeadersIgnoreCase: a template's header override replaces a
+// static header of the same name in another case, as HTTP names match
+// without regard to case: one value, never both.
+func TestResponseHeadersIgnoreCase(t *testing.T) {
+	g := gatewayWith(t, func(tpl *cfn.Template) {
+		m := tpl.CFN.Resources["RouteOrdersPost"].(*apigateway.Method)
+		ir := &m.Integration.IntegrationResponses[0]
+		ir.ResponseParameters = map[string]string{"method.response.header.access-control-allow-origin": "'*'"}
+		ir.ResponseTemplates["application/json"] = "#set($context.responseOverride.header.Access-Control-Allow-Origin = \"https://a.example\")\n{}"
+	})
+	call, err := g.Start(&gateway.Request{Method: "POST", Path: "/orders", Header: gateway.Header{}, Body: `{"items": [1]}`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, _, err := call.Respond(gateway.Reply{Status: 200, Body: []byte(`{}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.Headers) != 1 || resp.Headers["Access-Control-Allow-Origin"] != "https://a.example" {
+		t.Errorf("headers %v; want the override alone", resp.Headers)
+	}
+}
+
+// TestStepFunctionsPassthrough: a hand-written Step Functions method
+// without PassthroughBehavior (WHEN_NO_MATCH) sends a body of a type it
+// has no template for as it came, as API Gateway does; sfnapic's own
+// methods say NEVER, and refuse it (415).
+func TestStepFunctionsPassthrough(t *testing.T) {
+	g := gatewayWith(t, func(tpl *cfn.Template) {
+		tpl.CFN.Resources["RouteOrdersPost"].(*apigateway.Method).Integration.PassthroughBehavior = nil
+	})
+	body := `{"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:StateMachineOrders", "input": "{}"}`
+	call, err := g.Start(&gateway.Request{Method: "POST", Path: "/orders", Header: gateway.Header{"Content-Type": {"text/plain"}}, Body: body})
+	if err != nil || call.Body != body {
+		t.Errorf("passed through: %v %+v", err, call)
+	}
+	_, err = gatewayWith(t, nil).Start(&gateway.Request{Method: "POST", Path: "/orders", Header: gateway.Header{"Content-Type": {"text/plain"}}, Body: body})
+	var rej *gateway.Rejection
+	if !errors.As(err, &rej) || rej.Status != 415 {
+		t.Errorf("NEVER: %v", err)
 	}
 }

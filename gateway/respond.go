@@ -92,11 +92,23 @@ func staticHeaders(params map[string]string, prefix string, headers map[string]s
 		if !ok || name == "" || len(v) < 2 || v[0] != '\'' || v[len(v)-1] != '\'' {
 			continue
 		}
-		if headers == nil {
-			headers = map[string]string{}
-		}
-		headers[name] = v[1 : len(v)-1]
+		headers = setHeader(headers, name, v[1:len(v)-1])
 	}
+	return headers
+}
+
+// setHeader sets a header in a map of headers, replacing any of the same
+// name in another case (HTTP names match without regard to case).
+func setHeader(headers map[string]string, name, value string) map[string]string {
+	if headers == nil {
+		headers = map[string]string{}
+	}
+	for k := range headers {
+		if strings.EqualFold(k, name) {
+			delete(headers, k)
+		}
+	}
+	headers[name] = value
 	return headers
 }
 
@@ -152,10 +164,7 @@ func (c *Call) Respond(reply Reply) (*Response, string, error) {
 	// API Gateway.
 	headers := staticHeaders(chosen.ResponseParameters, "method.response.header.", nil)
 	for name, value := range res.HeaderOverrides() {
-		if headers == nil {
-			headers = map[string]string{}
-		}
-		headers[name] = value
+		headers = setHeader(headers, name, value)
 	}
 	return &Response{Status: code, Body: res.Body, Headers: headers}, which, nil
 }
@@ -171,6 +180,9 @@ func (c *Call) selectResponse(status int) (*apigateway.Method_IntegrationRespons
 				chosen = &c.integrationReply[i]
 			}
 			continue
+		}
+		if status == 0 {
+			continue // a MOCK without a status: the default answers
 		}
 		re, err := c.g.pattern(*ir.SelectionPattern)
 		if err != nil {

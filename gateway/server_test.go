@@ -182,6 +182,13 @@ func (failing) Call(context.Context, *gateway.Call) (gateway.Reply, error) {
 // backend.
 func serverWith(t testing.TB, backend gateway.StepFunctions, edit func(*cfn.Template)) *gateway.Server {
 	t.Helper()
+	return gateway.NewServer(gatewayWith(t, edit), backend, nil)
+}
+
+// gatewayWith is a gateway over golden/orders-api's template, changed by
+// edit.
+func gatewayWith(t testing.TB, edit func(*cfn.Template)) *gateway.Gateway {
+	t.Helper()
 	b, err := os.ReadFile(filepath.Join(golden.Root(), "orders-api", "template.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -197,7 +204,7 @@ func serverWith(t testing.TB, backend gateway.StepFunctions, edit func(*cfn.Temp
 	if err != nil {
 		t.Fatal(err)
 	}
-	return gateway.NewServer(g, backend, nil)
+	return g
 }
 
 // TestServerAnswersItsOwnFailures: what fails on the server's side

@@ -42,8 +42,9 @@ type Call struct {
 }
 
 // Mocked returns the reply of a MOCK integration, which API Gateway makes
-// up itself from the status its request template wrote: the call goes to
-// no backend. ok is false for any other integration.
+// up itself from the status its request template wrote (0 when there is
+// no template: the default response answers): the call goes to no
+// backend. ok is false for any other integration.
 func (c *Call) Mocked() (reply Reply, ok bool) {
 	if c.Kind != restapi.Mock {
 		return Reply{}, false
@@ -268,7 +269,7 @@ func (g *Gateway) integrationStage(x *exchange) error {
 		call.Timeout = time.Duration(*in.TimeoutInMillis) * time.Millisecond
 	}
 	if m.Kind == restapi.Mock {
-		return mockStatus(x, call)
+		return mockStatus(x, call, x.tpl == nil)
 	}
 	call.Action = m.Action.Name()
 	x.call = call
@@ -289,13 +290,19 @@ func (g *Gateway) integrationStage(x *exchange) error {
 }
 
 // mockStatus reads the status a MOCK integration's request template
-// chose: {"statusCode": 200}. API Gateway fails without one ("Unable to
-// parse statusCode", a configuration error).
-func mockStatus(x *exchange, call *Call) error {
+// chose: {"statusCode": 200}. API Gateway fails when a template writes
+// none ("Unable to parse statusCode", a configuration error); without a
+// template, the method answers with its default integration response
+// (the AWS guide "Mock integrations for REST APIs"), which status 0
+// selects.
+func mockStatus(x *exchange, call *Call, passedThrough bool) error {
 	var v struct {
 		StatusCode *int `json:"statusCode"`
 	}
-	if err := json.Unmarshal([]byte(x.body), &v); err != nil || v.StatusCode == nil {
+	err := json.Unmarshal([]byte(x.body), &v)
+	if (err != nil || v.StatusCode == nil) && passedThrough {
+		v.StatusCode = new(int)
+	} else if err != nil || v.StatusCode == nil {
 		return fmt.Errorf("MOCK integration of %s: Unable to parse statusCode: the request template must write {\"statusCode\": 200} or another integer (it wrote %q)", x.method.Route(), x.body)
 	}
 	call.mockStatus, call.Request = *v.StatusCode, &integration.Request{}

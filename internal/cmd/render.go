@@ -92,9 +92,10 @@ type renderResult struct {
 }
 
 type renderRefusal struct {
-	Status int             `json:"status"`
-	Body   json.RawMessage `json:"body"`
-	Reason string          `json:"reason"`
+	Status  int               `json:"status"`
+	Headers map[string]string `json:"headers,omitempty"`
+	Body    json.RawMessage   `json:"body"`
+	Reason  string            `json:"reason"`
 }
 
 type renderReply struct {
@@ -194,11 +195,13 @@ func (res *renderResult) print(a *app, output string) {
 
 // printRefusal shows the answer of a request API Gateway would refuse.
 func printRefusal(a *app, output string, res *renderResult, rej *gateway.Rejection) error {
-	res.Refused = &renderRefusal{Status: rej.Status, Body: rawJSON(rej.Body), Reason: rej.Reason}
+	res.Refused = &renderRefusal{Status: rej.Status, Headers: rej.Headers, Body: rawJSON(rej.Body), Reason: rej.Reason}
 	if output == "json" {
 		res.print(a, output)
 	} else {
-		fmt.Fprintf(a.stdout, "HTTP %d\n%s\n", rej.Status, rej.Body)
+		fmt.Fprintf(a.stdout, "HTTP %d\n", rej.Status)
+		printHeaders(a.stdout, rej.Headers)
+		fmt.Fprintf(a.stdout, "%s\n", rej.Body)
 	}
 	fmt.Fprintf(a.stderr, "API Gateway would refuse this request: %s\n", rej.Reason)
 	return errReported

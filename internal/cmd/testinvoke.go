@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 
 	"github.com/sfnapic/sfnapic/compile"
 	"github.com/sfnapic/sfnapic/gateway"
+	"github.com/sfnapic/sfnapic/restapi"
 )
 
 type testInvokeOptions struct {
@@ -115,7 +117,7 @@ func runTestInvoke(parent context.Context, a *app, args []string, o testInvokeOp
 	fmt.Fprintf(a.stdout, "HTTP %d (%d ms, API Gateway's TestInvokeMethod on %s)\n", out.Status, out.Latency, route)
 	printHeaders(a.stdout, out.Headers)
 	fmt.Fprintf(a.stdout, "\n%s\n", indent(aws.ToString(out.Body)))
-	return compareRender(a, rt, req, aws.ToString(out.Log))
+	return compareRender(a, rt, req, out)
 }
 
 // testInvoke runs req through TestInvokeMethod on the method of route.
@@ -146,8 +148,10 @@ func testInvoke(ctx context.Context, client *apigateway.Client, apiID, route str
 }
 
 // compareRender renders req locally, as the test invocation whose log
-// this is ran it, and compares the body with the one API Gateway sent.
-func compareRender(a *app, rt *target, req *gateway.Request, log string) error {
+// this is ran it, and compares the body with the one API Gateway sent (or,
+// for a MOCK method, which sends nothing, the answer).
+func compareRender(a *app, rt *target, req *gateway.Request, out *apigateway.TestInvokeMethodOutput) error {
+	log := aws.ToString(out.Log)
 	sent, truncated, found := transformed(log)
 	// The local render runs with what the test invocation ran with.
 	local := *req
@@ -156,6 +160,9 @@ func compareRender(a *app, rt *target, req *gateway.Request, log string) error {
 	}
 	local.SourceIP, local.Stage = "test-invoke-source-ip", "test-invoke-stage"
 	call, lerr := rt.g.Start(&local)
+	if lerr == nil && call.Kind == restapi.Mock {
+		return compareMock(a, call, int(out.Status), out.Headers)
+	}
 	var lrej *gateway.Rejection
 	switch {
 	case !found && errors.As(lerr, &lrej):
@@ -184,6 +191,47 @@ func compareRender(a *app, rt *target, req *gateway.Request, log string) error {
 		return nil
 	}
 	return fmt.Errorf("the body API Gateway sent differs from the local render:\n  AWS:   %s\n  local: %s\nplease report it: sfnapic's renderer should agree with API Gateway", strings.TrimSpace(sent), strings.TrimSpace(call.Body))
+}
+
+// compareMock compares a MOCK method's answer from API Gateway with the
+// local one: nothing is sent anywhere, so the status and the static
+// headers are what may differ.
+func compareMock(a *app, call *gateway.Call, status int, headers map[string]string) error {
+	reply, _ := call.Mocked()
+	resp, _, err := call.Respond(reply)
+	if err != nil {
+		return fmt.Errorf("API Gateway answered the MOCK method, but the local answer fails: %v", err)
+	}
+	var differ []string
+	if resp.Status != status {
+		differ = append(differ, fmt.Sprintf("status: AWS %d, local %d", status, resp.Status))
+	}
+	names := make([]string, 0, len(resp.Headers))
+	for name := range resp.Headers {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if got := headerValue(headers, name); got != resp.Headers[name] {
+			differ = append(differ, fmt.Sprintf("%s: AWS %q, local %q", name, got, resp.Headers[name]))
+		}
+	}
+	if len(differ) > 0 {
+		return fmt.Errorf("API Gateway's answer to the MOCK method differs from the local one:\n  %s", strings.Join(differ, "\n  "))
+	}
+	fmt.Fprintf(a.stdout, "\nA MOCK method sends nothing; the local answer (sfnapic render) has the same status and headers.\n")
+	return nil
+}
+
+// headerValue is a header's value, its name matched without regard to
+// case.
+func headerValue(headers map[string]string, name string) string {
+	for k, v := range headers {
+		if strings.EqualFold(k, name) {
+			return v
+		}
+	}
+	return ""
 }
 
 // resourceOf finds the id of the API's resource with this path.
