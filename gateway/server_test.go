@@ -123,7 +123,14 @@ func FuzzServe(f *testing.F) {
 	f.Add("POST", "/quotes", "application/json; charset=utf-8", `{"items": [1, {"a": null}]}`, "")
 	f.Add("POST", "/approvals/approve", "application/json", `{"taskToken": "a+b/c=", "manager": "'\\"}`, "")
 	f.Add("PATCH", "//", "text/plain", "\x00\xff", "\r\n")
-	s := ordersServer(f)
+	f.Add("OPTIONS", "/orders", "", `{"statusCode": 404}`, "")
+	// The orders API with a hand-written CORS preflight (a MOCK method
+	// without a request template, so the body passes through to it).
+	s := serverWith(f, sfnmock.New(nil), func(tpl *cfn.Template) {
+		addPreflight(tpl, "")
+		ir := &tpl.CFN.Resources["RouteOrdersOptions"].(*apigateway.Method).Integration.IntegrationResponses[0]
+		ir.ResponseTemplates["application/json"] = `{"ok": true}`
+	})
 	f.Fuzz(func(t *testing.T, method, path, contentType, body, key string) {
 		if !validMethod(method) || !strings.HasPrefix(path, "/") || strings.ContainsAny(path, " \t\r\n#?\x00") {
 			return
