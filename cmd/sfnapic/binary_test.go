@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -336,5 +337,80 @@ func TestBinaryServeCtrlC(t *testing.T) {
 		if !strings.Contains(errb.String(), want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errb.String())
 		}
+	}
+}
+
+// startServeBinary runs the binary's serve --create against the Step
+// Functions fake (through the command prefix, when given: a shell that
+// sets up the process first) and waits until it listens. It returns the
+// process, its stderr and its URL.
+func startServeBinary(t *testing.T, bin string, fake *sfnfake.Server, prefix ...string) (*exec.Cmd, *syncBuffer, string) {
+	t.Helper()
+	args := append(prefix, bin, "serve", "../../examples/item-api.yaml", "--endpoint-url", fake.URL, "--create", "--addr", "127.0.0.1:0")
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY=secret", "AWS_REGION=us-east-1",
+		"AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull, "AWS_ENDPOINT_URL=")
+	var errb syncBuffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	addr := regexp.MustCompile(`serving \d+ routes? on (http://\S+)`)
+	for i := 0; ; i++ {
+		if m := addr.FindStringSubmatch(errb.String()); m != nil && strings.Contains(errb.String(), "press Ctrl-C") {
+			return cmd, &errb, m[1]
+		}
+		if i > 500 {
+			t.Fatalf("serve did not start:\n%s", errb.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestBinaryServeHangup: SIGHUP (a closed terminal, a dropped SSH
+// session) stops serve as Ctrl-C does, deleting the state machine that
+// --create made, and exits 0. Started under nohup (SIGHUP ignored), serve
+// goes on serving through a SIGHUP.
+func TestBinaryServeHangup(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	fake := sfnfake.Start()
+	defer fake.Close()
+	const machine = "arn:aws:states:us-east-1:123456789012:stateMachine:StateMachineItems"
+	fake.Script("CreateStateMachine", sfnfake.Reply{Status: 200, Body: map[string]any{"stateMachineArn": machine, "creationDate": 1.7e9}})
+	deleted := func() int {
+		n := 0
+		for _, r := range fake.Requests() {
+			if r.Action == "DeleteStateMachine" && strings.Contains(string(r.Body), machine) {
+				n++
+			}
+		}
+		return n
+	}
+
+	cmd, errb, _ := startServeBinary(t, bin, fake)
+	_ = cmd.Process.Signal(syscall.SIGHUP)
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("serve ended with %v after SIGHUP:\n%s", err, errb.String())
+	}
+	if deleted() != 1 || !strings.Contains(errb.String(), "deleted "+machine) {
+		t.Errorf("SIGHUP left the state machine behind (%d deletes):\n%s", deleted(), errb.String())
+	}
+
+	// nohup: the shell ignores SIGHUP, and the binary it execs inherits that.
+	cmd, errb, base := startServeBinary(t, bin, fake, "sh", "-c", `trap "" HUP; exec "$@"`, "sh")
+	_ = cmd.Process.Signal(syscall.SIGHUP)
+	time.Sleep(200 * time.Millisecond)
+	resp, err := http.Get(base + "/nowhere")
+	if err != nil {
+		t.Fatalf("serve under nohup stopped at SIGHUP: %v\n%s", err, errb.String())
+	}
+	resp.Body.Close()
+	_ = cmd.Process.Signal(os.Interrupt)
+	if err := cmd.Wait(); err != nil || deleted() != 2 {
+		t.Errorf("serve under nohup: %v after Ctrl-C, %d deletes:\n%s", err, deleted(), errb.String())
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 )
 
 // readInput reads a file the user names as input: a regular file (or a
@@ -74,18 +73,18 @@ const maxReadBytes = 16 << 20
 //   - What is not a regular file (a directory, a FIFO, a device) and a
 //     read-only file are refused: nothing the user has is replaced by
 //     surprise.
-//   - Ctrl-C or SIGTERM during the write removes the temporary file and
-//     leaves the old file as it was.
+//   - Ctrl-C, SIGTERM or SIGHUP during the write removes the temporary
+//     file and leaves the old file as it was.
 func writeFile(name string, data []byte) error {
 	return writeFileWatched(name, data, watchInterrupts)
 }
 
-// watchInterrupts starts watching for Ctrl-C and SIGTERM, which then no
-// longer end the process; stop ends the watch and reports whether one
-// came.
+// watchInterrupts starts watching for Ctrl-C, SIGTERM and SIGHUP
+// (stopSignals), which then no longer end the process; stop ends the
+// watch and reports whether one came.
 func watchInterrupts() (stop func() bool) {
 	ch := make(chan os.Signal, 1)
-	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(ch, stopSignals()...)
 	return func() bool {
 		signal.Stop(ch)
 		select {

@@ -20,11 +20,24 @@ import (
 	"github.com/sfnapic/sfnapic/internal/deploy"
 )
 
+// stopSignals are the signals that ask a command to stop: Ctrl-C,
+// SIGTERM, and SIGHUP (a closed terminal, a dropped SSH session), so that
+// each of them cleans up what the command made (serve --create's state
+// machines, deploy's change set) instead of ending the process where it
+// stands. SIGHUP is left alone when the process started with it ignored
+// (nohup): catching it would undo what nohup asked for.
+func stopSignals() []os.Signal {
+	if signal.Ignored(syscall.SIGHUP) {
+		return []os.Signal{os.Interrupt, syscall.SIGTERM}
+	}
+	return []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
+}
+
 // interruptible returns a context cancelled by the first Ctrl-C (or
-// SIGTERM). The first signal also restores the default handling, so a
-// second Ctrl-C ends the process at once.
+// SIGTERM, or SIGHUP: stopSignals). The first signal also restores the
+// default handling, so a second Ctrl-C ends the process at once.
 func interruptible(parent context.Context) (context.Context, func()) {
-	ctx, stop := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(parent, stopSignals()...)
 	go func() {
 		<-ctx.Done()
 		stop()
@@ -62,9 +75,9 @@ func (a *app) prompter() func(string) (bool, error) {
 func survivePipes() { signal.Ignore(syscall.SIGPIPE) }
 
 // startAWS starts an AWS command once its command line is known to work:
-// a context that the first Ctrl-C or SIGTERM cancels and the --timeout
-// bounds (zero is no bound), and the AWS configuration. done releases
-// the context.
+// a context that the first Ctrl-C, SIGTERM or SIGHUP cancels and the
+// --timeout bounds (zero is no bound), and the AWS configuration. done
+// releases the context.
 func startAWS(parent context.Context, o awsconfig.Options, timeout time.Duration) (context.Context, aws.Config, func(), error) {
 	ctx, stop := interruptible(parent)
 	cancel := context.CancelFunc(func() {})
