@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -32,6 +33,9 @@ type serveOptions struct {
 	create      bool
 	logInput    bool
 	watch       bool
+	// drain is how long a stop waits for the requests in flight before
+	// it cuts them off (30 s; tests shorten it).
+	drain time.Duration
 	// awsFlags name the deployed stack (--stack), or the emulator
 	// (--endpoint-url), whose state machines serve calls.
 	awsFlags
@@ -70,7 +74,7 @@ Examples:
   sfnapic serve examples/item-api.yaml --stack item-api --region eu-west-1`
 
 func newServeCmd(a *app) *cobra.Command {
-	var o serveOptions
+	o := serveOptions{drain: 30 * time.Second}
 	cmd := &cobra.Command{
 		Use:   "serve {SPEC | --template FILE} [--mock | --stack NAME | --endpoint-url URL --create] [--addr HOST:PORT]",
 		Short: "serve the API locally through its compiled templates",
@@ -152,7 +156,7 @@ func runServe(parent context.Context, a *app, specName string, o serveOptions) e
 			return reload(a, &logMu, specName, o.template, be, srv)
 		})
 	}
-	err = serveUntilDone(ctx, a, httpSrv, ln)
+	err = serveUntilDone(ctx, a, httpSrv, ln, o.drain)
 	if be.cleanup != nil {
 		cctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		if cerr := be.cleanup(cctx); cerr != nil && err == nil {
@@ -247,19 +251,40 @@ func reload(a *app, mu *sync.Mutex, specName, templateName string, be *backend, 
 }
 
 // serveUntilDone serves until the server fails or ctx ends; then it
-// lets the requests in flight finish.
-func serveUntilDone(ctx context.Context, a *app, httpSrv *http.Server, ln net.Listener) error {
+// lets the requests in flight finish, for up to drain, and cuts off those
+// still running. A stop that had to cut requests off is still the stop
+// that was asked for: it says how many, and is no error.
+func serveUntilDone(ctx context.Context, a *app, httpSrv *http.Server, ln net.Listener, drain time.Duration) error {
+	var inFlight atomic.Int64
+	next := httpSrv.Handler
+	httpSrv.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		inFlight.Add(1)
+		defer inFlight.Add(-1)
+		next.ServeHTTP(w, r)
+	})
 	served := make(chan error, 1)
 	go func() { served <- httpSrv.Serve(ln) }()
 	select {
 	case err := <-served:
 		return err
 	case <-ctx.Done():
-		fmt.Fprintln(a.stderr, "stopping: letting requests in flight finish")
-		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		return httpSrv.Shutdown(sctx)
 	}
+	fmt.Fprintln(a.stderr, "stopping: letting requests in flight finish")
+	sctx, cancel := context.WithTimeout(context.Background(), drain)
+	defer cancel()
+	err := httpSrv.Shutdown(sctx)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	// Shutdown has closed the listener: no request starts from here on.
+	n := inFlight.Load()
+	_ = httpSrv.Close() // cancels the calls of the requests still running
+	if n == 0 {
+		fmt.Fprintf(a.stderr, "stopped waiting after %s: closed the connections still open (no request was in flight)\n", drain)
+	} else {
+		fmt.Fprintf(a.stderr, "stopped waiting after %s: cut off %d request%s still in flight, without an answer\n", drain, n, plural(int(n)))
+	}
+	return nil
 }
 
 func orDash(s string) string {
