@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -68,8 +70,9 @@ const maxReadBytes = 16 << 20
 //
 //   - A symbolic link is followed: the file it points to is replaced, and
 //     the link stays.
-//   - An existing file keeps its permissions; a new one gets 0644 (less
-//     the umask).
+//   - An existing file keeps its permissions; a new one gets 0666 less
+//     the umask, as any file a program creates (0644 under the usual
+//     umask 022, 0600 under 077).
 //   - What is not a regular file (a directory, a FIFO, a device) and a
 //     read-only file are refused: nothing the user has is replaced by
 //     surprise.
@@ -105,7 +108,11 @@ func writeFileWatched(name string, data []byte, watch func() (stop func() bool))
 		return err
 	}
 	stop := watch()
-	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".tmp*")
+	perm := mode
+	if mode == 0 {
+		perm = 0o666 // a new file: the OS takes the umask off
+	}
+	tmp, err := createTemp(filepath.Dir(target), "."+filepath.Base(target)+".tmp", perm)
 	if err != nil {
 		stop()
 		return err
@@ -117,8 +124,8 @@ func writeFileWatched(name string, data []byte, watch func() (stop func() bool))
 		}
 	}()
 	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Chmod(mode)
+	if err == nil && mode != 0 {
+		err = tmp.Chmod(mode) // exactly the old file's, whatever the umask
 	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
@@ -136,8 +143,22 @@ func writeFileWatched(name string, data []byte, watch func() (stop func() bool))
 	return nil
 }
 
+// createTemp creates a new file in dir, named prefix and a random
+// suffix, with perm less the umask. (os.CreateTemp always asks for 0600,
+// which would hide the umask from a new file.)
+func createTemp(dir, prefix string, perm fs.FileMode) (*os.File, error) {
+	for try := 0; ; try++ {
+		name := filepath.Join(dir, prefix+strconv.FormatUint(rand.Uint64(), 36))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
+		if !errors.Is(err, fs.ErrExist) || try == 100 {
+			return f, err
+		}
+	}
+}
+
 // writeTarget is the file that writing name replaces, and the mode to give
-// it.
+// it: an existing file's own, or 0 for a new file, which gets what the
+// umask leaves of 0666.
 func writeTarget(name string) (string, fs.FileMode, error) {
 	target := name
 	if resolved, err := filepath.EvalSymlinks(name); err == nil {
@@ -150,7 +171,7 @@ func writeTarget(name string) (string, fs.FileMode, error) {
 	info, err := os.Stat(target)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return target, 0o644, nil
+		return target, 0, nil
 	case err != nil:
 		return "", 0, err
 	case !info.Mode().IsRegular():
