@@ -62,10 +62,12 @@ Where the calls go:
                          deletes them when it stops.
 
 Each request logs one line on stderr: verb, path, route, status, execution,
-latency (--log-input adds what Step Functions received). --watch rebuilds when
-the spec or a definition file changes; a spec with errors keeps the last good
-one serving. Ctrl-C lets requests in flight finish. Serve listens on loopback
-unless --addr says otherwise.
+latency. --log-input adds what Step Functions (or the mock) received; it is
+off by default, as an input may carry a secret mapped from a header. --watch
+rebuilds when the spec or a definition file changes; a spec with errors keeps
+the last good one serving. Ctrl-C (or SIGTERM, or SIGHUP) lets requests in
+flight finish, for up to 30 s. Serve listens on loopback unless --addr says
+otherwise.
 
 Examples:
   sfnapic serve examples/item-api.yaml
@@ -99,7 +101,7 @@ func newServeCmd(a *app) *cobra.Command {
 	f.BoolVar(&o.mock, "mock", false, "answer with the built-in stand-in for Step Functions (the default)")
 	f.StringVar(&o.mockReplies, "mock-replies", "", "script the stand-in's replies from `FILE`: {\"POST /quotes\": {\"status\": 200, \"body\": {...}}}")
 	f.BoolVar(&o.create, "create", false, "create the template's state machines at --endpoint-url, and delete them on exit")
-	f.BoolVar(&o.logInput, "log-input", false, "log what Step Functions received for each request")
+	f.BoolVar(&o.logInput, "log-input", false, "log what Step Functions (or the mock) received for each request; off by default, as inputs may carry secrets mapped from headers or bodies")
 	f.BoolVar(&o.watch, "watch", false, "rebuild and reload when the spec or a definition file changes")
 	o.awsFlags.add(cmd, awsHelp{stack: "call the state machines of the deployed stack `NAME`",
 		endpoint: "call Step Functions (and CloudFormation) at `URL`, such as an emulator"})
@@ -109,7 +111,7 @@ func newServeCmd(a *app) *cobra.Command {
 // backend is where serve's calls go, and what it prints about it.
 type backend struct {
 	sf   gateway.StepFunctions
-	mock bool              // the stand-in, which logs every input
+	mock bool              // the built-in stand-in
 	vars map[string]string // the real ARNs of the template's machines
 	// missing says why a machine without an ARN in vars cannot be called.
 	missing string
@@ -142,7 +144,14 @@ func runServe(parent context.Context, a *app, specName string, o serveOptions) e
 	be.apply(sv.g)
 
 	var logMu sync.Mutex
-	srv := gateway.NewServer(sv.g, be.sf, logEvent(a, &logMu, o.logInput || be.mock))
+	// Inputs are logged only when asked for, whatever the backend: an
+	// input carries what the route maps from headers and bodies (tokens,
+	// personal data), and a log cannot take back what it printed. API
+	// Gateway, too, logs no payloads unless a stage turns on "full request
+	// and response logs" (dataTraceEnabled), which AWS advises against for
+	// production APIs (API Gateway developer guide, "Execution logging
+	// for REST APIs").
+	srv := gateway.NewServer(sv.g, be.sf, logEvent(a, &logMu, o.logInput))
 	// A client gets 10 s to send its headers and a minute for the whole
 	// request (a 10 MB body is well under a second on loopback), and the
 	// answer a minute to leave (the longest integration waits 29 s): no

@@ -90,3 +90,27 @@ func fakeGot(fake *sfnfake.Server, action string) bool {
 	}
 	return false
 }
+
+// TestServeMockLogsNoInput: the mock's log leaves out what the request
+// template rendered unless --log-input asks for it, so a secret that a
+// route maps from a header (orders-api's X-Customer here) is not printed.
+func TestServeMockLogsNoInput(t *testing.T) {
+	const secret = "tok-5ecret-1f2e3d"
+	for _, args := range [][]string{nil, {"--mock"}, {"--log-input"}} {
+		s := startServe(t, append([]string{"../../examples/orders-api.yaml"}, args...)...)
+		status, _, body := s.do(t, "POST", "/orders", "application/json", `{"id": "o-1"}`, "Idempotency-Key", "order-1", "X-Customer", secret)
+		if status != 200 {
+			t.Fatalf("%v: %d %s", args, status, body)
+		}
+		if code := s.stop(); code != 0 {
+			t.Fatalf("%v: serve exited %d:\n%s", args, code, s.stderr)
+		}
+		log := s.stderr.String()
+		if !strings.Contains(log, "POST /orders -> POST /orders 200 ") {
+			t.Errorf("%v: no line for the request:\n%s", args, log)
+		}
+		if logged := strings.Contains(log, secret); logged != (len(args) == 1 && args[0] == "--log-input") {
+			t.Errorf("%v: the input with the header's secret logged: %v\n%s", args, logged, log)
+		}
+	}
+}

@@ -128,7 +128,7 @@ func jsonOf(t *testing.T, body string) map[string]any {
 // TestServeMock runs the whole order lifecycle of examples/orders-api.yaml
 // through serve's built-in stand-in: no AWS, no emulator, no skip.
 func TestServeMock(t *testing.T) {
-	s := startServe(t, "../../examples/orders-api.yaml")
+	s := startServe(t, "../../examples/orders-api.yaml", "--log-input")
 	if !strings.Contains(s.stderr.String(), "backend: mock (no AWS calls)") {
 		t.Errorf("serve does not say that it calls no AWS:\n%s", s.stderr)
 	}
@@ -191,7 +191,7 @@ func TestServeMock(t *testing.T) {
 		t.Errorf("a body that is not JSON: %d %s", status, body)
 	}
 
-	// One line per request, the execution named; the mock logs inputs.
+	// One line per request, the execution named; --log-input adds inputs.
 	log := s.stderr.String()
 	for _, want := range []string{
 		"POST /orders -> POST /orders 200 arn:aws:states:us-east-1:123456789012:execution:StateMachineOrders:order-1 ",
