@@ -37,7 +37,7 @@ the root cause: the first resource that failed, not "rollback requested".
 
 Without --yes, stdin must be a terminal so that someone reviews the change
 set. Templates over 51,200 bytes are uploaded to --s3-bucket first.
-Ctrl-C (or SIGTERM, or the --timeout) before execution deletes the change
+Ctrl-C (or SIGTERM, SIGHUP, or the --timeout) before execution deletes the change
 set (and an empty new stack). Once execution may have been accepted, deploy
 deletes nothing: it says what CloudFormation is doing and how to follow or
 stop it.
