@@ -61,7 +61,10 @@ Each request logs one line on stderr: verb, path, route, status, execution,
 latency (--log-input adds what Step Functions received). --watch rebuilds when
 the spec or a definition file changes; a spec with errors keeps the last good
 one serving. Ctrl-C lets requests in flight finish. Serve listens on loopback
-unless --addr says otherwise.
+unless --addr says otherwise; there it answers only requests addressed to
+this machine (Host localhost, 127.0.0.1 or [::1]). A web page's cross-site
+request (Origin, Sec-Fetch-Site) is refused with 403 unless the API's CORS
+headers allow its origin.
 
 Examples:
   sfnapic serve examples/item-api.yaml
@@ -139,11 +142,16 @@ func runServe(parent context.Context, a *app, specName string, o serveOptions) e
 
 	var logMu sync.Mutex
 	srv := gateway.NewServer(sv.g, be.sf, logEvent(a, &logMu, o.logInput || be.mock))
+	// The guard refuses a Host other than this machine's when serve is on
+	// loopback (DNS rebinding), and a web page's cross-site request that
+	// the API's CORS does not allow: a page must not drive serve with the
+	// developer's credentials (gateway.Server.Guard).
+	loopback := ln.Addr().(*net.TCPAddr).IP.IsLoopback()
 	// A client gets 10 s to send its headers and a minute for the whole
 	// request (a 10 MB body is well under a second on loopback), and the
 	// answer a minute to leave (the longest integration waits 29 s): no
 	// client holds a connection for ever.
-	httpSrv := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
+	httpSrv := &http.Server{Handler: srv.Guard(loopback), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
 		WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 1 << 20}
 	printServing(a, ln, sv.g, be)
 
@@ -206,7 +214,7 @@ func logEvent(a *app, mu *sync.Mutex, input bool) func(gateway.Event) {
 func printServing(a *app, ln net.Listener, g *gateway.Gateway, be *backend) {
 	addr := ln.Addr().(*net.TCPAddr)
 	if !addr.IP.IsLoopback() {
-		fmt.Fprintf(a.stderr, "warning: serving on %s, which other machines can reach; the API has no authorization here\n", ln.Addr())
+		fmt.Fprintf(a.stderr, "warning: serving on %s, which other machines can reach; the API has no authorization here, and any Host name is answered (the check against DNS rebinding holds on loopback only)\n", ln.Addr())
 	}
 	fmt.Fprintf(a.stderr, "serving %d route%s on http://%s (stage %s)\n", len(g.Routes()), plural(len(g.Routes())), ln.Addr(), g.Stage)
 	for _, r := range g.Routes() {
