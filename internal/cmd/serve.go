@@ -30,6 +30,9 @@ type serveOptions struct {
 	mock        bool
 	mockReplies string
 	create      bool
+	// allowRemote lets --create make state machines at an endpoint off
+	// this machine (an emulator in another container); never in AWS.
+	allowRemote bool
 	logInput    bool
 	watch       bool
 	// awsFlags name the deployed stack (--stack), or the emulator
@@ -55,7 +58,11 @@ Where the calls go:
   --endpoint-url URL --create
                          an emulator (moto, LocalStack, Step Functions Local):
                          serve creates the template's state machines there and
-                         deletes them when it stops.
+                         deletes them when it stops. The endpoint the SDK
+                         resolves (--endpoint-url, AWS_ENDPOINT_URL_SFN,
+                         AWS_ENDPOINT_URL, the profile's endpoint_url) must be
+                         on this machine; --allow-remote-endpoint allows one
+                         elsewhere, never AWS itself.
 
 Each request logs one line on stderr: verb, path, route, status, execution,
 latency (--log-input adds what Step Functions received). --watch rebuilds when
@@ -98,6 +105,7 @@ func newServeCmd(a *app) *cobra.Command {
 	f.BoolVar(&o.mock, "mock", false, "answer with the built-in stand-in for Step Functions (the default)")
 	f.StringVar(&o.mockReplies, "mock-replies", "", "script the stand-in's replies from `FILE`: {\"POST /quotes\": {\"status\": 200, \"body\": {...}}}")
 	f.BoolVar(&o.create, "create", false, "create the template's state machines at --endpoint-url, and delete them on exit")
+	f.BoolVar(&o.allowRemote, "allow-remote-endpoint", false, "let --create use an emulator that is not on this machine (never AWS itself)")
 	f.BoolVar(&o.logInput, "log-input", false, "log what Step Functions received for each request")
 	f.BoolVar(&o.watch, "watch", false, "rebuild and reload when the spec or a definition file changes")
 	o.awsFlags.add(cmd, awsHelp{stack: "call the state machines of the deployed stack `NAME`",
@@ -184,7 +192,9 @@ func (o serveOptions) check() error {
 		return usagef("--mock-replies scripts the built-in stand-in: it cannot be used with --stack, --endpoint-url or --create")
 	case o.create && o.stack != "":
 		return usagef("--create makes the state machines at an emulator, --stack uses those of a deployed stack: choose one")
-	case o.create && o.aws.Endpoint == "" && os.Getenv("AWS_ENDPOINT_URL") == "":
+	case o.allowRemote && !o.create:
+		return usagef("--allow-remote-endpoint is for --create")
+	case o.create && !awsconfig.NamesEndpoint(context.Background(), o.aws, "SFN"):
 		return usagef("--create makes state machines at an emulator: name it with --endpoint-url URL (serve does not create them in AWS; deploy does)")
 	case o.aws.Endpoint != "" && !o.create && o.stack == "":
 		return usagef("--endpoint-url needs the state machines to call there: --create makes them from the template, --stack NAME reads a stack deployed there")
@@ -295,12 +305,19 @@ func serveBackend(ctx context.Context, a *app, g *gateway.Gateway, o serveOption
 	if err != nil {
 		return nil, err
 	}
-	var opts []func(*sfn.Options)
-	if cfg.BaseEndpoint != nil {
-		opts = append(opts, sfncall.NoHostPrefix)
+	client := awsconfig.StepFunctions(cfg, o.aws, func(so *sfn.Options) {
+		if so.BaseEndpoint != nil { // an emulator, at one URL
+			sfncall.NoHostPrefix(so)
+		}
+	})
+	resolved, err := awsconfig.StepFunctionsEndpoint(sctx, cfg, o.aws, client)
+	if err != nil {
+		return nil, err
 	}
-	client := sfn.NewFromConfig(cfg, opts...)
-	where := awsconfig.Endpoint(cfg, "states")
+	if err := o.checkCreateEndpoint(resolved); err != nil {
+		return nil, err
+	}
+	where := resolved.URL
 	be := &backend{sf: sfncall.New(client), vars: map[string]string{}}
 	if o.stack != "" {
 		outputs, err := stackOutputs(sctx, awsconfig.CloudFormation(cfg), o.stack)
@@ -318,6 +335,26 @@ func serveBackend(ctx context.Context, a *app, g *gateway.Gateway, o serveOption
 		return nil, explainAWS(err, cfg, o.debug)
 	}
 	return be, nil
+}
+
+// checkCreateEndpoint refuses to let --create make (and delete) state
+// machines anywhere but at an emulator on this machine, unless
+// --allow-remote-endpoint says so; in AWS itself never (deploy does). It
+// judges the endpoint the Step Functions client resolved, not the
+// settings: AWS_IGNORE_CONFIGURED_ENDPOINT_URLS, AWS_ENDPOINT_URL_SFN and
+// a profile's endpoint_url all change it.
+func (o serveOptions) checkCreateEndpoint(r awsconfig.Resolved) error {
+	if !o.create || r.Loopback() {
+		return nil
+	}
+	where := fmt.Sprintf("the Step Functions endpoint resolved is %s, from %s", r.URL, r.From)
+	if r.AWS() {
+		return usagef("--create makes state machines at an emulator, and %s, which is AWS: serve does not create them in AWS (deploy does); name the emulator with --endpoint-url URL", where)
+	}
+	if !o.allowRemote {
+		return usagef("--create makes state machines at an emulator on this machine, and %s, which is not on this machine: name a loopback one with --endpoint-url URL, or pass --allow-remote-endpoint to create (and delete) them there", where)
+	}
+	return nil
 }
 
 // mockBackend is the built-in stand-in, with the replies scripted in
