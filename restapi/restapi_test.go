@@ -137,3 +137,59 @@ func TestMatch(t *testing.T) {
 		}
 	}
 }
+
+// TestAllowsOrigin: an origin is allowed when the method that takes the
+// request, or the path's OPTIONS method, sends it (or *) as a static
+// Access-Control-Allow-Origin; nothing else allows it.
+func TestAllowsOrigin(t *testing.T) {
+	api := read(t)
+	const shop = "https://shop.example.com"
+	if api.AllowsOrigin("GET", "/items/7", shop) {
+		t.Fatal("a template without CORS headers allows a foreign origin")
+	}
+	get := method(t, api, "GET /items/{id}")
+	get.Resource.Integration.IntegrationResponses[0].ResponseParameters = map[string]string{
+		"method.response.header.access-control-allow-origin":  "'" + shop + "'",
+		"method.response.header.X-Other":                      "'" + "https://evil.example" + "'",
+		"method.response.header.Access-Control-Allow-Methods": "method.request.header.Origin",
+	}
+	for _, c := range []struct {
+		verb, path, origin string
+		want               bool
+	}{
+		{"GET", "/items/7", shop, true},
+		{"GET", "/items/7", "https://evil.example", false},
+		{"GET", "/items/7", shop + ":444", false},
+		{"GET", "/items/7", "", false},
+		{"POST", "/items/7", shop, false}, // ANY /items/{id} takes it, and sends no header
+		{"GET", "/items/special", shop, false},
+	} {
+		if got := api.AllowsOrigin(c.verb, c.path, c.origin); got != c.want {
+			t.Errorf("AllowsOrigin(%s %s, %q) = %v, want %v", c.verb, c.path, c.origin, got, c.want)
+		}
+	}
+	// The method that answers the path's preflight (here ANY) allows its
+	// origin for every verb on the path; * allows any origin, and a
+	// browser request that names none.
+	anyItem := method(t, api, "ANY /items/{id}")
+	anyItem.Resource.Integration.IntegrationResponses[0].ResponseParameters = map[string]string{
+		"method.response.header.Access-Control-Allow-Origin": "'*'",
+	}
+	if !api.AllowsOrigin("POST", "/items/7", "https://any.example") || !api.AllowsOrigin("DELETE", "/items/7", "") {
+		t.Error("* on the ANY method does not allow any origin")
+	}
+	if api.AllowsOrigin("POST", "/", shop) || api.AllowsOrigin("GET", "/nowhere", shop) {
+		t.Error("a path without CORS headers, or no path, allows an origin")
+	}
+}
+
+func method(t *testing.T, api *restapi.API, route string) *restapi.Method {
+	t.Helper()
+	for _, m := range api.Methods {
+		if m.Route() == route {
+			return m
+		}
+	}
+	t.Fatalf("no %s", route)
+	return nil
+}

@@ -31,6 +31,9 @@ type serveOptions struct {
 	mock        bool
 	mockReplies string
 	create      bool
+	// allowRemote lets --create make state machines at an endpoint off
+	// this machine (an emulator in another container); never in AWS.
+	allowRemote bool
 	logInput    bool
 	watch       bool
 	// drain is how long a stop waits for the requests in flight before
@@ -59,7 +62,11 @@ Where the calls go:
   --endpoint-url URL --create
                          an emulator (moto, LocalStack, Step Functions Local):
                          serve creates the template's state machines there and
-                         deletes them when it stops.
+                         deletes them when it stops. The endpoint the SDK
+                         resolves (--endpoint-url, AWS_ENDPOINT_URL_SFN,
+                         AWS_ENDPOINT_URL, the profile's endpoint_url) must be
+                         on this machine; --allow-remote-endpoint allows one
+                         elsewhere, never AWS itself.
 
 Each request logs one line on stderr: verb, path, route, status, execution,
 latency. --log-input adds what Step Functions (or the mock) received; it is
@@ -67,7 +74,10 @@ off by default, as an input may carry a secret mapped from a header. --watch
 rebuilds when the spec or a definition file changes; a spec with errors keeps
 the last good one serving. Ctrl-C (or SIGTERM, or SIGHUP) lets requests in
 flight finish, for up to 30 s. Serve listens on loopback unless --addr says
-otherwise.
+otherwise; there it answers only requests addressed to this machine (Host
+localhost, 127.0.0.1 or [::1]). A web page's cross-site request (Origin,
+Sec-Fetch-Site) is refused with 403 unless the API's CORS headers allow its
+origin.
 
 Examples:
   sfnapic serve examples/item-api.yaml
@@ -101,6 +111,7 @@ func newServeCmd(a *app) *cobra.Command {
 	f.BoolVar(&o.mock, "mock", false, "answer with the built-in stand-in for Step Functions (the default)")
 	f.StringVar(&o.mockReplies, "mock-replies", "", "script the stand-in's replies from `FILE`: {\"POST /quotes\": {\"status\": 200, \"body\": {...}}}")
 	f.BoolVar(&o.create, "create", false, "create the template's state machines at --endpoint-url, and delete them on exit")
+	f.BoolVar(&o.allowRemote, "allow-remote-endpoint", false, "let --create use an emulator that is not on this machine (never AWS itself)")
 	f.BoolVar(&o.logInput, "log-input", false, "log what Step Functions (or the mock) received for each request; off by default, as inputs may carry secrets mapped from headers or bodies")
 	f.BoolVar(&o.watch, "watch", false, "rebuild and reload when the spec or a definition file changes")
 	o.awsFlags.add(cmd, awsHelp{stack: "call the state machines of the deployed stack `NAME`",
@@ -152,12 +163,7 @@ func runServe(parent context.Context, a *app, specName string, o serveOptions) e
 	// production APIs (API Gateway developer guide, "Execution logging
 	// for REST APIs").
 	srv := gateway.NewServer(sv.g, be.sf, logEvent(a, &logMu, o.logInput))
-	// A client gets 10 s to send its headers and a minute for the whole
-	// request (a 10 MB body is well under a second on loopback), and the
-	// answer a minute to leave (the longest integration waits 29 s): no
-	// client holds a connection for ever.
-	httpSrv := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
-		WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 1 << 20}
+	httpSrv := httpServer(srv, ln)
 	printServing(a, ln, sv.g, be)
 
 	if o.watch {
@@ -179,6 +185,20 @@ func runServe(parent context.Context, a *app, specName string, o serveOptions) e
 	return err
 }
 
+// httpServer serves srv behind its guard, which refuses a Host other than
+// this machine's when serve is on loopback (DNS rebinding), and a web
+// page's cross-site request that the API's CORS does not allow: a page
+// must not drive serve with the developer's credentials
+// (gateway.Server.Guard). A client gets 10 s to send its headers and a
+// minute for the whole request (a 10 MB body is well under a second on
+// loopback), and the answer a minute to leave (the longest integration
+// waits 29 s): no client holds a connection for ever.
+func httpServer(srv *gateway.Server, ln net.Listener) *http.Server {
+	loopback := ln.Addr().(*net.TCPAddr).IP.IsLoopback()
+	return &http.Server{Handler: srv.Guard(loopback), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
+		WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 1 << 20}
+}
+
 // check refuses the flags that contradict each other.
 func (o serveOptions) check() error {
 	remote := o.stack != "" || o.create || o.aws.Endpoint != ""
@@ -189,7 +209,9 @@ func (o serveOptions) check() error {
 		return usagef("--mock-replies scripts the built-in stand-in: it cannot be used with --stack, --endpoint-url or --create")
 	case o.create && o.stack != "":
 		return usagef("--create makes the state machines at an emulator, --stack uses those of a deployed stack: choose one")
-	case o.create && o.aws.Endpoint == "" && os.Getenv("AWS_ENDPOINT_URL") == "":
+	case o.allowRemote && !o.create:
+		return usagef("--allow-remote-endpoint is for --create")
+	case o.create && !awsconfig.NamesEndpoint(context.Background(), o.aws, "SFN"):
 		return usagef("--create makes state machines at an emulator: name it with --endpoint-url URL (serve does not create them in AWS; deploy does)")
 	case o.aws.Endpoint != "" && !o.create && o.stack == "":
 		return usagef("--endpoint-url needs the state machines to call there: --create makes them from the template, --stack NAME reads a stack deployed there")
@@ -219,7 +241,7 @@ func logEvent(a *app, mu *sync.Mutex, input bool) func(gateway.Event) {
 func printServing(a *app, ln net.Listener, g *gateway.Gateway, be *backend) {
 	addr := ln.Addr().(*net.TCPAddr)
 	if !addr.IP.IsLoopback() {
-		fmt.Fprintf(a.stderr, "warning: serving on %s, which other machines can reach; the API has no authorization here\n", ln.Addr())
+		fmt.Fprintf(a.stderr, "warning: serving on %s, which other machines can reach; the API has no authorization here, and any Host name is answered (the check against DNS rebinding holds on loopback only)\n", ln.Addr())
 	}
 	fmt.Fprintf(a.stderr, "serving %d route%s on http://%s (stage %s)\n", len(g.Routes()), plural(len(g.Routes())), ln.Addr(), g.Stage)
 	for _, r := range g.Routes() {
@@ -321,12 +343,19 @@ func serveBackend(ctx context.Context, a *app, g *gateway.Gateway, o serveOption
 	if err != nil {
 		return nil, err
 	}
-	var opts []func(*sfn.Options)
-	if cfg.BaseEndpoint != nil {
-		opts = append(opts, sfncall.NoHostPrefix)
+	client := awsconfig.StepFunctions(cfg, o.aws, func(so *sfn.Options) {
+		if so.BaseEndpoint != nil { // an emulator, at one URL
+			sfncall.NoHostPrefix(so)
+		}
+	})
+	resolved, err := awsconfig.StepFunctionsEndpoint(sctx, cfg, o.aws, client)
+	if err != nil {
+		return nil, err
 	}
-	client := sfn.NewFromConfig(cfg, opts...)
-	where := awsconfig.Endpoint(cfg, "states")
+	if err := o.checkCreateEndpoint(resolved); err != nil {
+		return nil, err
+	}
+	where := resolved.URL
 	be := &backend{sf: sfncall.New(client), vars: map[string]string{}}
 	if o.stack != "" {
 		outputs, err := stackOutputs(sctx, awsconfig.CloudFormation(cfg), o.stack)
@@ -344,6 +373,26 @@ func serveBackend(ctx context.Context, a *app, g *gateway.Gateway, o serveOption
 		return nil, explainAWS(err, cfg, o.debug)
 	}
 	return be, nil
+}
+
+// checkCreateEndpoint refuses to let --create make (and delete) state
+// machines anywhere but at an emulator on this machine, unless
+// --allow-remote-endpoint says so; in AWS itself never (deploy does). It
+// judges the endpoint the Step Functions client resolved, not the
+// settings: AWS_IGNORE_CONFIGURED_ENDPOINT_URLS, AWS_ENDPOINT_URL_SFN and
+// a profile's endpoint_url all change it.
+func (o serveOptions) checkCreateEndpoint(r awsconfig.Resolved) error {
+	if !o.create || r.Loopback() {
+		return nil
+	}
+	where := fmt.Sprintf("the Step Functions endpoint resolved is %s, from %s", r.URL, r.From)
+	if r.AWS() {
+		return usagef("--create makes state machines at an emulator, and %s, which is AWS: serve does not create them in AWS (deploy does); name the emulator with --endpoint-url URL", where)
+	}
+	if !o.allowRemote {
+		return usagef("--create makes state machines at an emulator on this machine, and %s, which is not on this machine: name a loopback one with --endpoint-url URL, or pass --allow-remote-endpoint to create (and delete) them there", where)
+	}
+	return nil
 }
 
 // mockBackend is the built-in stand-in, with the replies scripted in
