@@ -262,7 +262,7 @@ func (o invokeOptions) waitError(ctx context.Context, err error, cfg aws.Config,
 	if errors.As(err, &opErr) {
 		op = opErr.OperationName
 	}
-	arn := f.Arn
+	arn := escapeText(f.Arn)
 	status := fmt.Sprintf("the status of %s is unknown (it was never read)", arn)
 	if !f.read.IsZero() {
 		status = fmt.Sprintf("%s was %s when its status was last read, %s ago", arn, f.Status, roughly(time.Since(f.read)))
@@ -504,17 +504,21 @@ func failure(e sfntypes.HistoryEvent) (string, string, bool) {
 
 // printInvoke prints the result: the answer on stdout (or one JSON
 // document), notes on stderr.
+//
+// Every text that came from the API or from Step Functions is printed
+// through escapeText (or escapeLines, escapeJSON), so that a terminal
+// shows its control characters instead of running them.
 func printInvoke(a *app, res *invokeResult, format string) {
 	if format == "json" {
 		b, _ := json.MarshalIndent(res, "", "  ")
-		fmt.Fprintf(a.stdout, "%s\n", b)
+		fmt.Fprintf(a.stdout, "%s\n", escapeJSON(b))
 		return
 	}
 	fmt.Fprintf(a.stdout, "HTTP %d (%d ms)\n", res.Status, res.LatencyMs)
-	printHeaders(a.stdout, res.Headers)
-	fmt.Fprintf(a.stdout, "\n%s\n", indent(string(res.Body)))
+	printHeaders(a.stdout, escapeHeaders(res.Headers))
+	fmt.Fprintf(a.stdout, "\n%s\n", escapeLines(indent(string(res.Body))))
 	if res.Note != "" {
-		fmt.Fprintf(a.stderr, "note: %s\n", res.Note)
+		fmt.Fprintf(a.stderr, "note: %s\n", escapeText(res.Note))
 	}
 	if e := res.Execution; e != nil {
 		printExecution(a.stdout, e)
@@ -523,18 +527,18 @@ func printInvoke(a *app, res *invokeResult, format string) {
 
 // printExecution prints what --wait found of an execution.
 func printExecution(w io.Writer, e *followed) {
-	fmt.Fprintf(w, "\nExecution %s: %s", e.Arn, e.Status)
+	fmt.Fprintf(w, "\nExecution %s: %s", escapeText(e.Arn), escapeText(e.Status))
 	if e.DurationMs > 0 || e.Status != "RUNNING" && e.Status != statusUnknown {
 		fmt.Fprintf(w, " after %s", (time.Duration(e.DurationMs) * time.Millisecond).String())
 	}
 	fmt.Fprintln(w)
 	if len(e.Output) > 0 {
-		fmt.Fprintf(w, "Output:\n%s\n", indent(string(e.Output)))
+		fmt.Fprintf(w, "Output:\n%s\n", escapeLines(indent(string(e.Output))))
 	}
 	if e.Error != "" || e.Cause != "" {
-		fmt.Fprintf(w, "Error: %s\nCause: %s\n", e.Error, e.Cause)
+		fmt.Fprintf(w, "Error: %s\nCause: %s\n", escapeText(e.Error), escapeText(e.Cause))
 	}
 	if e.FailedState != "" {
-		fmt.Fprintf(w, "Failed in state %s: %s: %s\n", e.FailedState, e.FailedError, e.FailedCause)
+		fmt.Fprintf(w, "Failed in state %s: %s: %s\n", escapeText(e.FailedState), escapeText(e.FailedError), escapeText(e.FailedCause))
 	}
 }
