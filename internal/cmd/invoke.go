@@ -42,18 +42,21 @@ type invokeOptions struct {
 const invokeDoc = `Invoke calls a route of the API as a client would, and tells what happened:
 the HTTP status, headers and body. The base URL is the stage's invoke URL,
 read from the stack's outputs (--stack NAME), or --url, such as a running
-sfnapic serve.
+sfnapic serve. A redirect is shown, not followed (the request's headers go
+nowhere else); an answer over 10 MB is cut there, and invoke says so.
 
 With --wait, the execution a start route began is followed with
 DescribeExecution, with backoff, until it ends: its status, its output or
 its error and cause, and how long it ran. --history adds the state that
 failed and its error, from GetExecutionHistory. An EXPRESS execution cannot
 be followed (Step Functions keeps no record to describe): invoke says where
-its logs would be.
+its logs would be. No answer of Step Functions is read past 4 MiB; a status
+never read is UNKNOWN.
 
-Invoke exits 0 when the status is 2xx and any execution it waited for
-SUCCEEDED, 1 otherwise, 2 for a bad command line. --output json prints one
-JSON document, for smoke tests in CI after a deploy.
+Invoke exits 0 when the status is 2xx, the answer was read whole and any
+execution it waited for SUCCEEDED, 1 otherwise, 2 for a bad command line.
+Text output shows control characters escaped (\x1b, \u202e). --output
+json prints one JSON document, for smoke tests in CI after a deploy.
 
 Examples:
   sfnapic invoke examples/item-api.yaml --stack item-api "POST /42" -d '{}' --wait
