@@ -17,16 +17,41 @@ import (
 	"github.com/sfnapic/sfnapic/internal/awsconfig"
 )
 
+// services names the AWS services sfnapic calls, by the SDK's ServiceID
+// (which a call's smithy.OperationError carries): how messages name the
+// service, and the endpoint prefix of its regional endpoint.
+var services = map[string]struct{ name, code string }{
+	"CloudFormation": {"CloudFormation", "cloudformation"},
+	"SFN":            {"Step Functions", "states"},
+	"API Gateway":    {"API Gateway", "apigateway"},
+	"STS":            {"STS", "sts"},
+	"S3":             {"S3", "s3"},
+}
+
+// serviceOf is the service whose call failed with err, by name and
+// endpoint prefix: the one the error names, else CloudFormation.
+func serviceOf(err error) (name, code string) {
+	var op *smithy.OperationError
+	if errors.As(err, &op) {
+		if s, ok := services[op.ServiceID]; ok {
+			return s.name, s.code
+		}
+	}
+	return "CloudFormation", "cloudformation"
+}
+
 // explainAWS turns the errors people meet first when talking to AWS into
 // one line that says what is wrong and how to fix it: no credentials, a
 // host that does not exist (a region typo), nothing listening, or an
-// endpoint that is not CloudFormation. With debug, the SDK's own error
-// follows. Other errors pass through.
+// endpoint that does not answer like the service called (named from the
+// error: CloudFormation, Step Functions, API Gateway). With debug, the
+// SDK's own error follows. Other errors pass through.
 func explainAWS(err error, cfg aws.Config, debug bool) error {
 	if err == nil {
 		return nil
 	}
-	endpoint := awsconfig.Endpoint(cfg, "cloudformation")
+	service, code := serviceOf(err)
+	endpoint := awsconfig.Endpoint(cfg, code)
 	var (
 		signing *v4.SigningError
 		dns     *net.DNSError
@@ -42,7 +67,7 @@ func explainAWS(err error, cfg aws.Config, debug bool) error {
 	case errors.Is(err, syscall.ECONNREFUSED):
 		msg = fmt.Sprintf("nothing answers at %s: check AWS_ENDPOINT_URL, or start the emulator", endpoint)
 	case errors.As(err, &deser):
-		msg = fmt.Sprintf("%s does not answer like CloudFormation: check AWS_ENDPOINT_URL", endpoint)
+		msg = fmt.Sprintf("%s does not answer like %s: check AWS_ENDPOINT_URL", endpoint, service)
 	default:
 		return err
 	}

@@ -13,13 +13,18 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/spf13/cobra"
 
 	"github.com/sfnapic/sfnapic/compile"
 	"github.com/sfnapic/sfnapic/gateway"
 	"github.com/sfnapic/sfnapic/integration"
+	"github.com/sfnapic/sfnapic/internal/awsconfig"
 )
 
 type invokeOptions struct {
@@ -37,18 +42,21 @@ type invokeOptions struct {
 const invokeDoc = `Invoke calls a route of the API as a client would, and tells what happened:
 the HTTP status, headers and body. The base URL is the stage's invoke URL,
 read from the stack's outputs (--stack NAME), or --url, such as a running
-sfnapic serve.
+sfnapic serve. A redirect is shown, not followed (the request's headers go
+nowhere else); an answer over 10 MB is cut there, and invoke says so.
 
 With --wait, the execution a start route began is followed with
 DescribeExecution, with backoff, until it ends: its status, its output or
 its error and cause, and how long it ran. --history adds the state that
 failed and its error, from GetExecutionHistory. An EXPRESS execution cannot
 be followed (Step Functions keeps no record to describe): invoke says where
-its logs would be.
+its logs would be. No answer of Step Functions is read past 4 MiB; a status
+never read is UNKNOWN.
 
-Invoke exits 0 when the status is 2xx and any execution it waited for
-SUCCEEDED, 1 otherwise, 2 for a bad command line. --output json prints one
-JSON document, for smoke tests in CI after a deploy.
+Invoke exits 0 when the status is 2xx, the answer was read whole and any
+execution it waited for SUCCEEDED, 1 otherwise, 2 for a bad command line.
+Text output shows control characters escaped (\x1b, \u202e). --output
+json prints one JSON document, for smoke tests in CI after a deploy.
 
 Examples:
   sfnapic invoke examples/item-api.yaml --stack item-api "POST /42" -d '{}' --wait
@@ -87,7 +95,11 @@ type invokeResult struct {
 	Body      json.RawMessage   `json:"body"`
 	LatencyMs int64             `json:"latencyMs"`
 	Execution *followed         `json:"execution,omitempty"`
-	// Note says why an execution was not followed.
+	// Truncated says the answer was longer than API Gateway's payload
+	// limit: Body holds its first gateway.MaxBody bytes.
+	Truncated bool `json:"truncated,omitempty"`
+	// Note says what the answer alone does not: why an execution was not
+	// followed, a redirect that was not followed, an answer cut short.
 	Note string `json:"note,omitempty"`
 }
 
@@ -103,7 +115,14 @@ type followed struct {
 	FailedState string `json:"failedState,omitempty"`
 	FailedError string `json:"failedError,omitempty"`
 	FailedCause string `json:"failedCause,omitempty"`
+
+	// read is when the status was last read; zero if never.
+	read time.Time
 }
+
+// statusUnknown is the status of an execution whose description was
+// never read.
+const statusUnknown = "UNKNOWN"
 
 func runInvoke(parent context.Context, a *app, args []string, o invokeOptions) error {
 	survivePipes()
@@ -133,7 +152,8 @@ func runInvoke(parent context.Context, a *app, args []string, o invokeOptions) e
 		return err
 	}
 
-	ok := res.Status >= 200 && res.Status < 300
+	ok := res.Status >= 200 && res.Status < 300 && !res.Truncated
+	res.Note = answerNote(res)
 	if o.wait && ok {
 		arn := gateway.ExecutionArn(res.Body)
 		switch {
@@ -196,20 +216,140 @@ func (o invokeOptions) where(ctx context.Context) (aws.Config, string, error) {
 	return aws.Config{}, strings.TrimRight(o.url, "/"), nil
 }
 
+// answerNote says what invoke did not do with the answer: read all of
+// it, or follow where it redirects.
+func answerNote(res *invokeResult) string {
+	switch {
+	case res.Truncated:
+		return fmt.Sprintf("the answer is longer than %d bytes (10 MB, API Gateway's limit on a payload): invoke read its first %d bytes only", gateway.MaxBody, gateway.MaxBody)
+	case res.Status >= 300 && res.Status < 400:
+		return fmt.Sprintf("a redirect (HTTP %d, Location: %s): invoke does not follow redirects, as curl without -L does not; it shows the answer as the API gave it, and sends no header of the request anywhere else", res.Status, res.Headers["Location"])
+	}
+	return ""
+}
+
+// maxAnswer bounds every answer of Step Functions that invoke reads, so
+// that an endpoint that answers without end (a broken emulator, a proxy)
+// cannot fill memory. No answer of Step Functions comes near it: an
+// execution's input and output are at most 256 KiB each (262,144 bytes of
+// UTF-8, the "Length Constraints" of DescribeExecution's input and
+// output), its cause 32,768 characters and its error 256; JSON escaping
+// at most sextuples them (a control character is \u00XX), 3.2 MiB in
+// all. GetExecutionHistory is asked for historyPage events without their
+// input and output, 10 causes of 192 KiB at most.
+const maxAnswer = 4 << 20
+
+// historyPage is how many events each GetExecutionHistory call asks for.
+const historyPage = 10
+
 // followExecution follows the execution arn to its end, into res; when
 // it cannot, it prints what it has and says why.
 func (o invokeOptions) followExecution(ctx context.Context, a *app, cfg aws.Config, arn string, res *invokeResult) error {
-	client := sfn.NewFromConfig(cfg)
+	client := sfn.NewFromConfig(cfg, func(so *sfn.Options) { so.APIOptions = append(so.APIOptions, boundAnswers) })
+	began := time.Now()
 	var err error
 	res.Execution, err = follow(ctx, client, arn, o.history)
 	if err == nil {
 		return nil
 	}
 	printInvoke(a, res, o.output)
-	if errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("gave up waiting after %s: %s is still %s; see it with aws stepfunctions describe-execution --execution-arn %s", o.timeout, arn, res.Execution.Status, arn)
+	return o.waitError(ctx, err, cfg, res.Execution, began)
+}
+
+// waitError says why following f stopped: the answer was too long, the
+// wait outlasted --timeout, or Step Functions did not answer; and what is
+// known of the execution's status then.
+func (o invokeOptions) waitError(ctx context.Context, err error, cfg aws.Config, f *followed, began time.Time) error {
+	where, op := awsconfig.Endpoint(cfg, "states"), "DescribeExecution"
+	var opErr *smithy.OperationError
+	if errors.As(err, &opErr) {
+		op = opErr.OperationName
+	}
+	arn := escapeText(f.Arn)
+	status := fmt.Sprintf("the status of %s is unknown (it was never read)", arn)
+	if !f.read.IsZero() {
+		status = fmt.Sprintf("%s was %s when its status was last read, %s ago", arn, f.Status, roughly(time.Since(f.read)))
+		began = f.read
+	}
+	see := "see it with aws stepfunctions describe-execution --execution-arn " + arn
+	var tooLong *answerTooLongError
+	switch {
+	case errors.As(err, &tooLong):
+		return fmt.Errorf("Step Functions at %s answered %s with more than %d bytes, more than any answer of Step Functions holds: invoke stopped reading it; %s; %s", where, op, tooLong.limit, status, see)
+	case errors.Is(ctx.Err(), context.DeadlineExceeded) && f.read.IsZero():
+		return fmt.Errorf("gave up waiting after %s: Step Functions at %s did not answer %s in that time; %s; %s", o.timeout, where, op, status, see)
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return fmt.Errorf("gave up waiting after %s: %s is still %s; %s", o.timeout, arn, f.Status, see)
+	case errors.Is(err, context.DeadlineExceeded):
+		// The SDK gave up before --timeout: each attempt waits
+		// awsconfig.HeaderTimeout for an answer, up to MaxAttempts times.
+		tries := ""
+		var maxErr *retry.MaxAttemptsError
+		if errors.As(err, &maxErr) {
+			tries = fmt.Sprintf(" in %d attempts", maxErr.Attempt)
+		}
+		return fmt.Errorf("Step Functions at %s did not answer %s%s for %s: %s; %s", where, op, tries, roughly(time.Since(began)), status, see)
 	}
 	return explainAWS(err, cfg, o.debug)
+}
+
+// roughly is d rounded for a message: to the second from 10 s on.
+func roughly(d time.Duration) time.Duration {
+	if d >= 10*time.Second {
+		return d.Round(time.Second)
+	}
+	return d.Round(100 * time.Millisecond)
+}
+
+// answerTooLongError is an answer of more than limit bytes.
+type answerTooLongError struct{ limit int64 }
+
+func (e *answerTooLongError) Error() string {
+	return fmt.Sprintf("the answer is longer than %d bytes", e.limit)
+}
+
+// RetryableError tells the SDK not to ask again: the next answer would
+// be as long.
+func (e *answerTooLongError) RetryableError() bool { return false }
+
+// boundAnswers wraps the body of every answer in a reader that fails
+// after maxAnswer bytes, before the SDK's deserializer reads it (this
+// middleware runs innermost in the deserialize step, right after the
+// HTTP round trip).
+func boundAnswers(stack *middleware.Stack) error {
+	return stack.Deserialize.Add(middleware.DeserializeMiddlewareFunc("sfnapicBoundAnswers", func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (middleware.DeserializeOutput, middleware.Metadata, error) {
+		out, md, err := next.HandleDeserialize(ctx, in)
+		if resp, ok := out.RawResponse.(*smithyhttp.Response); ok && resp.Body != nil {
+			resp.Body = &boundedBody{ReadCloser: resp.Body, left: maxAnswer}
+		}
+		return out, md, err
+	}), middleware.After)
+}
+
+// boundedBody reads at most left bytes more, and fails if there are more.
+type boundedBody struct {
+	io.ReadCloser
+	left int64
+}
+
+func (b *boundedBody) Read(p []byte) (int, error) {
+	if b.left == 0 {
+		var one [1]byte
+		n, err := io.ReadFull(b.ReadCloser, one[:])
+		if n > 0 {
+			return 0, &answerTooLongError{limit: maxAnswer}
+		}
+		if err == io.ErrUnexpectedEOF {
+			err = io.EOF
+		}
+		return 0, err
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.ReadCloser.Read(p)
+	b.left -= int64(n)
+	return n, err
 }
 
 // localRoute asks the local gateway which route and action the request
@@ -243,16 +383,23 @@ func send(ctx context.Context, req *gateway.Request, res *invokeResult) error {
 	client := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{
 		Proxy: http.ProxyFromEnvironment, TLSHandshakeTimeout: 10 * time.Second, ResponseHeaderTimeout: 35 * time.Second,
 		TLSClientConfig: &tls.Config{MinVersion: tls.VersionTLS12},
-	}}
+	},
+		// A redirect is the answer: following it would send the request's
+		// Authorization and Cookie headers to wherever it points.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 	began := time.Now()
 	resp, err := client.Do(hreq)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", req.Method, res.URL, err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, gateway.MaxBody))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, gateway.MaxBody+1))
 	if err != nil {
 		return fmt.Errorf("%s %s: reading the answer: %w", req.Method, res.URL, err)
+	}
+	if len(body) > gateway.MaxBody {
+		body, res.Truncated = body[:gateway.MaxBody], true
 	}
 	res.LatencyMs = time.Since(began).Milliseconds()
 	res.Status = resp.StatusCode
@@ -271,14 +418,14 @@ func send(ctx context.Context, req *gateway.Request, res *invokeResult) error {
 // follow describes an execution, with backoff, until it ends or ctx does;
 // with history, it finds the state that failed.
 func follow(ctx context.Context, client *sfn.Client, arn string, history bool) (*followed, error) {
-	f := &followed{Arn: arn, Status: "RUNNING"}
+	f := &followed{Arn: arn, Status: statusUnknown}
 	delay := 200 * time.Millisecond
 	for {
 		d, err := client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(arn)})
 		if err != nil {
 			return f, err
 		}
-		f.Status = string(d.Status)
+		f.Status, f.read = string(d.Status), time.Now()
 		if d.Status != sfntypes.ExecutionStatusRunning && d.Status != sfntypes.ExecutionStatusPendingRedrive {
 			if d.Output != nil {
 				f.Output = json.RawMessage(aws.ToString(d.Output))
@@ -311,8 +458,12 @@ func follow(ctx context.Context, client *sfn.Client, arn string, history bool) (
 // sorts them itself, since not every implementation honours the order.
 func failedState(ctx context.Context, client *sfn.Client, f *followed) error {
 	var events []sfntypes.HistoryEvent
-	p := sfn.NewGetExecutionHistoryPaginator(client, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(f.Arn), ReverseOrder: true})
-	for pages := 0; p.HasMorePages() && pages < 20; pages++ {
+	// The events' input and output are not needed (errors and causes come
+	// with the events regardless), and would make each page up to 256 KiB
+	// an event longer: see maxAnswer.
+	p := sfn.NewGetExecutionHistoryPaginator(client, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(f.Arn), ReverseOrder: true,
+		IncludeExecutionData: aws.Bool(false), MaxResults: historyPage})
+	for pages := 0; p.HasMorePages() && pages < 2000/historyPage; pages++ {
 		page, err := p.NextPage(ctx)
 		if err != nil {
 			return err
@@ -356,32 +507,41 @@ func failure(e sfntypes.HistoryEvent) (string, string, bool) {
 
 // printInvoke prints the result: the answer on stdout (or one JSON
 // document), notes on stderr.
+//
+// Every text that came from the API or from Step Functions is printed
+// through escapeText (or escapeLines, escapeJSON), so that a terminal
+// shows its control characters instead of running them.
 func printInvoke(a *app, res *invokeResult, format string) {
 	if format == "json" {
 		b, _ := json.MarshalIndent(res, "", "  ")
-		fmt.Fprintf(a.stdout, "%s\n", b)
+		fmt.Fprintf(a.stdout, "%s\n", escapeJSON(b))
 		return
 	}
 	fmt.Fprintf(a.stdout, "HTTP %d (%d ms)\n", res.Status, res.LatencyMs)
-	printHeaders(a.stdout, res.Headers)
-	fmt.Fprintf(a.stdout, "\n%s\n", indent(string(res.Body)))
+	printHeaders(a.stdout, escapeHeaders(res.Headers))
+	fmt.Fprintf(a.stdout, "\n%s\n", escapeLines(indent(string(res.Body))))
 	if res.Note != "" {
-		fmt.Fprintf(a.stderr, "note: %s\n", res.Note)
+		fmt.Fprintf(a.stderr, "note: %s\n", escapeText(res.Note))
 	}
 	if e := res.Execution; e != nil {
-		fmt.Fprintf(a.stdout, "\nExecution %s: %s", e.Arn, e.Status)
-		if e.DurationMs > 0 || e.Status != "RUNNING" {
-			fmt.Fprintf(a.stdout, " after %s", (time.Duration(e.DurationMs) * time.Millisecond).String())
-		}
-		fmt.Fprintln(a.stdout)
-		if len(e.Output) > 0 {
-			fmt.Fprintf(a.stdout, "Output:\n%s\n", indent(string(e.Output)))
-		}
-		if e.Error != "" || e.Cause != "" {
-			fmt.Fprintf(a.stdout, "Error: %s\nCause: %s\n", e.Error, e.Cause)
-		}
-		if e.FailedState != "" {
-			fmt.Fprintf(a.stdout, "Failed in state %s: %s: %s\n", e.FailedState, e.FailedError, e.FailedCause)
-		}
+		printExecution(a.stdout, e)
+	}
+}
+
+// printExecution prints what --wait found of an execution.
+func printExecution(w io.Writer, e *followed) {
+	fmt.Fprintf(w, "\nExecution %s: %s", escapeText(e.Arn), escapeText(e.Status))
+	if e.DurationMs > 0 || e.Status != "RUNNING" && e.Status != statusUnknown {
+		fmt.Fprintf(w, " after %s", (time.Duration(e.DurationMs) * time.Millisecond).String())
+	}
+	fmt.Fprintln(w)
+	if len(e.Output) > 0 {
+		fmt.Fprintf(w, "Output:\n%s\n", escapeLines(indent(string(e.Output))))
+	}
+	if e.Error != "" || e.Cause != "" {
+		fmt.Fprintf(w, "Error: %s\nCause: %s\n", escapeText(e.Error), escapeText(e.Cause))
+	}
+	if e.FailedState != "" {
+		fmt.Fprintf(w, "Failed in state %s: %s: %s\n", escapeText(e.FailedState), escapeText(e.FailedError), escapeText(e.FailedCause))
 	}
 }

@@ -115,8 +115,9 @@ func runTestInvoke(parent context.Context, a *app, args []string, o testInvokeOp
 	}
 
 	fmt.Fprintf(a.stdout, "HTTP %d (%d ms, API Gateway's TestInvokeMethod on %s)\n", out.Status, out.Latency, route)
-	printHeaders(a.stdout, out.Headers)
-	fmt.Fprintf(a.stdout, "\n%s\n", indent(aws.ToString(out.Body)))
+	// What API Gateway answered is printed escaped, as invoke prints it.
+	printHeaders(a.stdout, escapeHeaders(out.Headers))
+	fmt.Fprintf(a.stdout, "\n%s\n", escapeLines(indent(aws.ToString(out.Body))))
 	return compareRender(a, rt, req, out)
 }
 
@@ -171,11 +172,11 @@ func compareRender(a *app, rt *target, req *gateway.Request, out *apigateway.Tes
 	case !found:
 		fmt.Fprintf(a.stdout, "\nThe log shows no endpoint request body.\n")
 		if lerr == nil {
-			return fmt.Errorf("API Gateway sent nothing to Step Functions, but the local render sends:\n%s", indent(call.Body))
+			return fmt.Errorf("API Gateway sent nothing to Step Functions, but the local render sends:\n%s", escapeLines(indent(call.Body)))
 		}
 		return fmt.Errorf("API Gateway sent nothing to Step Functions, and the local render fails: %v", lerr)
 	}
-	fmt.Fprintf(a.stdout, "\nEndpoint request body after transformations:\n%s\n", indent(sent))
+	fmt.Fprintf(a.stdout, "\nEndpoint request body after transformations:\n%s\n", escapeLines(indent(sent)))
 	if lerr != nil {
 		return fmt.Errorf("API Gateway sent a body, but the local render fails: %v", lerr)
 	}
@@ -184,13 +185,13 @@ func compareRender(a *app, rt *target, req *gateway.Request, out *apigateway.Tes
 			fmt.Fprintf(a.stdout, "\nThe log cut the body short; its first %d characters agree with the local render.\n", len(sent))
 			return nil
 		}
-		return fmt.Errorf("the body API Gateway sent (cut short by the log) differs from the local render:\n  AWS:   %s\n  local: %s", sent, strings.TrimSpace(call.Body))
+		return fmt.Errorf("the body API Gateway sent (cut short by the log) differs from the local render:\n  AWS:   %s\n  local: %s", escapeLines(sent), escapeLines(strings.TrimSpace(call.Body)))
 	}
 	if sameJSON(sent, call.Body) {
 		fmt.Fprintf(a.stdout, "\nThe local render (sfnapic render) sends the same JSON.\n")
 		return nil
 	}
-	return fmt.Errorf("the body API Gateway sent differs from the local render:\n  AWS:   %s\n  local: %s\nplease report it: sfnapic's renderer should agree with API Gateway", strings.TrimSpace(sent), strings.TrimSpace(call.Body))
+	return fmt.Errorf("the body API Gateway sent differs from the local render:\n  AWS:   %s\n  local: %s\nplease report it: sfnapic's renderer should agree with API Gateway", escapeLines(strings.TrimSpace(sent)), escapeLines(strings.TrimSpace(call.Body)))
 }
 
 // compareMock compares a MOCK method's answer from API Gateway with the
