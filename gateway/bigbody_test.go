@@ -204,3 +204,29 @@ func procStatus(t *testing.T, field string) int64 {
 }
 
 var _ http.Handler = (*gateway.Server)(nil)
+
+// TestBodyOfUnknownLength: a chunked body (no Content-Length) takes room
+// as it grows: one of 200 KiB is answered, one over 10 MB refused with
+// 413, and the room is all given back (a 10 MB body still fits after).
+func TestBodyOfUnknownLength(t *testing.T) {
+	s := serverWith(t, bounded{sfnmock.New(nil)}, nil)
+	post := func(size int) int {
+		r := httptest.NewRequest("POST", "/orders", bigOrder(size))
+		r.ContentLength = -1
+		r.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		return w.Code
+	}
+	for i := 0; i < 8; i++ {
+		if code := post(200 << 10); code != 200 {
+			t.Fatalf("a chunked body of 200 KiB: %d", code)
+		}
+	}
+	if code := post(gateway.MaxBody + 1); code != 413 {
+		t.Errorf("a chunked body over 10 MB: %d", code)
+	}
+	if code := postBig(s, gateway.MaxBody, "").Code; code != 400 {
+		t.Errorf("a 10 MB body after them: %d", code)
+	}
+}
