@@ -56,12 +56,13 @@ type Server struct {
 	gw      atomic.Pointer[Gateway]
 	backend StepFunctions
 	report  func(Event)
+	room    *byteBudget
 }
 
 // NewServer serves g, calling backend; report, when not nil, is called
 // once per request, from the request's goroutine.
 func NewServer(g *Gateway, backend StepFunctions, report func(Event)) *Server {
-	s := &Server{backend: backend, report: report}
+	s := &Server{backend: backend, report: report, room: newByteBudget(MaxInFlight)}
 	s.gw.Store(g)
 	return s
 }
@@ -105,15 +106,26 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // answer does what API Gateway does with a request, in its order: route,
 // check, render, call, respond.
 func (s *Server) answer(ctx context.Context, g *Gateway, r *http.Request, id string, ev *Event) (*Response, *Call) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBody+1))
+	if r.ContentLength > MaxBody {
+		return s.tooLarge(g, ev), nil
+	}
+	held, refused := s.reserve(ctx, g, r, ev)
+	if refused != nil {
+		return refused, nil
+	}
+	defer func() { s.room.release(*held) }()
+	body, err := s.readBody(ctx, r, held)
+	if errors.Is(err, errNoRoom) {
+		return s.throttled(g, ev), nil
+	}
 	if err != nil {
 		return s.refuse(g, ev, 400, "BAD_REQUEST_BODY", "Could not read the request body", err.Error()), nil
 	}
 	if len(body) > MaxBody {
-		return s.refuse(g, ev, 413, "REQUEST_TOO_LARGE", "Request Too Long", fmt.Sprintf("the body is over API Gateway's %d bytes", MaxBody)), nil
+		return s.tooLarge(g, ev), nil
 	}
 	req := &Request{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.Query(), Header: Header(r.Header.Clone()),
-		Body: string(body), RequestID: id, SourceIP: sourceIP(r.RemoteAddr), Time: time.Now(), Protocol: r.Proto, DomainName: r.Host}
+		Body: body, RequestID: id, SourceIP: sourceIP(r.RemoteAddr), Time: time.Now(), Protocol: r.Proto, DomainName: r.Host}
 	call, err := g.Start(req)
 	var rej *Rejection
 	if errors.As(err, &rej) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf16"
+	"unicode/utf8"
 )
 
 func sortStrings(s []string) { sort.Strings(s) }
@@ -27,6 +28,8 @@ type javaRegex struct {
 	// supplementary is set when the pattern holds a character beyond
 	// U+FFFF: Java then never starts a match inside a surrogate pair.
 	supplementary bool
+	// first is the characters a match can begin with (nil: any).
+	first *firstSet
 }
 
 // regexCache keeps parsed patterns: templates use the same few again and
@@ -64,25 +67,16 @@ func compileJava(pattern string) (*javaRegex, error) {
 	return r, nil
 }
 
-// utf16Runes is s as UTF-16 code units, one per element.
-func utf16Runes(s string) []rune {
-	u := utf16.Encode([]rune(s))
-	out := make([]rune, len(u))
-	for i, c := range u {
-		out[i] = rune(c)
-	}
-	return out
-}
-
 // unitString turns code units back into a string. A surrogate without its
 // other half becomes '?', as Java's UTF-8 encoder writes it.
-func unitString(u []rune) string {
+func unitString(u []uint16) string {
 	var b strings.Builder
+	b.Grow(len(u))
 	for i := 0; i < len(u); i++ {
-		c := u[i]
+		c := rune(u[i])
 		switch {
 		case 0xd800 <= c && c < 0xdc00 && i+1 < len(u) && 0xdc00 <= u[i+1] && u[i+1] <= 0xdfff:
-			b.WriteRune(utf16.DecodeRune(c, u[i+1]))
+			b.WriteRune(utf16.DecodeRune(c, rune(u[i+1])))
 			i++
 		case utf16.IsSurrogate(c):
 			b.WriteByte('?')
@@ -93,123 +87,167 @@ func unitString(u []rune) string {
 	return b.String()
 }
 
-// match is one match: group g spans runes caps[2g] to caps[2g+1], -1 when
-// the group took no part.
-type match struct{ caps []int }
-
-// findAll finds the matches Matcher.find would, left to right, at most
-// limit of them (all when limit < 0). After an empty match the next search
-// starts one character later; after any other, where it ended, where an
-// empty match may then be found (unlike RE2, which skips it).
-func (r *javaRegex) findAll(in []rune, limit int) ([]match, error) {
-	var out []match
-	m := newMachine(r, in)
+// findAll calls each with the matches Matcher.find would find, left to
+// right, until each returns false. A match's group g spans units
+// caps[2g] to caps[2g+1], -1 when the group took no part; caps is the
+// matcher's own, valid during the call. After an empty match the next
+// search starts one character later; after any other, where it ended,
+// where an empty match may then be found (unlike RE2, which skips it).
+func (r *javaRegex) findAll(m *machine, each func(caps []int) bool) error {
 	prevStart, prevEnd := -1, 0
-	for limit < 0 || len(out) < limit {
+	for {
 		start := prevEnd
 		if prevEnd == prevStart {
 			start++
 		}
-		if start > len(in) {
-			break
+		if start > m.n {
+			return nil
 		}
 		m.lastEnd = prevEnd
 		caps, err := m.search(start)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if caps == nil {
-			break
+		if caps == nil || !each(caps) {
+			return nil
 		}
-		out = append(out, match{caps})
 		prevStart, prevEnd = caps[0], caps[1]
 	}
-	return out, nil
 }
 
 // matchesWhole is String.matches: the whole string must match.
 func (r *javaRegex) matchesWhole(s string) (bool, error) {
-	in := utf16Runes(s)
-	m := newMachine(r, in)
+	m := newMachine(r, newInput(s))
 	caps, err := m.at(0, true)
 	return caps != nil, err
 }
 
 // replace implements String.replaceAll and replaceFirst, with Java's
 // replacement syntax: $n (as many digits as name a group) and ${name} are
-// groups, \x is a literal x.
+// groups, \x is a literal x. The result is built in code units and
+// decoded once, so that a pair that matches fell between comes back
+// together, as in Java; when the input and the replacement are ASCII, the
+// units are bytes and the result is built as a string at once.
 func (r *javaRegex) replace(s, repl string, all bool) (string, error) {
-	limit := 1
-	if all {
-		limit = -1
+	in := newInput(s)
+	text := newInput(repl)
+	if in.u16 == nil && text.u16 != nil {
+		in = rxInput{u16: utf16.Encode([]rune(s))}
 	}
-	in := utf16Runes(s)
-	found, err := r.findAll(in, limit)
+	m := newMachine(r, in)
+	out := unitWriter{ascii: in.u16 == nil}
+	last := 0
+	var err error
+	ferr := r.findAll(m, func(caps []int) bool {
+		out.units(in, last, caps[0])
+		if err = r.expand(&out, in, caps, text, repl); err != nil {
+			return false
+		}
+		last = caps[1]
+		return all
+	})
+	if ferr != nil {
+		return "", ferr
+	}
 	if err != nil {
 		return "", err
 	}
-	// The result is built in code units and decoded once, so that a pair
-	// that matches fell between comes back together, as in Java.
-	var out []rune
-	last := 0
-	for _, m := range found {
-		out = append(out, in[last:m.caps[0]]...)
-		if out, err = r.expand(out, in, m, repl); err != nil {
-			return "", err
-		}
-		last = m.caps[1]
+	if !out.started && (out.ascii || utf8.ValidString(s)) {
+		return s, nil // no match: the input as it is
 	}
-	out = append(out, in[last:]...)
-	return unitString(out), nil
+	out.units(in, last, in.len())
+	return out.String(), nil
+}
+
+// unitWriter collects code units: bytes of a string when every one is
+// ASCII, else UTF-16.
+type unitWriter struct {
+	ascii   bool
+	started bool
+	b       strings.Builder
+	u       []uint16
+}
+
+// units appends in's units from to to.
+func (w *unitWriter) units(in rxInput, from, to int) {
+	if !w.started {
+		// The result is about as long as the input.
+		if w.ascii {
+			w.b.Grow(in.len() + 16)
+		} else {
+			w.u = make([]uint16, 0, in.len()+16)
+		}
+		w.started = true
+	}
+	if w.ascii {
+		w.b.WriteString(in.str[from:to])
+		return
+	}
+	w.u = append(w.u, in.u16[from:to]...)
+}
+
+func (w *unitWriter) unit(c rune) {
+	if w.ascii {
+		w.b.WriteByte(byte(c))
+		return
+	}
+	w.u = append(w.u, uint16(c))
+}
+
+func (w *unitWriter) String() string {
+	if w.ascii {
+		return w.b.String()
+	}
+	return unitString(w.u)
 }
 
 // expand appends one replacement, as Matcher.appendReplacement does.
-func (r *javaRegex) expand(out, in []rune, m match, repl string) ([]rune, error) {
+func (r *javaRegex) expand(out *unitWriter, in rxInput, caps []int, text rxInput, repl string) error {
 	group := func(g int) {
-		if m.caps[2*g] >= 0 {
-			out = append(out, in[m.caps[2*g]:m.caps[2*g+1]]...)
+		if caps[2*g] >= 0 {
+			out.units(in, caps[2*g], caps[2*g+1])
 		}
 	}
-	text := utf16Runes(repl)
-	for i := 0; i < len(text); i++ {
-		c := text[i]
+	n := text.len()
+	for i := 0; i < n; i++ {
+		c := text.unit(i)
 		switch c {
 		case '\\':
-			if i+1 >= len(text) {
-				return nil, errors.New("character to be escaped is missing")
+			if i+1 >= n {
+				return errors.New("character to be escaped is missing")
 			}
 			i++
-			out = append(out, text[i])
+			out.unit(text.unit(i))
 		case '$':
-			if i+1 >= len(text) {
-				return nil, errors.New("illegal group reference: group index is missing")
+			if i+1 >= n {
+				return errors.New("illegal group reference: group index is missing")
 			}
-			if text[i+1] == '{' {
+			if text.unit(i+1) == '{' {
 				end := i + 2
-				for end < len(text) && text[end] != '}' {
+				for end < n && text.unit(end) != '}' {
 					end++
 				}
-				if end >= len(text) {
-					return nil, errors.New("named capturing group is missing trailing '}'")
+				if end >= n {
+					return errors.New("named capturing group is missing trailing '}'")
 				}
-				name := string(text[i+2 : end])
+				name := text.text(i+2, end)
 				g, ok := r.names[name]
 				if !ok {
-					return nil, fmt.Errorf("no group with name {%s}", name)
+					return fmt.Errorf("no group with name {%s}", name)
 				}
 				group(g)
 				i = end
 				continue
 			}
-			if text[i+1] < '0' || text[i+1] > '9' {
-				return nil, fmt.Errorf("illegal group reference in replacement %q", repl)
+			if d := text.unit(i + 1); d < '0' || d > '9' {
+				return fmt.Errorf("illegal group reference in replacement %q", repl)
 			}
 			// The first digit always counts; each further one only while
 			// the number still names a group.
-			g := int(text[i+1] - '0')
+			g := int(text.unit(i+1) - '0')
 			i++
-			for i+1 < len(text) && text[i+1] >= '0' && text[i+1] <= '9' {
-				next := g*10 + int(text[i+1]-'0')
+			for i+1 < n && text.unit(i+1) >= '0' && text.unit(i+1) <= '9' {
+				next := g*10 + int(text.unit(i+1)-'0')
 				if next > r.groups {
 					break
 				}
@@ -217,14 +255,14 @@ func (r *javaRegex) expand(out, in []rune, m match, repl string) ([]rune, error)
 				i++
 			}
 			if g > r.groups {
-				return nil, fmt.Errorf("no group %d", g)
+				return fmt.Errorf("no group %d", g)
 			}
 			group(g)
 		default:
-			out = append(out, c)
+			out.unit(c)
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // split implements String.split(regex, limit) as Pattern.split does: with
@@ -232,28 +270,29 @@ func (r *javaRegex) expand(out, in []rune, m match, repl string) ([]rune, error)
 // trailing empty strings are dropped; a zero-width match at the start
 // gives no leading empty string; no match at all gives the input.
 func (r *javaRegex) split(s string, limit int) ([]string, error) {
-	in := utf16Runes(s)
-	found, err := r.findAll(in, -1)
-	if err != nil {
-		return nil, err
-	}
+	in := newInput(s)
+	m := newMachine(r, in)
 	var out []string
 	index := 0
-	for _, m := range found {
-		start, end := m.caps[0], m.caps[1]
+	err := r.findAll(m, func(caps []int) bool {
+		start, end := caps[0], caps[1]
 		if limit > 0 && len(out) >= limit-1 {
-			break
+			return false
 		}
 		if index == 0 && start == 0 && start == end {
-			continue
+			return true
 		}
-		out = append(out, unitString(in[index:start]))
+		out = append(out, in.text(index, start))
 		index = end
+		return true
+	})
+	if err != nil {
+		return nil, err
 	}
 	if index == 0 {
 		return []string{s}, nil
 	}
-	out = append(out, unitString(in[index:]))
+	out = append(out, in.text(index, in.len()))
 	if limit == 0 {
 		for len(out) > 0 && out[len(out)-1] == "" {
 			out = out[:len(out)-1]

@@ -15,50 +15,113 @@ import (
 // request).
 
 const (
-	// maxRegexSteps bounds the work of one call (replaceAll, split, ...).
-	maxRegexSteps = 5_000_000
+	// maxRegexSteps and regexStepsPerUnit bound the work of one call
+	// (replaceAll, split, ...): a fixed allowance plus so many steps for
+	// each code unit of the input, so that a pattern that scans a long
+	// value once is never cut off, while one that backtracks
+	// exponentially still is, after work linear in the input.
+	maxRegexSteps     = 5_000_000
+	regexStepsPerUnit = 50
 	// maxRegexDepth bounds nested group iterations: each needs a frame.
 	maxRegexDepth = 20_000
 )
 
-var (
-	errRegexSteps = errors.New("the pattern backtracks too much on this input (more than 5,000,000 steps)")
-	errRegexDepth = errors.New("the pattern repeats a group more than 20,000 times in one match")
-)
+// errRegexSteps is the error of a call that spent its budget.
+var errRegexSteps = errors.New("the pattern backtracks too much on this input")
+
+var errRegexDepth = errors.New("the pattern repeats a group more than 20,000 times in one match")
+
+// regexBudget is the steps a call may take on n code units.
+func regexBudget(n int) int { return maxRegexSteps + regexStepsPerUnit*n }
 
 // The input is UTF-16, as Java's: one element per code unit, a
 // supplementary character as two surrogates. A character test reads the
 // code point at a position (a pair when one starts there), and searching
 // steps one unit at a time, so an empty match can fall between the halves
-// of a pair, as in Java.
+// of a pair, as in Java. An ASCII string is its own code units and is read
+// in place (str); any other is converted once (u16), at two bytes a unit.
 type machine struct {
 	r       *javaRegex
-	in      []rune // UTF-16 code units
+	in      rxInput
+	n       int // code units
 	caps    []int
 	lastEnd int // where the previous match ended, for \G
 	steps   int
+	limit   int // steps allowed
 	depth   int
 	err     error
+	saved   []int // a stack of saved captures (save, restore, drop)
+	ends    []int // repeatFixed's iteration ends
+	found   []int // the last match's captures, reused
+	// endsBehind is a lookbehind's continuation: the body must end
+	// where the lookbehind stands (behindEnd).
+	endsBehind func(int) bool
+	behindEnd  int
 }
 
-func newMachine(r *javaRegex, in []rune) *machine {
-	return &machine{r: r, in: in, caps: make([]int, 2*(r.groups+1))}
+// rxInput is a string as code units: str itself when it is ASCII, else
+// u16.
+type rxInput struct {
+	str string
+	u16 []uint16
 }
+
+func newInput(s string) rxInput {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return rxInput{u16: utf16.Encode([]rune(s))}
+		}
+	}
+	return rxInput{str: s}
+}
+
+func (in rxInput) len() int {
+	if in.u16 != nil {
+		return len(in.u16)
+	}
+	return len(in.str)
+}
+
+// unit is the code unit at i.
+func (in rxInput) unit(i int) rune {
+	if in.u16 != nil {
+		return rune(in.u16[i])
+	}
+	return rune(in.str[i])
+}
+
+// text is the units from to to as a string; a surrogate without its
+// other half becomes '?', as Java's UTF-8 encoder writes it.
+func (in rxInput) text(from, to int) string {
+	if in.u16 == nil {
+		return in.str[from:to]
+	}
+	return unitString(in.u16[from:to])
+}
+
+func newMachine(r *javaRegex, in rxInput) *machine {
+	n := in.len()
+	m := &machine{r: r, in: in, n: n, limit: regexBudget(n), caps: make([]int, 2*(r.groups+1))}
+	m.endsBehind = func(j int) bool { return j == m.behindEnd }
+	return m
+}
+
+func (m *machine) u(i int) rune { return m.in.unit(i) }
 
 // charAt is the code point at i and how many units it takes.
 func (m *machine) charAt(i int) (rune, int) {
-	c := m.in[i]
-	if utf16.IsSurrogate(c) && c < 0xdc00 && i+1 < len(m.in) && 0xdc00 <= m.in[i+1] && m.in[i+1] <= 0xdfff {
-		return utf16.DecodeRune(c, m.in[i+1]), 2
+	c := m.u(i)
+	if utf16.IsSurrogate(c) && c < 0xdc00 && i+1 < m.n && 0xdc00 <= m.u(i+1) && m.u(i+1) <= 0xdfff {
+		return utf16.DecodeRune(c, m.u(i+1)), 2
 	}
 	return c, 1
 }
 
 // charBefore is the code point that ends at i and how many units it takes.
 func (m *machine) charBefore(i int) (rune, int) {
-	c := m.in[i-1]
-	if 0xdc00 <= c && c <= 0xdfff && i >= 2 && 0xd800 <= m.in[i-2] && m.in[i-2] < 0xdc00 {
-		return utf16.DecodeRune(m.in[i-2], c), 2
+	c := m.u(i - 1)
+	if 0xdc00 <= c && c <= 0xdfff && i >= 2 && 0xd800 <= m.u(i-2) && m.u(i-2) < 0xdc00 {
+		return utf16.DecodeRune(m.u(i-2), c), 2
 	}
 	return c, 1
 }
@@ -67,10 +130,21 @@ func (m *machine) charBefore(i int) (rune, int) {
 // tries every unit, halves of pairs included, unless the pattern holds a
 // supplementary character itself: then it steps over pairs whole (though
 // it still tries start, wherever that falls).
+// A position where no match can begin (the pattern's first set holds
+// not its character) is skipped without trying.
 func (m *machine) search(start int) ([]int, error) {
-	for s := start; s <= len(m.in); s++ {
-		if m.r.supplementary && s > start && s < len(m.in) && 0xdc00 <= m.in[s] && m.in[s] <= 0xdfff && 0xd800 <= m.in[s-1] && m.in[s-1] < 0xdc00 {
+	first := m.r.first
+	for s := start; s <= m.n; s++ {
+		if m.r.supplementary && s > start && s < m.n && 0xdc00 <= m.u(s) && m.u(s) <= 0xdfff && 0xd800 <= m.u(s-1) && m.u(s-1) < 0xdc00 {
 			continue
+		}
+		if first != nil {
+			if s == m.n {
+				break
+			}
+			if c, _ := m.charAt(s); !first.has(c) {
+				continue
+			}
 		}
 		caps, err := m.at(s, false)
 		if caps != nil || err != nil {
@@ -87,7 +161,7 @@ func (m *machine) at(start int, whole bool) ([]int, error) {
 	}
 	end := -1
 	ok := m.match(m.r.prog, start, func(j int) bool {
-		if whole && j != len(m.in) {
+		if whole && j != m.n {
 			return false
 		}
 		end = j
@@ -99,16 +173,16 @@ func (m *machine) at(start int, whole bool) ([]int, error) {
 	if !ok {
 		return nil, nil
 	}
-	caps := append([]int(nil), m.caps...)
-	caps[0], caps[1] = start, end
-	return caps, nil
+	m.found = append(m.found[:0], m.caps...)
+	m.found[0], m.found[1] = start, end
+	return m.found, nil
 }
 
 func (m *machine) match(n *rxNode, i int, k func(int) bool) bool {
 	if m.err != nil {
 		return false
 	}
-	if m.steps++; m.steps > maxRegexSteps {
+	if m.steps++; m.steps > m.limit {
 		m.err = errRegexSteps
 		return false
 	}
@@ -116,7 +190,7 @@ func (m *machine) match(n *rxNode, i int, k func(int) bool) bool {
 	case rxEmpty:
 		return k(i)
 	case rxChar:
-		if i >= len(m.in) {
+		if i >= m.n {
 			return false
 		}
 		c, w := m.charAt(i)
@@ -136,31 +210,24 @@ func (m *machine) match(n *rxNode, i int, k func(int) bool) bool {
 		if n.subs[0].op == rxChar {
 			return m.repeatChar(n, i, k)
 		}
+		if n.fixed {
+			return m.repeatFixed(n, i, k)
+		}
 		return m.repeat(n, i, 0, k)
 	case rxLook:
 		return m.look(n, i, k)
 	case rxAtomic:
-		saved := m.save()
-		end := -1
-		if !m.match(n.subs[0], i, func(j int) bool { end = j; return true }) {
-			m.restore(saved)
-			return false
-		}
-		if k(end) {
-			return true
-		}
-		m.restore(saved)
-		return false
+		return m.atomic(n, i, k)
 	case rxBackref:
 		return m.backref(n, i, k)
 	case rxAssert:
 		return m.assert(n, i) && k(i)
 	case rxLinebreak:
 		// \r\n first, then \r alone: Java 17 backtracks into \R.
-		if i+1 < len(m.in) && m.in[i] == '\r' && m.in[i+1] == '\n' && k(i+2) {
+		if i+1 < m.n && m.u(i) == '\r' && m.u(i+1) == '\n' && k(i+2) {
 			return true
 		}
-		return i < len(m.in) && predefined['v'](m.in[i]) && k(i+1)
+		return i < m.n && predefined['v'](m.u(i)) && k(i+1)
 	}
 	return false
 }
@@ -172,9 +239,46 @@ func (m *machine) sequence(subs []*rxNode, i int, k func(int) bool) bool {
 	return m.match(subs[0], i, func(j int) bool { return m.sequence(subs[1:], j, k) })
 }
 
-func (m *machine) save() []int { return append([]int(nil), m.caps...) }
+// save pushes the captures on a stack, for a node whose body may set
+// groups, and returns where; restore reads them back, and drop pops them
+// (each node drops what it saved before it returns). A body without
+// groups leaves the captures as they were, so nothing is saved for it
+// (-1).
+func (m *machine) save(n *rxNode) int {
+	if !n.capture {
+		return -1
+	}
+	at := len(m.saved)
+	m.saved = append(m.saved, m.caps...)
+	return at
+}
 
-func (m *machine) restore(saved []int) { copy(m.caps, saved) }
+func (m *machine) restore(at int) {
+	if at >= 0 {
+		copy(m.caps, m.saved[at:at+len(m.caps)])
+	}
+}
+
+func (m *machine) drop(at int) {
+	if at >= 0 {
+		m.saved = m.saved[:at]
+	}
+}
+
+func (m *machine) atomic(n *rxNode, i int, k func(int) bool) bool {
+	saved := m.save(n)
+	defer m.drop(saved)
+	end := -1
+	if !m.match(n.subs[0], i, func(j int) bool { end = j; return true }) {
+		m.restore(saved)
+		return false
+	}
+	if k(end) {
+		return true
+	}
+	m.restore(saved)
+	return false
+}
 
 func (m *machine) group(n *rxNode, i int, k func(int) bool) bool {
 	g := n.n
@@ -194,7 +298,7 @@ func (m *machine) group(n *rxNode, i int, k func(int) bool) bool {
 func (m *machine) repeatChar(n *rxNode, i int, k func(int) bool) bool {
 	set := n.subs[0].set
 	count, end := 0, i
-	for end < len(m.in) && (n.max < 0 || count < n.max) {
+	for end < m.n && (n.max < 0 || count < n.max) {
 		c, w := m.charAt(end)
 		if !set(c) {
 			break
@@ -202,7 +306,7 @@ func (m *machine) repeatChar(n *rxNode, i int, k func(int) bool) bool {
 		count++
 		end += w
 	}
-	if m.steps += count; m.steps > maxRegexSteps {
+	if m.steps += count; m.steps > m.limit {
 		m.err = errRegexSteps
 		return false
 	}
@@ -243,6 +347,62 @@ func (m *machine) repeatChar(n *rxNode, i int, k func(int) bool) bool {
 	return false
 }
 
+// repeatFixed is a loop over a run of character tests, such as (?:ab)*:
+// each iteration can match in one way only, so the loop is iterated in
+// place, its ends kept on a stack, and backed off (or, lazily, extended)
+// one iteration at a time, without a frame per iteration.
+func (m *machine) repeatFixed(n *rxNode, i int, k func(int) bool) bool {
+	base := len(m.ends)
+	defer func() { m.ends = m.ends[:base] }()
+	j := i
+	for count := 0; ; count++ {
+		if n.quant == lazy && count >= n.min {
+			if k(j) || m.err != nil {
+				return m.err == nil
+			}
+		} else if n.quant != lazy {
+			m.ends = append(m.ends, j)
+		}
+		if n.max >= 0 && count >= n.max {
+			break
+		}
+		next, ok := m.chars(n.subs[0].subs, j)
+		if !ok {
+			break
+		}
+		j = next
+	}
+	if n.quant == lazy || m.err != nil {
+		return false
+	}
+	for c := len(m.ends) - base - 1; c >= n.min; c-- {
+		if k(m.ends[base+c]) || m.err != nil {
+			return m.err == nil
+		}
+	}
+	return false
+}
+
+// chars matches a run of character tests at i: where it ends, and
+// whether it matched.
+func (m *machine) chars(tests []*rxNode, i int) (int, bool) {
+	if m.steps += len(tests); m.steps > m.limit {
+		m.err = errRegexSteps
+		return i, false
+	}
+	for _, t := range tests {
+		if i >= m.n {
+			return i, false
+		}
+		c, w := m.charAt(i)
+		if !t.set(c) {
+			return i, false
+		}
+		i += w
+	}
+	return i, true
+}
+
 // repeat is a loop over anything else, count iterations done so far. An
 // iteration that matches nothing ends the loop there, whatever the count,
 // as Java's loops do, so that (a*)* cannot spin and (x*?)++ stays empty.
@@ -275,15 +435,24 @@ func (m *machine) repeat(n *rxNode, i, count int, k func(int) bool) bool {
 	return m.err == nil && k(i)
 }
 
+func anyEnd(int) bool { return true }
+
 func (m *machine) look(n *rxNode, i int, k func(int) bool) bool {
-	saved := m.save()
+	saved := m.save(n)
+	defer m.drop(saved)
 	found := false
 	if n.behind {
+		// The body must end at i: m.behindEnd holds it for the
+		// continuation made once per machine (a closure per call would
+		// cost an allocation at each position a search tries).
+		prev := m.behindEnd
+		m.behindEnd = i
 		for start := i - n.minLen; start >= 0 && start >= i-n.maxLen && !found; start-- {
-			found = m.match(n.subs[0], start, func(j int) bool { return j == i })
+			found = m.match(n.subs[0], start, m.endsBehind)
 		}
+		m.behindEnd = prev
 	} else {
-		found = m.match(n.subs[0], i, func(int) bool { return true })
+		found = m.match(n.subs[0], i, anyEnd)
 	}
 	if m.err != nil {
 		return false
@@ -307,47 +476,46 @@ func (m *machine) backref(n *rxNode, i int, k func(int) bool) bool {
 	if g > m.r.groups || m.caps[2*g] < 0 {
 		return false
 	}
-	text := m.in[m.caps[2*g]:m.caps[2*g+1]]
-	if i+len(text) > len(m.in) {
+	from, size := m.caps[2*g], m.caps[2*g+1]-m.caps[2*g]
+	if i+size > m.n {
 		return false
 	}
-	for j, r := range text {
-		c := m.in[i+j]
+	for j := 0; j < size; j++ {
+		c, r := m.u(i+j), m.u(from+j)
 		if c != r && !(n.fold && foldEqual(c, r, n.unicd)) {
 			return false
 		}
 	}
-	return k(i + len(text))
+	return k(i + size)
 }
 
 func (m *machine) assert(n *rxNode, i int) bool {
-	in := m.in
 	switch n.assert {
 	case atBegin:
 		return i == 0
 	case atEnd:
-		return i == len(in)
+		return i == m.n
 	case atLastEnd:
 		return i == m.lastEnd
 	case atLineBegin:
 		// Not at the very end, even after a line terminator (as Perl),
 		// and not between \r and \n.
-		if i == len(in) {
+		if i == m.n {
 			return false
 		}
 		if i == 0 {
 			return true
 		}
-		prev := in[i-1]
+		prev := m.u(i - 1)
 		if !isLineTerminator(prev, n.unix) {
 			return false
 		}
-		return n.unix || !(prev == '\r' && in[i] == '\n')
+		return n.unix || !(prev == '\r' && m.u(i) == '\n')
 	case atEndOrFinal, atLineEnd:
 		return m.dollar(i, n.assert == atLineEnd, n.unix)
 	case atWordBound, atNonWordBound:
 		left := i > 0 && m.wordBefore(i)
-		right := i < len(in) && m.wordAt(i)
+		right := i < m.n && m.wordAt(i)
 		return (left != right) == (n.assert == atWordBound)
 	}
 	return false
@@ -357,10 +525,10 @@ func (m *machine) assert(n *rxNode, i int) bool {
 // under MULTILINE before any line terminator too, but never between \r
 // and \n.
 func (m *machine) dollar(i int, multiline, unix bool) bool {
-	in, n := m.in, len(m.in)
+	n := m.n
 	if unix {
 		if i < n {
-			return in[i] == '\n' && (multiline || i == n-1)
+			return m.u(i) == '\n' && (multiline || i == n-1)
 		}
 		return true
 	}
@@ -368,14 +536,14 @@ func (m *machine) dollar(i int, multiline, unix bool) bool {
 		if i < n-2 {
 			return false
 		}
-		if i == n-2 && !(in[i] == '\r' && in[i+1] == '\n') {
+		if i == n-2 && !(m.u(i) == '\r' && m.u(i+1) == '\n') {
 			return false
 		}
 	}
 	if i < n {
-		switch c := in[i]; {
+		switch c := m.u(i); {
 		case c == '\n':
-			return !(i > 0 && in[i-1] == '\r')
+			return !(i > 0 && m.u(i-1) == '\r')
 		case c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029':
 			return true
 		default:
@@ -408,7 +576,7 @@ func (m *machine) wordBefore(i int) bool {
 // hasBaseCharacter).
 func (m *machine) baseIsWord(i int) bool {
 	for ; i >= 0; i-- {
-		c := m.in[i]
+		c := m.u(i)
 		if unicode.IsLetter(c) || unicode.IsDigit(c) {
 			return true
 		}

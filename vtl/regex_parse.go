@@ -65,6 +65,8 @@ type rxNode struct {
 	unix   bool // UNIX_LINES: only \n ends a line
 	// For a lookbehind: the lengths its body can match.
 	minLen, maxLen int
+	capture        bool // a capturing group at or below this node
+	fixed          bool // a loop over a run of character tests (prepare)
 }
 
 // rxFlags are the inline flags in force.
@@ -104,7 +106,8 @@ func parseJavaRegex(pattern string) (*javaRegex, error) {
 	if p.i < len(p.p) {
 		return nil, errors.New("unmatched closing ')'")
 	}
-	r := &javaRegex{prog: n, groups: p.groups, names: p.names, supplementary: p.nonBMP}
+	prepare(n)
+	r := &javaRegex{prog: n, groups: p.groups, names: p.names, supplementary: p.nonBMP, first: firstOf(n)}
 	for _, c := range p.p {
 		r.supplementary = r.supplementary || c > 0xffff || utf16.IsSurrogate(c)
 	}
