@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 
+	"github.com/sfnapic/sfnapic/integration"
 	"github.com/sfnapic/sfnapic/vtl"
 )
 
@@ -24,7 +25,7 @@ func (g *Gateway) VariantDiffs(req *Request, call *Call) (diffs []VariantDiff, n
 	variants := vtl.Variants()
 	for _, v := range variants {
 		other, err := g.start(req, v)
-		if err == nil && reflect.DeepEqual(other.Request.Value, call.Request.Value) {
+		if err == nil && sameValue(other.Request, call.Request) {
 			continue
 		}
 		d := VariantDiff{Variant: fmt.Sprintf("%+v", v), Err: err}
@@ -34,4 +35,11 @@ func (g *Gateway) VariantDiffs(req *Request, call *Call) (diffs []VariantDiff, n
 		diffs = append(diffs, d)
 	}
 	return diffs, len(variants)
+}
+
+// sameValue reports whether two requests carry the same JSON value.
+func sameValue(a, b *integration.Request) bool {
+	va, erra := a.Value()
+	vb, errb := b.Value()
+	return erra == nil && errb == nil && reflect.DeepEqual(va, vb)
 }

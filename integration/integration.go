@@ -66,11 +66,10 @@ type Request struct {
 	// StateMachineArn is the state machine the request targets.
 	StateMachineArn string
 	// Input is the JSON document the body carries as a string (an
-	// execution's input, a task's output), Value its decoding, and
+	// execution's input, a task's output; Value decodes it), and
 	// Document what it is ("execution input", "task output"); HasInput
 	// is false when the action carries none.
 	Input    string
-	Value    any
 	HasInput bool
 	Document string
 	// ExecutionArn is the execution an action on one execution targets.

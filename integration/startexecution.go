@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unsafe"
 )
 
 func init() { register(StartExecution) }
@@ -75,8 +76,21 @@ func (r *Request) document(text *string, what, refusal string) error {
 		return nil
 	}
 	r.Input, r.HasInput, r.Document = *text, true, what
-	if err := json.Unmarshal([]byte(*text), &r.Value); err != nil {
-		return fmt.Errorf("the %s is not JSON (Step Functions would answer %s): %v", what, refusal, err)
+	// Checked, not decoded: a document of megabytes would cost many times
+	// its size as Go values, and only a comparison needs them (Value).
+	if json.Valid(unsafe.Slice(unsafe.StringData(r.Input), len(r.Input))) {
+		return nil
 	}
-	return nil
+	_, err := r.Value()
+	return fmt.Errorf("the %s is not JSON (Step Functions would answer %s): %v", what, refusal, err)
+}
+
+// Value decodes the request's JSON document (nil without one).
+func (r *Request) Value() (any, error) {
+	if !r.HasInput {
+		return nil, nil
+	}
+	var v any
+	err := json.Unmarshal([]byte(r.Input), &v)
+	return v, err
 }
