@@ -116,11 +116,12 @@ const memoryChild = "SFNAPIC_BIGBODY_CHILD"
 // TestBigBodyMemory measures, in a process of its own, the peak resident
 // memory (VmHWM) that serving 10 MB bodies adds: under 1 GiB for 20 at
 // once (SFNAPIC_LOAD=1; 3 GB before serve bounded the bytes in flight).
-// One body costs about 23 times its size at its peak (230 MiB measured):
-// the body is parsed into values twice (the template's $input.json and
-// the integration's reading of the input) and the renderer's copies
-// add up; 32 times is the bound kept here until those shrink (the aim
-// is 3 times).
+// One body costs 15 to 18 times its size at its peak (155 to 180 MiB
+// measured; 230 before the body's JSON was parsed in one pass and the
+// input checked rather than decoded): the orders template maps the
+// body's objects into Velocity values and escapes the input twice, and
+// Go's collector lets the heap reach twice what is live; 25 times is the
+// bound kept here (the aim is 3 times).
 func TestBigBodyMemory(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("reads /proc/self/status")
@@ -128,7 +129,7 @@ func TestBigBodyMemory(t *testing.T) {
 	cases := []struct {
 		n     int
 		limit int64
-	}{{1, 32 * gateway.MaxBody}}
+	}{{1, 25 * gateway.MaxBody}}
 	if os.Getenv("SFNAPIC_LOAD") != "" {
 		cases = append(cases, struct {
 			n     int
