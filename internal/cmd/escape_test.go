@@ -1,10 +1,12 @@
 package cmd
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -109,5 +111,20 @@ func TestTestInvokeEscapesControls(t *testing.T) {
 	code, stdout, stderr := run(t, "test-invoke", "../../examples/orders-api.yaml", "--stack", "orders", "POST /orders", "-d", "{}")
 	if code != 1 || hasControls(stdout) || hasControls(stderr) || !strings.Contains(stdout, `X-Evil: \x1b[2J\u009b\u202e\x7f`) || !strings.Contains(stderr, `AWS:   {"sent": "\x1b[2J`) {
 		t.Errorf("test-invoke: exit %d\n%q\n%q", code, stdout, stderr)
+	}
+}
+
+// TestServeLogEscapesControls: serve's log line escapes the control and
+// bidi characters a client or Step Functions wrote (an error message,
+// an execution's name, the input), so none runs in the terminal.
+func TestServeLogEscapesControls(t *testing.T) {
+	var stderr bytes.Buffer
+	a := &app{stderr: &stderr}
+	logEvent(a, &sync.Mutex{}, true)(gateway.Event{Method: "POST", Path: "/orders", Route: "POST /orders", Status: 400,
+		Execution: "arn:aws:states:us-east-1:1:execution:m:a\u202eb", Reason: "Step Functions: 400 X: \x1b[31mred\x1b[0m",
+		Input: `{"note": "\u009b2J"}`})
+	out := stderr.String()
+	if strings.ContainsAny(out, "\x1b\u202e\u009b") || !strings.Contains(out, `\x1b[31mred`) || !strings.Contains(out, `a\u202eb`) {
+		t.Errorf("the log line: %q", out)
 	}
 }

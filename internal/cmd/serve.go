@@ -223,12 +223,16 @@ func (o serveOptions) check() error {
 // Functions received when input is set.
 func logEvent(a *app, mu *sync.Mutex, input bool) func(gateway.Event) {
 	return func(ev gateway.Event) {
-		line := fmt.Sprintf("%s %s -> %s %d %s %s", ev.Method, ev.Path, orDash(ev.Route), ev.Status, orDash(ev.Execution), ev.Latency.Round(10*time.Microsecond))
+		// What a client or Step Functions wrote (a reason quoting an error
+		// message, an execution's name, the input) is escaped: no control
+		// or bidi character reaches the terminal.
+		line := fmt.Sprintf("%s %s -> %s %d %s %s", escapeText(ev.Method), escapeText(ev.Path), escapeText(orDash(ev.Route)), ev.Status,
+			escapeText(orDash(ev.Execution)), ev.Latency.Round(10*time.Microsecond))
 		if ev.Reason != "" {
-			line += " (" + ev.Reason + ")"
+			line += " (" + escapeText(ev.Reason) + ")"
 		}
 		if input && ev.Input != "" {
-			line += "\n  " + strings.TrimSpace(ev.Input)
+			line += "\n  " + escapeText(strings.TrimSpace(ev.Input))
 		}
 		mu.Lock()
 		defer mu.Unlock()
