@@ -105,6 +105,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // answer does what API Gateway does with a request, in its order: route,
 // check, render, call, respond.
 func (s *Server) answer(ctx context.Context, g *Gateway, r *http.Request, id string, ev *Event) (*Response, *Call) {
+	if rej := CheckHeaders(&Request{Header: Header(r.Header), DomainName: r.Host}); rej != nil {
+		ev.Reason = rej.Reason
+		return &rej.Response, nil
+	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBody+1))
 	if err != nil {
 		return s.refuse(g, ev, 400, "BAD_REQUEST_BODY", "Could not read the request body", err.Error()), nil

@@ -38,3 +38,17 @@ func TestServeMockRefusesAsStepFunctions(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderCapsHeaders: render refuses, as API Gateway would, a request
+// whose header lines come to more than 10,240 bytes, and takes one at the
+// bound.
+func TestRenderCapsHeaders(t *testing.T) {
+	header := func(size int) string { return "X-Pad: " + strings.Repeat("p", size-len("X-Pad: ")) }
+	code, stdout, stderr := run(t, "render", "../../examples/orders-api.yaml", "POST /orders", "-H", header(gateway.MaxHeaderBytes+1), "-d", `{"id": "o-1"}`)
+	if code != 1 || !strings.HasPrefix(stdout, "HTTP 431\n") || !strings.Contains(stdout, "HTTP header is larger than 10240 bytes.") || !strings.Contains(stderr, "over API Gateway's 10240") {
+		t.Errorf("render with %d header bytes: exit %d\n%.300s\n%s", gateway.MaxHeaderBytes+1, code, stdout, stderr)
+	}
+	if code, stdout, stderr := run(t, "render", "../../examples/orders-api.yaml", "POST /orders", "-H", header(gateway.MaxHeaderBytes), "-d", `{"id": "o-1"}`); code != 0 {
+		t.Errorf("render with %d header bytes: exit %d\n%.300s\n%s", gateway.MaxHeaderBytes, code, stdout, stderr)
+	}
+}
