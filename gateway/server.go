@@ -106,6 +106,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // answer does what API Gateway does with a request, in its order: route,
 // check, render, call, respond.
 func (s *Server) answer(ctx context.Context, g *Gateway, r *http.Request, id string, ev *Event) (*Response, *Call) {
+	// API Gateway's front end refuses oversized headers before anything
+	// else, then an oversized body; a body is read only once there is
+	// room for it.
+	if rej := CheckHeaders(&Request{Header: Header(r.Header), DomainName: r.Host}); rej != nil {
+		ev.Reason = rej.Reason
+		return &rej.Response, nil
+	}
 	if r.ContentLength > MaxBody {
 		return s.tooLarge(g, ev), nil
 	}

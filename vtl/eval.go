@@ -145,6 +145,7 @@ type env struct {
 	body    any
 	parsed  bool
 	steps   int
+	params  *Map // $input.params(), built at its first call
 }
 
 var (
@@ -900,39 +901,61 @@ func javaDouble(f float64) string {
 }
 
 // Map is an insertion-ordered map, like the LinkedHashMap that parsed JSON
-// and map literals become.
+// and map literals become. A map past indexAt keys keeps an index beside
+// its ordered keys, so that get, has and put cost the same however large it
+// is (a JSON body or $input.params() with 10,000 names was quadratic).
 type Map struct {
-	keys []string
-	vals []any
+	keys  []string
+	vals  []any
+	index map[string]int // key -> position, once len(keys) > indexAt
+}
+
+// indexAt is the size up to which a Map finds a key by scanning its keys:
+// for the few keys of most maps, cheaper than an index.
+const indexAt = 8
+
+// find is the position of k, or -1.
+func (m *Map) find(k string) int {
+	if m.index != nil {
+		if i, ok := m.index[k]; ok {
+			return i
+		}
+		return -1
+	}
+	for i, x := range m.keys {
+		if x == k {
+			return i
+		}
+	}
+	return -1
 }
 
 func (m *Map) get(k string) any {
-	for i, x := range m.keys {
-		if x == k {
-			return m.vals[i]
-		}
+	if i := m.find(k); i >= 0 {
+		return m.vals[i]
 	}
 	return nil
 }
 
-func (m *Map) has(k string) bool {
-	for _, x := range m.keys {
-		if x == k {
-			return true
-		}
-	}
-	return false
-}
+func (m *Map) has(k string) bool { return m.find(k) >= 0 }
 
+// put sets k's value; a new key goes last, a known one keeps its place.
 func (m *Map) put(k string, v any) {
-	for i, x := range m.keys {
-		if x == k {
-			m.vals[i] = v
-			return
-		}
+	if i := m.find(k); i >= 0 {
+		m.vals[i] = v
+		return
 	}
 	m.keys = append(m.keys, k)
 	m.vals = append(m.vals, v)
+	switch {
+	case m.index != nil:
+		m.index[k] = len(m.keys) - 1
+	case len(m.keys) > indexAt:
+		m.index = make(map[string]int, 2*len(m.keys))
+		for i, x := range m.keys {
+			m.index[x] = i
+		}
+	}
 }
 
 func (m *Map) values() []any { return append([]any(nil), m.vals...) }

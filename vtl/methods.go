@@ -609,11 +609,7 @@ func (e *env) input(method string, args []any, str func(int) (string, error)) (a
 	switch method {
 	case "params":
 		if len(args) == 0 {
-			all := &Map{}
-			all.put("path", stringMap(e.req.Path))
-			all.put("querystring", stringMap(e.req.Query))
-			all.put("header", stringMap(e.req.Header))
-			return all, nil
+			return e.allParams(), nil
 		}
 		name, err := str(0)
 		if err != nil {
@@ -653,6 +649,21 @@ func (e *env) input(method string, args []any, str func(int) (string, error)) (a
 		return e.req.Body, nil
 	}
 	return nil, fmt.Errorf("$input has no method %s (it has body, json(), path(), params())", method)
+}
+
+// allParams is $input.params(): {path: {...}, querystring: {...},
+// header: {...}}, each sorted by name. It is built at the first call of a
+// rendering and every later call answers the same map, as the getter of
+// the Java object behind $input does (testdata/velocity/Render.java): a
+// change the template makes to it stays for the rest of the rendering.
+func (e *env) allParams() *Map {
+	if e.params == nil {
+		e.params = &Map{}
+		e.params.put("path", stringMap(e.req.Path))
+		e.params.put("querystring", stringMap(e.req.Query))
+		e.params.put("header", stringMap(e.req.Header))
+	}
+	return e.params
 }
 
 func stringMap(m map[string]string) *Map {

@@ -136,6 +136,9 @@ func runRender(a *app, args []string, o renderOptions) error {
 	g := rt.g
 	res := &renderResult{}
 
+	if rej := gateway.CheckHeaders(req); rej != nil {
+		return printRefusal(a, o.output, res, rej)
+	}
 	call, err := g.Start(req)
 	var rej *gateway.Rejection
 	if errors.As(err, &rej) {

@@ -23,10 +23,15 @@ import (
 	"github.com/sfnapic/sfnapic/integration"
 )
 
-// MaxExecutions bounds what the mock remembers: past it, the oldest
-// execution is forgotten (a status route then answers 404 for it), so a
-// long-running serve does not grow without end.
-const MaxExecutions = 10000
+// MaxExecutions and MaxBytes bound what the mock remembers: past either,
+// the oldest execution is forgotten (a status route then answers 404 for
+// it), so a long-running serve does not grow without end. MaxBytes counts
+// the text an execution holds (its input is the most of it, up to 256 KiB
+// each), so 1,000 starts of 250 KB keep about 64 MiB, not 250 MB.
+const (
+	MaxExecutions = 10000
+	MaxBytes      = 64 << 20
+)
 
 // Mock is the stand-in. Its zero value is not usable; call New.
 type Mock struct {
@@ -35,6 +40,8 @@ type Mock struct {
 	mu         sync.Mutex
 	executions map[string]*execution
 	order      []string // execution ARNs, oldest first
+	held       int      // the bytes the executions hold, by size()
+	maxBytes   int
 }
 
 type execution struct {
@@ -47,7 +54,7 @@ type execution struct {
 // New makes a mock that answers with scripts first: a reply scripted for
 // the route ("POST /quotes"), else for the action ("StartSyncExecution").
 func New(scripts map[string]gateway.Reply) *Mock {
-	return &Mock{scripts: scripts, executions: map[string]*execution{}}
+	return &Mock{scripts: scripts, executions: map[string]*execution{}, maxBytes: MaxBytes}
 }
 
 // ParseScripts reads a scripts file: a JSON object from a route or an
@@ -82,8 +89,8 @@ func ParseScripts(b []byte) (map[string]gateway.Reply, error) {
 
 // input is every member of a request body that the mock reads.
 type input struct {
-	StateMachineArn, Name, Input, ExecutionArn, TaskToken string
-	Error, Cause                                          *string
+	StateMachineArn, Name, Input, ExecutionArn, TaskToken, Output string
+	Error, Cause                                                  *string
 }
 
 // handlers answer each action, by its name: one entry per action that
@@ -114,6 +121,9 @@ func (m *Mock) Call(_ context.Context, call *gateway.Call) (gateway.Reply, error
 	if !ok {
 		return gateway.ErrorReply(400, gateway.ServiceError, "UnknownOperationException", "the mock does not know "+call.Action), nil
 	}
+	if refused := checkConstraints(&in); refused != nil {
+		return *refused, nil
+	}
 	return handle(m, call, &in), nil
 }
 
@@ -126,6 +136,12 @@ func newExecution(call *gateway.Call, in *input) (*execution, *gateway.Reply) {
 	}
 	if in.Input == "" {
 		in.Input = "{}"
+	}
+	if !validName(in.Name) {
+		// Step Functions: InvalidName, "Invalid Name: 'a b'" (see
+		// validName for the characters it refuses).
+		r := fail(400, "InvalidName", "Invalid Name: '"+in.Name+"'")
+		return nil, &r
 	}
 	if !json.Valid([]byte(in.Input)) {
 		r := fail(400, "InvalidExecutionInput", "Invalid State Machine Execution Input: not JSON")
@@ -204,15 +220,23 @@ func (m *Mock) stopExecution(_ *gateway.Call, in *input) gateway.Reply {
 		return *refused
 	}
 	if e.status == "RUNNING" {
+		m.held -= e.size()
 		e.status, e.stop, e.errorName, e.cause = "ABORTED", time.Now(), in.Error, in.Cause
+		m.held += e.size()
+		m.trim()
 	}
 	return ok(map[string]any{"stopDate": epoch(e.stop)})
 }
 
-// sendTask takes any callback for any token that is not empty.
-func (m *Mock) sendTask(_ *gateway.Call, in *input) gateway.Reply {
+// sendTask takes any callback for any token that is not empty; a
+// success's output must be JSON (Step Functions: InvalidOutput, "The
+// provided JSON output data is invalid").
+func (m *Mock) sendTask(call *gateway.Call, in *input) gateway.Reply {
 	if in.TaskToken == "" {
 		return fail(400, "InvalidToken", "Invalid Token: ''")
+	}
+	if call.Action == (integration.TaskSuccess{}).Name() && !json.Valid([]byte(in.Output)) {
+		return fail(400, "InvalidOutput", "Invalid Output: not JSON")
 	}
 	return ok(map[string]any{})
 }
@@ -229,14 +253,38 @@ func (m *Mock) start(e *execution) gateway.Reply {
 		}
 		e = old
 	} else {
-		if len(m.order) >= MaxExecutions {
-			delete(m.executions, m.order[0])
-			m.order = m.order[1:]
-		}
 		m.executions[e.arn] = e
 		m.order = append(m.order, e.arn)
+		m.held += e.size()
+		m.trim()
 	}
 	return ok(map[string]any{"executionArn": e.arn, "startDate": epoch(e.start)})
+}
+
+// trim forgets the oldest executions until what is left is within
+// MaxExecutions and the byte budget. The caller holds m.mu.
+func (m *Mock) trim() {
+	drop := 0
+	for len(m.order)-drop > MaxExecutions || (m.held > m.maxBytes && drop < len(m.order)) {
+		m.held -= m.executions[m.order[drop]].size()
+		delete(m.executions, m.order[drop])
+		m.order[drop] = ""
+		drop++
+	}
+	m.order = m.order[drop:]
+}
+
+// size is about what an execution holds in memory: its text, and a fixed
+// cost for the record, its map entry and its place in the order.
+func (e *execution) size() int {
+	n := 256 + 2*len(e.arn) + len(e.machine) + len(e.name) + len(e.input)
+	if e.errorName != nil {
+		n += len(*e.errorName)
+	}
+	if e.cause != nil {
+		n += len(*e.cause)
+	}
+	return n
 }
 
 // describe is DescribeExecution's reply.
