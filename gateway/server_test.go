@@ -114,16 +114,21 @@ func TestServeMemoryIsFlat(t *testing.T) {
 }
 
 // FuzzServe sends arbitrary requests through a server: whatever the
-// method, path, content type and body, it answers with a status API
-// Gateway could give and a JSON body, and never panics.
+// method, path, content type and body, and however many and large their
+// values (scale: as many query parameters, a header of the key repeated
+// as often, and a body wrapped around a value of about 200 bytes a
+// unit), it answers with a status API Gateway could give and a JSON
+// body, within 3 s, and never panics.
 func FuzzServe(f *testing.F) {
-	f.Add("POST", "/orders", "application/json", `{"id": "o-1"}`, "k-1")
-	f.Add("GET", "/orders/%2F..%2Fx", "", "", "")
-	f.Add("DELETE", "/orders/a:b", "application/json", `{"reason": "\u2028"}`, "")
-	f.Add("POST", "/quotes", "application/json; charset=utf-8", `{"items": [1, {"a": null}]}`, "")
-	f.Add("POST", "/approvals/approve", "application/json", `{"taskToken": "a+b/c=", "manager": "'\\"}`, "")
-	f.Add("PATCH", "//", "text/plain", "\x00\xff", "\r\n")
-	f.Add("OPTIONS", "/orders", "", `{"statusCode": 404}`, "")
+	f.Add("POST", "/orders", "application/json", `{"id": "o-1"}`, "k-1", uint16(0))
+	f.Add("GET", "/orders/%2F..%2Fx", "", "", "", uint16(0))
+	f.Add("DELETE", "/orders/a:b", "application/json", `{"reason": "\u2028"}`, "", uint16(0))
+	f.Add("POST", "/quotes", "application/json; charset=utf-8", `{"items": [1, {"a": null}]}`, "", uint16(0))
+	f.Add("POST", "/approvals/approve", "application/json", `{"taskToken": "a+b/c=", "manager": "'\\"}`, "", uint16(0))
+	f.Add("PATCH", "//", "text/plain", "\x00\xff", "\r\n", uint16(0))
+	f.Add("OPTIONS", "/orders", "", `{"statusCode": 404}`, "", uint16(0))
+	f.Add("POST", "/orders", "application/json", `{"id": "o-1"}`, "k'\\", uint16(3000))
+	f.Add("POST", "/quotes", "", `[]`, "", uint16(65535))
 	// The orders API with a hand-written CORS preflight (a MOCK method
 	// without a request template, so the body passes through to it).
 	s := serverWith(f, sfnmock.New(nil), func(tpl *cfn.Template) {
@@ -131,13 +136,20 @@ func FuzzServe(f *testing.F) {
 		ir := &tpl.CFN.Resources["RouteOrdersOptions"].(*apigateway.Method).Integration.IntegrationResponses[0]
 		ir.ResponseTemplates["application/json"] = `{"ok": true}`
 	})
-	f.Fuzz(func(t *testing.T, method, path, contentType, body, key string) {
+	f.Fuzz(func(t *testing.T, method, path, contentType, body, key string, scale uint16) {
 		if !validMethod(method) || !strings.HasPrefix(path, "/") || strings.ContainsAny(path, " \t\r\n#?\x00") {
 			return
 		}
-		r, err := http.NewRequest(method, "http://api.test"+path, strings.NewReader(body))
+		n := int(scale) % 5000
+		if n > 0 && json.Valid([]byte(body)) {
+			body = `{"big": "` + strings.Repeat(`it's \"x\" \\ é `, n) + `", "v": ` + body + `}`
+		}
+		r, err := http.NewRequest(method, "http://api.test"+path+manyParams(n), strings.NewReader(body))
 		if err != nil {
 			return
+		}
+		if n > 0 && key != "" {
+			r.Header["X-Customer"] = []string{strings.Repeat(key, n)}
 		}
 		if contentType != "" {
 			r.Header["Content-Type"] = []string{contentType}
@@ -163,6 +175,18 @@ func FuzzServe(f *testing.F) {
 			t.Fatalf("%s %s (%s) %q: the answer %d is not JSON: %q", method, path, contentType, body, w.Code, w.Body)
 		}
 	})
+}
+
+// manyParams is a query string of n parameters.
+func manyParams(n int) string {
+	if n == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for i := range n {
+		b.WriteString("&p" + itoa(i) + "=" + itoa(i))
+	}
+	return "?" + b.String()[1:]
 }
 
 // validMethod is a token HTTP allows as a method.
