@@ -18,11 +18,6 @@ import (
 	"github.com/sfnapic/sfnapic/internal/sfnmock"
 )
 
-// maxInput is Step Functions' bound on an execution's input: 256 KiB of
-// UTF-8 (the API reference, StartExecution and
-// ExecutionStartedEventDetails: "Maximum length of 262144").
-const maxInput = 256 << 10
-
 // orderItem is one item of a large order: apostrophes, quotes,
 // backslashes and a character beyond ASCII, all of which the template
 // escapes.

@@ -275,7 +275,7 @@ func (o invokeOptions) waitError(ctx context.Context, err error, cfg aws.Config,
 	var tooLong *answerTooLongError
 	switch {
 	case errors.As(err, &tooLong):
-		return fmt.Errorf("Step Functions at %s answered %s with more than %d bytes, more than any answer of Step Functions holds: invoke stopped reading it; %s; %s", where, op, tooLong.limit, status, see)
+		return fmt.Errorf("the Step Functions endpoint %s answered %s with more than %d bytes, more than any answer of Step Functions holds: invoke stopped reading it; %s; %s", where, op, tooLong.limit, status, see)
 	case errors.Is(ctx.Err(), context.DeadlineExceeded) && f.read.IsZero():
 		return fmt.Errorf("gave up waiting after %s: Step Functions at %s did not answer %s in that time; %s; %s", o.timeout, where, op, status, see)
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
@@ -288,7 +288,7 @@ func (o invokeOptions) waitError(ctx context.Context, err error, cfg aws.Config,
 		if errors.As(err, &maxErr) {
 			tries = fmt.Sprintf(" in %d attempts", maxErr.Attempt)
 		}
-		return fmt.Errorf("Step Functions at %s did not answer %s%s for %s: %s; %s", where, op, tries, roughly(time.Since(began)), status, see)
+		return fmt.Errorf("the Step Functions endpoint %s did not answer %s%s for %s: %s; %s", where, op, tries, roughly(time.Since(began)), status, see)
 	}
 	return explainAWS(err, cfg, o.debug)
 }
@@ -313,18 +313,39 @@ func (e *answerTooLongError) Error() string {
 func (e *answerTooLongError) RetryableError() bool { return false }
 
 // boundAnswers wraps the body of every answer in a reader that fails
-// after maxAnswer bytes, before the SDK's deserializer reads it (this
-// middleware runs innermost in the deserialize step, right after the
-// HTTP round trip).
+// after maxAnswer bytes, before the SDK's deserializer reads it (the inner
+// middleware runs innermost in the deserialize step, right after the HTTP
+// round trip). Whatever error the reading then ends with (the bound's, or
+// the connection's once the SDK has closed it, which arrives first now
+// and then), the outer one reports an answer that reached the bound as
+// too long, which the SDK does not ask for again.
 func boundAnswers(stack *middleware.Stack) error {
+	err := stack.Deserialize.Add(middleware.DeserializeMiddlewareFunc("sfnapicAnswerTooLong", func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (middleware.DeserializeOutput, middleware.Metadata, error) {
+		var body *boundedBody
+		out, md, err := next.HandleDeserialize(middleware.WithStackValue(ctx, boundedKey{}, &body), in)
+		if err != nil && body != nil && body.left == 0 {
+			err = &answerTooLongError{limit: maxAnswer}
+		}
+		return out, md, err
+	}), middleware.Before)
+	if err != nil {
+		return err
+	}
 	return stack.Deserialize.Add(middleware.DeserializeMiddlewareFunc("sfnapicBoundAnswers", func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (middleware.DeserializeOutput, middleware.Metadata, error) {
 		out, md, err := next.HandleDeserialize(ctx, in)
 		if resp, ok := out.RawResponse.(*smithyhttp.Response); ok && resp.Body != nil {
-			resp.Body = &boundedBody{ReadCloser: resp.Body, left: maxAnswer}
+			b := &boundedBody{ReadCloser: resp.Body, left: maxAnswer}
+			resp.Body = b
+			if held, ok := middleware.GetStackValue(ctx, boundedKey{}).(**boundedBody); ok {
+				*held = b
+			}
 		}
 		return out, md, err
 	}), middleware.After)
 }
+
+// boundedKey holds, for one attempt, the body boundAnswers wrapped.
+type boundedKey struct{}
 
 // boundedBody reads at most left bytes more, and fails if there are more.
 type boundedBody struct {
