@@ -281,26 +281,7 @@ func TestBinaryServeCtrlC(t *testing.T) {
 	const machine = "arn:aws:states:us-east-1:123456789012:stateMachine:StateMachineItems"
 	fake.Script("CreateStateMachine", sfnfake.Reply{Status: 200, Body: map[string]any{"stateMachineArn": machine, "creationDate": 1.7e9}})
 	fake.Script("StartExecution", sfnfake.Reply{Status: 200, Body: map[string]any{"executionArn": strings.Replace(machine, "stateMachine", "execution", 1) + ":e-1", "startDate": 1.7e9}, Delay: 700 * time.Millisecond})
-	cmd := exec.Command(bin, "serve", "../../examples/item-api.yaml", "--endpoint-url", fake.URL, "--create", "--addr", "127.0.0.1:0")
-	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY=secret", "AWS_REGION=us-east-1",
-		"AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull, "AWS_ENDPOINT_URL=")
-	var errb syncBuffer
-	cmd.Stderr = &errb
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = cmd.Process.Kill() }()
-	addr := regexp.MustCompile(`serving \d+ routes? on (http://\S+)`)
-	var base string
-	for i := 0; base == ""; i++ {
-		if m := addr.FindStringSubmatch(errb.String()); m != nil && strings.Contains(errb.String(), "press Ctrl-C") {
-			base = m[1]
-		}
-		if i > 500 {
-			t.Fatalf("serve did not start:\n%s", errb.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	cmd, errb, base := startServeBinary(t, bin, fake)
 	answered := make(chan string, 1)
 	go func() {
 		resp, err := http.Post(base+"/42", "application/json", strings.NewReader(`{}`))

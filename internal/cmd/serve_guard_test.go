@@ -1,8 +1,6 @@
 package cmd
 
 import (
-	"io"
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -14,23 +12,8 @@ import (
 // and returns the status and body.
 func (s *serving) sendAs(t *testing.T, method, path, host, body string, headers ...string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest(method, s.URL+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if host != "" {
-		req.Host = host
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	status, _, b := s.send(t, method, path, host, body, headers...)
+	return status, b
 }
 
 // TestServeGuard: serve on loopback refuses a Host that is not a name of

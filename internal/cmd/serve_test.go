@@ -96,12 +96,22 @@ func startServe(t *testing.T, args ...string) *serving {
 // do sends one request and returns the status, the headers and the body.
 func (s *serving) do(t *testing.T, method, path, contentType, body string, headers ...string) (int, http.Header, string) {
 	t.Helper()
+	if contentType != "" {
+		headers = append([]string{"Content-Type", contentType}, headers...)
+	}
+	return s.send(t, method, path, "", body, headers...)
+}
+
+// send sends one request, to the Host host when it is not "", and
+// returns the status, the headers and the body.
+func (s *serving) send(t *testing.T, method, path, host, body string, headers ...string) (int, http.Header, string) {
+	t.Helper()
 	req, err := http.NewRequest(method, s.URL+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
+	if host != "" {
+		req.Host = host
 	}
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
