@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/sfnapic/sfnapic/gateway"
 	"github.com/sfnapic/sfnapic/internal/sfnmock"
@@ -214,5 +215,60 @@ func TestBodyOfUnknownLength(t *testing.T) {
 	}
 	if code := postBig(s, gateway.MaxBody, "").Code; code != 400 {
 		t.Errorf("a 10 MB body after them: %d", code)
+	}
+}
+
+// gatedOrder is a chunked 10 MB order whose reader, once it has handed
+// over 7 MiB, waits up to 2 s until every body of its group has too
+// (with room doubling as a body grows, each then holds 8 MiB).
+func gatedOrder(reached *sync.WaitGroup, all <-chan struct{}) io.Reader {
+	body := bigOrder(gateway.MaxBody)
+	head := io.LimitReader(body, 7<<20)
+	return io.MultiReader(head, readerFunc(func(p []byte) (int, error) {
+		if reached != nil {
+			reached.Done()
+			reached = nil
+			select {
+			case <-all:
+			case <-time.After(2 * time.Second):
+			}
+		}
+		return body.Read(p)
+	}))
+}
+
+type readerFunc func([]byte) (int, error)
+
+func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
+
+// TestChunkedBodiesDoNotBlockEachOther: four 10 MB bodies of unknown
+// length growing together (more than the 32 MiB in flight holds) are all
+// answered, a few at a time; none waits for room while holding some, so
+// none is throttled for want of room the others hold.
+func TestChunkedBodiesDoNotBlockEachOther(t *testing.T) {
+	s := serverWith(t, sfnmock.New(nil), nil)
+	var reached sync.WaitGroup
+	reached.Add(4)
+	all := make(chan struct{})
+	go func() { reached.Wait(); close(all) }()
+	codes := make([]int, 4)
+	var wg sync.WaitGroup
+	for i := range codes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := httptest.NewRequest("POST", "/orders", gatedOrder(&reached, all))
+			r.ContentLength = -1
+			r.Header.Set("Content-Type", "application/json")
+			w := httptest.NewRecorder()
+			s.ServeHTTP(w, r)
+			codes[i] = w.Code
+		}()
+	}
+	wg.Wait()
+	for i, c := range codes {
+		if c != 400 {
+			t.Errorf("body %d: %d, want Step Functions' 400 for its input (429: blocked by the others)", i, c)
+		}
 	}
 }

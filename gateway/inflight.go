@@ -95,7 +95,7 @@ func (b *byteBudget) release(n int64) {
 }
 
 // firstReservation is what a body of unknown length (chunked) reserves
-// before its first read; it reserves more as it grows.
+// before its first read; past it, it reserves room for the largest body.
 const firstReservation = 64 << 10
 
 // reserve takes room for the request's body before it is read: its
@@ -135,11 +135,16 @@ func (s *Server) readBody(ctx context.Context, r *http.Request, held *int64) (st
 	for {
 		n, err := in.Read(buf)
 		if n > 0 && int64(b.Len()+n) > *held && b.Len()+n <= MaxBody {
-			more := min(max(*held, int64(n)), MaxBody+1-*held)
-			if !s.room.acquire(ctx, more, deadline) {
+			// A body of unknown length that outgrows its first part gives
+			// that back and takes room for the largest body in one step:
+			// a request never waits for room while it holds some, so
+			// bodies that grow together cannot block each other.
+			s.room.release(*held)
+			*held = 0
+			if !s.room.acquire(ctx, MaxBody+1, deadline) {
 				return "", errNoRoom
 			}
-			*held += more
+			*held = MaxBody + 1
 		}
 		b.Write(buf[:n])
 		if err == io.EOF {
