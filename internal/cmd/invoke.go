@@ -245,7 +245,8 @@ const historyPage = 10
 // followExecution follows the execution arn to its end, into res; when
 // it cannot, it prints what it has and says why.
 func (o invokeOptions) followExecution(ctx context.Context, a *app, cfg aws.Config, arn string, res *invokeResult) error {
-	client := sfn.NewFromConfig(cfg, func(so *sfn.Options) { so.APIOptions = append(so.APIOptions, boundAnswers) })
+	// awsconfig.StepFunctions: --endpoint-url wins over AWS_ENDPOINT_URL_SFN.
+	client := awsconfig.StepFunctions(cfg, o.aws, func(so *sfn.Options) { so.APIOptions = append(so.APIOptions, boundAnswers) })
 	began := time.Now()
 	var err error
 	res.Execution, err = follow(ctx, client, arn, o.history)

@@ -227,3 +227,22 @@ func TestInvokeNamesStepFunctions(t *testing.T) {
 	}
 
 }
+
+// TestInvokeEndpointFlagWins: invoke --wait follows the execution at the
+// Step Functions endpoint --endpoint-url names, even when
+// AWS_ENDPOINT_URL_SFN names another, as the AWS CLI does (the other,
+// a loopback listener here, fails the test when it is called).
+func TestInvokeEndpointFlagWins(t *testing.T) {
+	url, _, calls := hugeSFN(t, map[string]hugeReply{"DescribeExecution": {head: `{"executionArn": "` + boundsArn + `", "stateMachineArn": "m", "status": "SUCCEEDED", "startDate": 1.7E9, "stopDate": 1.7E9, "output": "{}"}`}})
+	decoy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("AWS_ENDPOINT_URL_SFN's endpoint was called: %s", r.Header.Get("X-Amz-Target"))
+		w.WriteHeader(500)
+	}))
+	defer decoy.Close()
+	awsEnv(t, decoy.URL)
+	t.Setenv("AWS_ENDPOINT_URL_SFN", decoy.URL)
+	code, stdout, stderr := run(t, "invoke", "../../examples/orders-api.yaml", "--url", startedAPI(t).URL, "--endpoint-url", url, "POST /orders", "-d", "{}", "--wait", "--timeout", "30s")
+	if code != 0 || calls.Load() != 1 {
+		t.Errorf("exit %d, %d calls at --endpoint-url\n%s\n%s", code, calls.Load(), stdout, stderr)
+	}
+}
