@@ -276,11 +276,8 @@ func TestBinaryServeCtrlC(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	bin := buildBinary(t)
-	fake := sfnfake.Start()
-	defer fake.Close()
-	const machine = "arn:aws:states:us-east-1:123456789012:stateMachine:StateMachineItems"
-	fake.Script("CreateStateMachine", sfnfake.Reply{Status: 200, Body: map[string]any{"stateMachineArn": machine, "creationDate": 1.7e9}})
-	fake.Script("StartExecution", sfnfake.Reply{Status: 200, Body: map[string]any{"executionArn": strings.Replace(machine, "stateMachine", "execution", 1) + ":e-1", "startDate": 1.7e9}, Delay: 700 * time.Millisecond})
+	fake := creatingFake(t)
+	fake.Script("StartExecution", sfnfake.Reply{Status: 200, Body: map[string]any{"executionArn": strings.Replace(servedMachine, "stateMachine", "execution", 1) + ":e-1", "startDate": 1.7e9}, Delay: 700 * time.Millisecond})
 	cmd, errb, base := startServeBinary(t, bin, fake)
 	answered := make(chan string, 1)
 	go func() {
@@ -314,11 +311,24 @@ func TestBinaryServeCtrlC(t *testing.T) {
 	if err := cmd.Wait(); err != nil {
 		t.Errorf("serve exited with %v after Ctrl-C:\n%s", err, errb.String())
 	}
-	for _, want := range []string{"stopping: letting requests in flight finish", "deleted " + machine, "POST /42 -> POST /{item_id} 200 "} {
+	for _, want := range []string{"stopping: letting requests in flight finish", "deleted " + servedMachine, "POST /42 -> POST /{item_id} 200 "} {
 		if !strings.Contains(errb.String(), want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errb.String())
 		}
 	}
+}
+
+// servedMachine is the ARN the fake gives the state machine serve
+// --create makes for examples/item-api.yaml.
+const servedMachine = "arn:aws:states:us-east-1:123456789012:stateMachine:StateMachineItems"
+
+// creatingFake is a Step Functions fake that creates servedMachine, for
+// serve --create; it closes when the test ends.
+func creatingFake(t *testing.T) *sfnfake.Server {
+	fake := sfnfake.Start()
+	t.Cleanup(fake.Close)
+	fake.Script("CreateStateMachine", sfnfake.Reply{Status: 200, Body: map[string]any{"stateMachineArn": servedMachine, "creationDate": 1.7e9}})
+	return fake
 }
 
 // startServeBinary runs the binary's serve --create against the Step
@@ -358,14 +368,11 @@ func TestBinaryServeHangup(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	bin := buildBinary(t)
-	fake := sfnfake.Start()
-	defer fake.Close()
-	const machine = "arn:aws:states:us-east-1:123456789012:stateMachine:StateMachineItems"
-	fake.Script("CreateStateMachine", sfnfake.Reply{Status: 200, Body: map[string]any{"stateMachineArn": machine, "creationDate": 1.7e9}})
+	fake := creatingFake(t)
 	deleted := func() int {
 		n := 0
 		for _, r := range fake.Requests() {
-			if r.Action == "DeleteStateMachine" && strings.Contains(string(r.Body), machine) {
+			if r.Action == "DeleteStateMachine" && strings.Contains(string(r.Body), servedMachine) {
 				n++
 			}
 		}
@@ -377,7 +384,7 @@ func TestBinaryServeHangup(t *testing.T) {
 	if err := cmd.Wait(); err != nil {
 		t.Errorf("serve ended with %v after SIGHUP:\n%s", err, errb.String())
 	}
-	if deleted() != 1 || !strings.Contains(errb.String(), "deleted "+machine) {
+	if deleted() != 1 || !strings.Contains(errb.String(), "deleted "+servedMachine) {
 		t.Errorf("SIGHUP left the state machine behind (%d deletes):\n%s", deleted(), errb.String())
 	}
 
