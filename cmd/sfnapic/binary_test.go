@@ -327,7 +327,7 @@ const servedMachine = "arn:aws:states:us-east-1:123456789012:stateMachine:StateM
 func creatingFake(t *testing.T) *sfnfake.Server {
 	fake := sfnfake.Start()
 	t.Cleanup(fake.Close)
-	fake.Script("CreateStateMachine", sfnfake.Reply{Status: 200, Body: map[string]any{"stateMachineArn": servedMachine, "creationDate": 1.7e9}})
+	fake.Creates(servedMachine)
 	return fake
 }
 

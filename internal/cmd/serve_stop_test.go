@@ -19,7 +19,7 @@ func TestServeDrainCutsOff(t *testing.T) {
 	defer fake.Close()
 	awsEnv(t, fake.URL)
 	const machine = "arn:aws:states:us-east-1:123456789012:stateMachine:StateMachineItems"
-	fake.Script("CreateStateMachine", sfnfake.Reply{Status: 200, Body: map[string]any{"stateMachineArn": machine, "creationDate": 1.7e9}})
+	fake.Creates(machine)
 	fake.Script("StartExecution", sfnfake.Reply{Status: 200, Body: map[string]any{}, Delay: time.Hour})
 
 	o := serveOptions{addr: "127.0.0.1:0", create: true, drain: 300 * time.Millisecond}

@@ -497,7 +497,7 @@ func TestServeAgainstStepFunctionsFake(t *testing.T) {
 	defer fake.Close()
 	awsEnv(t, fake.URL)
 	const machine = "arn:aws:states:us-east-1:123456789012:stateMachine:StateMachineQuote"
-	fake.Script("CreateStateMachine", sfnfake.Reply{Status: 200, Body: map[string]any{"stateMachineArn": machine, "creationDate": 1.7e9}})
+	fake.Creates(machine)
 	dir := t.TempDir()
 	src, err := os.ReadFile(filepath.Join(golden.Root(), "sync-express", "spec.yaml"))
 	if err != nil {

@@ -69,6 +69,12 @@ func (s *Server) Script(action string, r Reply) {
 	s.replies[action] = r
 }
 
+// Creates scripts CreateStateMachine to answer with the ARN arn, as
+// serve --create needs.
+func (s *Server) Creates(arn string) {
+	s.Script("CreateStateMachine", Reply{Status: 200, Body: map[string]any{"stateMachineArn": arn, "creationDate": 1.7e9}})
+}
+
 // Requests returns what the fake received, in order.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
