@@ -177,8 +177,8 @@ func isCustom(r cloudformation.Resource) bool {
 func fromString(s string, t reflect.Type) any {
 	switch t.Kind() {
 	case reflect.Bool:
-		if b, err := strconv.ParseBool(s); err == nil && (s == "true" || s == "false") {
-			return b
+		if s == "true" || s == "false" {
+			return s == "true"
 		}
 	case reflect.Int, reflect.Int64, reflect.Int32, reflect.Float64:
 		if _, err := strconv.ParseFloat(s, 64); err == nil {

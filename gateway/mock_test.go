@@ -106,13 +106,26 @@ func TestServeMockPassthrough(t *testing.T) {
 			t.Errorf("passed through %q: %d %s; want %d", body, w.Code, w.Body, want)
 		}
 	}
+	// Without a status, only the default answers, even where a pattern
+	// would match anything.
+	catchAll := serverWith(t, noBackend{t}, func(tpl *cfn.Template) {
+		addPreflight(tpl, "")
+		m := tpl.CFN.Resources["RouteOrdersOptions"].(*apigateway.Method)
+		m.Integration.IntegrationResponses = append([]apigateway.Method_IntegrationResponse{{StatusCode: "403", SelectionPattern: ptr(".*")}},
+			m.Integration.IntegrationResponses...)
+	})
+	w := httptest.NewRecorder()
+	catchAll.ServeHTTP(w, httptest.NewRequest("OPTIONS", "/orders", nil))
+	if w.Code != 204 {
+		t.Errorf("no status, a catch-all pattern: %d %s; want the default response", w.Code, w.Body)
+	}
 	never := serverWith(t, noBackend{t}, func(tpl *cfn.Template) {
 		addPreflight(tpl, `{"statusCode": 200}`)
 		tpl.CFN.Resources["RouteOrdersOptions"].(*apigateway.Method).Integration.PassthroughBehavior = ptr("NEVER")
 	})
 	r := httptest.NewRequest("OPTIONS", "/orders", strings.NewReader(`x`))
 	r.Header.Set("Content-Type", "text/plain")
-	w := httptest.NewRecorder()
+	w = httptest.NewRecorder()
 	never.ServeHTTP(w, r)
 	if w.Code != 415 {
 		t.Errorf("NEVER with a type without a template: %d %s", w.Code, w.Body)

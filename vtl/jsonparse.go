@@ -202,17 +202,13 @@ func unescape(b *strings.Builder, s string, i int) int {
 	case 'u':
 		r := hex4(s[i+2 : i+6])
 		i += 6
-		if utf16.IsSurrogate(r) {
-			if r2 := rune(-1); i+6 <= len(s) && s[i] == '\\' && s[i+1] == 'u' {
-				r2 = hex4(s[i+2 : i+6])
-				if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
-					b.WriteRune(dec)
-					return i + 6
-				}
+		if utf16.IsSurrogate(r) && i+6 <= len(s) && s[i] == '\\' && s[i+1] == 'u' {
+			if dec := utf16.DecodeRune(r, hex4(s[i+2:i+6])); dec != utf8.RuneError {
+				b.WriteRune(dec)
+				return i + 6
 			}
-			r = utf8.RuneError
 		}
-		b.WriteRune(r)
+		b.WriteRune(r) // a lone surrogate is written as U+FFFD
 		return i
 	default: // " \ /
 		b.WriteByte(c)
