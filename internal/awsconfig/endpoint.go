@@ -3,7 +3,6 @@ package awsconfig
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/url"
 	"os"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/sfnapic/sfnapic/internal/loopback"
 )
 
 // StepFunctions is the Step Functions client for cfg. --endpoint-url
@@ -45,12 +45,7 @@ func (r Resolved) Loopback() bool {
 	if err != nil {
 		return false
 	}
-	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
-	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return u.Hostname() != "" && loopback.Host(u.Hostname())
 }
 
 // StepFunctionsEndpoint resolves where client's calls go, with the

@@ -54,11 +54,12 @@ func TestPackageLayout(t *testing.T) {
 		"integration":       {"cfn"},
 		"restapi":           {"cfn", "integration", "restapi/pathparam"},
 		"compile":           {"spec", "integration", "cfn", "restapi/pathparam"},
-		"gateway":           {"restapi", "cfn", "vtl", "integration", "restapi/pathparam"},
+		"gateway":           {"restapi", "cfn", "vtl", "integration", "restapi/pathparam", "internal/loopback"},
+		"internal/loopback": nil,
 		"internal/deploy":   {"cfn"},
 		"internal/schema":   nil,
-		"internal/sfnmock":  {"gateway", "restapi", "cfn", "vtl", "integration", "restapi/pathparam"},
-		"internal/sfncall":  {"gateway", "restapi", "cfn", "vtl", "integration", "restapi/pathparam"},
+		"internal/sfnmock":  {"gateway", "restapi", "cfn", "vtl", "integration", "restapi/pathparam", "internal/loopback"},
+		"internal/sfncall":  {"gateway", "restapi", "cfn", "vtl", "integration", "restapi/pathparam", "internal/loopback"},
 	}
 	for pkg, ok := range allowed {
 		if _, found := deps[module+"/"+pkg]; !found {
