@@ -47,6 +47,13 @@ type API struct {
 	Endpoint     string // REGIONAL (default), EDGE or PRIVATE
 	VPCEndpoints []string
 	Tags         []Tag // sorted by key
+	// Auth is the default of every route's auth: AuthNone (also when
+	// unset), AuthIAM or an authorizer's name.
+	Auth        string
+	AuthPos     Pos
+	Authorizers []*Authorizer // sorted by name
+	CORS        *CORS         // nil: no CORS
+	UsagePlans  []*UsagePlan  // sorted by name
 }
 
 // DefaultStage is the stage name used when the spec names none.
@@ -122,6 +129,17 @@ type Route struct {
 	// Response, for a synchronous route, lets the workflow choose the
 	// answer; nil when its output is the body of a 200.
 	Response *Response
+	// Auth is who may call the route, resolved against api.auth: AuthNone,
+	// AuthIAM or an authorizer's name (then Authorizer is that authorizer).
+	Auth       string
+	Authorizer *Authorizer
+	// Scopes, for a Cognito authorizer, are the OAuth scopes of which an
+	// access token must hold one.
+	Scopes []string
+	// APIKey, when set, is the usage plan whose keys may call the route.
+	APIKey *UsagePlan
+	// Body, when set, validates the request body.
+	Body *Body
 }
 
 // Response declares what a synchronous workflow may answer itself: its
