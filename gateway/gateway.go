@@ -43,6 +43,13 @@ type Request struct {
 	// DomainName are $context.protocol and domainName, when known.
 	Time                 time.Time
 	Protocol, DomainName string
+	// Authorizer is $context.authorizer, what the method's authorizer
+	// answered: a Cognito authorizer's token claims under "claims", a
+	// Lambda authorizer's principalId and context keys at the top (API
+	// Gateway's "$context Variables for data models, authorizers, mapping
+	// templates"). render --claims sets it, and so may an authorize stage;
+	// nil when no authorizer ran.
+	Authorizer map[string]any
 }
 
 // The account and region of the ARNs a gateway shows before Vars are set

@@ -255,6 +255,9 @@ func (g *Gateway) vtlRequest(x *exchange) *vtl.Request {
 	if id, ok := g.Vars["AWS::AccountId"]; ok {
 		ctx["accountId"] = id
 	}
+	if req.Authorizer != nil {
+		ctx["authorizer"] = req.Authorizer
+	}
 	return &vtl.Request{Path: x.params, Query: last(req.Query), Header: last(req.Header), Body: req.Body, Context: ctx}
 }
 

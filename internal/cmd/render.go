@@ -16,6 +16,7 @@ import (
 
 type renderOptions struct {
 	request     requestFlags
+	authorizer  authorizerFlags
 	reply       string
 	allVariants bool
 	// awsFlags name the deployed stack whose ARNs replace the placeholder
@@ -41,6 +42,12 @@ through the template's gateway responses (404 for an unknown path or verb,
 400 for a missing required parameter or a body that is not JSON, 415 for a
 content type with no template), and render exits 1.
 
+--claims NAME=VALUE (repeatable) stands in for a Cognito authorizer: the
+claims reach the template as $context.authorizer.claims.NAME.
+--authorizer-context KEY=VALUE and --principal-id ID stand in for a Lambda
+authorizer: $context.authorizer.KEY and $context.authorizer.principalId.
+Render says when the route's authorizer would not pass them on.
+
 With --reply FILE, it also shows which integration response applies to a
 Step Functions reply, and the HTTP response the caller gets. FILE holds
 {"status": 400, "body": {"__type": "ExecutionAlreadyExists", "message": "..."}}.
@@ -54,12 +61,13 @@ Examples:
   sfnapic render examples/reddit-api.yaml "POST /r/golang/submit" -H 'X-User-Id: u1' -d '{"title": "it'\''s \"here\""}'
   sfnapic render examples/item-api.yaml "POST /42" --reply reply.json
   sfnapic render --template golden/item-api/template.yaml "POST /42"
-  sfnapic render examples/reddit-api.yaml "POST /api/vote" -d @vote.json`
+  sfnapic render examples/reddit-api.yaml "POST /api/vote" -d @vote.json
+  sfnapic render examples/orders-api.yaml "POST /orders" -d '{}' --claims sub=u-1 --claims email=ann@example.com`
 
 func newRenderCmd(a *app) *cobra.Command {
 	var o renderOptions
 	cmd := &cobra.Command{
-		Use:   `render {SPEC | --template FILE} "VERB /path?query" [-H 'Name: value']... [-d BODY | -d @FILE] [--reply FILE]`,
+		Use:   `render {SPEC | --template FILE} "VERB /path?query" [-H 'Name: value']... [-d BODY | -d @FILE] [--claims NAME=VALUE]... [--reply FILE]`,
 		Short: "show what API Gateway would send to Step Functions for a request",
 		Long:  renderDoc,
 		Args:  specAndRequest,
@@ -69,6 +77,7 @@ func newRenderCmd(a *app) *cobra.Command {
 	}
 	f := cmd.Flags()
 	o.request.add(cmd)
+	o.authorizer.add(cmd)
 	f.StringVar(&o.reply, "reply", "", "a Step Functions reply `FILE` to run through the integration responses")
 	f.BoolVar(&o.allVariants, "all-variants", false, "render under every variant of API Gateway's undocumented behaviour")
 	o.awsFlags.add(cmd, awsHelp{stack: "show the ARNs of the deployed stack `NAME` instead of placeholders", when: "with --stack: "})
@@ -122,7 +131,7 @@ func runRender(a *app, args []string, o renderOptions) error {
 	if err != nil {
 		return err
 	}
-	req, rt, err := loadRequest(a, args, o.request)
+	req, rt, err := o.load(a, args)
 	if err != nil {
 		return err
 	}
@@ -170,6 +179,24 @@ func runRender(a *app, args []string, o renderOptions) error {
 	}
 	res.print(a, o.output)
 	return nil
+}
+
+// load reads the request, with what --claims and the other authorizer
+// flags say the authorizer answered, and the API it goes to.
+func (o renderOptions) load(a *app, args []string) (*gateway.Request, *target, error) {
+	authorizer, err := o.authorizer.result()
+	if err != nil {
+		return nil, nil, err
+	}
+	req, rt, err := loadRequest(a, args, o.request)
+	if err != nil {
+		return nil, nil, err
+	}
+	req.Authorizer = authorizer
+	for _, note := range authorizerNotes(rt.g, req) {
+		fmt.Fprintf(a.stderr, "note: %s\n", note)
+	}
+	return req, rt, nil
 }
 
 // readReply reads the --reply FILE, if any.
