@@ -1,8 +1,10 @@
 // Package apigwfake is an API Gateway fake for tests of test-invoke: it
 // speaks API Gateway's REST-JSON protocol on loopback, so the real
 // aws-sdk-go-v2 client talks to it, and answers GetResources (the API's
-// resources and their paths) and TestInvokeMethod (the console's Test
-// button, whose answer the test decides). moto has no TestInvokeMethod.
+// resources and their paths), TestInvokeMethod (the console's Test
+// button, whose answer the test decides) and GetApiKey (a key's value,
+// only when asked with includeValue, as API Gateway gives it). moto has
+// no TestInvokeMethod.
 package apigwfake
 
 import (
@@ -42,6 +44,21 @@ type Server struct {
 
 	mu    sync.Mutex
 	calls []Invocation
+	keys  map[string]APIKey
+	reads []KeyRead
+}
+
+// APIKey is an API key the fake holds.
+type APIKey struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Value string `json:"value,omitempty"`
+}
+
+// KeyRead is a GetApiKey request, as the fake received it.
+type KeyRead struct {
+	ID           string
+	IncludeValue bool
 }
 
 // Start runs a fake of the API restAPIID with these resources (path ->
@@ -89,9 +106,46 @@ func Start(restAPIID string, resources map[string]string, invoke func(Invocation
 		s.mu.Unlock()
 		writeJSON(w, http.StatusOK, s.invoke(in))
 	})
+	mux.HandleFunc("GET /apikeys/{key}", s.getAPIKey)
 	s.srv = httptest.NewServer(mux)
 	s.URL = s.srv.URL
 	return s
+}
+
+// AddKey makes an API key known to GetApiKey.
+func (s *Server) AddKey(k APIKey) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.keys == nil {
+		s.keys = map[string]APIKey{}
+	}
+	s.keys[k.ID] = k
+}
+
+// KeyReads returns the GetApiKey requests received, in order.
+func (s *Server) KeyReads() []KeyRead {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]KeyRead(nil), s.reads...)
+}
+
+// getAPIKey answers GetApiKey: the key, with its value only when the
+// request says includeValue=true (API Gateway's "GetApiKey").
+func (s *Server) getAPIKey(w http.ResponseWriter, r *http.Request) {
+	include := r.URL.Query().Get("includeValue") == "true"
+	s.mu.Lock()
+	s.reads = append(s.reads, KeyRead{ID: r.PathValue("key"), IncludeValue: include})
+	k, ok := s.keys[r.PathValue("key")]
+	s.mu.Unlock()
+	if !ok {
+		notFound(w, "Invalid API Key identifier specified")
+		return
+	}
+	answer := map[string]any{"id": k.ID, "name": k.Name, "enabled": true}
+	if include {
+		answer["value"] = k.Value
+	}
+	writeJSON(w, http.StatusOK, answer)
 }
 
 // Close stops the fake.

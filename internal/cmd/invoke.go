@@ -8,12 +8,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/aws/smithy-go"
@@ -29,6 +31,7 @@ import (
 
 type invokeOptions struct {
 	request requestFlags
+	creds   credentialFlags
 	// awsFlags name the deployed stack whose stage invoke calls, and
 	// where --wait follows the execution.
 	awsFlags
@@ -53,6 +56,19 @@ be followed (Step Functions keeps no record to describe): invoke says where
 its logs would be. No answer of Step Functions is read past 4 MiB; a status
 never read is UNKNOWN.
 
+A route that asks who calls it gets what its template says: for an
+AWS_IAM route, invoke signs the request with SigV4 (service execute-api,
+the region of the stage's host name, or --region) with the credentials of
+the usual chain (AWS_PROFILE, --profile, environment, SSO, instance role).
+--api-key VALUE sends x-api-key; --api-key-name NAME reads the value of the
+spec's key NAME from API Gateway (GetApiKey, the key's id from the stack's
+outputs; with --url, name the stack too). --token TOKEN (or @FILE) goes as
+it is in the header the route's authorizer reads (Authorization, unless
+the authorizer names another): API Gateway's Cognito authorizer takes the
+ID or access token itself; a Lambda authorizer gets whatever it is sent,
+so add "Bearer " when it expects it. No key, token or signature is ever
+printed, in any output or error: each shows as [hidden].
+
 Invoke exits 0 when the status is 2xx, the answer was read whole and any
 execution it waited for SUCCEEDED, 1 otherwise, 2 for a bad command line.
 Text output shows control characters escaped (\x1b, \u202e). --output
@@ -61,12 +77,14 @@ json prints one JSON document, for smoke tests in CI after a deploy.
 Examples:
   sfnapic invoke examples/item-api.yaml --stack item-api "POST /42" -d '{}' --wait
   sfnapic invoke examples/orders-api.yaml --url http://127.0.0.1:8080 "GET /orders/o-1"
-  sfnapic invoke examples/orders-api.yaml --stack orders "POST /orders" -d @order.json --wait --history --output json`
+  sfnapic invoke examples/orders-api.yaml --stack orders "POST /orders" -d @order.json --wait --history --output json
+  sfnapic invoke examples/orders-api.yaml --stack orders "POST /orders" -d '{}' --token @id-token.txt
+  sfnapic invoke examples/orders-api.yaml --stack orders "GET /partner/orders/o-1" --api-key-name acme --token "$PARTNER_TOKEN"`
 
 func newInvokeCmd(a *app) *cobra.Command {
 	var o invokeOptions
 	cmd := &cobra.Command{
-		Use:   `invoke {SPEC | --template FILE} {--stack NAME | --url URL} "VERB /path?query" [-H 'Name: value']... [-d BODY | -d @FILE] [--wait [--history]]`,
+		Use:   `invoke {SPEC | --template FILE} {--stack NAME | --url URL} "VERB /path?query" [-H 'Name: value']... [-d BODY | -d @FILE] [--api-key VALUE | --api-key-name NAME] [--token TOKEN] [--wait [--history]]`,
 		Short: "call a route of a deployed (or served) API, and follow the execution it starts",
 		Long:  invokeDoc,
 		Args:  specAndRequest,
@@ -76,7 +94,8 @@ func newInvokeCmd(a *app) *cobra.Command {
 	}
 	f := cmd.Flags()
 	o.request.add(cmd)
-	o.awsFlags.add(cmd, awsHelp{stack: "call the stage of the deployed stack `NAME` (its " + compile.OutputAPIURL + " output)"})
+	o.creds.add(cmd)
+	o.awsFlags.add(cmd, awsHelp{stack: "call the stage of the deployed stack `NAME` (its " + compile.OutputAPIURL + " output; with --url, the stack --api-key-name reads)"})
 	f.StringVar(&o.url, "url", "", "call the API at this base `URL` instead, such as http://127.0.0.1:8080 (sfnapic serve)")
 	f.BoolVar(&o.wait, "wait", false, "follow the execution a start route began until it ends")
 	f.BoolVar(&o.history, "history", false, "with --wait: show the state that failed, from the execution's history")
@@ -124,13 +143,24 @@ type followed struct {
 // never read.
 const statusUnknown = "UNKNOWN"
 
-func runInvoke(parent context.Context, a *app, args []string, o invokeOptions) error {
+func runInvoke(parent context.Context, a *app, args []string, o invokeOptions) (err error) {
 	survivePipes()
 	if err := o.check(); err != nil {
 		return err
 	}
+	// From here on, no output shows a key, a token or a signature.
+	sec := &secrets{}
+	a = sec.app(a)
+	defer func() { err = sec.err(err) }()
+	if err := o.creds.read(sec); err != nil {
+		return err
+	}
 	req, rt, err := loadRequest(a, args, o.request)
 	if err != nil {
+		return err
+	}
+	acc := accessOf(rt, req)
+	if err := o.creds.apply(req, acc, o.creds.apiKey); err != nil {
 		return err
 	}
 	ctx, stop := interruptible(parent)
@@ -138,8 +168,12 @@ func runInvoke(parent context.Context, a *app, args []string, o invokeOptions) e
 	ctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
 
-	cfg, base, err := o.where(ctx)
+	signs := acc != nil && acc.authType == "AWS_IAM"
+	cfg, outputs, base, err := o.where(ctx, signs)
 	if err != nil {
+		return err
+	}
+	if err := o.readKey(ctx, cfg, rt, outputs, req, acc, sec); err != nil {
 		return err
 	}
 	res := &invokeResult{Request: req.Method + " " + req.Path, URL: base + req.Path}
@@ -148,10 +182,50 @@ func runInvoke(parent context.Context, a *app, args []string, o invokeOptions) e
 	}
 	var action string
 	res.Route, action = localRoute(rt, req)
-	if err := send(ctx, req, res); err != nil {
+	var sign func(*http.Request, []byte) error
+	if signs {
+		region, err := signingRegion(hostOf(res.URL), cfg.Region)
+		if err != nil {
+			return err
+		}
+		sign = signer(cfg, region, sec)
+	}
+	if err := send(ctx, req, res, sign); err != nil {
 		return err
 	}
+	return o.answered(ctx, a, cfg, res, action)
+}
 
+// readKey reads the value of --api-key-name from API Gateway, and puts it
+// in req's x-api-key, hidden from every output.
+func (o invokeOptions) readKey(ctx context.Context, cfg aws.Config, rt *target, outputs map[string]string, req *gateway.Request, acc *access, sec *secrets) error {
+	if o.creds.apiKeyName == "" {
+		return nil
+	}
+	client := apigateway.NewFromConfig(cfg)
+	value, err := apiKeyValue(ctx, client, rt.g.Template, outputs, o.creds.apiKeyName, o.stack)
+	if err != nil {
+		return explainAWS(err, cfg, o.debug)
+	}
+	sec.add(value)
+	if err := checkHeaderValue("the value of API key "+o.creds.apiKeyName, value); err != nil {
+		return err
+	}
+	return credentialFlags{}.apply(req, acc, value)
+}
+
+// hostOf is the host name of a URL, without its port.
+func hostOf(u string) string {
+	parsed, err := url.Parse(u)
+	if err != nil {
+		return ""
+	}
+	return parsed.Hostname()
+}
+
+// answered prints the answer, after following the execution it started
+// when --wait says so; it fails unless all went well.
+func (o invokeOptions) answered(ctx context.Context, a *app, cfg aws.Config, res *invokeResult, action string) error {
 	ok := res.Status >= 200 && res.Status < 300 && !res.Truncated
 	res.Note = answerNote(res)
 	if o.wait && ok {
@@ -187,33 +261,37 @@ func (o invokeOptions) check() error {
 	switch {
 	case o.output != "text" && o.output != "json":
 		return usagef("--output must be text or json, not %q", o.output)
-	case (o.stack == "") == (o.url == ""):
+	case o.stack == "" && o.url == "":
 		return usagef("say where the API is: --stack NAME (its invoke URL) or --url URL")
+	case o.stack != "" && o.url != "" && o.creds.apiKeyName == "":
+		return usagef("say where the API is once: --stack NAME (its invoke URL) or --url URL (with --url, --stack only names the stack whose key --api-key-name reads)")
 	case o.history && !o.wait:
 		return usagef("--history shows why an execution failed: it needs --wait")
 	}
-	return nil
+	return o.creds.check(o.stack)
 }
 
-// where is the API's base URL, --url or the stack's invoke URL, and the
-// AWS configuration when the stack or --wait needs one.
-func (o invokeOptions) where(ctx context.Context) (aws.Config, string, error) {
+// where is the API's base URL, --url or the stack's invoke URL, the
+// stack's outputs, and the AWS configuration when the stack, --wait or a
+// signature (signs) needs one.
+func (o invokeOptions) where(ctx context.Context, signs bool) (aws.Config, map[string]string, string, error) {
+	var cfg aws.Config
+	var outputs map[string]string
+	var err error
 	switch {
 	case o.stack != "":
-		cfg, outputs, err := o.readStack(ctx)
-		if err != nil {
-			return cfg, "", err
-		}
-		base := strings.TrimRight(outputs[compile.OutputAPIURL], "/")
-		if base == "" {
-			return cfg, "", fmt.Errorf("stack %s has no %s output: is it an sfnapic stack, and did its deploy finish?", o.stack, compile.OutputAPIURL)
-		}
-		return cfg, base, nil
-	case o.wait:
-		cfg, err := o.config(ctx)
-		return cfg, strings.TrimRight(o.url, "/"), err
+		cfg, outputs, err = o.readStack(ctx)
+	case o.wait || signs:
+		cfg, err = o.config(ctx)
 	}
-	return aws.Config{}, strings.TrimRight(o.url, "/"), nil
+	if err != nil || o.url != "" {
+		return cfg, outputs, strings.TrimRight(o.url, "/"), err
+	}
+	base := strings.TrimRight(outputs[compile.OutputAPIURL], "/")
+	if base == "" {
+		return cfg, nil, "", fmt.Errorf("stack %s has no %s output: is it an sfnapic stack, and did its deploy finish?", o.stack, compile.OutputAPIURL)
+	}
+	return cfg, outputs, base, nil
 }
 
 // answerNote says what invoke did not do with the answer: read all of
@@ -388,8 +466,9 @@ func localRoute(rt *target, req *gateway.Request) (route, action string) {
 	return call.Verb + " " + call.Path, call.Action
 }
 
-// send makes the request and records the answer.
-func send(ctx context.Context, req *gateway.Request, res *invokeResult) error {
+// send makes the request and records the answer. sign, when set, signs
+// the request last, once every header it signs is in place.
+func send(ctx context.Context, req *gateway.Request, res *invokeResult, sign func(*http.Request, []byte) error) error {
 	hreq, err := http.NewRequestWithContext(ctx, req.Method, res.URL, strings.NewReader(req.Body))
 	if err != nil {
 		return usagef("%s: %v", res.URL, err)
@@ -401,6 +480,11 @@ func send(ctx context.Context, req *gateway.Request, res *invokeResult) error {
 	}
 	if req.Body != "" && hreq.Header.Get("Content-Type") == "" {
 		hreq.Header.Set("Content-Type", "application/json")
+	}
+	if sign != nil {
+		if err := sign(hreq, []byte(req.Body)); err != nil {
+			return err
+		}
 	}
 	client := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{
 		Proxy: http.ProxyFromEnvironment, TLSHandshakeTimeout: 10 * time.Second, ResponseHeaderTimeout: 35 * time.Second,
