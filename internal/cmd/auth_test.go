@@ -19,6 +19,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
+	"github.com/sfnapic/sfnapic/cfn"
+	"github.com/sfnapic/sfnapic/gateway"
 	"github.com/sfnapic/sfnapic/internal/apigwfake"
 )
 
@@ -270,5 +272,55 @@ func TestInvokeCredentialsRefused(t *testing.T) {
 		if code != 2 || !strings.Contains(stderr, "POST /orders is AWS_IAM") || strings.Contains(stdout+stderr, "s3cr3t") {
 			t.Errorf("%q on an AWS_IAM route: exit %d\n%s%s", args, code, stdout, stderr)
 		}
+	}
+}
+
+// TestTestInvokeCredentials: test-invoke passes --api-key-name's value
+// (read with GetApiKey) and --token to TestInvokeMethod as the headers
+// invoke would send, says that TestInvokeMethod runs no authorizer and
+// checks no key, and prints neither value though the answer echoes both.
+func TestTestInvokeCredentials(t *testing.T) {
+	f := fakeAWS(t)
+	tpl := protectedTemplate(t, "CUSTOM")
+	const machine = "arn:aws:states:eu-west-1:210987654321:stateMachine:claims-StateMachineOrders-AbC123"
+	const stored, token = "k3y-stored-0123456789abcd", "t0ken.given.sig"
+	st := f.AddStack("claims", "CREATE_COMPLETE", map[string]any{"Outputs": map[string]any{"ApiId": map[string]any{}, "StateMachineOrdersArn": map[string]any{}, "ApiKeyAcmeId": map[string]any{}}})
+	st.Outputs = map[string]string{"ApiId": "a1b2c3", "StateMachineOrdersArn": machine, "ApiKeyAcmeId": "kid-acme"}
+	parsed, err := cfn.Parse(mustRead(t, tpl))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := gateway.New(parsed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Vars["StateMachineOrders"], g.Vars["StateMachineOrders.Name"] = machine, "claims-StateMachineOrders-AbC123"
+	api := apigwfake.Start("a1b2c3", map[string]string{"/": "root1", "/orders": "res-orders"}, func(in apigwfake.Invocation) apigwfake.Result {
+		req := &gateway.Request{Method: in.Method, Path: in.PathWithQueryString, Body: in.Body, Header: gateway.Header{}, RequestID: "7e57-1d", SourceIP: "test-invoke-source-ip", Stage: "test-invoke-stage"}
+		for k, v := range in.Headers {
+			req.Header.Set(k, v)
+		}
+		call, err := g.Start(req)
+		if err != nil {
+			t.Errorf("the fake cannot render: %v", err)
+			return apigwfake.Result{Status: 500}
+		}
+		echo, _ := json.Marshal(in.Headers)
+		return apigwfake.Result{Status: 200, Body: string(echo), Latency: 7, Log: "Execution log for request 7e57-1d\nSun Nov 29 08:00:00 UTC 2026 : Endpoint request body after transformations: " + call.Body + "\n"}
+	})
+	defer api.Close()
+	api.AddKey(apigwfake.APIKey{ID: "kid-acme", Name: "claims-acme", Value: stored})
+	t.Setenv("AWS_ENDPOINT_URL_API_GATEWAY", api.URL)
+
+	code, stdout, stderr := run(t, "test-invoke", "--template", tpl, "--stack", "claims", "POST /orders", "-d", "{}", "--api-key-name", "acme", "--token", token, "--debug")
+	if code != 0 || !strings.Contains(stdout, "sends the same JSON") || strings.Count(stdout, hidden) != 2 || len(leaks(stdout+stderr, stored, token)) > 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stderr, "note: TestInvokeMethod runs no authorizer and checks no API key or signature: POST /orders ran without its CUSTOM authorization or its API key; the key and token given went to it as headers") {
+		t.Errorf("no note of what TestInvokeMethod skips:\n%s", stderr)
+	}
+	calls := api.Calls()
+	if len(calls) != 1 || calls[0].Headers["x-api-key"] != stored || calls[0].Headers["X-Partner-Token"] != token {
+		t.Errorf("TestInvokeMethod got %+v", calls)
 	}
 }

@@ -22,6 +22,7 @@ import (
 
 type testInvokeOptions struct {
 	request requestFlags
+	creds   credentialFlags
 	awsFlags
 	timeout time.Duration
 }
@@ -37,14 +38,23 @@ and the deployed ARNs) and says whether the body API Gateway sent is the
 same JSON: every test on a real account checks sfnapic's renderer against
 AWS. A difference is printed plainly and exits 1.
 
+TestInvokeMethod runs no authorizer and checks no API key or signature (its
+input has headers, a body and stage variables, nothing of who calls; API
+Gateway tries an authorizer alone with TestInvokeAuthorizer). --api-key,
+--api-key-name and --token are passed to it as the headers invoke would
+send (x-api-key, the authorizer's identity header), for the mapping
+template to read; test-invoke says so when the route asks who calls it,
+and never prints them. sfnapic invoke calls the stage as a client does.
+
 Examples:
   sfnapic test-invoke examples/item-api.yaml --stack item-api "POST /42" -d '{"note": "it'\''s"}'
-  sfnapic test-invoke examples/orders-api.yaml --stack orders "GET /orders/o-1"`
+  sfnapic test-invoke examples/orders-api.yaml --stack orders "GET /orders/o-1"
+  sfnapic test-invoke examples/orders-api.yaml --stack orders "GET /partner/orders/o-1" --api-key-name acme --token @token.txt`
 
 func newTestInvokeCmd(a *app) *cobra.Command {
 	var o testInvokeOptions
 	cmd := &cobra.Command{
-		Use:   `test-invoke {SPEC | --template FILE} --stack NAME "VERB /path?query" [-H 'Name: value']... [-d BODY | -d @FILE]`,
+		Use:   `test-invoke {SPEC | --template FILE} --stack NAME "VERB /path?query" [-H 'Name: value']... [-d BODY | -d @FILE] [--api-key VALUE | --api-key-name NAME] [--token TOKEN]`,
 		Short: "run a route through API Gateway's TestInvokeMethod and compare it with the local render",
 		Long:  testInvokeDoc,
 		Args:  specAndRequest,
@@ -54,6 +64,7 @@ func newTestInvokeCmd(a *app) *cobra.Command {
 	}
 	f := cmd.Flags()
 	o.request.add(cmd)
+	o.creds.add(cmd)
 	o.awsFlags.add(cmd, awsHelp{stack: "the deployed stack `NAME`"})
 	f.DurationVar(&o.timeout, "timeout", 2*time.Minute, "give up after this `DURATION`")
 	return cmd
@@ -84,12 +95,19 @@ func transformed(log string) (body string, truncated, found bool) {
 	return body, truncated, true
 }
 
-func runTestInvoke(parent context.Context, a *app, args []string, o testInvokeOptions) error {
+func runTestInvoke(parent context.Context, a *app, args []string, o testInvokeOptions) (err error) {
 	survivePipes()
 	if o.stack == "" {
 		return usagef("name the deployed stack with --stack NAME")
 	}
-	req, rt, err := loadRequest(a, args, o.request)
+	if err := o.creds.check(o.stack); err != nil {
+		return err
+	}
+	// From here on, no output shows a key or a token.
+	sec := &secrets{}
+	a = sec.app(a)
+	defer func() { err = sec.err(err) }()
+	req, rt, acc, err := o.load(a, args, sec)
 	if err != nil {
 		return err
 	}
@@ -109,7 +127,14 @@ func runTestInvoke(parent context.Context, a *app, args []string, o testInvokeOp
 	if apiID == "" {
 		return fmt.Errorf("stack %s has no %s output: is it an sfnapic stack, and did its deploy finish?", o.stack, compile.OutputAPIID)
 	}
-	out, err := testInvoke(ctx, apigateway.NewFromConfig(cfg), apiID, route, req)
+	client := apigateway.NewFromConfig(cfg)
+	if err := o.readKey(ctx, client, rt, outputs, req, acc, sec); err != nil {
+		return explainAWS(err, cfg, o.debug)
+	}
+	if note := unchecked(acc, o.creds); note != "" {
+		fmt.Fprintf(a.stderr, "note: %s\n", note)
+	}
+	out, err := testInvoke(ctx, client, apiID, route, req)
 	if err != nil {
 		return explainAWS(err, cfg, o.debug)
 	}
@@ -119,6 +144,69 @@ func runTestInvoke(parent context.Context, a *app, args []string, o testInvokeOp
 	printHeaders(a.stdout, escapeHeaders(out.Headers))
 	fmt.Fprintf(a.stdout, "\n%s\n", escapeLines(indent(aws.ToString(out.Body))))
 	return compareRender(a, rt, req, out)
+}
+
+// load reads the request, with the key and the token as headers, and the
+// API it goes to. TestInvokeMethod checks no signature, so the
+// Authorization header of an AWS_IAM route is the caller's to set.
+func (o testInvokeOptions) load(a *app, args []string, sec *secrets) (*gateway.Request, *target, *access, error) {
+	if err := o.creds.read(sec); err != nil {
+		return nil, nil, nil, err
+	}
+	req, rt, err := loadRequest(a, args, o.request)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	acc := accessOf(rt, req)
+	if acc != nil && acc.authType == "AWS_IAM" {
+		unsigned := *acc
+		unsigned.authType = "NONE"
+		return req, rt, acc, o.creds.apply(req, &unsigned, o.creds.apiKey)
+	}
+	return req, rt, acc, o.creds.apply(req, acc, o.creds.apiKey)
+}
+
+// readKey puts the value of --api-key-name, read from API Gateway, in
+// req's x-api-key.
+func (o testInvokeOptions) readKey(ctx context.Context, client apiKeyClient, rt *target, outputs map[string]string, req *gateway.Request, acc *access, sec *secrets) error {
+	if o.creds.apiKeyName == "" {
+		return nil
+	}
+	value, err := apiKeyValue(ctx, client, rt.g.Template, outputs, o.creds.apiKeyName, o.stack)
+	if err != nil {
+		return err
+	}
+	sec.add(value)
+	if err := checkHeaderValue("the value of API key "+o.creds.apiKeyName, value); err != nil {
+		return err
+	}
+	return credentialFlags{}.apply(req, nil, value)
+}
+
+// unchecked says what TestInvokeMethod does not check of who calls the
+// route, when the route asks for it or the command line gives it: its
+// request (the "TestInvokeMethod" API reference) holds headers, a body
+// and stage variables, and nothing runs an authorizer or checks a key.
+func unchecked(acc *access, c credentialFlags) string {
+	var asks []string
+	if acc != nil && acc.authType != "NONE" {
+		asks = append(asks, "its "+acc.authType+" authorization")
+	}
+	if acc != nil && acc.keyRequired {
+		asks = append(asks, "its API key")
+	}
+	given := c.token != "" || c.apiKey != "" || c.apiKeyName != ""
+	if len(asks) == 0 && !given {
+		return ""
+	}
+	note := "TestInvokeMethod runs no authorizer and checks no API key or signature"
+	if len(asks) > 0 {
+		note += fmt.Sprintf(": %s ran without %s", acc.route, strings.Join(asks, " or "))
+	}
+	if given {
+		note += "; the key and token given went to it as headers, for the mapping template only"
+	}
+	return note + "; sfnapic invoke calls the stage as a client does"
 }
 
 // testInvoke runs req through TestInvokeMethod on the method of route.
