@@ -47,6 +47,10 @@ func (b *builder) usagePlans() {
 	plans, keys, planKeys := b.planIDs()
 	for _, p := range b.s.API.UsagePlans {
 		id := "UsagePlan" + plans[p.Name]
+		// Stage is a Ref, so CloudFormation creates the Stage first: a
+		// plan made before it fails with "Invalid API Stage"
+		// (aws/aws-cdk#6169). A DependsOn besides would be redundant
+		// (cfn-lint W3005).
 		plan := &apigateway.UsagePlan{
 			UsagePlanName: ptr(p.Name),
 			ApiStages: []apigateway.UsagePlan_ApiStage{{
