@@ -10,12 +10,13 @@ import (
 
 // Fixed logical IDs. Every other ID starts with a prefix of its own
 // (Resource, Route, StateMachine, ExecutionRole, StageDeployment,
-// GatewayResponse), so no two kinds can collide.
+// GatewayResponse, Authorizer, LambdaPermission, UsagePlan, ApiKey,
+// PlanKey, Model, RequestValidator), none the start of another, so no two
+// kinds can collide.
 const (
-	idAPI       = "Api"
-	idAPIRole   = "ApiRole"
-	idStage     = "Stage"
-	idValidator = "RequestValidatorParams"
+	idAPI     = "Api"
+	idAPIRole = "ApiRole"
+	idStage   = "Stage"
 )
 
 // builder carries what the parts of one compilation share.
@@ -31,6 +32,8 @@ type builder struct {
 	methods []string
 	// paths names the path resources (see pathIDs).
 	paths namer
+	// auths names the authorizers (see authorizerIDs).
+	auths namer
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -54,11 +57,15 @@ func build(s *spec.Spec) *builder {
 	b.t.CFN.Description = "sfnapic: " + s.API.Name + " (generated from the spec; edit the spec, not this template)"
 	b.stateMachines()
 	b.paths = b.pathIDs()
+	b.auths = b.authorizerIDs()
 	b.restAPI()
 	b.apiRole()
 	b.pathResources()
+	b.authorizers()
 	b.routeMethods()
+	b.preflights()
 	b.gatewayResponses()
+	b.usagePlans()
 	return b
 }
 

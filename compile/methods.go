@@ -9,21 +9,13 @@ import (
 	"github.com/sfnapic/sfnapic/spec"
 )
 
-// authNone is the authorization type of a route without an authorizer,
-// which every route is today.
-const authNone = "NONE"
-
-// authorizationType is how API Gateway authorizes calls to a route.
-func authorizationType(*spec.Route) string { return authNone }
-
 // routeMethods creates one AWS::ApiGateway::Method per route, with the
-// integration of its action, and the request validator when a route
-// requires a parameter.
+// integration of its action, who may call it, and its validation.
 func (b *builder) routeMethods() {
 	ids := b.paths
-	validator := false
 	for _, r := range b.s.Routes {
-		id := "Route" + ids[strings.Join(r.Segments, "/")] + pascal(strings.ToLower(r.Method))
+		frag := ids[strings.Join(r.Segments, "/")] + pascal(strings.ToLower(r.Method))
+		id := "Route" + frag
 		b.methods = append(b.methods, id)
 		a := action(r)
 		rest := a.REST()
@@ -32,7 +24,6 @@ func (b *builder) routeMethods() {
 			RestApiId:         b.t.Ref(idAPI),
 			ResourceId:        b.resourceOf(ids, r.Segments),
 			HttpMethod:        r.Method,
-			AuthorizationType: ptr(authorizationType(r)),
 			RequestParameters: params,
 			Integration: &apigateway.Method_Integration{
 				Type:                  "AWS",
@@ -48,19 +39,13 @@ func (b *builder) routeMethods() {
 		if r.TimeoutMillis > 0 {
 			method.Integration.TimeoutInMillis = ptr(r.TimeoutMillis)
 		}
-		if required {
-			method.RequestValidatorId = ptr(b.t.Ref(idValidator))
-			validator = true
+		b.methodAuth(method, r)
+		if r.APIKey != nil {
+			method.ApiKeyRequired = ptr(true)
 		}
+		b.validation(method, r, frag, required)
+		b.corsResponses(method)
 		b.t.CFN.Resources[id] = method
-	}
-	if validator {
-		// Without a validator API Gateway ignores "required" on query and
-		// header parameters.
-		b.t.CFN.Resources[idValidator] = &apigateway.RequestValidator{
-			RestApiId:                 b.t.Ref(idAPI),
-			ValidateRequestParameters: ptr(true),
-		}
 	}
 }
 
@@ -127,7 +112,10 @@ func Exposure(s *spec.Spec) spec.ErrorList {
 	}
 	var open []string
 	for _, r := range s.Routes {
-		if authorizationType(r) == authNone {
+		// A route that asks for an API key is not open to anyone, though
+		// a key is no authorization ("API keys ... should not be used for
+		// authorization"): it is not listed.
+		if authorizationType(r) == authNone && r.APIKey == nil {
 			open = append(open, r.Method+" "+r.Path)
 		}
 	}

@@ -12,3 +12,8 @@ const (
 // MachineOutput names the output that carries the ARN of the state
 // machine with this logical ID.
 func MachineOutput(id string) string { return id + "Arn" }
+
+// KeyOutput names the output that carries the id of the API key with this
+// logical ID (never its value: read that with `aws apigateway get-api-key
+// --api-key ID --include-value`).
+func KeyOutput(id string) string { return id + "Id" }

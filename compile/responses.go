@@ -46,28 +46,70 @@ func methodResponses(rest integration.REST) []apigateway.Method_MethodResponse {
 // the message already quoted and escaped by API Gateway.
 const GatewayEnvelope = `{"error": "$context.error.responseType", "message": $context.error.messageString}` + "\n"
 
-var gatewayResponseSet = map[string]struct {
+// BadBodyEnvelope is the body of BAD_REQUEST_BODY: the envelope, with
+// what the validator found in "details". API Gateway gives the details
+// only in $context.error.validationErrorString ("$context variables for
+// data models, authorizers, mapping templates, and access logging"),
+// unquoted, so the template quotes it as the users' templates that show
+// it do.
+const BadBodyEnvelope = `{"error": "$context.error.responseType", "message": $context.error.messageString, "details": "$context.error.validationErrorString"}` + "\n"
+
+type gatewayResponse struct {
 	responseType string
 	status       *string
 	template     string
-}{
+}
+
+var gatewayResponseSet = map[string]gatewayResponse{
 	"GatewayResponseDefault4xx": {"DEFAULT_4XX", nil, GatewayEnvelope},
 	"GatewayResponseDefault5xx": {"DEFAULT_5XX", nil, GatewayEnvelope},
 	"GatewayResponseNotFound": {"MISSING_AUTHENTICATION_TOKEN", ptr("404"),
 		`{"error": "NotFound", "message": "no route matches this method and path"}` + "\n"},
 }
 
+// corsGatewayResponses are the answers users hit first, which with CORS
+// are declared one by one so that each carries the CORS headers whatever
+// API Gateway does with the defaults; each keeps its own status.
+var corsGatewayResponses = map[string]gatewayResponse{
+	"GatewayResponseUnauthorized":         {"UNAUTHORIZED", nil, GatewayEnvelope},
+	"GatewayResponseAccessDenied":         {"ACCESS_DENIED", nil, GatewayEnvelope},
+	"GatewayResponseInvalidApiKey":        {"INVALID_API_KEY", nil, GatewayEnvelope},
+	"GatewayResponseThrottled":            {"THROTTLED", nil, GatewayEnvelope},
+	"GatewayResponseQuotaExceeded":        {"QUOTA_EXCEEDED", nil, GatewayEnvelope},
+	"GatewayResponseBadRequestParameters": {"BAD_REQUEST_PARAMETERS", nil, GatewayEnvelope},
+	"GatewayResponseUnsupportedMediaType": {"UNSUPPORTED_MEDIA_TYPE", nil, GatewayEnvelope},
+}
+
+// idBadBody is the gateway response of a body its model refuses.
+const idBadBody = "GatewayResponseBadRequestBody"
+
 // gatewayResponses makes API Gateway's own errors (a missing parameter,
 // an unsupported content type, a body that is not JSON, throttling) use
 // the same envelope as Step Functions errors, and a request no route
-// matches a 404, not the default 403 "Missing Authentication Token".
+// matches a 404, not the default 403 "Missing Authentication Token". With
+// CORS each carries the CORS headers, and the specific ones are declared;
+// with CORS or a validated body, BAD_REQUEST_BODY says what was wrong.
 func (b *builder) gatewayResponses() {
+	params := b.gatewayCORS()
+	set := map[string]gatewayResponse{}
 	for id, gr := range gatewayResponseSet {
+		set[id] = gr
+	}
+	if params != nil {
+		for id, gr := range corsGatewayResponses {
+			set[id] = gr
+		}
+	}
+	if params != nil || b.validatesBodies() {
+		set[idBadBody] = gatewayResponse{"BAD_REQUEST_BODY", nil, BadBodyEnvelope}
+	}
+	for id, gr := range set {
 		b.t.CFN.Resources[id] = &apigateway.GatewayResponse{
-			RestApiId:         b.t.Ref(idAPI),
-			ResponseType:      gr.responseType,
-			StatusCode:        gr.status,
-			ResponseTemplates: map[string]string{"application/json": gr.template},
+			RestApiId:          b.t.Ref(idAPI),
+			ResponseType:       gr.responseType,
+			StatusCode:         gr.status,
+			ResponseParameters: params,
+			ResponseTemplates:  map[string]string{"application/json": gr.template},
 		}
 	}
 }

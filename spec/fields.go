@@ -69,7 +69,8 @@ func (t *Table) RequiredKeys() []string {
 }
 
 // Tables lists every field table of the spec language.
-var Tables = []*Table{&TopFields, &APIFields, &StateMachineFields, &StatementFields, &RouteFields, &InputFields, &NameFields}
+var Tables = []*Table{&TopFields, &APIFields, &StateMachineFields, &StatementFields, &RouteFields, &InputFields, &NameFields,
+	&AuthorizerFields, &CORSFields, &UsagePlanFields, &ThrottleFields, &QuotaFields, &BodyFields}
 
 // TopFields are the keys of the spec itself.
 var TopFields = Table{Name: "spec", Fields: []Field{
@@ -106,6 +107,18 @@ var APIFields = Table{Name: "api", Fields: []Field{
 			"propertyNames": {"minLength": 1, "maxLength": 128, "not": {"pattern": "^[aA][wW][sS]:"}},
 			"additionalProperties": {"type": "string", "maxLength": 256}}`,
 		Example: `{name: a, tags: {team: payments}}`},
+	{Name: "auth", Doc: "Who may call a route that does not say: none (the default: anyone), iam (requests signed with AWS Signature Version 4 by a principal IAM allows, API Gateway's AWS_IAM) or the name of an authorizer under authorizers. A route's auth overrides it.",
+		Schema: `{"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_-]{0,63}$", "default": "none"}`, Example: `{name: a, auth: iam}`},
+	{Name: "authorizers", Doc: "The authorizers routes can name in auth, by name: Cognito user pools (type: cognito) or a Lambda function (type: lambda). A name starts with a letter and holds letters, digits, '-' and '_' (at most 64); none and iam are taken.",
+		Schema: `{"type": "object", "minProperties": 1, "propertyNames": {"pattern": "^[A-Za-z][A-Za-z0-9_-]{0,63}$", "not": {"enum": ["none", "iam"]}},
+			"additionalProperties": {"$ref": "#/$defs/authorizer"}}`,
+		Example: `{name: a, auth: users, authorizers: {users: {type: cognito, userPools: ["arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf"]}}}`},
+	{Name: "cors", Doc: "Lets web pages of other origins call the API: every path answers the browser's preflight (OPTIONS) without authorizer or key, and every answer, API Gateway's own errors included, carries the CORS headers.",
+		Schema: `{"$ref": "#/$defs/cors"}`, Example: `{name: a, cors: {origins: ["https://shop.example.com"]}}`},
+	{Name: "usagePlans", Doc: "Usage plans, by name: the API keys of each (API Gateway generates their values), with the rate, burst and quota each key gets. A route with apiKey: NAME needs a key of that plan. A name starts with a letter and holds letters, digits, '-' and '_' (at most 64).",
+		Schema: `{"type": "object", "minProperties": 1, "propertyNames": {"pattern": "^[A-Za-z][A-Za-z0-9_-]{0,63}$"},
+			"additionalProperties": {"$ref": "#/$defs/usagePlan"}}`,
+		Example: `{name: a, usagePlans: {partners: {keys: [acme], throttle: {rate: 50, burst: 100}}}}`},
 }}
 
 // StateMachineFields are the keys of each stateMachines entry.
@@ -188,6 +201,15 @@ var RouteFields = Table{Name: "route", Fields: []Field{
 	{Name: "contentTypes", Doc: "The request content types the route accepts, each with its own request template: json (application/json, the default) and form (application/x-www-form-urlencoded, whose fields map like body fields). Others get HTTP 415.",
 		Schema:  `{"type": "array", "minItems": 1, "uniqueItems": true, "items": {"enum": ["json", "form"]}, "default": ["json"]}`,
 		Example: `{stateMachine: m, contentTypes: [json, form]}`},
+	{Name: "auth", Doc: "Who may call this route: none, iam or an authorizer's name under api.authorizers. Default: api.auth.",
+		Schema: `{"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_-]{0,63}$"}`, Example: `{stateMachine: m, auth: users}`},
+	{Name: "scopes", Doc: "With a Cognito authorizer: the OAuth scopes of which the caller's access token must hold one (API Gateway's AuthorizationScopes). Without scopes, an identity token is accepted.",
+		Schema:  `{"type": "array", "minItems": 1, "uniqueItems": true, "items": {"type": "string", "pattern": "^[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,256}$"}}`,
+		Example: `{stateMachine: m, auth: users, scopes: [orders/write]}`},
+	{Name: "apiKey", Doc: "The usage plan (under api.usagePlans) whose API keys may call this route, sent in the x-api-key header. On AWS, a key of any plan of the stage opens every route that needs a key; the plan sets the key's rate and quota.",
+		Schema: `{"type": "string"}`, Example: `{stateMachine: m, apiKey: partners}`},
+	{Name: "body", Doc: "Validates the JSON body against a JSON Schema (draft-04, the draft API Gateway speaks): schema inline, or schemaFile next to the spec. An invalid body gets HTTP 400 with the reasons, before any execution starts.",
+		Schema: `{"$ref": "#/$defs/body"}`, Example: `{stateMachine: m, body: {schema: {type: object, required: [items]}}}`},
 }, Rules: `{"allOf": [
 	{"if": {"required": ["errors"]}, "then": {"required": ["action"], "properties": {"action": {"const": "startSync"}}}},
 	{"if": {"required": ["action"], "properties": {"action": {"enum": ["status", "stop"]}}},
@@ -220,4 +242,76 @@ var NameFields = Table{Name: "executionName", Fields: []Field{
 	{Name: "value", Variant: "literal",
 		Schema:  `{"type": "string", "minLength": 1, "maxLength": 80, "pattern": "^[^\\s<>{}\\[\\]?*\"#%\\\\^|~` + "`" + `$&,;:/\\x00-\\x1f\\x7f-\\x9f]+$"}`,
 		Example: `{value: nightly-run}`},
+}}
+
+// AuthorizerFields are the keys of each api.authorizers entry.
+var AuthorizerFields = Table{Name: "authorizer", Fields: []Field{
+	{Name: "type", Required: true, Doc: "cognito (an Amazon Cognito user pool's tokens, COGNITO_USER_POOLS) or lambda (a Lambda function decides: TOKEN when identity is one header, REQUEST otherwise).",
+		Schema: `{"enum": ["cognito", "lambda"]}`, Example: `{type: cognito, userPools: ["arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf"]}`},
+	{Name: "userPools", Doc: "For cognito: the ARNs of the user pools whose tokens are accepted (at most 1000).",
+		Schema:  `{"type": "array", "minItems": 1, "maxItems": 1000, "uniqueItems": true, "items": {"type": "string", "pattern": "^arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:[0-9]{12}:userpool/[a-z0-9-]+_[0-9A-Za-z]+$"}}`,
+		Example: `{type: cognito, userPools: ["arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf", "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_GhIjKl"]}`},
+	{Name: "function", Doc: "For lambda: the ARN of the function that decides (a version or alias may end it). sfnapic grants API Gateway the right to invoke it for this authorizer only.",
+		Schema:  `{"type": "string", "pattern": "^arn:aws[a-zA-Z-]*:lambda:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]:[0-9]{12}:function:[a-zA-Z0-9_-]{1,64}(:(\\$LATEST|[a-zA-Z0-9_-]{1,128}))?$"}`,
+		Example: `{type: lambda, function: "arn:aws:lambda:eu-west-1:123456789012:function:check-partner"}`},
+	{Name: "identity", Doc: "For lambda: where the caller's identity is, as header.NAME, query.NAME, context.FIELD or stageVariables.NAME; with a ttl above 0s, a request lacking one of them is refused (401) before the function runs, and answers are cached by their values. Default: [header.Authorization]. Exactly one header makes a TOKEN authorizer, anything else a REQUEST one.",
+		Schema:  `{"type": "array", "minItems": 1, "uniqueItems": true, "items": {"type": "string", "pattern": "^(header\\.[A-Za-z0-9!#$%&*+.^_|~-]+|query\\.[A-Za-z0-9_.~-]+|context\\.[A-Za-z0-9_.]+|stageVariables\\.[A-Za-z0-9_]+)$"}}`,
+		Example: `{type: lambda, function: "arn:aws:lambda:eu-west-1:123456789012:function:check-partner", identity: [header.X-Partner-Token, context.identity.sourceIp]}`},
+	{Name: "ttl", Doc: "For lambda: how long API Gateway caches the function's answer for the same identity, 0s (no cache) to 3600s, written with its unit (300s, 5m). Default: 300s.",
+		Schema:  `{"type": "string", "pattern": "^[0-9]+(s|m|h)$", "default": "300s"}`,
+		Example: `{type: lambda, function: "arn:aws:lambda:eu-west-1:123456789012:function:check-partner", ttl: 0s}`},
+}, Rules: `{"allOf": [
+	{"if": {"properties": {"type": {"const": "cognito"}}}, "then": {"required": ["userPools"], "not": {"anyOf": [{"required": ["function"]}, {"required": ["identity"]}, {"required": ["ttl"]}]}}},
+	{"if": {"properties": {"type": {"const": "lambda"}}}, "then": {"required": ["function"], "not": {"required": ["userPools"]}}}]}`}
+
+// CORSFields are the keys of api.cors.
+var CORSFields = Table{Name: "cors", Fields: []Field{
+	{Name: "origins", Required: true, Doc: "The origins (scheme://host[:port], as browsers send them: lower case, no path, no default port) whose pages may call the API, or [\"*\"] for any. With several, each answer names the caller's origin when it is listed.",
+		Schema:  `{"type": "array", "minItems": 1, "uniqueItems": true, "items": {"type": "string", "pattern": "^(\\*|[a-z][a-z0-9+.-]*://([a-z0-9.-]+|\\[[0-9a-f:.]+\\])(:[0-9]{1,5})?)$"}}`,
+		Example: `{origins: ["https://shop.example.com", "http://localhost:3000"]}`},
+	{Name: "headers", Doc: "The request headers a page may send besides the CORS-safelisted ones (Access-Control-Allow-Headers), such as Content-Type and Authorization.",
+		Schema:  `{"type": "array", "uniqueItems": true, "items": {"type": "string", "pattern": "^[A-Za-z0-9!#$%&*+.^_|~-]+$"}}`,
+		Example: `{origins: ["*"], headers: [Content-Type, Authorization]}`},
+	{Name: "expose", Doc: "The response headers a page may read besides the CORS-safelisted ones (Access-Control-Expose-Headers), such as Location.",
+		Schema:  `{"type": "array", "uniqueItems": true, "items": {"type": "string", "pattern": "^[A-Za-z0-9!#$%&*+.^_|~-]+$"}}`,
+		Example: `{origins: ["*"], expose: [Location]}`},
+	{Name: "credentials", Doc: "Let pages send cookies and HTTP authentication (Access-Control-Allow-Credentials: true). Browsers refuse it with the origin \"*\", so it needs listed origins.",
+		Schema: `{"type": "boolean", "default": false}`, Example: `{origins: ["https://shop.example.com"], credentials: true}`},
+	{Name: "maxAge", Doc: "How long a browser may reuse a preflight's answer (Access-Control-Max-Age), with its unit: 600s, 10m, 2h; at most 24h (Firefox's cap; Chromium caps at 2h). Default: not sent, and browsers ask again after 5 seconds.",
+		Schema: `{"type": "string", "pattern": "^[0-9]+(s|m|h)$"}`, Example: `{origins: ["*"], maxAge: 10m}`},
+}, Rules: `{"if": {"required": ["credentials"], "properties": {"credentials": {"const": true}}}, "then": {"properties": {"origins": {"not": {"contains": {"const": "*"}}}}}}`}
+
+// UsagePlanFields are the keys of each api.usagePlans entry.
+var UsagePlanFields = Table{Name: "usagePlan", Fields: []Field{
+	{Name: "keys", Required: true, Doc: "The plan's API keys, by name, one API key each; API Gateway generates the values (sfnapic never prints them). A key belongs to one plan: API Gateway refuses a key in two plans of the same stage.",
+		Schema:  `{"type": "array", "minItems": 1, "uniqueItems": true, "items": {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_-]{0,63}$"}}`,
+		Example: `{keys: [acme, globex]}`},
+	{Name: "throttle", Doc: "Each key's steady rate (requests per second) and burst. Without it, only the stage's and the account's limits apply.",
+		Schema: `{"$ref": "#/$defs/throttle"}`, Example: `{keys: [acme], throttle: {rate: 50, burst: 100}}`},
+	{Name: "quota", Doc: "Each key's number of requests per DAY, WEEK or MONTH; beyond it the key gets HTTP 429 until the period ends.",
+		Schema: `{"$ref": "#/$defs/quota"}`, Example: `{keys: [acme], quota: {limit: 100000, period: MONTH}}`},
+}}
+
+// ThrottleFields are the keys of a usage plan's throttle.
+var ThrottleFields = Table{Name: "throttle", Fields: []Field{
+	{Name: "rate", Required: true, Doc: "Requests per second, on average (API Gateway's rateLimit); a fraction such as 0.5 is allowed.",
+		Schema: `{"type": "number", "minimum": 0}`, Example: `{rate: 0.5, burst: 1}`},
+	{Name: "burst", Required: true, Doc: "How many requests may come at once above the rate (API Gateway's burstLimit).",
+		Schema: `{"type": "integer", "minimum": 0, "maximum": 2147483647}`, Example: `{rate: 50, burst: 100}`},
+}}
+
+// QuotaFields are the keys of a usage plan's quota.
+var QuotaFields = Table{Name: "quota", Fields: []Field{
+	{Name: "limit", Required: true, Doc: "The number of requests per period.",
+		Schema: `{"type": "integer", "minimum": 0, "maximum": 2147483647}`, Example: `{limit: 1000, period: DAY}`},
+	{Name: "period", Required: true, Doc: "DAY, WEEK or MONTH.",
+		Schema: `{"enum": ["DAY", "WEEK", "MONTH"]}`, Example: `{limit: 5000, period: WEEK}`},
+}}
+
+// BodyFields are the keys of a route's body.
+var BodyFields = Table{Name: "body", Fields: []Field{
+	{Name: "schema", Variant: "inline", Doc: "The JSON Schema (draft-04) the body must satisfy, inline in YAML. Keywords of later drafts (const, if, $defs, ...) and unknown ones are refused, since API Gateway would ignore them; $ref may only point inside the schema (#/definitions/NAME).",
+		Schema: `{"type": "object"}`, Example: `{schema: {type: object, required: [items], properties: {items: {type: array, minItems: 1}}}}`},
+	{Name: "schemaFile", Variant: "file", Doc: "A JSON Schema (draft-04) file next to the spec (.json, .yaml or .yml), relative to the spec's directory.",
+		Schema: `{"type": "string", "pattern": "\\.(json|ya?ml)$"}`, Example: `{schemaFile: order.schema.json}`},
 }}

@@ -92,8 +92,9 @@ func (p *parser) parse(src []byte) *Spec {
 		s.StateMachines = p.stateMachines(machines)
 	}
 	if routes != nil {
-		s.Routes = p.routes(routes, s.StateMachines)
+		s.Routes = p.routes(routes, s.StateMachines, &s.API)
 	}
+	p.unusedAccess(&s.API, routes != nil)
 	for _, m := range s.StateMachines {
 		// After an error in a route, a machine may look unused only
 		// because the route that starts it could not be read.
@@ -278,7 +279,7 @@ func (p *parser) version(n *yaml.Node) int {
 func (p *parser) api(n *yaml.Node, a *API) {
 	a.Stage = DefaultStage
 	a.Endpoint = EndpointRegional
-	var vpcePos *yaml.Node
+	var vpcePos, authNode *yaml.Node
 	p.mapping(n, "api", APIFields.Keys(), APIFields.RequiredKeys(),
 		func(key string, k, v *yaml.Node) {
 			at := "api." + key
@@ -310,8 +311,17 @@ func (p *parser) api(n *yaml.Node, a *API) {
 				a.VPCEndpoints = p.vpcEndpoints(v, at)
 			case "tags":
 				a.Tags = p.tags(v, at)
+			case "auth":
+				authNode = v
+			case "authorizers":
+				a.Authorizers = p.authorizers(v, at)
+			case "cors":
+				a.CORS = p.cors(v, at)
+			case "usagePlans":
+				a.UsagePlans = p.usagePlans(v, at)
 			}
 		})
+	p.apiAuth(authNode, a) // after the authorizers, wherever auth is written
 	if a.Endpoint == EndpointPrivate && len(a.VPCEndpoints) == 0 {
 		p.errs.Add(p.pos(resolve(n)), "api", "a PRIVATE endpoint needs vpcEndpoints: the VPC endpoint IDs (vpce-...) allowed to call the API")
 	}
@@ -513,53 +523,66 @@ func (p *parser) strings(n *yaml.Node, at string) []string {
 	return nil
 }
 
-// definitionFile loads an ASL file next to the spec. Only files inside the
-// spec's directory tree can be named, so a spec cannot reach elsewhere.
+// definitionFile loads an ASL file next to the spec.
 func (p *parser) definitionFile(n *yaml.Node, name, at string) any {
 	ext := path.Ext(name)
 	if ext != ".json" && ext != ".yaml" && ext != ".yml" {
 		p.errs.Add(p.pos(n), at, "%q: a definition file must end in .asl.json, .asl.yaml or .asl.yml", name)
 		return nil
 	}
-	if !fs.ValidPath(name) {
-		p.errs.Add(p.pos(n), at, "%q: name the file relative to the spec's directory, with '/' separators and no '..'", name)
+	file, root := p.fileNextTo(n, name, at, "definition file")
+	if root == nil {
 		return nil
 	}
+	return p.definition(root, file, "")
+}
+
+// fileNextTo reads a file the spec names (what it is, such as "definition
+// file", starts each message) and decodes it as YAML, which JSON is too.
+// Only files inside the spec's directory tree can be named, through the
+// file system given to Parse, so a spec cannot reach elsewhere; the file
+// must be regular and at most MaxFileBytes. It returns the file's name for
+// positions, and nil when it reported an error.
+func (p *parser) fileNextTo(n *yaml.Node, name, at, what string) (string, *yaml.Node) {
+	if !fs.ValidPath(name) {
+		p.errs.Add(p.pos(n), at, "%q: name the file relative to the spec's directory, with '/' separators and no '..'", name)
+		return "", nil
+	}
 	if p.files == nil {
-		p.errs.Add(p.pos(n), at, "cannot read definition file %q: no directory to read it from", name)
-		return nil
+		p.errs.Add(p.pos(n), at, "cannot read %s %q: no directory to read it from", what, name)
+		return "", nil
 	}
 	src, err := readRegular(p.files, name)
 	var irregular *irregularFile
 	if errors.As(err, &irregular) {
-		p.errs.Add(p.pos(n), at, "definition file %q %s", name, irregular.reason)
-		return nil
+		p.errs.Add(p.pos(n), at, "%s %q %s", what, name, irregular.reason)
+		return "", nil
 	}
 	if err != nil {
 		reason := "cannot be read"
 		if errors.Is(err, fs.ErrNotExist) {
 			reason = "does not exist"
 		}
-		p.errs.Add(p.pos(n), at, "definition file %q %s (it is read relative to the spec's directory)", name, reason)
-		return nil
+		p.errs.Add(p.pos(n), at, "%s %q %s (it is read relative to the spec's directory)", what, name, reason)
+		return "", nil
 	}
 	file := path.Join(path.Dir(p.file), name)
-	if ext == ".json" {
+	if path.Ext(name) == ".json" {
 		if pos, msg, bad := jsonSyntax(src); bad {
 			pos.File = file
-			p.errs.Add(pos, "", "definition file is not valid JSON: %s", msg)
-			return nil
+			p.errs.Add(pos, "", "%s is not valid JSON: %s", what, msg)
+			return "", nil
 		}
 	}
 	root, ok := p.document(file, src)
 	if !ok {
-		return nil
+		return "", nil
 	}
 	if root == nil {
-		p.errs.Add(Pos{File: file, Line: 1, Col: 1}, "", "definition file is empty")
-		return nil
+		p.errs.Add(Pos{File: file, Line: 1, Col: 1}, "", "%s is empty", what)
+		return "", nil
 	}
-	return p.definition(root, file, "")
+	return file, root
 }
 
 // nestingWithin reports whether YAML source nests at most limit levels,
@@ -611,8 +634,8 @@ func nestingWithin(src []byte, limit int) (int, bool) {
 	return 0, true
 }
 
-// irregularFile is a definition file that is not a regular file, or too
-// large.
+// irregularFile is a file next to the spec that is not a regular file, or
+// too large.
 type irregularFile struct{ reason string }
 
 func (e *irregularFile) Error() string { return e.reason }
@@ -628,7 +651,7 @@ func readRegular(files fs.FS, name string) ([]byte, error) {
 		return nil, &irregularFile{"is not a regular file (" + info.Mode().Type().String() + ")"}
 	}
 	if info.Size() > MaxFileBytes {
-		return nil, &irregularFile{fmt.Sprintf("is %d bytes; a definition file may have at most %d", info.Size(), MaxFileBytes)}
+		return nil, &irregularFile{fmt.Sprintf("is %d bytes; a file next to the spec may have at most %d", info.Size(), MaxFileBytes)}
 	}
 	f, err := files.Open(name)
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-func (p *parser) routes(n *yaml.Node, machines []*StateMachine) []*Route {
+func (p *parser) routes(n *yaml.Node, machines []*StateMachine, api *API) []*Route {
 	if r := resolve(n); r.Kind == yaml.MappingNode && len(r.Content)/2 > MaxRoutes {
 		p.errs.Add(p.pos(r), "routes", "the spec has %d routes; a stack holds at most %d resources, one or more per route: split the routes over several specs", len(r.Content)/2, MaxRoutes)
 		return nil
@@ -30,6 +30,7 @@ func (p *parser) routes(n *yaml.Node, machines []*StateMachine) []*Route {
 			r.Action = ActionStart
 		}
 		var inputNode, outputNode, errorsNode, actionNode, includeNode *yaml.Node
+		access := map[string]*yaml.Node{} // auth, scopes, apiKey, body
 		p.mapping(v, at, RouteFields.Keys(), RouteFields.RequiredKeys(), func(field string, fk, fv *yaml.Node) {
 			switch field {
 			case "stateMachine":
@@ -94,8 +95,13 @@ func (p *parser) routes(n *yaml.Node, machines []*StateMachine) []*Route {
 				if ms, ok := p.timeout(fv, at+".timeout"); ok && r != nil {
 					r.TimeoutMillis = ms
 				}
+			case "auth", "scopes", "apiKey", "body":
+				access[field] = fv
 			}
 		})
+		if r != nil {
+			p.routeAccess(r, access, at, api)
+		}
 		if r != nil && errorsNode != nil {
 			r.Errors = p.errorStatuses(errorsNode, at+".errors")
 		}

@@ -139,6 +139,7 @@ func specMappings(root *yaml.Node) []mappingAt {
 	}
 	if api := get(root, "api"); api != nil {
 		out = append(out, mappingAt{"api", api})
+		out = append(out, accessMappings(api, get)...)
 	}
 	if sms := get(root, "stateMachines"); sms != nil {
 		for i := 0; i+1 < len(sms.Content); i += 2 {
@@ -149,11 +150,39 @@ func specMappings(root *yaml.Node) []mappingAt {
 		for i := 0; i+1 < len(routes.Content); i += 2 {
 			r := routes.Content[i+1]
 			out = append(out, mappingAt{"routes." + routes.Content[i].Value, r})
+			if b := get(r, "body"); b != nil && b.Kind == yaml.MappingNode {
+				out = append(out, mappingAt{"routes." + routes.Content[i].Value + ".body", b})
+			}
 			if in := get(r, "input"); in != nil {
 				for j := 0; j+1 < len(in.Content); j += 2 {
 					if v := in.Content[j+1]; v.Kind == yaml.MappingNode {
 						out = append(out, mappingAt{"input." + in.Content[j].Value, v})
 					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// accessMappings returns the mappings of api.authorizers, api.cors and
+// api.usagePlans (with their throttles and quotas).
+func accessMappings(api *yaml.Node, get func(*yaml.Node, string) *yaml.Node) []mappingAt {
+	var out []mappingAt
+	if c := get(api, "cors"); c != nil {
+		out = append(out, mappingAt{"api.cors", c})
+	}
+	for _, table := range []string{"authorizers", "usagePlans"} {
+		m := get(api, table)
+		if m == nil {
+			continue
+		}
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			at, v := "api."+table+"."+m.Content[i].Value, m.Content[i+1]
+			out = append(out, mappingAt{at, v})
+			for _, sub := range []string{"throttle", "quota"} {
+				if s := get(v, sub); table == "usagePlans" && s != nil {
+					out = append(out, mappingAt{at + "." + sub, s})
 				}
 			}
 		}
@@ -191,16 +220,39 @@ var placeFor = map[string]func(m string) string{
 		return "version: 1\napi: {name: a}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}, policies: [" + m + "]}}\nroutes: {\"POST /a/{id}\": {stateMachine: m, input: {id: path.id}}}\n"
 	},
 	"route": func(m string) string {
-		// x is EXPRESS, for the examples of synchronous routes.
-		return "version: 1\napi: {name: a}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}, x: {type: EXPRESS, definition: {StartAt: A, States: {A: {Type: Succeed}}}}}\nroutes: {\"POST /a/{id}\": " + m + "}\n"
+		// x is EXPRESS, for the examples of synchronous routes; users and
+		// partners are what the access examples name.
+		return "version: 1\napi: " + accessAPI + "\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}, x: {type: EXPRESS, definition: {StartAt: A, States: {A: {Type: Succeed}}}}}\nroutes: {\"POST /a/{id}\": " + m + "}\n"
 	},
 	"input": func(m string) string {
 		return "version: 1\napi: {name: a}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}}\nroutes: {\"POST /a/{id}\": {stateMachine: m, input: {id: path.id, k: " + m + "}}}\n"
+	},
+	"authorizer": func(m string) string {
+		return "version: 1\napi: {name: a, auth: z, authorizers: {z: " + m + "}}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}}\nroutes: {\"POST /a\": {stateMachine: m}}\n"
+	},
+	"cors": func(m string) string {
+		return "version: 1\napi: {name: a, cors: " + m + "}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}}\nroutes: {\"POST /a\": {stateMachine: m}}\n"
+	},
+	"usagePlan": func(m string) string {
+		return "version: 1\napi: {name: a, usagePlans: {p: " + m + "}}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}}\nroutes: {\"POST /a\": {stateMachine: m, apiKey: p}}\n"
+	},
+	"throttle": func(m string) string {
+		return "version: 1\napi: {name: a, usagePlans: {p: {keys: [k], throttle: " + m + "}}}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}}\nroutes: {\"POST /a\": {stateMachine: m, apiKey: p}}\n"
+	},
+	"quota": func(m string) string {
+		return "version: 1\napi: {name: a, usagePlans: {p: {keys: [k], quota: " + m + "}}}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}}\nroutes: {\"POST /a\": {stateMachine: m, apiKey: p}}\n"
+	},
+	"body": func(m string) string {
+		return "version: 1\napi: {name: a}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}}\nroutes: {\"POST /a\": {stateMachine: m, body: " + m + "}}\n"
 	},
 	"executionName": func(m string) string {
 		return "version: 1\napi: {name: a}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}}\nroutes: {\"POST /a/{id}\": {stateMachine: m, input: {id: path.id}, executionName: " + m + "}}\n"
 	},
 }
+
+// accessAPI declares the authorizer and the usage plan that the access
+// fields' examples of a route name.
+const accessAPI = `{name: a, authorizers: {users: {type: cognito, userPools: ["arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf"]}}, usagePlans: {partners: {keys: [acme]}}}`
 
 // TestEveryFieldAgrees covers every field of every table, whether or not a
 // golden spec uses it: its example is accepted by the parser and by the
@@ -208,7 +260,10 @@ var placeFor = map[string]func(m string) string{
 // by both.
 func TestEveryFieldAgrees(t *testing.T) {
 	s := compiled(t)
-	files := fstest.MapFS{"flow.asl.json": {Data: []byte(`{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}`)}}
+	files := fstest.MapFS{
+		"flow.asl.json":     {Data: []byte(`{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}`)},
+		"order.schema.json": {Data: []byte(`{"type": "object", "required": ["items"]}`)},
+	}
 	check := func(what, src string, ok bool) {
 		t.Helper()
 		_, diags := spec.Parse("spec.yaml", []byte(src), files)
