@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"gopkg.in/yaml.v3"
 )
 
@@ -259,7 +260,7 @@ func (c schemaChecker) meta(n *yaml.Node, at string, all bool) {
 		}
 		return
 	}
-	for _, leaf := range lastAt(leaves(verr)) {
+	for _, leaf := range onePerPlace(leaves(verr)) {
 		node, path := locate(n, at, leaf.InstanceLocation)
 		msg := leaf.Error()
 		if _, rest, ok := strings.Cut(msg, "': "); ok && strings.HasPrefix(msg, "at '") {
@@ -287,21 +288,31 @@ func leaves(e *jsonschema.ValidationError) []*jsonschema.ValidationError {
 	return out
 }
 
-// lastAt keeps one error per place: the alternatives of an anyOf in the
-// metaschema (type is a name or a list of names) each fail at the same
-// value, and the last says best what is allowed.
-func lastAt(errs []*jsonschema.ValidationError) []*jsonschema.ValidationError {
-	last := map[string]int{}
+// onePerPlace keeps one error per place: the alternatives of an anyOf in
+// the metaschema (type is a name or a list of names) each fail at the
+// same value, and the one listing the allowed values says best what to
+// write; otherwise the first is kept.
+func onePerPlace(errs []*jsonschema.ValidationError) []*jsonschema.ValidationError {
+	best := map[string]int{}
 	for i, e := range errs {
-		last[strings.Join(e.InstanceLocation, "\x00")] = i
+		at := strings.Join(e.InstanceLocation, "\x00")
+		j, seen := best[at]
+		if !seen || enumKind(e) && !enumKind(errs[j]) {
+			best[at] = i
+		}
 	}
 	var out []*jsonschema.ValidationError
 	for i, e := range errs {
-		if last[strings.Join(e.InstanceLocation, "\x00")] == i {
+		if best[strings.Join(e.InstanceLocation, "\x00")] == i {
 			out = append(out, e)
 		}
 	}
 	return out
+}
+
+func enumKind(e *jsonschema.ValidationError) bool {
+	_, ok := e.ErrorKind.(*kind.Enum)
+	return ok
 }
 
 // locate finds the node at a JSON pointer's tokens below n, and its field
