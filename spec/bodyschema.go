@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"gopkg.in/yaml.v3"
 )
 
@@ -111,10 +112,11 @@ func (p *parser) schema(n *yaml.Node, file, at string) any {
 	}
 	c := schemaChecker{p: p, file: file, root: v}
 	c.walk(n, at, 0)
+	// The metaschema runs after keyword errors too, so that every problem
+	// is reported at once; its other complaints (a $ref it cannot
+	// follow) then repeat what the walk said.
+	c.meta(n, at, len(p.errs) == before)
 	if len(p.errs) > before {
-		return nil
-	}
-	if !c.meta(n, at) {
 		return nil
 	}
 	return v
@@ -238,26 +240,27 @@ func pointer(v any, frag string) (any, bool) {
 
 // meta validates the schema against the draft-04 metaschema and compiles
 // it as serve's validator will, reporting each problem where it is.
-func (c schemaChecker) meta(n *yaml.Node, at string) bool {
+func (c schemaChecker) meta(n *yaml.Node, at string, all bool) {
 	comp := jsonschema.NewCompiler()
 	comp.DefaultDraft(jsonschema.Draft4)
 	comp.UseLoader(noLoader{})
 	const loc = "sfnapic:///body.json"
-	if err := comp.AddResource(loc, plain(c.root)); err != nil {
-		c.err(n, at, "the schema cannot be read: %v", err)
-		return false
-	}
-	_, err := comp.Compile(loc)
+	err := comp.AddResource(loc, plain(c.root))
 	if err == nil {
-		return true
+		_, err = comp.Compile(loc)
 	}
 	var invalid *jsonschema.SchemaValidationError
 	var verr *jsonschema.ValidationError
-	if !errors.As(err, &invalid) || !errors.As(invalid.Err, &verr) {
-		c.err(n, at, "the schema does not compile: %v", err)
-		return false
+	switch {
+	case err == nil:
+		return
+	case !errors.As(err, &invalid) || !errors.As(invalid.Err, &verr):
+		if all {
+			c.err(n, at, "the schema does not compile: %v", err)
+		}
+		return
 	}
-	for _, leaf := range leaves(verr) {
+	for _, leaf := range onePerPlace(leaves(verr)) {
 		node, path := locate(n, at, leaf.InstanceLocation)
 		msg := leaf.Error()
 		if _, rest, ok := strings.Cut(msg, "': "); ok && strings.HasPrefix(msg, "at '") {
@@ -265,7 +268,6 @@ func (c schemaChecker) meta(n *yaml.Node, at string) bool {
 		}
 		c.err(node, path, "not a valid JSON Schema draft-04: %s", msg)
 	}
-	return false
 }
 
 // noLoader loads nothing: a schema is checked on its own, offline.
@@ -284,6 +286,33 @@ func leaves(e *jsonschema.ValidationError) []*jsonschema.ValidationError {
 		out = append(out, leaves(c)...)
 	}
 	return out
+}
+
+// onePerPlace keeps one error per place: the alternatives of an anyOf in
+// the metaschema (type is a name or a list of names) each fail at the
+// same value, and the one listing the allowed values says best what to
+// write; otherwise the first is kept.
+func onePerPlace(errs []*jsonschema.ValidationError) []*jsonschema.ValidationError {
+	best := map[string]int{}
+	for i, e := range errs {
+		at := strings.Join(e.InstanceLocation, "\x00")
+		j, seen := best[at]
+		if !seen || enumKind(e) && !enumKind(errs[j]) {
+			best[at] = i
+		}
+	}
+	var out []*jsonschema.ValidationError
+	for i, e := range errs {
+		if best[strings.Join(e.InstanceLocation, "\x00")] == i {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func enumKind(e *jsonschema.ValidationError) bool {
+	_, ok := e.ErrorKind.(*kind.Enum)
+	return ok
 }
 
 // locate finds the node at a JSON pointer's tokens below n, and its field

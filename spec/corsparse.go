@@ -20,7 +20,7 @@ const MaxCORSMaxAge = 86400
 // its unit (300s, 5m, 1h), from 0 to max seconds.
 func (p *parser) duration(n *yaml.Node, at, what string, max int, maxText string) (int, bool) {
 	if r := resolve(n); r.Kind == yaml.ScalarNode && r.ShortTag() == "!!int" {
-		p.errs.Add(p.pos(r), at, "%s is written with its unit: %ss or %sm", what, r.Value, r.Value)
+		p.errs.Add(p.pos(r), at, "%s is written with its unit, such as %ss", what, r.Value)
 		return 0, false
 	}
 	v, ok := p.str(n, at)
@@ -37,7 +37,7 @@ func (p *parser) duration(n *yaml.Node, at, what string, max int, maxText string
 		return 0, false
 	}
 	if count > max/scale {
-		p.errs.Add(p.pos(resolve(n)), at, "%s is too long: %s at the most", v, maxText)
+		p.errs.Add(p.pos(resolve(n)), at, "%s is too long: at most %s", v, maxText)
 		return 0, false
 	}
 	return count * scale, true

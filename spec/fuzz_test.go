@@ -30,10 +30,14 @@ func FuzzParse(f *testing.F) {
 		}
 		f.Add(src)
 	}
+	// Who may call a route (issue 18): every access field, valid, so
+	// that mutations reach their checks past the unknown-key one.
+	f.Add([]byte(accessSeed))
 	files := fstest.MapFS{
-		"flow.asl.json": {Data: []byte(`{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}`)},
-		"flow.asl.yaml": {Data: []byte("StartAt: A\nStates:\n  A: {Type: Succeed}\n")},
-		"bad.asl.json":  {Data: []byte(`{"StartAt":`)},
+		"order.schema.json": {Data: []byte(`{"type": "object", "definitions": {"i": {"type": "string"}}, "properties": {"i": {"$ref": "#/definitions/i"}}}`)},
+		"flow.asl.json":     {Data: []byte(`{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}`)},
+		"flow.asl.yaml":     {Data: []byte("StartAt: A\nStates:\n  A: {Type: Succeed}\n")},
+		"bad.asl.json":      {Data: []byte(`{"StartAt":`)},
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		s, diags := spec.Parse("spec.yaml", src, files)
@@ -71,3 +75,21 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+const accessSeed = `version: 1
+api:
+  name: a
+  auth: users
+  authorizers:
+    users: {type: cognito, userPools: ["arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf"]}
+    partners: {type: lambda, function: "arn:aws:lambda:eu-west-1:123456789012:function:f", identity: [header.X, query.q, context.identity.sourceIp, stageVariables.v], ttl: 5m}
+  cors: {origins: ["https://a.example.com", "http://localhost:3000"], headers: [Content-Type], expose: [Location], credentials: true, maxAge: 10m}
+  usagePlans:
+    p: {keys: [acme], throttle: {rate: 0.5, burst: 10}, quota: {limit: 100, period: DAY}}
+stateMachines:
+  m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}
+routes:
+  POST /a: {stateMachine: m, scopes: [a/b], body: {schema: {type: object, required: [x], properties: {x: {type: array, minItems: 1}}}}}
+  PUT /a: {stateMachine: m, auth: partners, apiKey: p, body: {schemaFile: order.schema.json}}
+  GET /a: {stateMachine: m, auth: iam}
+`

@@ -195,7 +195,7 @@ func accessMappings(api *yaml.Node, get func(*yaml.Node, string) *yaml.Node) []m
 // schema rejects them too.
 func TestErrorCasesRejectedBySchema(t *testing.T) {
 	s := compiled(t)
-	for _, c := range []string{"error-unknown-keys", "error-wrong-types", "error-missing-fields", "error-routes", "error-state-machines"} {
+	for _, c := range []string{"error-unknown-keys", "error-wrong-types", "error-missing-fields", "error-routes", "error-state-machines", "error-access"} {
 		src, err := os.ReadFile(filepath.Join(golden.Root(), c, "spec.yaml"))
 		if err != nil {
 			t.Fatal(err)
