@@ -253,7 +253,7 @@ func TestCORSSeveralOrigins(t *testing.T) {
 	for path, methods := range map[string]string{"Orders": "OPTIONS,POST", "OrdersId": "DELETE,GET,OPTIONS", "Quotes": "OPTIONS,POST"} {
 		got := jsonText(t, props(t, b, "Route"+path+"Options"))
 		for _, want := range []string{`"AuthorizationType":"NONE"`, `"Type":"MOCK"`, `"RequestTemplates":{"application/json":"{\"statusCode\": 200}"}`,
-			`"method.response.header.Access-Control-Allow-Methods":"'` + methods + `'"`, `"method.response.header.Access-Control-Allow-Headers":"'Content-Type,Authorization'"`,
+			`"method.response.header.Access-Control-Allow-Methods":"'` + methods + `'"`, `"method.response.header.Access-Control-Allow-Headers":"'Content-Type,Authorization`,
 			`"method.response.header.Access-Control-Max-Age":"'600'"`, `"method.response.header.Vary":"'Origin'"`, `"method.response.header.Access-Control-Allow-Credentials":"'true'"`} {
 			if !strings.Contains(got, want) {
 				t.Errorf("preflight of %s: no %s in\n%s", path, want, got)
@@ -470,5 +470,34 @@ func TestDeploymentFollowsAccess(t *testing.T) {
 		if got := id(edit); got != base {
 			t.Errorf("changing the %s gives a new Deployment: a needless redeploy", name)
 		}
+	}
+}
+
+// TestPreflightAllowsWhatRoutesNeed: a path's preflight allows the headers
+// its routes need from a page (x-api-key, SigV4's, an authorizer's
+// identity header) besides cors.headers, once each without case.
+func TestPreflightAllowsWhatRoutesNeed(t *testing.T) {
+	s := accessSpec(t)
+	withAuth(s)
+	withPlans(s)
+	withCORS(s, "https://shop.example.com")
+	b := compile(s)
+	allowed := map[string]string{}
+	for _, id := range b.methods {
+		m := b.t.CFN.Resources[id].(*apigateway.Method)
+		if m.HttpMethod == "OPTIONS" {
+			allowed[id] = m.Integration.IntegrationResponses[0].ResponseParameters["method.response.header.Access-Control-Allow-Headers"]
+		}
+	}
+	// POST /orders (users: Authorization, listed); /orders/{id}: GET is
+	// iam with a partners key, DELETE partners (Authorization) with an
+	// internal key; POST /quotes: audit's X-Tenant.
+	want := map[string]string{
+		"RouteOrdersOptions":   "'Content-Type,Authorization'",
+		"RouteOrdersIdOptions": "'Content-Type,Authorization,X-Api-Key,X-Amz-Date,X-Amz-Security-Token,X-Amz-Content-Sha256'",
+		"RouteQuotesOptions":   "'Content-Type,Authorization,X-Tenant'",
+	}
+	if jsonText(t, allowed) != jsonText(t, want) {
+		t.Errorf("Access-Control-Allow-Headers:\n%v\nwant\n%v", allowed, want)
 	}
 }

@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -51,7 +52,7 @@ func several(c *spec.CORS) bool { return c != nil && len(c.Origins) > 1 }
 
 // corsHeaders are the CORS headers of a route's answers and, with preflight
 // set, of its path's preflight, as header name to static value ('...').
-func (b *builder) corsHeaders(preflight bool, methods string) map[string]string {
+func (b *builder) corsHeaders(preflight bool, methods string, needs []string) map[string]string {
 	c := b.s.API.CORS
 	h := map[string]string{}
 	switch {
@@ -70,8 +71,8 @@ func (b *builder) corsHeaders(preflight bool, methods string) map[string]string 
 		return h
 	}
 	h["Access-Control-Allow-Methods"] = quoteHeader(methods)
-	if len(c.Headers) > 0 {
-		h["Access-Control-Allow-Headers"] = quoteHeader(strings.Join(c.Headers, ","))
+	if allow := allowHeaders(c.Headers, needs); len(allow) > 0 {
+		h["Access-Control-Allow-Headers"] = quoteHeader(strings.Join(allow, ","))
 	}
 	if c.MaxAge > 0 {
 		h["Access-Control-Max-Age"] = quoteHeader(strconv.Itoa(c.MaxAge))
@@ -120,11 +121,14 @@ func (b *builder) corsResponses(m *apigateway.Method) {
 	if b.s.API.CORS == nil {
 		return
 	}
-	h := b.corsHeaders(false, "")
+	h := b.corsHeaders(false, "", nil)
 	prefix := b.corsTemplate()
 	for i := range m.Integration.IntegrationResponses {
 		ir := &m.Integration.IntegrationResponses[i]
-		ir.ResponseParameters = withPrefix(h, "method.response.header.")
+		if ir.ResponseParameters == nil {
+			ir.ResponseParameters = map[string]string{}
+		}
+		maps.Copy(ir.ResponseParameters, withPrefix(h, "method.response.header."))
 		if prefix != "" {
 			ir.ResponseTemplates["application/json"] = prefix + ir.ResponseTemplates["application/json"]
 		}
@@ -147,6 +151,52 @@ func declareHeaders(responses []apigateway.Method_MethodResponse, h map[string]s
 	}
 }
 
+// sigV4Headers are the headers a SigV4-signed request carries besides
+// Authorization ("Create a signed AWS API request": X-Amz-Date, and
+// X-Amz-Security-Token with temporary credentials; X-Amz-Content-Sha256
+// where the signer sends it).
+var sigV4Headers = []string{"Authorization", "X-Amz-Date", "X-Amz-Security-Token", "X-Amz-Content-Sha256"}
+
+// callerHeaders are the request headers a route itself needs from a page,
+// which its path's preflight must allow whatever cors.headers lists: a
+// page that must send x-api-key or a token and may not is a CORS failure
+// a user only finds in the browser (API Gateway's console adds
+// X-Api-Key, Authorization and the X-Amz headers by default for the same
+// reason).
+func callerHeaders(r *spec.Route) []string {
+	var out []string
+	if r.APIKey != nil {
+		out = append(out, "X-Api-Key")
+	}
+	switch {
+	case r.Auth == spec.AuthIAM:
+		out = append(out, sigV4Headers...)
+	case r.Authorizer != nil && r.Authorizer.Type == spec.AuthorizerCognito:
+		out = append(out, "Authorization")
+	case r.Authorizer != nil:
+		for _, id := range r.Authorizer.Identity {
+			if name, ok := strings.CutPrefix(id, "header."); ok {
+				out = append(out, name)
+			}
+		}
+	}
+	return out
+}
+
+// allowHeaders is Access-Control-Allow-Headers: the spec's headers as
+// written, then each header the path's routes need that is not among them
+// (header names match without case).
+func allowHeaders(listed, needs []string) []string {
+	out := slices.Clone(listed)
+	for _, n := range needs {
+		if slices.Contains(listed, "*") || slices.ContainsFunc(out, func(h string) bool { return strings.EqualFold(h, n) }) {
+			continue
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
 // allVerbs are the verbs an ANY route answers.
 var allVerbs = []string{"DELETE", "GET", "HEAD", "PATCH", "POST", "PUT"}
 
@@ -157,6 +207,7 @@ func (b *builder) preflights() {
 	}
 	verbs := map[string][]string{}
 	segs := map[string][]string{}
+	needs := map[string][]string{}
 	var order []string
 	for _, r := range b.s.Routes {
 		p := strings.Join(r.Segments, "/")
@@ -164,6 +215,7 @@ func (b *builder) preflights() {
 			order = append(order, p)
 			segs[p] = r.Segments
 		}
+		needs[p] = append(needs[p], callerHeaders(r)...)
 		if r.Method == "ANY" {
 			verbs[p] = append(verbs[p], allVerbs...)
 		} else {
@@ -172,7 +224,7 @@ func (b *builder) preflights() {
 	}
 	for _, p := range order {
 		if vs := verbs[p]; !slices.Contains(vs, "OPTIONS") {
-			b.preflight(segs[p], methodList(vs))
+			b.preflight(segs[p], methodList(vs), needs[p])
 		}
 	}
 }
@@ -195,9 +247,9 @@ func methodList(verbs []string) string {
 // preflight creates one path's OPTIONS method: open to all (no
 // authorizer, no key: the preflight carries neither), a MOCK integration
 // that answers 204 with the CORS headers.
-func (b *builder) preflight(segs []string, methods string) {
+func (b *builder) preflight(segs []string, methods string, needs []string) {
 	id := "Route" + b.paths[strings.Join(segs, "/")] + "Options"
-	h := b.corsHeaders(true, methods)
+	h := b.corsHeaders(true, methods, needs)
 	ir := apigateway.Method_IntegrationResponse{
 		StatusCode:         corsStatus,
 		ResponseParameters: withPrefix(h, "method.response.header."),
