@@ -44,10 +44,10 @@ func (l *Lambda) Calls() int64 { return l.calls.Load() }
 // lambdaAnswer is a Lambda authorizer's output (API Gateway developer
 // guide, "Output from an API Gateway Lambda authorizer").
 type lambdaAnswer struct {
-	PrincipalID        *string `json:"principalId"`
-	PolicyDocument     *policy `json:"policyDocument"`
+	PrincipalID        *string                    `json:"principalId"`
+	PolicyDocument     *policy                    `json:"policyDocument"`
 	Context            map[string]json.RawMessage `json:"context"`
-	UsageIdentifierKey string `json:"usageIdentifierKey"`
+	UsageIdentifierKey string                     `json:"usageIdentifierKey"`
 	// unauthorized is the function's "Unauthorized" error: 401.
 	unauthorized bool
 }
