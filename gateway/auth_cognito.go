@@ -146,7 +146,7 @@ func (g *Gateway) poolIssuers(a *restapi.Authorizer) ([]string, error) {
 	for _, p := range a.ProviderARNs {
 		arn, err := g.text(p)
 		if err != nil {
-			return nil, fmt.Errorf("Cognito authorizer %s: a user pool ARN serve cannot read (%v): write it as a string", a.Name, err)
+			return nil, fmt.Errorf("the Cognito authorizer %s: a user pool ARN serve cannot read (%v): write it as a string", a.Name, err)
 		}
 		parts := strings.SplitN(arn, ":", 6)
 		pool, ok := "", len(parts) == 6 && parts[2] == "cognito-idp"
@@ -154,12 +154,12 @@ func (g *Gateway) poolIssuers(a *restapi.Authorizer) ([]string, error) {
 			pool, ok = strings.CutPrefix(parts[5], "userpool/")
 		}
 		if !ok || pool == "" || parts[3] == "" {
-			return nil, fmt.Errorf("Cognito authorizer %s: %q is not a user pool ARN (arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID)", a.Name, arn)
+			return nil, fmt.Errorf("the Cognito authorizer %s: %q is not a user pool ARN (arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID)", a.Name, arn)
 		}
 		out = append(out, "https://cognito-idp."+parts[3]+".amazonaws.com/"+pool)
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("Cognito authorizer %s has no ProviderARNs", a.Name)
+		return nil, fmt.Errorf("the Cognito authorizer %s has no ProviderARNs", a.Name)
 	}
 	return out, nil
 }
