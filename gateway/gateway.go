@@ -133,6 +133,9 @@ type Gateway struct {
 	// Gateway that is not documented; the zero Variant is the reference
 	// (see vtl.Variant).
 	Variant vtl.Variant
+	// Auth checks callers as the template's authorizers would; nil
+	// checks none (see Auth).
+	Auth *Auth
 	// express holds the logical IDs of the template's EXPRESS machines.
 	express map[string]bool
 	// parsed holds each template text parsed once: a server renders the

@@ -129,6 +129,10 @@ func FuzzServe(f *testing.F) {
 	f.Add("OPTIONS", "/orders", "", `{"statusCode": 404}`, "", uint16(0))
 	f.Add("POST", "/orders", "application/json", `{"id": "o-1"}`, "k'\\", uint16(3000))
 	f.Add("POST", "/quotes", "", `[]`, "", uint16(65535))
+	// Token- and signature-shaped values (FuzzAuth sends them where
+	// authorizers read them).
+	f.Add("POST", "/orders", "application/json", `{}`, "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.e30.c2ln", uint16(0))
+	f.Add("POST", "/orders", "application/json", `{}`, "AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=00", uint16(2))
 	// The orders API with a hand-written CORS preflight (a MOCK method
 	// without a request template, so the body passes through to it).
 	s := serverWith(f, sfnmock.New(nil), func(tpl *cfn.Template) {

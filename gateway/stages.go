@@ -72,6 +72,7 @@ type exchange struct {
 	tpl         *vtl.Template
 	body        string // what the integration request carries
 	call        *Call
+	auth        *authResult // what the authorizer found, if one ran
 }
 
 // stages are what API Gateway does with a request before it calls the
@@ -83,6 +84,7 @@ var stages = []func(*Gateway, *exchange) error{
 	// The method request's checks come here, in this order (the next
 	// issue): a CORS preflight, the authorizer, the API key, body
 	// validation against the method's model.
+	(*Gateway).authorizeStage,
 	(*Gateway).parametersStage,
 	(*Gateway).templateStage,
 	(*Gateway).renderStage,
@@ -255,9 +257,7 @@ func (g *Gateway) vtlRequest(x *exchange) *vtl.Request {
 	if id, ok := g.Vars["AWS::AccountId"]; ok {
 		ctx["accountId"] = id
 	}
-	if req.Authorizer != nil {
-		ctx["authorizer"] = req.Authorizer
-	}
+	addAuth(ctx, x.auth)
 	return &vtl.Request{Path: x.params, Query: last(req.Query), Header: last(req.Header), Body: req.Body, Context: ctx}
 }
 

@@ -61,6 +61,8 @@ type API struct {
 	// GatewayResponses are the template's gateway responses, by type
 	// (DEFAULT_4XX, MISSING_AUTHENTICATION_TOKEN...).
 	GatewayResponses map[string]*apigateway.GatewayResponse
+	// Authorizers are the template's authorizers, by logical ID.
+	Authorizers []*Authorizer
 }
 
 // Method is one AWS::ApiGateway::Method: a verb on a path.
@@ -73,6 +75,8 @@ type Method struct {
 	Kind     Kind
 	// Action is the Step Functions action of a StepFunctions method.
 	Action integration.Action
+	// Auth is how the method authorizes its callers.
+	Auth Auth
 }
 
 // Route names a method as "VERB /path".
@@ -106,6 +110,7 @@ func Read(t *cfn.Template) (*API, error) {
 		}
 		return a.Verb < b.Verb
 	})
+	readAuth(t, api)
 	return api, nil
 }
 

@@ -39,6 +39,8 @@ type serveOptions struct {
 	// drain is how long a stop waits for the requests in flight before
 	// it cuts them off (30 s; tests shorten it).
 	drain time.Duration
+	// authFlags check callers as the template's authorizers would.
+	authFlags
 	// awsFlags name the deployed stack (--stack), or the emulator
 	// (--endpoint-url), whose state machines serve calls.
 	awsFlags
@@ -114,6 +116,9 @@ func newServeCmd(a *app) *cobra.Command {
 	f.BoolVar(&o.allowRemote, "allow-remote-endpoint", false, "let --create use an emulator that is not on this machine (never AWS itself)")
 	f.BoolVar(&o.logInput, "log-input", false, "log what Step Functions (or the mock) received for each request; off by default, as inputs may carry secrets mapped from headers or bodies")
 	f.BoolVar(&o.watch, "watch", false, "rebuild and reload when the spec or a definition file changes")
+	f.StringVar(&o.jwks, "jwks", "", "check Cognito tokens against the JSON Web Key Set in `FILE` (the user pool's .well-known/jwks.json)")
+	f.StringArrayVar(&o.authorizers, "authorizer", nil, "stand in for Lambda authorizer NAME: `NAME=COMMAND` runs a program with the authorizer event on stdin and its answer on stdout, NAME=@FILE answers with FILE (repeatable)")
+	f.StringArrayVar(&o.iamKeys, "iam-key", nil, "check SigV4 signatures of AWS_IAM routes against the credentials `ID:SECRET` (repeatable)")
 	o.awsFlags.add(cmd, awsHelp{stack: "call the state machines of the deployed stack `NAME`",
 		endpoint: "call Step Functions (and CloudFormation) at `URL`, such as an emulator"})
 	return cmd
@@ -135,11 +140,16 @@ func runServe(parent context.Context, a *app, specName string, o serveOptions) e
 	if err := o.check(); err != nil {
 		return err
 	}
+	auth, err := o.auth()
+	if err != nil {
+		return err
+	}
 	sv, diags, err := loadTarget(specName, o.template)
 	fmt.Fprint(a.stderr, diags.String())
 	if err != nil {
 		return err
 	}
+	sv.g.Auth = auth
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", o.addr, err)
@@ -252,6 +262,7 @@ func printServing(a *app, ln net.Listener, g *gateway.Gateway, be *backend) {
 		fmt.Fprintf(a.stderr, "  %s\n", r)
 	}
 	fmt.Fprintf(a.stderr, "backend: %s\n", be.about)
+	printAuth(a, g)
 	fmt.Fprintln(a.stderr, "press Ctrl-C to stop")
 }
 
@@ -271,6 +282,7 @@ func reload(a *app, mu *sync.Mutex, specName, templateName string, be *backend, 
 		return nil
 	}
 	be.apply(next.g)
+	next.g.Auth = srv.Gateway().Auth
 	srv.Swap(next.g)
 	fmt.Fprintf(a.stderr, "reloaded: %d route%s\n", len(next.g.Routes()), plural(len(next.g.Routes())))
 	if !be.mock {
