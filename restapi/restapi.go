@@ -61,6 +61,12 @@ type API struct {
 	// GatewayResponses are the template's gateway responses, by type
 	// (DEFAULT_4XX, MISSING_AUTHENTICATION_TOKEN...).
 	GatewayResponses map[string]*apigateway.GatewayResponse
+	// UsagePlans are the template's usage plans, by logical ID; Keys its
+	// API keys, by name (keys.go).
+	UsagePlans []*UsagePlan
+	Keys       []*APIKey
+	// Models are the template's models, by logical ID (models.go).
+	Models map[string]*Model
 }
 
 // Method is one AWS::ApiGateway::Method: a verb on a path.
@@ -73,6 +79,14 @@ type Method struct {
 	Kind     Kind
 	// Action is the Step Functions action of a StepFunctions method.
 	Action integration.Action
+	// APIKeyRequired: a request needs an API key of a usage plan of the
+	// stage (ApiKeyRequired).
+	APIKeyRequired bool
+	// Validation is what the method's request validator checks; nil
+	// without one.
+	Validation *Validation
+	// Models are the method's RequestModels, by media type.
+	Models map[string]*Model
 }
 
 // Route names a method as "VERB /path".
@@ -106,6 +120,8 @@ func Read(t *cfn.Template) (*API, error) {
 		}
 		return a.Verb < b.Verb
 	})
+	api.readKeys(t, sortedIDs(t))
+	api.readModels(t, sortedIDs(t))
 	return api, nil
 }
 
