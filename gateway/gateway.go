@@ -128,6 +128,8 @@ type Gateway struct {
 	Variant vtl.Variant
 	// express holds the logical IDs of the template's EXPRESS machines.
 	express map[string]bool
+	// keys are the API key values requests may carry (UseKeys).
+	keys *Keys
 	// parsed holds each template text parsed once: a server renders the
 	// same few templates for every request. It is bounded by the texts
 	// the template holds.

@@ -83,6 +83,7 @@ var stages = []func(*Gateway, *exchange) error{
 	// The method request's checks come here, in this order (the next
 	// issue): a CORS preflight, the authorizer, the API key, body
 	// validation against the method's model.
+	(*Gateway).apiKeyStage,
 	(*Gateway).parametersStage,
 	(*Gateway).templateStage,
 	(*Gateway).renderStage,
