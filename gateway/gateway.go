@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/awslabs/goformation/v7/cloudformation/stepfunctions"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/sfnapic/sfnapic/cfn"
 	"github.com/sfnapic/sfnapic/restapi"
@@ -130,6 +131,8 @@ type Gateway struct {
 	express map[string]bool
 	// keys are the API key values requests may carry (UseKeys).
 	keys *Keys
+	// schemas are the compiled models, by logical ID (validate.go).
+	schemas map[string]*jsonschema.Schema
 	// parsed holds each template text parsed once: a server renders the
 	// same few templates for every request. It is bounded by the texts
 	// the template holds.
@@ -154,6 +157,9 @@ func New(t *cfn.Template) (*Gateway, error) {
 			g.Vars[id+".Name"] = id
 			g.express[id] = m.StateMachineType != nil && *m.StateMachineType == "EXPRESS"
 		}
+	}
+	if err := g.compileModels(); err != nil {
+		return nil, err
 	}
 	return g, nil
 }

@@ -30,6 +30,12 @@ type Rejection struct {
 	Type    string // the gateway response type, e.g. BAD_REQUEST_PARAMETERS
 	Message string // API Gateway's message, $context.error.message
 	Reason  string // why, for people
+	// ValidationErrors is $context.error.validationErrorString: why a
+	// body failed its model, as a list, "[...]", escaped to sit inside a
+	// JSON string, as API Gateway's is (its answers quote the list's
+	// inner quotes: "[object has missing required properties
+	// ([\"items\"])]", which a template writes between quotes).
+	ValidationErrors string
 }
 
 // Error says what API Gateway would answer, and why.
@@ -60,7 +66,8 @@ func (g *Gateway) answer(rej *Rejection) *Rejection {
 		rej.Status, _ = strconv.Atoi(*chosen.StatusCode)
 	}
 	rej.Headers = staticHeaders(chosen.ResponseParameters, "gatewayresponse.header.", nil)
-	ctx := map[string]any{"error": map[string]any{"message": rej.Message, "messageString": string(quoted), "responseType": rej.Type}}
+	ctx := map[string]any{"error": map[string]any{"message": rej.Message, "messageString": string(quoted), "responseType": rej.Type,
+		"validationErrorString": rej.ValidationErrors}}
 	tpl, err := g.parse(chosen.ResponseTemplates["application/json"])
 	var res *vtl.Result
 	if err == nil {

@@ -220,6 +220,16 @@ func serverWith(t testing.TB, backend gateway.StepFunctions, edit func(*cfn.Temp
 // edit.
 func gatewayWith(t testing.TB, edit func(*cfn.Template)) *gateway.Gateway {
 	t.Helper()
+	g, err := gateway.New(templateWith(t, edit))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+// templateWith is golden/orders-api's template, changed by edit.
+func templateWith(t testing.TB, edit func(*cfn.Template)) *cfn.Template {
+	t.Helper()
 	b, err := os.ReadFile(filepath.Join(golden.Root(), "orders-api", "template.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -231,11 +241,7 @@ func gatewayWith(t testing.TB, edit func(*cfn.Template)) *gateway.Gateway {
 	if edit != nil {
 		edit(tpl)
 	}
-	g, err := gateway.New(tpl)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return g
+	return tpl
 }
 
 // TestServerAnswersItsOwnFailures: what fails on the server's side

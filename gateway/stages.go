@@ -85,6 +85,7 @@ var stages = []func(*Gateway, *exchange) error{
 	// validation against the method's model.
 	(*Gateway).apiKeyStage,
 	(*Gateway).parametersStage,
+	(*Gateway).validateStage,
 	(*Gateway).templateStage,
 	(*Gateway).renderStage,
 	(*Gateway).integrationStage,
@@ -119,7 +120,7 @@ func (g *Gateway) routeStage(x *exchange) error {
 // parameter, when the method has a request validator.
 func (g *Gateway) parametersStage(x *exchange) error {
 	m := x.method.Resource
-	if m.RequestValidatorId == nil {
+	if v := x.method.Validation; v == nil || !v.Params {
 		return nil
 	}
 	if missing := missingParams(m, x.req); len(missing) > 0 {
@@ -164,12 +165,7 @@ func (g *Gateway) templateStage(x *exchange) error {
 	if in == nil || m.Kind == restapi.Unknown {
 		return fmt.Errorf("method %s (%s) does not integrate with a Step Functions action sfnapic knows (%s), nor MOCK", m.ID, m.Route(), strings.Join(integration.Names(), ", "))
 	}
-	x.contentType = "application/json"
-	if h := x.req.Header.Get("Content-Type"); h != "" {
-		// The media type, without parameters such as charset.
-		mt, _, _ := strings.Cut(h, ";")
-		x.contentType = strings.ToLower(strings.TrimSpace(mt))
-	}
+	x.contentType = mediaType(x.req)
 	prop, ok := in.RequestTemplates[x.contentType]
 	if !ok {
 		return g.passThrough(x, in)

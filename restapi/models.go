@@ -1,6 +1,7 @@
 package restapi
 
 import (
+	"bytes"
 	"encoding/json"
 
 	"github.com/awslabs/goformation/v7/cloudformation/apigateway"
@@ -90,7 +91,10 @@ func readMethodChecks(t *cfn.Template, m *Method, models map[string]*Model, vali
 }
 
 // schemaJSON is a model's Schema as JSON: a JSON object, or a string
-// that holds one (both are how templates write it).
+// that holds one (both are how templates write it). An Fn::Sub in it (a
+// $ref to another model in API Gateway's URL form,
+// https://apigateway.amazonaws.com/restapis/${Api}/models/Name) becomes
+// its text, variables kept.
 func schemaJSON(t *cfn.Template, schema any) json.RawMessage {
 	if s, ok := schema.(string); ok {
 		if text, err := t.Text(s, keepVariable); err == nil && json.Valid([]byte(text)) {
@@ -101,5 +105,34 @@ func schemaJSON(t *cfn.Template, schema any) json.RawMessage {
 	if err != nil {
 		return nil
 	}
-	return b
+	// Numbers stay as written (json.Number), not float64.
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return b
+	}
+	out, err := json.Marshal(subsAsText(v))
+	if err != nil {
+		return b
+	}
+	return out
+}
+
+// subsAsText replaces each {"Fn::Sub": "text"} in v with its text.
+func subsAsText(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		if text, ok := x["Fn::Sub"].(string); ok && len(x) == 1 {
+			return text
+		}
+		for k, e := range x {
+			x[k] = subsAsText(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = subsAsText(e)
+		}
+	}
+	return v
 }
