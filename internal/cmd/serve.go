@@ -36,6 +36,9 @@ type serveOptions struct {
 	allowRemote bool
 	logInput    bool
 	watch       bool
+	// apiKeys are --api-key NAME=VALUE, the values of the template's
+	// keys that requests may carry.
+	apiKeys []string
 	// drain is how long a stop waits for the requests in flight before
 	// it cuts them off (30 s; tests shorten it).
 	drain time.Duration
@@ -114,6 +117,7 @@ func newServeCmd(a *app) *cobra.Command {
 	f.BoolVar(&o.allowRemote, "allow-remote-endpoint", false, "let --create use an emulator that is not on this machine (never AWS itself)")
 	f.BoolVar(&o.logInput, "log-input", false, "log what Step Functions (or the mock) received for each request; off by default, as inputs may carry secrets mapped from headers or bodies")
 	f.BoolVar(&o.watch, "watch", false, "rebuild and reload when the spec or a definition file changes")
+	f.StringArrayVar(&o.apiKeys, "api-key", nil, "take `NAME=VALUE` as the value of API key NAME (repeatable); serve never prints it")
 	o.awsFlags.add(cmd, awsHelp{stack: "call the state machines of the deployed stack `NAME`",
 		endpoint: "call Step Functions (and CloudFormation) at `URL`, such as an emulator"})
 	return cmd
@@ -135,9 +139,16 @@ func runServe(parent context.Context, a *app, specName string, o serveOptions) e
 	if err := o.check(); err != nil {
 		return err
 	}
+	keys, err := parseAPIKeys(o.apiKeys)
+	if err != nil {
+		return err
+	}
 	sv, diags, err := loadTarget(specName, o.template)
 	fmt.Fprint(a.stderr, diags.String())
 	if err != nil {
+		return err
+	}
+	if err := useKeys(sv.g, keys); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", o.addr)
@@ -164,11 +175,11 @@ func runServe(parent context.Context, a *app, specName string, o serveOptions) e
 	// for REST APIs").
 	srv := gateway.NewServer(sv.g, be.sf, logEvent(a, &logMu, o.logInput))
 	httpSrv := httpServer(srv, ln)
-	printServing(a, ln, sv.g, be)
+	printServing(a, ln, sv.g, be, keys)
 
 	if o.watch {
 		go watch(ctx, a, &logMu, sv.files, func() []string {
-			return reload(a, &logMu, specName, o.template, be, srv)
+			return reload(a, &logMu, specName, o.template, be, srv, keys)
 		})
 	}
 	err = serveUntilDone(ctx, a, httpSrv, ln, o.drain)
@@ -242,7 +253,7 @@ func logEvent(a *app, mu *sync.Mutex, input bool) func(gateway.Event) {
 
 // printServing says where serve listens, the routes, and where their
 // calls go.
-func printServing(a *app, ln net.Listener, g *gateway.Gateway, be *backend) {
+func printServing(a *app, ln net.Listener, g *gateway.Gateway, be *backend, keys *gateway.Keys) {
 	addr := ln.Addr().(*net.TCPAddr)
 	if !addr.IP.IsLoopback() {
 		fmt.Fprintf(a.stderr, "warning: serving on %s, which other machines can reach; the API has no authorization here, and any Host name is answered (the check against DNS rebinding holds on loopback only)\n", ln.Addr())
@@ -252,14 +263,18 @@ func printServing(a *app, ln net.Listener, g *gateway.Gateway, be *backend) {
 		fmt.Fprintf(a.stderr, "  %s\n", r)
 	}
 	fmt.Fprintf(a.stderr, "backend: %s\n", be.about)
+	printAccess(a.stderr, g, keys)
 	fmt.Fprintln(a.stderr, "press Ctrl-C to stop")
 }
 
 // reload loads the spec (or template) again for --watch and serves it;
 // one with errors leaves the last good one serving. It returns the files
 // to watch from then on, or nil when it failed.
-func reload(a *app, mu *sync.Mutex, specName, templateName string, be *backend, srv *gateway.Server) []string {
+func reload(a *app, mu *sync.Mutex, specName, templateName string, be *backend, srv *gateway.Server, keys *gateway.Keys) []string {
 	next, diags, err := loadTarget(specName, templateName)
+	if err == nil {
+		err = useKeys(next.g, keys)
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	fmt.Fprint(a.stderr, diags.String())
