@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/awslabs/goformation/v7/cloudformation/stepfunctions"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/sfnapic/sfnapic/cfn"
 	"github.com/sfnapic/sfnapic/restapi"
@@ -138,6 +139,10 @@ type Gateway struct {
 	Auth *Auth
 	// express holds the logical IDs of the template's EXPRESS machines.
 	express map[string]bool
+	// keys are the API key values requests may carry (UseKeys).
+	keys *Keys
+	// schemas are the compiled models, by logical ID (validate.go).
+	schemas map[string]*jsonschema.Schema
 	// parsed holds each template text parsed once: a server renders the
 	// same few templates for every request. It is bounded by the texts
 	// the template holds.
@@ -162,6 +167,9 @@ func New(t *cfn.Template) (*Gateway, error) {
 			g.Vars[id+".Name"] = id
 			g.express[id] = m.StateMachineType != nil && *m.StateMachineType == "EXPRESS"
 		}
+	}
+	if err := g.compileModels(); err != nil {
+		return nil, err
 	}
 	return g, nil
 }

@@ -31,7 +31,7 @@ import (
 //     browser marks as coming from another site (an Origin other than the
 //     server's own, or Sec-Fetch-Site cross-site or same-site) is refused
 //     unless the API's CORS headers allow that origin
-//     (restapi.API.AllowsOrigin).
+//     (Gateway.AllowsOrigin).
 //
 // A refusal is a 403 whose JSON body, {"error": ..., "message": ...}, says
 // why without repeating what the request sent; the report's Reason names
@@ -72,7 +72,7 @@ func (g *guard) check(r *http.Request) (typ, message, reason string) {
 	}
 	origin, site := r.Header.Get("Origin"), r.Header.Get("Sec-Fetch-Site")
 	foreign := (origin != "" && !strings.EqualFold(origin, "http://"+r.Host)) || site == "cross-site" || site == "same-site"
-	if !foreign || g.s.Gateway().API.AllowsOrigin(r.Method, r.URL.EscapedPath(), origin) {
+	if !foreign || g.s.Gateway().AllowsOrigin(r.Method, r.URL.EscapedPath(), origin) {
 		return "", "", ""
 	}
 	from := fmt.Sprintf("origin %q", origin)

@@ -3,6 +3,7 @@ package gateway
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,6 +22,47 @@ type Response struct {
 	// quoted values) and those its template set through
 	// $context.responseOverride.header; nil when there are none.
 	Headers map[string]string
+	// mapped are a gateway response's ResponseParameters, whose values
+	// from the request (method.request.header.X) MapRequest sets.
+	mapped map[string]string
+}
+
+// MapRequest sets the headers that a gateway response maps from the
+// request: method.request.header.X, method.request.querystring.X and
+// method.request.path.X, the values other than static ones that a
+// gateway response may take (the guide's "Gateway responses for REST
+// APIs in API Gateway"); a value the request lacks sets nothing. It
+// changes nothing in a response that is not a gateway response.
+func (r *Response) MapRequest(header Header, query url.Values, path map[string]string) {
+	for _, k := range sortedKeys(r.mapped) {
+		name, ok := strings.CutPrefix(k, "gatewayresponse.header.")
+		from, isRequest := strings.CutPrefix(r.mapped[k], "method.request.")
+		if !ok || !isRequest || name == "" {
+			continue
+		}
+		loc, param, _ := strings.Cut(from, ".")
+		var v string
+		switch loc {
+		case "header":
+			v = header.Get(param)
+		case "querystring":
+			v = query.Get(param)
+		case "path":
+			v = path[param]
+		}
+		if v != "" {
+			r.Headers = setHeader(r.Headers, name, v)
+		}
+	}
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // Rejection is a request that API Gateway answers itself, without calling
@@ -30,6 +72,12 @@ type Rejection struct {
 	Type    string // the gateway response type, e.g. BAD_REQUEST_PARAMETERS
 	Message string // API Gateway's message, $context.error.message
 	Reason  string // why, for people
+	// ValidationErrors is $context.error.validationErrorString: why a
+	// body failed its model, as a list, "[...]", escaped to sit inside a
+	// JSON string, as API Gateway's is (its answers quote the list's
+	// inner quotes: "[object has missing required properties
+	// ([\"items\"])]", which a template writes between quotes).
+	ValidationErrors string
 }
 
 // Error says what API Gateway would answer, and why.
@@ -60,7 +108,9 @@ func (g *Gateway) answer(rej *Rejection) *Rejection {
 		rej.Status, _ = strconv.Atoi(*chosen.StatusCode)
 	}
 	rej.Headers = staticHeaders(chosen.ResponseParameters, "gatewayresponse.header.", nil)
-	ctx := map[string]any{"error": map[string]any{"message": rej.Message, "messageString": string(quoted), "responseType": rej.Type}}
+	rej.mapped = chosen.ResponseParameters
+	ctx := map[string]any{"error": map[string]any{"message": rej.Message, "messageString": string(quoted), "responseType": rej.Type,
+		"validationErrorString": rej.ValidationErrors}}
 	tpl, err := g.parse(chosen.ResponseTemplates["application/json"])
 	var res *vtl.Result
 	if err == nil {
@@ -153,7 +203,16 @@ func (c *Call) Respond(reply Reply) (*Response, string, error) {
 	if err != nil {
 		return nil, which, fmt.Errorf("%s: %w", which, err)
 	}
-	res, err := tpl.Render(&vtl.Request{Body: string(reply.Body)}, c.variant)
+	// A response template sees the method request's values and
+	// $context, with the integration's reply as $input's body (a CORS
+	// template echoes the request's Origin when it is allowed).
+	in := c.input
+	if in == nil {
+		in = &vtl.Request{}
+	}
+	withReply := *in
+	withReply.Body = string(reply.Body)
+	res, err := tpl.Render(&withReply, c.variant)
 	if err != nil {
 		return nil, which, fmt.Errorf("%s: %w", which, err)
 	}

@@ -81,6 +81,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id := UUID()
 	ev := Event{Method: r.Method, Path: r.URL.EscapedPath()}
 	resp, call := s.answer(r.Context(), g, r, id, &ev)
+	if resp.mapped != nil { // a gateway response, which may map request values
+		var pathParams map[string]string
+		if call != nil {
+			pathParams = call.PathParams
+		}
+		resp.MapRequest(Header(r.Header), r.URL.Query(), pathParams)
+	}
 
 	h := w.Header()
 	h.Set("Content-Type", "application/json")

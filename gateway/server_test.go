@@ -52,18 +52,50 @@ func itoa(i int) string {
 // render the integration response. It reports the median and the 99th
 // percentile of the requests' latencies.
 func BenchmarkServe(b *testing.B) {
-	s := ordersServer(b)
+	b.Run("plain", func(b *testing.B) { benchServe(b, ordersServer(b), orderRequest) })
+	// A route with everything issue 18 checks before the integration:
+	// an API key (a plan without throttle or quota, which would refuse
+	// the benchmark's requests), body validation against the order's
+	// model (and the item model it names), and CORS for two origins on
+	// the answer.
+	b.Run("cors-key-body", func(b *testing.B) {
+		g := gatewayWith(b, func(tpl *cfn.Template) {
+			addKeys(tpl)
+			addValidation(tpl)
+			addCORS(tpl)
+			p := tpl.CFN.Resources["UsagePlanPartners"].(*apigateway.UsagePlan)
+			p.Throttle, p.Quota = nil, nil
+			tpl.CFN.Resources["RouteOrdersPost"].(*apigateway.Method).ApiKeyRequired = ptr(true)
+		})
+		if err := g.UseKeys(gateway.NewKeys(map[string]string{"acme": acmeKey})); err != nil {
+			b.Fatal(err)
+		}
+		benchServe(b, gateway.NewServer(g, sfnmock.New(nil), nil), checkedOrderRequest)
+	})
+}
+
+// checkedOrderRequest is orderRequest with a key and a browser's Origin.
+func checkedOrderRequest(i int) *http.Request {
+	r := orderRequest(i)
+	r.Header.Set("X-Api-Key", acmeKey)
+	r.Header.Set("Origin", "https://shop.example.com")
+	return r
+}
+
+// benchServe sends b.N requests made by req through s.
+func benchServe(b *testing.B, s *gateway.Server, req func(int) *http.Request) {
 	// The requests are made before the clock starts: what is measured
 	// (time and allocations) is serve's work alone.
 	reqs := make([]*http.Request, b.N)
 	for i := range reqs {
-		reqs[i] = orderRequest(i)
+		reqs[i] = req(i)
 	}
 	lat := make([]time.Duration, b.N)
 	b.ReportAllocs()
 	b.ResetTimer()
+	var w *httptest.ResponseRecorder
 	for i := 0; i < b.N; i++ {
-		w := httptest.NewRecorder()
+		w = httptest.NewRecorder()
 		began := time.Now()
 		s.ServeHTTP(w, reqs[i])
 		lat[i] = time.Since(began)
@@ -72,6 +104,9 @@ func BenchmarkServe(b *testing.B) {
 		}
 	}
 	b.StopTimer()
+	if o := reqs[0].Header.Get("Origin"); o != "" && w.Header().Get("Access-Control-Allow-Origin") != o {
+		b.Fatalf("Access-Control-Allow-Origin %q, want %q", w.Header().Get("Access-Control-Allow-Origin"), o)
+	}
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
@@ -133,13 +168,26 @@ func FuzzServe(f *testing.F) {
 	// authorizers read them).
 	f.Add("POST", "/orders", "application/json", `{}`, "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.e30.c2ln", uint16(0))
 	f.Add("POST", "/orders", "application/json", `{}`, "AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=00", uint16(2))
-	// The orders API with a hand-written CORS preflight (a MOCK method
-	// without a request template, so the body passes through to it).
-	s := serverWith(f, sfnmock.New(nil), func(tpl *cfn.Template) {
-		addPreflight(tpl, "")
-		ir := &tpl.CFN.Resources["RouteOrdersOptions"].(*apigateway.Method).Integration.IntegrationResponses[0]
-		ir.ResponseTemplates["application/json"] = `{"ok": true}`
+	f.Add("POST", "/orders", "application/json", `{"items": [{"sku": "a", "qty": 0}]}`, acmeKey, uint16(0))
+	f.Add("GET", "/orders/o-1", "", "", "https://shop.example.com", uint16(0))
+	f.Add("OPTIONS", "/orders", "", "", "https://admin.example.com", uint16(0))
+	f.Add("POST", "/orders", "application/json", `{"items": [[[[[[[[[[]]]]]]]]]], "qty": 1e400}`, "\x00'\"", uint16(7))
+	// The orders API with issue 18's checks: keys (POST /orders needs
+	// one too), a validated body, CORS for two origins, and the path's
+	// preflight answering a body that passes through.
+	g := gatewayWith(f, func(tpl *cfn.Template) {
+		addKeys(tpl)
+		addValidation(tpl)
+		addCORS(tpl)
+		tpl.CFN.Resources["RouteOrdersPost"].(*apigateway.Method).ApiKeyRequired = ptr(true)
+		options := tpl.CFN.Resources["RouteOrdersOptions"].(*apigateway.Method).Integration
+		options.RequestTemplates = nil
+		options.IntegrationResponses[0].ResponseTemplates["application/json"] += `{"ok": true}`
 	})
+	if err := g.UseKeys(gateway.NewKeys(map[string]string{"acme": acmeKey})); err != nil {
+		f.Fatal(err)
+	}
+	s := gateway.NewServer(g, sfnmock.New(nil), nil)
 	f.Fuzz(func(t *testing.T, method, path, contentType, body, key string, scale uint16) {
 		if !validMethod(method) || !strings.HasPrefix(path, "/") || strings.ContainsAny(path, " \t\r\n#?\x00") {
 			return
@@ -159,7 +207,12 @@ func FuzzServe(f *testing.F) {
 			r.Header["Content-Type"] = []string{contentType}
 		}
 		if key != "" {
+			// The key is the idempotency key, the API key and the
+			// origin at once.
 			r.Header["Idempotency-Key"] = []string{key}
+			r.Header["X-Api-Key"] = []string{key}
+			r.Header["Origin"] = []string{key}
+			r.Header["Authorization"] = []string{key}
 		}
 		w := httptest.NewRecorder()
 		done := make(chan bool)
@@ -224,6 +277,16 @@ func serverWith(t testing.TB, backend gateway.StepFunctions, edit func(*cfn.Temp
 // edit.
 func gatewayWith(t testing.TB, edit func(*cfn.Template)) *gateway.Gateway {
 	t.Helper()
+	g, err := gateway.New(templateWith(t, edit))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+// templateWith is golden/orders-api's template, changed by edit.
+func templateWith(t testing.TB, edit func(*cfn.Template)) *cfn.Template {
+	t.Helper()
 	b, err := os.ReadFile(filepath.Join(golden.Root(), "orders-api", "template.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -235,11 +298,7 @@ func gatewayWith(t testing.TB, edit func(*cfn.Template)) *gateway.Gateway {
 	if edit != nil {
 		edit(tpl)
 	}
-	g, err := gateway.New(tpl)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return g
+	return tpl
 }
 
 // TestServerAnswersItsOwnFailures: what fails on the server's side

@@ -37,6 +37,7 @@ type Call struct {
 	Timeout          time.Duration
 	mockStatus       int
 	variant          vtl.Variant
+	input            *vtl.Request // what the request template saw
 	integrationReply []apigateway.Method_IntegrationResponse
 	g                *Gateway
 }
@@ -70,7 +71,8 @@ type exchange struct {
 	// body through as it came.
 	contentType string
 	tpl         *vtl.Template
-	body        string // what the integration request carries
+	input       *vtl.Request // the request's values and $context, for the templates
+	body        string       // what the integration request carries
 	call        *Call
 	auth        *authResult // what the authorizer found, if one ran
 }
@@ -85,7 +87,9 @@ var stages = []func(*Gateway, *exchange) error{
 	// issue): a CORS preflight, the authorizer, the API key, body
 	// validation against the method's model.
 	(*Gateway).authorizeStage,
+	(*Gateway).apiKeyStage,
 	(*Gateway).parametersStage,
+	(*Gateway).validateStage,
 	(*Gateway).templateStage,
 	(*Gateway).renderStage,
 	(*Gateway).integrationStage,
@@ -101,6 +105,9 @@ func (g *Gateway) start(req *Request, v vtl.Variant) (*Call, error) {
 	x := &exchange{req: req, variant: v}
 	for _, stage := range stages {
 		if err := stage(g, x); err != nil {
+			if rej, ok := err.(*Rejection); ok {
+				rej.MapRequest(req.Header, req.Query, x.params)
+			}
 			return x.call, err
 		}
 	}
@@ -120,7 +127,7 @@ func (g *Gateway) routeStage(x *exchange) error {
 // parameter, when the method has a request validator.
 func (g *Gateway) parametersStage(x *exchange) error {
 	m := x.method.Resource
-	if m.RequestValidatorId == nil {
+	if v := x.method.Validation; v == nil || !v.Params {
 		return nil
 	}
 	if missing := missingParams(m, x.req); len(missing) > 0 {
@@ -165,12 +172,7 @@ func (g *Gateway) templateStage(x *exchange) error {
 	if in == nil || m.Kind == restapi.Unknown {
 		return fmt.Errorf("method %s (%s) does not integrate with a Step Functions action sfnapic knows (%s), nor MOCK", m.ID, m.Route(), strings.Join(integration.Names(), ", "))
 	}
-	x.contentType = "application/json"
-	if h := x.req.Header.Get("Content-Type"); h != "" {
-		// The media type, without parameters such as charset.
-		mt, _, _ := strings.Cut(h, ";")
-		x.contentType = strings.ToLower(strings.TrimSpace(mt))
-	}
+	x.contentType = mediaType(x.req)
 	prop, ok := in.RequestTemplates[x.contentType]
 	if !ok {
 		return g.passThrough(x, in)
@@ -210,7 +212,8 @@ func (g *Gateway) renderStage(x *exchange) error {
 		x.body = x.req.Body
 		return nil
 	}
-	res, err := x.tpl.Render(g.vtlRequest(x), x.variant)
+	x.input = g.vtlRequest(x)
+	res, err := x.tpl.Render(x.input, x.variant)
 	if errors.Is(err, vtl.ErrBadJSON) {
 		// Which gateway response type API Gateway uses here is not
 		// documented; BAD_REQUEST_BODY falls back to DEFAULT_4XX.
@@ -267,7 +270,10 @@ func (g *Gateway) integrationStage(x *exchange) error {
 	m := x.method
 	in := m.Resource.Integration
 	call := &Call{Verb: m.Verb, Path: m.Path, MethodID: m.ID, PathParams: x.params, ContentType: x.contentType, Kind: m.Kind,
-		Body: x.body, Timeout: DefaultTimeout, variant: x.variant, integrationReply: in.IntegrationResponses, g: g}
+		Body: x.body, Timeout: DefaultTimeout, variant: x.variant, input: x.input, integrationReply: in.IntegrationResponses, g: g}
+	if call.input == nil { // passed through: no template rendered
+		call.input = g.vtlRequest(x)
+	}
 	if in.TimeoutInMillis != nil {
 		call.Timeout = time.Duration(*in.TimeoutInMillis) * time.Millisecond
 	}

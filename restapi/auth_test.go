@@ -47,8 +47,6 @@ func ordersWithAuth(t *testing.T) *cfn.Template {
 	return tpl
 }
 
-func ptr[T any](v T) *T { return &v }
-
 // TestReadAuth: the authorizers with their type, identity sources (in
 // order, each kind mapped), user pools and TTL (300 s unless set), and
 // each method's authorization; an AuthorizerId naming no authorizer, or

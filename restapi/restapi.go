@@ -63,6 +63,12 @@ type API struct {
 	GatewayResponses map[string]*apigateway.GatewayResponse
 	// Authorizers are the template's authorizers, by logical ID.
 	Authorizers []*Authorizer
+	// UsagePlans are the template's usage plans, by logical ID; Keys its
+	// API keys, by name (keys.go).
+	UsagePlans []*UsagePlan
+	Keys       []*APIKey
+	// Models are the template's models, by logical ID (models.go).
+	Models map[string]*Model
 }
 
 // Method is one AWS::ApiGateway::Method: a verb on a path.
@@ -77,6 +83,14 @@ type Method struct {
 	Action integration.Action
 	// Auth is how the method authorizes its callers.
 	Auth Auth
+	// APIKeyRequired: a request needs an API key of a usage plan of the
+	// stage (ApiKeyRequired).
+	APIKeyRequired bool
+	// Validation is what the method's request validator checks; nil
+	// without one.
+	Validation *Validation
+	// Models are the method's RequestModels, by media type.
+	Models map[string]*Model
 }
 
 // Route names a method as "VERB /path".
@@ -111,6 +125,8 @@ func Read(t *cfn.Template) (*API, error) {
 		return a.Verb < b.Verb
 	})
 	readAuth(t, api)
+	api.readKeys(t, sortedIDs(t))
+	api.readModels(t, sortedIDs(t))
 	return api, nil
 }
 

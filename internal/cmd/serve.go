@@ -36,6 +36,9 @@ type serveOptions struct {
 	allowRemote bool
 	logInput    bool
 	watch       bool
+	// apiKeys are --api-key NAME=VALUE, the values of the template's
+	// keys that requests may carry.
+	apiKeys []string
 	// drain is how long a stop waits for the requests in flight before
 	// it cuts them off (30 s; tests shorten it).
 	drain time.Duration
@@ -119,6 +122,7 @@ func newServeCmd(a *app) *cobra.Command {
 	f.StringVar(&o.jwks, "jwks", "", "check Cognito tokens against the JSON Web Key Set in `FILE` (the user pool's .well-known/jwks.json)")
 	f.StringArrayVar(&o.authorizers, "authorizer", nil, "stand in for Lambda authorizer NAME: `NAME=COMMAND` runs a program with the authorizer event on stdin and its answer on stdout, NAME=@FILE answers with FILE (repeatable)")
 	f.StringArrayVar(&o.iamKeys, "iam-key", nil, "check SigV4 signatures of AWS_IAM routes against the credentials `ID:SECRET` (repeatable)")
+	f.StringArrayVar(&o.apiKeys, "api-key", nil, "take `NAME=VALUE` as the value of API key NAME (repeatable); serve never prints it")
 	o.awsFlags.add(cmd, awsHelp{stack: "call the state machines of the deployed stack `NAME`",
 		endpoint: "call Step Functions (and CloudFormation) at `URL`, such as an emulator"})
 	return cmd
@@ -140,16 +144,10 @@ func runServe(parent context.Context, a *app, specName string, o serveOptions) e
 	if err := o.check(); err != nil {
 		return err
 	}
-	auth, err := o.auth()
+	sv, keys, err := loadCallers(a, specName, o)
 	if err != nil {
 		return err
 	}
-	sv, diags, err := loadTarget(specName, o.template)
-	fmt.Fprint(a.stderr, diags.String())
-	if err != nil {
-		return err
-	}
-	sv.g.Auth = auth
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", o.addr, err)
@@ -174,11 +172,11 @@ func runServe(parent context.Context, a *app, specName string, o serveOptions) e
 	// for REST APIs").
 	srv := gateway.NewServer(sv.g, be.sf, logEvent(a, &logMu, o.logInput))
 	httpSrv := httpServer(srv, ln)
-	printServing(a, ln, sv.g, be)
+	printServing(a, ln, sv.g, be, keys)
 
 	if o.watch {
 		go watch(ctx, a, &logMu, sv.files, func() []string {
-			return reload(a, &logMu, specName, o.template, be, srv)
+			return reload(a, &logMu, specName, o.template, be, srv, keys)
 		})
 	}
 	err = serveUntilDone(ctx, a, httpSrv, ln, o.drain)
@@ -193,6 +191,29 @@ func runServe(parent context.Context, a *app, specName string, o serveOptions) e
 		err = nil
 	}
 	return err
+}
+
+// loadCallers loads what serve runs and what it checks callers against:
+// the authorizers' stand-ins and the API keys' values.
+func loadCallers(a *app, specName string, o serveOptions) (*target, *gateway.Keys, error) {
+	auth, err := o.auth()
+	if err != nil {
+		return nil, nil, err
+	}
+	keys, err := parseAPIKeys(o.apiKeys)
+	if err != nil {
+		return nil, nil, err
+	}
+	sv, diags, err := loadTarget(specName, o.template)
+	fmt.Fprint(a.stderr, diags.String())
+	if err != nil {
+		return nil, nil, err
+	}
+	sv.g.Auth = auth
+	if err := useKeys(sv.g, keys); err != nil {
+		return nil, nil, err
+	}
+	return sv, keys, nil
 }
 
 // httpServer serves srv behind its guard, which refuses a Host other than
@@ -252,7 +273,7 @@ func logEvent(a *app, mu *sync.Mutex, input bool) func(gateway.Event) {
 
 // printServing says where serve listens, the routes, and where their
 // calls go.
-func printServing(a *app, ln net.Listener, g *gateway.Gateway, be *backend) {
+func printServing(a *app, ln net.Listener, g *gateway.Gateway, be *backend, keys *gateway.Keys) {
 	addr := ln.Addr().(*net.TCPAddr)
 	if !addr.IP.IsLoopback() {
 		fmt.Fprintf(a.stderr, "warning: serving on %s, which other machines can reach; the API has no authorization here, and any Host name is answered (the check against DNS rebinding holds on loopback only)\n", ln.Addr())
@@ -263,14 +284,18 @@ func printServing(a *app, ln net.Listener, g *gateway.Gateway, be *backend) {
 	}
 	fmt.Fprintf(a.stderr, "backend: %s\n", be.about)
 	printAuth(a, g)
+	printAccess(a.stderr, g, keys)
 	fmt.Fprintln(a.stderr, "press Ctrl-C to stop")
 }
 
 // reload loads the spec (or template) again for --watch and serves it;
 // one with errors leaves the last good one serving. It returns the files
 // to watch from then on, or nil when it failed.
-func reload(a *app, mu *sync.Mutex, specName, templateName string, be *backend, srv *gateway.Server) []string {
+func reload(a *app, mu *sync.Mutex, specName, templateName string, be *backend, srv *gateway.Server, keys *gateway.Keys) []string {
 	next, diags, err := loadTarget(specName, templateName)
+	if err == nil {
+		err = useKeys(next.g, keys)
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	fmt.Fprint(a.stderr, diags.String())

@@ -1,0 +1,132 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/sfnapic/sfnapic/gateway"
+)
+
+// parseAPIKeys reads serve's --api-key NAME=VALUE flags into the values
+// by key name. A value is never repeated in an error.
+func parseAPIKeys(flags []string) (*gateway.Keys, error) {
+	values := map[string]string{}
+	for i, f := range flags {
+		name, value, ok := strings.Cut(f, "=")
+		switch {
+		case !ok || name == "" || value == "":
+			return nil, usagef("--api-key number %d is not NAME=VALUE (the key's name in the spec's usagePlans, then the value API Gateway generated for it)", i+1)
+		case values[name] != "":
+			return nil, usagef("--api-key gives key %s twice: give each key once", name)
+		}
+		values[name] = value
+	}
+	return gateway.NewKeys(values), nil
+}
+
+// useKeys has the gateway check API keys against keys; a name the
+// template has no key of is a usage error, with the closest name.
+func useKeys(g *gateway.Gateway, keys *gateway.Keys) error {
+	err := g.UseKeys(keys)
+	var unknown *gateway.UnknownKeyError
+	if errors.As(err, &unknown) {
+		return usagef("--api-key %s=...: %v%s", unknown.Name, err, closest(unknown.Name, unknown.Known))
+	}
+	return err
+}
+
+// closest is ` (did you mean "x"?)` for the name within two edits of
+// got, or "".
+func closest(got string, names []string) string {
+	best, bestD := "", 3
+	for _, n := range names {
+		if d := editDistance(strings.ToLower(got), strings.ToLower(n)); d < bestD {
+			best, bestD = n, d
+		}
+	}
+	if best == "" || bestD >= len(got) {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+// editDistance is the Levenshtein distance of two short names; longer
+// ones (a key name is at most 1,024 characters) count as far apart.
+func editDistance(a, b string) int {
+	if len(a) > 128 || len(b) > 128 {
+		return 1 << 20
+	}
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+// printAccess says at start-up what serve checks before the integration,
+// and what it does not. It names keys, never their values.
+func printAccess(w io.Writer, g *gateway.Gateway, keys *gateway.Keys) {
+	var keyed, validated, preflights int
+	for _, m := range g.API.Methods {
+		if m.APIKeyRequired {
+			keyed++
+		}
+		if m.Validation != nil && m.Validation.Body && len(m.Models) > 0 {
+			validated++
+		}
+		if m.Verb == "OPTIONS" && m.Kind.String() == "MOCK" {
+			preflights++
+		}
+	}
+	if keyed > 0 || len(keys.Names()) > 0 {
+		fmt.Fprintf(w, "API keys: %d route%s with ApiKeyRequired; x-api-key is checked against --api-key (%d of %d keys given%s); throttles and quotas are counted in memory from start\n",
+			keyed, plural(keyed), len(keys.Names()), len(g.API.Keys), missingKeys(g, keys))
+		for _, k := range g.API.Keys {
+			if !k.Enabled {
+				fmt.Fprintf(w, "  key %s is disabled in the template (Enabled is not true): requests with it are refused\n", k.Name)
+			}
+		}
+	}
+	if validated > 0 {
+		fmt.Fprintf(w, "body validation: %d route%s: bodies checked against their model (JSON Schema draft-04); serve refuses to validate bodies over %d levels deep or %d values\n",
+			validated, plural(validated), gateway.MaxBodyDepth, gateway.MaxBodyValues)
+	}
+	if preflights > 0 {
+		fmt.Fprintf(w, "CORS: %d path%s answer preflights from their OPTIONS MOCK method, headers as the template writes them\n", preflights, plural(preflights))
+	}
+	if keyed > 0 || validated > 0 {
+		fmt.Fprintln(w, "not checked here: the stage's and the account's throttles, resource policies, WAF")
+	}
+}
+
+// missingKeys lists the template's keys that --api-key did not give.
+func missingKeys(g *gateway.Gateway, keys *gateway.Keys) string {
+	given := map[string]bool{}
+	for _, n := range keys.Names() {
+		given[n] = true
+	}
+	var missing []string
+	for _, k := range g.API.Keys {
+		if !given[k.Name] {
+			missing = append(missing, k.Name)
+		}
+	}
+	if len(missing) == 0 {
+		return ""
+	}
+	return "; not given, so refused: " + strings.Join(missing, ", ")
+}
