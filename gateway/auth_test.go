@@ -28,7 +28,7 @@ const (
 	probe = `{"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:StateMachineOrders", "input": "{\"sub\": \"$context.authorizer.claims.sub\", \"exp\": \"$context.authorizer.claims.exp\", \"groups\": \"$context.authorizer.claims.groups\", \"principal\": \"$context.authorizer.principalId\", \"tier\": \"$context.authorizer.tier\", \"n\": \"$context.authorizer.n\", \"key\": \"$context.identity.accessKey\", \"arn\": \"$context.identity.userArn\"}"}`
 )
 
-// withAuth is golden/orders-api's template with authorizers: POST /orders
+// withAuth is golden/orders-open's template with authorizers: POST /orders
 // takes Cognito ID tokens, POST /quotes Cognito access tokens with the
 // scope orders/write, GET /orders/{id} the TOKEN Lambda authorizer
 // partners (cached 300 s), DELETE /orders/{id} SigV4 (AWS_IAM), and

@@ -32,7 +32,7 @@ var corsHeaders = map[string]string{
 	"method.response.header.Vary":                             "'Origin'",
 }
 
-// addCORS gives golden/orders-api's template the contract's CORS for
+// addCORS gives golden/orders-open's template the contract's CORS for
 // two origins: an OPTIONS MOCK method on /orders ({"statusCode": 200},
 // no authorizer, no key) whose integration response has the static
 // headers and the template that echoes an allowed Origin; the same

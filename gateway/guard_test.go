@@ -27,7 +27,7 @@ func (c *counting) Call(ctx context.Context, call *gateway.Call) (gateway.Reply,
 	return c.next.Call(ctx, call)
 }
 
-// guarded serves golden/orders-api's template, changed by edit, behind
+// guarded serves golden/orders-open's template, changed by edit, behind
 // Guard; it returns the handler, the calls made and the last reason
 // logged.
 func guarded(t *testing.T, loopback bool, edit func(*cfn.Template)) (http.Handler, *counting, *atomic.Value) {

@@ -21,7 +21,7 @@ const (
 	devKey    = "initech-0123456789abcdefg"
 )
 
-// addKeys gives golden/orders-api's template what compile writes for
+// addKeys gives golden/orders-open's template what compile writes for
 // `apiKey: partners` on GET /orders/{id} (the contract's shape): a usage
 // plan on the stage with a throttle (rate 1, burst 2) and a quota of 3 a
 // DAY, a per-method throttle on DELETE /orders/{id} (rate 1, burst 1),

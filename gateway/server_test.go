@@ -23,7 +23,7 @@ import (
 	"github.com/sfnapic/sfnapic/internal/sfnmock"
 )
 
-// ordersServer serves golden/orders-api's committed template with the
+// ordersServer serves golden/orders-open's committed template with the
 // mock, which answers at once.
 func ordersServer(tb testing.TB) *gateway.Server { return serverWith(tb, sfnmock.New(nil), nil) }
 
@@ -266,14 +266,14 @@ func (failing) Call(context.Context, *gateway.Call) (gateway.Reply, error) {
 	return gateway.Reply{}, errors.New("connection refused")
 }
 
-// serverWith serves golden/orders-api's template, changed by edit, with
+// serverWith serves golden/orders-open's template, changed by edit, with
 // backend.
 func serverWith(t testing.TB, backend gateway.StepFunctions, edit func(*cfn.Template)) *gateway.Server {
 	t.Helper()
 	return gateway.NewServer(gatewayWith(t, edit), backend, nil)
 }
 
-// gatewayWith is a gateway over golden/orders-api's template, changed by
+// gatewayWith is a gateway over golden/orders-open's template, changed by
 // edit.
 func gatewayWith(t testing.TB, edit func(*cfn.Template)) *gateway.Gateway {
 	t.Helper()
@@ -284,10 +284,10 @@ func gatewayWith(t testing.TB, edit func(*cfn.Template)) *gateway.Gateway {
 	return g
 }
 
-// templateWith is golden/orders-api's template, changed by edit.
+// templateWith is golden/orders-open's template, changed by edit.
 func templateWith(t testing.TB, edit func(*cfn.Template)) *cfn.Template {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(golden.Root(), "orders-api", "template.json"))
+	b, err := os.ReadFile(filepath.Join(golden.Root(), "orders-open", "template.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/sfnapic/sfnapic/restapi"
 )
 
-// accessTemplate is golden/orders-api's template with what compile
+// accessTemplate is golden/orders-open's template with what compile
 // writes for issue 18 (the contract's shape): a usage plan on the stage
 // with a per-method throttle and a quota, two keys (one disabled), a
 // model and a body validator on POST /orders, and an API key on
@@ -20,7 +20,7 @@ import (
 // back, as serve reads a template.
 func accessTemplate(t *testing.T) *cfn.Template {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(golden.Root(), "orders-api", "template.json"))
+	b, err := os.ReadFile(filepath.Join(golden.Root(), "orders-open", "template.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,12 +14,12 @@ import (
 	"github.com/sfnapic/sfnapic/restapi"
 )
 
-// ordersWithAuth is golden/orders-api's template with a Cognito and a
+// ordersWithAuth is golden/orders-open's template with a Cognito and a
 // Lambda authorizer, and methods that use them, IAM, and a broken
 // AuthorizerId.
 func ordersWithAuth(t *testing.T) *cfn.Template {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(golden.Root(), "orders-api", "template.json"))
+	b, err := os.ReadFile(filepath.Join(golden.Root(), "orders-open", "template.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -258,7 +258,7 @@ func TestInvokeCredentialsRefused(t *testing.T) {
 		{[]string{"--api-key", "s3cr3t-1", "--api-key-name", "acme", "--stack", "x"}, "give the API key once"},
 		{[]string{"--api-key-name", "acme"}, "needs --stack"},
 	} {
-		args := append([]string{"invoke", "../../examples/orders-api.yaml", "--url", "http://127.0.0.1:1", "POST /orders"}, tc.args...)
+		args := append([]string{"invoke", "../../golden/orders-open/spec.yaml", "--url", "http://127.0.0.1:1", "POST /orders"}, tc.args...)
 		if tc.want == "needs --stack" {
 			tc.want = "--api-key-name acme reads the key's id from a deployed stack's outputs: name it with --stack NAME"
 		}

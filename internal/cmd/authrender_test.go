@@ -83,7 +83,7 @@ func TestRenderClaims(t *testing.T) {
 // TestRenderClaimsRefused: malformed authorizer flags are usage errors,
 // all reported at once.
 func TestRenderClaimsRefused(t *testing.T) {
-	code, _, stderr := run(t, "render", "../../examples/orders-api.yaml", "POST /orders", "--claims", "sub", "--claims", "=x",
+	code, _, stderr := run(t, "render", "../../golden/orders-open/spec.yaml", "POST /orders", "--claims", "sub", "--claims", "=x",
 		"--claims", "a=1", "--claims", "a=2", "--authorizer-context", "claims=1", "--authorizer-context", "principalId=p")
 	for _, want := range []string{`--claims "sub": write NAME=VALUE`, `--claims "=x"`, "--claims a is given twice",
 		"give each with --claims NAME=VALUE", "give the principal with --principal-id ID"} {

@@ -64,7 +64,7 @@ func TestInvokeEscapesControls(t *testing.T) {
 	}))
 	defer api.Close()
 	for _, output := range []string{"text", "json"} {
-		code, stdout, stderr := run(t, "invoke", "../../examples/orders-api.yaml", "--url", api.URL, "POST /orders", "-d", "{}", "--output", output)
+		code, stdout, stderr := run(t, "invoke", "../../golden/orders-open/spec.yaml", "--url", api.URL, "POST /orders", "-d", "{}", "--output", output)
 		if code != 0 || hasControls(stdout) || hasControls(stderr) || !strings.Contains(stdout, `\u202e`) {
 			t.Errorf("an answer with controls, --output %s: exit %d\n%q\n%q", output, code, stdout, stderr)
 		}
@@ -79,7 +79,7 @@ func TestInvokeEscapesControls(t *testing.T) {
 		map[string]any{"id": 3, "timestamp": 1.7e9, "type": "ExecutionAborted", "executionAbortedEventDetails": map[string]any{"error": "A" + evil, "cause": "B" + evil}},
 		map[string]any{"id": 2, "timestamp": 1.7e9, "type": "TaskStateEntered", "stateEnteredEventDetails": map[string]any{"name": "S" + evil}},
 	}}})
-	code, stdout, stderr := run(t, "invoke", "../../examples/orders-api.yaml", "--url", startedAPI(t).URL, "POST /orders", "-d", "{}", "--wait", "--history")
+	code, stdout, stderr := run(t, "invoke", "../../golden/orders-open/spec.yaml", "--url", startedAPI(t).URL, "POST /orders", "-d", "{}", "--wait", "--history")
 	if code != 1 || hasControls(stdout) || hasControls(stderr) || !strings.Contains(stdout, `Cause: C\x1b]0;owned\a\x1b[2J\u009b31m\u202eevil\x7f`) ||
 		!strings.Contains(stdout, `Failed in state S\x1b]0;owned\a`) {
 		t.Errorf("an execution that failed with controls: exit %d\n%q\n%q", code, stdout, stderr)
@@ -89,7 +89,7 @@ func TestInvokeEscapesControls(t *testing.T) {
 	// are escaped as well.
 	fake.Script("DescribeExecution", sfnfake.Reply{Status: 200, Body: map[string]any{}, Delay: time.Hour})
 	evilStart := gateway.Reply{Status: 200, Body: json.RawMessage(`{"executionArn": "arn:aws:states:us-east-1:123456789012:execution:M:\u001b[2J"}`)}
-	code, stdout, stderr = run(t, "invoke", "../../examples/orders-api.yaml", "--url", apiReplying(t, evilStart).URL, "POST /orders", "-d", "{}", "--wait", "--timeout", "1s")
+	code, stdout, stderr = run(t, "invoke", "../../golden/orders-open/spec.yaml", "--url", apiReplying(t, evilStart).URL, "POST /orders", "-d", "{}", "--wait", "--timeout", "1s")
 	if code != 1 || hasControls(stdout) || hasControls(stderr) || !strings.Contains(stderr, `execution:M:\x1b[2J is unknown`) {
 		t.Errorf("an ARN with controls: exit %d\n%q\n%q", code, stdout, stderr)
 	}
@@ -108,7 +108,7 @@ func TestTestInvokeEscapesControls(t *testing.T) {
 	})
 	defer api.Close()
 	t.Setenv("AWS_ENDPOINT_URL_API_GATEWAY", api.URL)
-	code, stdout, stderr := run(t, "test-invoke", "../../examples/orders-api.yaml", "--stack", "orders", "POST /orders", "-d", "{}")
+	code, stdout, stderr := run(t, "test-invoke", "../../golden/orders-open/spec.yaml", "--stack", "orders", "POST /orders", "-d", "{}")
 	if code != 1 || hasControls(stdout) || hasControls(stderr) || !strings.Contains(stdout, `X-Evil: \x1b[2J\u009b\u202e\x7f`) || !strings.Contains(stderr, `AWS:   {"sent": "\x1b[2J`) {
 		t.Errorf("test-invoke: exit %d\n%q\n%q", code, stdout, stderr)
 	}

@@ -33,7 +33,7 @@ func startedAPI(t *testing.T) *httptest.Server {
 // StartExecution answers startReply.
 func apiReplying(t *testing.T, startReply gateway.Reply) *httptest.Server {
 	t.Helper()
-	g := routeGateway(t, mustRead(t, "../../examples/orders-api.yaml"))
+	g := routeGateway(t, mustRead(t, "../../golden/orders-open/spec.yaml"))
 	api := httptest.NewServer(gateway.NewServer(g, sfnmock.New(map[string]gateway.Reply{"StartExecution": startReply}), nil))
 	t.Cleanup(api.Close)
 	return api
@@ -104,7 +104,7 @@ func TestInvokeWaitBoundsAnswers(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			url, served, calls := hugeSFN(t, tc.replies)
 			awsEnv(t, url)
-			code, stdout, stderr := run(t, "invoke", "../../examples/orders-api.yaml", "--url", startedAPI(t).URL, "POST /orders", "-d", "{}", "--wait", "--history", "--timeout", "30s")
+			code, stdout, stderr := run(t, "invoke", "../../golden/orders-open/spec.yaml", "--url", startedAPI(t).URL, "POST /orders", "-d", "{}", "--wait", "--history", "--timeout", "30s")
 			want := fmt.Sprintf("the Step Functions endpoint %s answered %s with more than %d bytes", url, tc.op, maxAnswer)
 			if code != 1 || !strings.Contains(stderr, want) || strings.Contains(stderr, "CloudFormation") {
 				t.Errorf("exit %d, want 1 and %q\n%s\n%.2000s", code, want, stderr, stdout)
@@ -134,11 +134,11 @@ func TestInvokeRouteAnswerTooLong(t *testing.T) {
 		_, _ = w.Write([]byte(body))
 	}))
 	defer api.Close()
-	code, _, stderr := run(t, "invoke", "../../examples/orders-api.yaml", "--url", api.URL, "POST /orders", "-d", "{}")
+	code, _, stderr := run(t, "invoke", "../../golden/orders-open/spec.yaml", "--url", api.URL, "POST /orders", "-d", "{}")
 	if code != 1 || !strings.Contains(stderr, fmt.Sprintf("the answer is longer than %d bytes (10 MB, API Gateway's limit on a payload)", gateway.MaxBody)) {
 		t.Errorf("a 10 MB answer: exit %d\n%.2000s", code, stderr)
 	}
-	code, stdout, _ := run(t, "invoke", "../../examples/orders-api.yaml", "--url", api.URL, "POST /orders", "-d", "{}", "--output", "json")
+	code, stdout, _ := run(t, "invoke", "../../golden/orders-open/spec.yaml", "--url", api.URL, "POST /orders", "-d", "{}", "--output", "json")
 	var res invokeResult
 	_ = json.Unmarshal([]byte(stdout), &res)
 	if code != 1 || !res.Truncated || res.Status != 200 {
@@ -163,7 +163,7 @@ func TestInvokeDoesNotFollowRedirects(t *testing.T) {
 		api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, other.URL+"/steal", status)
 		}))
-		code, stdout, stderr := run(t, "invoke", "../../examples/orders-api.yaml", "--url", api.URL, "POST /orders", "-d", "{}",
+		code, stdout, stderr := run(t, "invoke", "../../golden/orders-open/spec.yaml", "--url", api.URL, "POST /orders", "-d", "{}",
 			"-H", "Authorization: Bearer s3cret", "-H", "Cookie: session=s3cret")
 		api.Close()
 		if code != 1 || !strings.HasPrefix(stdout, fmt.Sprintf("HTTP %d (", status)) || !strings.Contains(stdout, "Location: "+other.URL+"/steal\n") ||
@@ -187,7 +187,7 @@ func TestInvokeWaitNoAnswer(t *testing.T) {
 	defer fake.Close()
 	fake.Script("DescribeExecution", sfnfake.Reply{Status: 200, Body: map[string]any{}, Delay: time.Hour})
 	cfg := awsEnv(t, fake.URL)
-	code, stdout, stderr := run(t, "invoke", "../../examples/orders-api.yaml", "--url", startedAPI(t).URL, "POST /orders", "-d", "{}", "--wait", "--timeout", "1500ms")
+	code, stdout, stderr := run(t, "invoke", "../../golden/orders-open/spec.yaml", "--url", startedAPI(t).URL, "POST /orders", "-d", "{}", "--wait", "--timeout", "1500ms")
 	want := "gave up waiting after 1.5s: Step Functions at " + fake.URL + " did not answer DescribeExecution in that time; the status of " + boundsArn + " is unknown (it was never read)"
 	if code != 1 || !strings.Contains(stderr, want) || strings.Contains(stderr, "RUNNING") || !strings.Contains(stdout, "Execution "+boundsArn+": UNKNOWN\n") {
 		t.Errorf("no answer within --timeout: exit %d, want %q\n%s\n%s", code, want, stdout, stderr)
@@ -221,7 +221,7 @@ func TestInvokeNamesStepFunctions(t *testing.T) {
 	}))
 	defer html.Close()
 	awsEnv(t, html.URL)
-	code, _, stderr := run(t, "invoke", "../../examples/orders-api.yaml", "--url", startedAPI(t).URL, "POST /orders", "-d", "{}", "--wait", "--timeout", "30s")
+	code, _, stderr := run(t, "invoke", "../../golden/orders-open/spec.yaml", "--url", startedAPI(t).URL, "POST /orders", "-d", "{}", "--wait", "--timeout", "30s")
 	if code != 1 || !strings.Contains(stderr, html.URL+" does not answer like Step Functions") || strings.Contains(stderr, "CloudFormation") {
 		t.Errorf("an endpoint that is not Step Functions: exit %d\n%s", code, stderr)
 	}
@@ -241,7 +241,7 @@ func TestInvokeEndpointFlagWins(t *testing.T) {
 	defer decoy.Close()
 	awsEnv(t, decoy.URL)
 	t.Setenv("AWS_ENDPOINT_URL_SFN", decoy.URL)
-	code, stdout, stderr := run(t, "invoke", "../../examples/orders-api.yaml", "--url", startedAPI(t).URL, "--endpoint-url", url, "POST /orders", "-d", "{}", "--wait", "--timeout", "30s")
+	code, stdout, stderr := run(t, "invoke", "../../golden/orders-open/spec.yaml", "--url", startedAPI(t).URL, "--endpoint-url", url, "POST /orders", "-d", "{}", "--wait", "--timeout", "30s")
 	if code != 0 || calls.Load() != 1 {
 		t.Errorf("exit %d, %d calls at --endpoint-url\n%s\n%s", code, calls.Load(), stdout, stderr)
 	}

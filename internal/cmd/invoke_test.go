@@ -20,12 +20,12 @@ import (
 // answer is printed, 2xx exits 0, anything else 1, and --output json is
 // one document.
 func TestInvokeServe(t *testing.T) {
-	s := startServe(t, "../../examples/orders-api.yaml")
-	code, stdout, stderr := run(t, "invoke", "../../examples/orders-api.yaml", "--url", s.URL, "POST /orders", "-H", "Idempotency-Key: inv-1", "-d", `{"id": "o-1"}`)
+	s := startServe(t, "../../golden/orders-open/spec.yaml")
+	code, stdout, stderr := run(t, "invoke", "../../golden/orders-open/spec.yaml", "--url", s.URL, "POST /orders", "-H", "Idempotency-Key: inv-1", "-d", `{"id": "o-1"}`)
 	if code != 0 || !strings.HasPrefix(stdout, "HTTP 200 (") || !strings.Contains(stdout, `"executionId": "inv-1"`) || !strings.Contains(stdout, "X-Amzn-Requestid: ") {
 		t.Fatalf("invoke: exit %d\n%s\n%s", code, stdout, stderr)
 	}
-	code, stdout, _ = run(t, "invoke", "../../examples/orders-api.yaml", "--url", s.URL, "GET /orders/nobody", "--output", "json")
+	code, stdout, _ = run(t, "invoke", "../../golden/orders-open/spec.yaml", "--url", s.URL, "GET /orders/nobody", "--output", "json")
 	var res invokeResult
 	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
 		t.Fatalf("--output json: %v\n%s", err, stdout)
@@ -39,7 +39,7 @@ func TestInvokeServe(t *testing.T) {
 		{"--url", s.URL, "--history", "POST /orders"},
 		{"--url", s.URL, "--output", "yaml", "POST /orders"},
 	} {
-		if code, _, stderr := run(t, append([]string{"invoke", "../../examples/orders-api.yaml"}, args...)...); code != 2 {
+		if code, _, stderr := run(t, append([]string{"invoke", "../../golden/orders-open/spec.yaml"}, args...)...); code != 2 {
 			t.Errorf("invoke %v: exit %d, want 2: %s", args, code, stderr)
 		}
 	}
@@ -49,7 +49,7 @@ func TestInvokeServe(t *testing.T) {
 // calls it over HTTPS.
 func TestInvokeStack(t *testing.T) {
 	f := fakeAWS(t)
-	g := routeGateway(t, mustRead(t, "../../examples/orders-api.yaml"))
+	g := routeGateway(t, mustRead(t, "../../golden/orders-open/spec.yaml"))
 	stage := httptest.NewTLSServer(http.StripPrefix("/prod", gateway.NewServer(g, sfnmock.New(nil), nil)))
 	defer stage.Close()
 	// The client trusts the stage's certificate as it would a real one:
@@ -60,13 +60,13 @@ func TestInvokeStack(t *testing.T) {
 	st := f.AddStack("orders", "CREATE_COMPLETE", map[string]any{"Outputs": map[string]any{"ApiUrl": map[string]any{}, "ApiId": map[string]any{}}})
 	st.Outputs = map[string]string{"ApiUrl": stage.URL + "/prod/"}
 
-	code, stdout, stderr := run(t, "invoke", "../../examples/orders-api.yaml", "--stack", "orders", "POST /orders", "-H", "Idempotency-Key: stack-1", "-d", `{}`, "--output", "json")
+	code, stdout, stderr := run(t, "invoke", "../../golden/orders-open/spec.yaml", "--stack", "orders", "POST /orders", "-H", "Idempotency-Key: stack-1", "-d", `{}`, "--output", "json")
 	var res invokeResult
 	_ = json.Unmarshal([]byte(stdout), &res)
 	if code != 0 || res.Status != 200 || res.URL != stage.URL+"/prod/orders" || !strings.Contains(string(res.Body), `"executionId":"stack-1"`) && !strings.Contains(string(res.Body), `"executionId": "stack-1"`) {
 		t.Fatalf("invoke --stack: exit %d %+v\n%s", code, res, stderr)
 	}
-	if code, _, stderr := run(t, "invoke", "../../examples/orders-api.yaml", "--stack", "missing", "POST /orders"); code != 1 || !strings.Contains(stderr, "missing") {
+	if code, _, stderr := run(t, "invoke", "../../golden/orders-open/spec.yaml", "--stack", "missing", "POST /orders"); code != 1 || !strings.Contains(stderr, "missing") {
 		t.Errorf("a missing stack: exit %d %s", code, stderr)
 	}
 }
@@ -81,11 +81,11 @@ func TestInvokeWaitAgainstFake(t *testing.T) {
 	awsEnv(t, fake.URL)
 	const arn = "arn:aws:states:us-east-1:123456789012:execution:StateMachineOrders:o-1"
 	startReply := gateway.Reply{Status: 200, Body: json.RawMessage(`{"executionArn": "` + arn + `", "startDate": 1.7E9}`)}
-	g := routeGateway(t, mustRead(t, "../../examples/orders-api.yaml"))
+	g := routeGateway(t, mustRead(t, "../../golden/orders-open/spec.yaml"))
 	api := httptest.NewServer(gateway.NewServer(g, sfnmock.New(map[string]gateway.Reply{"StartExecution": startReply}), nil))
 	defer api.Close()
 	invoke := func(extra ...string) (int, string, string) {
-		return run(t, append([]string{"invoke", "../../examples/orders-api.yaml", "--url", api.URL, "POST /orders", "-d", "{}", "--wait"}, extra...)...)
+		return run(t, append([]string{"invoke", "../../golden/orders-open/spec.yaml", "--url", api.URL, "POST /orders", "-d", "{}", "--wait"}, extra...)...)
 	}
 
 	fake.Script("DescribeExecution", sfnfake.Reply{Status: 200, Body: map[string]any{"executionArn": arn, "stateMachineArn": "m", "status": "FAILED",
@@ -119,7 +119,7 @@ func TestInvokeWaitAgainstFake(t *testing.T) {
 	express := gateway.Reply{Status: 200, Body: json.RawMessage(`{"executionArn": "arn:aws:states:us-east-1:123456789012:express:StateMachineOrders:o-2:abc", "startDate": 1.7E9}`)}
 	api2 := httptest.NewServer(gateway.NewServer(g, sfnmock.New(map[string]gateway.Reply{"StartExecution": express}), nil))
 	defer api2.Close()
-	code, _, stderr = run(t, "invoke", "../../examples/orders-api.yaml", "--url", api2.URL, "POST /orders", "-d", "{}", "--wait")
+	code, _, stderr = run(t, "invoke", "../../golden/orders-open/spec.yaml", "--url", api2.URL, "POST /orders", "-d", "{}", "--wait")
 	if code != 0 || !strings.Contains(stderr, "an EXPRESS execution cannot be followed") || !strings.Contains(stderr, "CloudWatch Logs") {
 		t.Errorf("an EXPRESS execution: exit %d\n%s", code, stderr)
 	}

@@ -17,7 +17,7 @@ import (
 // message), not as a started order: an input over 256 KiB, an execution
 // name that is too long or holds a space or a control character.
 func TestServeMockRefusesAsStepFunctions(t *testing.T) {
-	s := gateway.NewServer(routeGateway(t, mustRead(t, "../../examples/orders-api.yaml")), sfnmock.New(nil), nil)
+	s := gateway.NewServer(routeGateway(t, mustRead(t, "../../golden/orders-open/spec.yaml")), sfnmock.New(nil), nil)
 	big := `{"id": "o-1", "pad": "` + strings.Repeat("x", sfnmock.MaxPayload) + `"}`
 	for _, c := range []struct {
 		key, body, wantError, wantMessage string
@@ -44,11 +44,11 @@ func TestServeMockRefusesAsStepFunctions(t *testing.T) {
 // bound.
 func TestRenderCapsHeaders(t *testing.T) {
 	header := func(size int) string { return "X-Pad: " + strings.Repeat("p", size-len("X-Pad: ")) }
-	code, stdout, stderr := run(t, "render", "../../examples/orders-api.yaml", "POST /orders", "-H", header(gateway.MaxHeaderBytes+1), "-d", `{"id": "o-1"}`)
+	code, stdout, stderr := run(t, "render", "../../golden/orders-open/spec.yaml", "POST /orders", "-H", header(gateway.MaxHeaderBytes+1), "-d", `{"id": "o-1"}`)
 	if code != 1 || !strings.HasPrefix(stdout, "HTTP 431\n") || !strings.Contains(stdout, "HTTP header is larger than 10240 bytes.") || !strings.Contains(stderr, "over API Gateway's 10240") {
 		t.Errorf("render with %d header bytes: exit %d\n%.300s\n%s", gateway.MaxHeaderBytes+1, code, stdout, stderr)
 	}
-	if code, stdout, stderr := run(t, "render", "../../examples/orders-api.yaml", "POST /orders", "-H", header(gateway.MaxHeaderBytes), "-d", `{"id": "o-1"}`); code != 0 {
+	if code, stdout, stderr := run(t, "render", "../../golden/orders-open/spec.yaml", "POST /orders", "-H", header(gateway.MaxHeaderBytes), "-d", `{"id": "o-1"}`); code != 0 {
 		t.Errorf("render with %d header bytes: exit %d\n%.300s\n%s", gateway.MaxHeaderBytes, code, stdout, stderr)
 	}
 }

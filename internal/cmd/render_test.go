@@ -11,7 +11,7 @@ import (
 func TestRenderJSON(t *testing.T) {
 	reply := t.TempDir() + "/reply.json"
 	writeTestFile(t, reply, `{"status": 200, "body": {"status": "FAILED", "error": "EmptyCart", "cause": "it's \"gone\""}}`)
-	code, stdout, stderr := run(t, "render", "../../examples/orders-api.yaml", "POST /quotes", "-d", `{"items": ["a'b"]}`, "--reply", reply, "--output", "json")
+	code, stdout, stderr := run(t, "render", "../../golden/orders-open/spec.yaml", "POST /quotes", "-d", `{"items": ["a'b"]}`, "--reply", reply, "--output", "json")
 	var res renderResult
 	if err := json.Unmarshal([]byte(stdout), &res); err != nil || code != 0 {
 		t.Fatalf("exit %d, %v:\n%s\n%s", code, err, stdout, stderr)
@@ -22,7 +22,7 @@ func TestRenderJSON(t *testing.T) {
 		input["cart"].([]any)[0] != "a'b" || res.Reply == nil || res.Reply.Status != 422 || !strings.Contains(string(res.Reply.Body), `it's \"gone\"`) {
 		t.Errorf("render --output json: %s", stdout)
 	}
-	code, stdout, _ = run(t, "render", "../../examples/orders-api.yaml", "GET /nowhere", "--output", "json")
+	code, stdout, _ = run(t, "render", "../../golden/orders-open/spec.yaml", "GET /nowhere", "--output", "json")
 	res = renderResult{}
 	if err := json.Unmarshal([]byte(stdout), &res); err != nil || code != 1 || res.Refused == nil || res.Refused.Status != 404 {
 		t.Errorf("a refused request: exit %d %s", code, stdout)
@@ -36,12 +36,12 @@ func TestRenderStack(t *testing.T) {
 	const arn = "arn:aws:states:eu-west-1:210987654321:stateMachine:orders-StateMachineOrders-AbC123"
 	st := f.AddStack("orders", "CREATE_COMPLETE", map[string]any{"Outputs": map[string]any{"StateMachineOrdersArn": map[string]any{}, "StateMachineQuoteArn": map[string]any{}}})
 	st.Outputs = map[string]string{"StateMachineOrdersArn": arn, "StateMachineQuoteArn": "arn:aws:states:eu-west-1:210987654321:stateMachine:quote"}
-	code, stdout, stderr := run(t, "render", "../../examples/orders-api.yaml", "GET /orders/o-1", "--stack", "orders")
+	code, stdout, stderr := run(t, "render", "../../golden/orders-open/spec.yaml", "GET /orders/o-1", "--stack", "orders")
 	if code != 0 || !strings.Contains(stdout, `"executionArn": "arn:aws:states:eu-west-1:210987654321:execution:orders-StateMachineOrders-AbC123:o-1"`) ||
 		!strings.Contains(stdout, "-> state machine orders") || strings.Contains(stderr, "123456789012") {
 		t.Errorf("render --stack: exit %d\n%s\n%s", code, stdout, stderr)
 	}
-	if code, _, stderr := run(t, "render", "../../examples/orders-api.yaml", "GET /orders/o-1", "--stack", "nope"); code != 1 || !strings.Contains(stderr, "nope") {
+	if code, _, stderr := run(t, "render", "../../golden/orders-open/spec.yaml", "GET /orders/o-1", "--stack", "nope"); code != 1 || !strings.Contains(stderr, "nope") {
 		t.Errorf("a missing stack: exit %d %s", code, stderr)
 	}
 }

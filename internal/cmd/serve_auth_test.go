@@ -10,11 +10,11 @@ import (
 	"testing"
 )
 
-// authTemplate is golden/orders-api's template with a TOKEN Lambda
+// authTemplate is golden/orders-open's template with a TOKEN Lambda
 // authorizer on GET /orders/{id} and AWS_IAM on DELETE /orders/{id}.
 func authTemplate(t *testing.T) string {
 	t.Helper()
-	b, err := os.ReadFile("../../golden/orders-api/template.json")
+	b, err := os.ReadFile("../../golden/orders-open/template.json")
 	if err != nil {
 		t.Fatal(err)
 	}

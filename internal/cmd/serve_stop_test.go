@@ -97,7 +97,7 @@ func fakeGot(fake *sfnfake.Server, action string) bool {
 func TestServeMockLogsNoInput(t *testing.T) {
 	const secret = "tok-5ecret-1f2e3d"
 	for _, args := range [][]string{nil, {"--mock"}, {"--log-input"}} {
-		s := startServe(t, append([]string{"../../examples/orders-api.yaml"}, args...)...)
+		s := startServe(t, append([]string{"../../golden/orders-open/spec.yaml"}, args...)...)
 		status, _, body := s.do(t, "POST", "/orders", "application/json", `{"id": "o-1"}`, "Idempotency-Key", "order-1", "X-Customer", secret)
 		if status != 200 {
 			t.Fatalf("%v: %d %s", args, status, body)

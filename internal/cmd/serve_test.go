@@ -138,7 +138,7 @@ func jsonOf(t *testing.T, body string) map[string]any {
 // TestServeMock runs the whole order lifecycle of examples/orders-api.yaml
 // through serve's built-in stand-in: no AWS, no emulator, no skip.
 func TestServeMock(t *testing.T) {
-	s := startServe(t, "../../examples/orders-api.yaml", "--log-input")
+	s := startServe(t, "../../golden/orders-open/spec.yaml", "--log-input")
 	if !strings.Contains(s.stderr.String(), "backend: mock (no AWS calls)") {
 		t.Errorf("serve does not say that it calls no AWS:\n%s", s.stderr)
 	}
@@ -230,7 +230,7 @@ func TestServeMockReplies(t *testing.T) {
   "POST /quotes": {"status": 200, "body": {"status": "FAILED", "error": "EmptyCart", "cause": "it's \"empty\"\n"}},
   "SendTaskSuccess": {"status": 400, "body": {"__type": "com.amazonaws.swf.service.v2.model#TaskTimedOut", "message": "Task Timed Out"}}
 }`)
-	s := startServe(t, "../../examples/orders-api.yaml", "--mock-replies", replies)
+	s := startServe(t, "../../golden/orders-open/spec.yaml", "--mock-replies", replies)
 	status, _, body := s.do(t, "POST", "/quotes", "application/json", `{}`)
 	v := jsonOf(t, body)
 	if status != 422 || v["error"] != "EmptyCart" || v["message"] != "it's \"empty\"\n" {
@@ -638,7 +638,7 @@ func TestServeLoad(t *testing.T) {
 	if os.Getenv("SFNAPIC_LOAD") == "" {
 		t.Skip("the load test is not part of the default run: set SFNAPIC_LOAD=1 to run it; .ci/run does")
 	}
-	s := startServe(t, "../../examples/orders-api.yaml")
+	s := startServe(t, "../../golden/orders-open/spec.yaml")
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 50, MaxConnsPerHost: 50}, Timeout: 30 * time.Second}
 	const total, concurrent = 2000, 50
 	lat := make([]time.Duration, total)

@@ -10,13 +10,13 @@ import (
 	"github.com/sfnapic/sfnapic/internal/golden"
 )
 
-// keyedTemplate writes golden/orders-api's template with a usage plan on
+// keyedTemplate writes golden/orders-open's template with a usage plan on
 // its stage, keys acme and globex in it, and GET /orders/{id} requiring
 // a key, as compile writes them (the issue 18 contract), and returns its
 // path.
 func keyedTemplate(t *testing.T) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(golden.Root(), "orders-api", "template.json"))
+	b, err := os.ReadFile(filepath.Join(golden.Root(), "orders-open", "template.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,7 +23,7 @@ func TestTestInvoke(t *testing.T) {
 
 	// What AWS would send: the deployed template, rendered with the
 	// invocation's request id, the test stage and source.
-	g := routeGateway(t, mustRead(t, "../../examples/orders-api.yaml"))
+	g := routeGateway(t, mustRead(t, "../../golden/orders-open/spec.yaml"))
 	g.Vars["StateMachineOrders"], g.Vars["StateMachineOrders.Name"] = machine, "orders-StateMachineOrders-AbC123"
 	tamper := func(s string) string { return s }
 	stamp := time.Date(2026, 11, 29, 8, 0, 0, 0, time.UTC).Format("Mon Jan 02 15:04:05 UTC 2006") + " : "
@@ -47,7 +47,7 @@ func TestTestInvoke(t *testing.T) {
 	defer api.Close()
 	t.Setenv("AWS_ENDPOINT_URL_API_GATEWAY", api.URL)
 
-	args := []string{"test-invoke", "../../examples/orders-api.yaml", "--stack", "orders", "POST /orders", "-H", "Idempotency-Key: it's \"1\"", "-d", `{"note": "é \u2028 </script>"}`}
+	args := []string{"test-invoke", "../../golden/orders-open/spec.yaml", "--stack", "orders", "POST /orders", "-H", "Idempotency-Key: it's \"1\"", "-d", `{"note": "é \u2028 </script>"}`}
 	code, stdout, stderr := run(t, args...)
 	if code != 0 || !strings.Contains(stdout, "HTTP 200 (42 ms") || !strings.Contains(stdout, "Endpoint request body after transformations:") ||
 		!strings.Contains(stdout, machine) || !strings.Contains(stdout, "sends the same JSON") {
@@ -84,10 +84,10 @@ func TestTestInvoke(t *testing.T) {
 		t.Errorf("a body cut short that differs: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 
-	if code, _, stderr = run(t, "test-invoke", "../../examples/orders-api.yaml", "--stack", "orders", "GET /nowhere"); code != 1 || !strings.Contains(stderr, "no route") {
+	if code, _, stderr = run(t, "test-invoke", "../../golden/orders-open/spec.yaml", "--stack", "orders", "GET /nowhere"); code != 1 || !strings.Contains(stderr, "no route") {
 		t.Errorf("an unknown route: exit %d %s", code, stderr)
 	}
-	if code, _, _ = run(t, "test-invoke", "../../examples/orders-api.yaml", "POST /orders"); code != 2 {
+	if code, _, _ = run(t, "test-invoke", "../../golden/orders-open/spec.yaml", "POST /orders"); code != 2 {
 		t.Errorf("no --stack: exit %d, want 2", code)
 	}
 }
