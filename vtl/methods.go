@@ -238,6 +238,18 @@ func mapMethod(method string, args []any, str func(int) (string, error), get fun
 
 // Java strings are UTF-16: lengths and indexes count code units.
 func units(s string) []uint16 { return utf16.Encode([]rune(s)) }
+
+// unitLen is len(units(s)), without the copies: a character beyond
+// U+FFFF is two units, any other (a byte that is not UTF-8 becomes
+// U+FFFD) one.
+func unitLen(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
 func fromUnits(u []uint16) string {
 	return string(utf16.Decode(u))
 }
@@ -245,7 +257,7 @@ func fromUnits(u []uint16) string {
 func stringMethod(s, method string, args []any, str func(int) (string, error), integer func(int) (int, error), arity func(int) error) (any, error) {
 	switch method {
 	case "length":
-		return int64(len(units(s))), nil
+		return int64(unitLen(s)), nil
 	case "isEmpty":
 		return s == "", nil
 	case "toString", "trim", "toLowerCase", "toUpperCase":
@@ -288,13 +300,13 @@ func stringMethod(s, method string, args []any, str func(int) (string, error), i
 			if i < 0 {
 				return int64(-1), nil
 			}
-			return int64(len(units(s[:i]))), nil
+			return int64(unitLen(s[:i])), nil
 		}
 		i := strings.LastIndex(s, a)
 		if i < 0 {
 			return int64(-1), nil
 		}
-		return int64(len(units(s[:i]))), nil
+		return int64(unitLen(s[:i])), nil
 	case "substring":
 		u := units(s)
 		from, err := integer(0)
@@ -627,6 +639,9 @@ func (e *env) input(method string, args []any, str func(int) (string, error)) (a
 		if err != nil {
 			return nil, err
 		}
+		if text, ok := e.wholeBodyJSON(method, p); ok {
+			return text, nil
+		}
 		body, err := e.parsedBody()
 		if err != nil {
 			return nil, err
@@ -649,6 +664,19 @@ func (e *env) input(method string, args []any, str func(int) (string, error)) (a
 		return e.req.Body, nil
 	}
 	return nil, fmt.Errorf("$input has no method %s (it has body, json(), path(), params())", method)
+}
+
+// wholeBodyJSON is $input.json('$') written straight from the body's
+// text (compactJSON), while the template has not read the body as values:
+// once it has, it may have changed them, and they are what it writes.
+func (e *env) wholeBodyJSON(method, path string) (string, bool) {
+	if method != "json" || path != "$" || e.parsed || strings.TrimSpace(e.req.Body) == "" {
+		return "", false
+	}
+	if !json.Valid(unsafe.Slice(unsafe.StringData(e.req.Body), len(e.req.Body))) {
+		return "", false // the tree's parser says what is wrong
+	}
+	return compactJSON(e.req.Body)
 }
 
 // allParams is $input.params(): {path: {...}, querystring: {...},
