@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf16"
+	"unicode/utf8"
 	"unsafe"
 )
 
@@ -414,39 +415,63 @@ func two(arity func(int) error, str func(int) (string, error)) (string, string, 
 // ' " \ / escaped with a backslash, \b \t \n \f \r in short form, other
 // controls and every UTF-16 code unit above 0x7f as \uXXXX (upper case).
 func escapeJavaScript(s string, v Variant) string {
-	var b strings.Builder
-	b.Grow(len(s) + len(s)/4)
+	// One pass measures, the next writes: a 10 MB value is copied once,
+	// at its size, not grown by doubling.
+	var buf [12]byte
+	n := 0
 	for _, r := range s {
-		switch {
-		case r == '\'' && !v.KeepApostrophe:
-			b.WriteString(`\'`)
-		case r == '"':
-			b.WriteString(`\"`)
-		case r == '\\':
-			b.WriteString(`\\`)
-		case r == '/' && !v.KeepSlash:
-			b.WriteString(`\/`)
-		case r == '\b':
-			b.WriteString(`\b`)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r == '\f':
-			b.WriteString(`\f`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r < 0x20:
-			fmt.Fprintf(&b, `\u%04X`, r)
-		case r > 0x7f && !v.KeepNonASCII:
-			for _, u := range utf16.Encode([]rune{r}) {
-				fmt.Fprintf(&b, `\u%04X`, u)
-			}
-		default:
+		if esc := jsEscape(&buf, r, v); esc != nil {
+			n += len(esc)
+		} else {
+			n += utf8.RuneLen(r)
+		}
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, r := range s {
+		if esc := jsEscape(&buf, r, v); esc != nil {
+			b.Write(esc)
+		} else {
 			b.WriteRune(r)
 		}
 	}
 	return b.String()
+}
+
+// jsEscape is escapeJavaScript's escape for r, written in buf, or nil
+// when r is written as it is.
+func jsEscape(buf *[12]byte, r rune, v Variant) []byte {
+	short := func(c byte) []byte { buf[0], buf[1] = '\\', c; return buf[:2] }
+	switch {
+	case r == '\'' && !v.KeepApostrophe, r == '"', r == '\\':
+		return short(byte(r))
+	case r == '/' && !v.KeepSlash:
+		return short('/')
+	case r == '\b':
+		return short('b')
+	case r == '\n':
+		return short('n')
+	case r == '\t':
+		return short('t')
+	case r == '\f':
+		return short('f')
+	case r == '\r':
+		return short('r')
+	case r < 0x20:
+		return unitEscape(buf[:0], uint16(r))
+	case r > 0x7f && !v.KeepNonASCII:
+		if r1, r2 := utf16.EncodeRune(r); r1 != utf8.RuneError {
+			return unitEscape(unitEscape(buf[:0], uint16(r1)), uint16(r2))
+		}
+		return unitEscape(buf[:0], uint16(r))
+	}
+	return nil
+}
+
+// unitEscape appends \uXXXX (upper-case hex) for one UTF-16 unit.
+func unitEscape(dst []byte, u uint16) []byte {
+	const hex = "0123456789ABCDEF"
+	return append(dst, '\\', 'u', hex[u>>12], hex[u>>8&0xf], hex[u>>4&0xf], hex[u&0xf])
 }
 
 // urlEncode is java.net.URLEncoder.encode(s, "UTF-8").
