@@ -73,12 +73,12 @@ func (a TaskHeartbeat) Decode(body string) (*Request, error) { return decodeCall
 // the request's input, decoded as Step Functions would.
 func decodeCallback(a Action, body string) (*Request, error) {
 	var b struct {
-		TaskToken string  `json:"taskToken"`
-		Output    *string `json:"output"`
+		TaskToken string   `json:"taskToken"`
+		Output    document `json:"output"`
 	}
 	if err := decodeBody(a, body, &b); err != nil {
 		return nil, err
 	}
 	r := &Request{Action: a.Name(), TaskToken: b.TaskToken}
-	return r, r.document(b.Output, "task output", "InvalidOutput")
+	return r, r.document(b.Output.text, "task output", "InvalidOutput")
 }

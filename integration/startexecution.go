@@ -51,21 +51,42 @@ var startSuccess = strings.Join([]string{
 // decodeStart reads the body of either way to start an execution.
 func decodeStart(a Action, body string) (*Request, error) {
 	var b struct {
-		StateMachineArn string  `json:"stateMachineArn"`
-		Input           *string `json:"input"`
+		StateMachineArn string   `json:"stateMachineArn"`
+		Input           document `json:"input"`
 	}
 	if err := decodeBody(a, body, &b); err != nil {
 		return nil, err
 	}
 	r := &Request{Action: a.Name(), StateMachineArn: b.StateMachineArn}
-	return r, r.document(b.Input, "execution input", "InvalidExecutionInput")
+	return r, r.document(b.Input.text, "execution input", "InvalidExecutionInput")
 }
 
-// decodeBody reads a rendered body as Step Functions would.
+// decodeBody reads a rendered body as Step Functions would. It reads the
+// body in place, not a copy of it (json.Unmarshal only reads its input,
+// and every member is decoded into a string of its own).
 func decodeBody(a Action, body string, into any) error {
-	if err := json.Unmarshal([]byte(body), into); err != nil {
+	if err := json.Unmarshal(unsafe.Slice(unsafe.StringData(body), len(body)), into); err != nil {
 		return fmt.Errorf("the %s body is not JSON (Step Functions would answer SerializationException): %v", a.Name(), err)
 	}
+	return nil
+}
+
+// document is a member that carries a JSON document as a string (an
+// execution's input, a task's output). It is decoded at its size, once
+// (document.go): encoding/json decoded a 10 MB one into a buffer of the
+// literal's size, then copied it.
+type document struct{ text *string }
+
+func (d *document) UnmarshalJSON(raw []byte) error {
+	if string(raw) == "null" {
+		return nil
+	}
+	if raw[0] != '"' {
+		var s string
+		return json.Unmarshal(raw, &s) // encoding/json's error for a value that is not a string
+	}
+	text := unquote(raw[1 : len(raw)-1])
+	d.text = &text
 	return nil
 }
 

@@ -106,7 +106,7 @@ func (t *Template) Render(req *Request, v Variant) (*Result, error) {
 		ctx[k] = deepCopy(val)
 	}
 	e := &env{v: v, req: req, vars: map[string]any{}, context: ctx}
-	var b strings.Builder
+	var b output
 	err := e.render(&b, t.nodes)
 	if errors.Is(err, errStop) {
 		err = nil
@@ -157,7 +157,7 @@ var (
 // template evaluation, so that a runaway #foreach fails instead of hanging.
 const maxSteps = 1_000_000
 
-func (e *env) render(b *strings.Builder, nodes []node) error {
+func (e *env) render(b *output, nodes []node) error {
 	for _, n := range nodes {
 		e.steps++
 		if e.steps > maxSteps {
@@ -241,7 +241,7 @@ type escapedRef struct {
 	raw string // the reference as written, without the backslashes
 }
 
-func (e *env) foreach(b *strings.Builder, n *foreachNode) error {
+func (e *env) foreach(b *output, n *foreachNode) error {
 	list, err := e.eval(n.list)
 	if err != nil {
 		return err
@@ -412,7 +412,7 @@ func (e *env) eval(x expr) (any, error) {
 	case litExpr:
 		return x.v, nil
 	case *strExpr:
-		var b strings.Builder
+		var b output
 		if err := e.render(&b, x.nodes); err != nil {
 			return nil, err
 		}

@@ -185,9 +185,16 @@ func unquote(s string) string {
 	return b.String()
 }
 
+// runeWriter is where unescape writes: a strings.Builder, or compactJSON's
+// bytes.Buffer.
+type runeWriter interface {
+	WriteByte(byte) error
+	WriteRune(rune) (int, error)
+}
+
 // unescape writes the escape at s[i] (a backslash) and returns the index
 // after it.
-func unescape(b *strings.Builder, s string, i int) int {
+func unescape(b runeWriter, s string, i int) int {
 	switch c := s[i+1]; c {
 	case 'b':
 		b.WriteByte('\b')

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf16"
+	"unicode/utf8"
 	"unsafe"
 )
 
@@ -238,6 +239,18 @@ func mapMethod(method string, args []any, str func(int) (string, error), get fun
 
 // Java strings are UTF-16: lengths and indexes count code units.
 func units(s string) []uint16 { return utf16.Encode([]rune(s)) }
+
+// unitLen is len(units(s)), without the copies: a character beyond
+// U+FFFF is two units, any other (a byte that is not UTF-8 becomes
+// U+FFFD) one.
+func unitLen(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
 func fromUnits(u []uint16) string {
 	return string(utf16.Decode(u))
 }
@@ -245,7 +258,7 @@ func fromUnits(u []uint16) string {
 func stringMethod(s, method string, args []any, str func(int) (string, error), integer func(int) (int, error), arity func(int) error) (any, error) {
 	switch method {
 	case "length":
-		return int64(len(units(s))), nil
+		return int64(unitLen(s)), nil
 	case "isEmpty":
 		return s == "", nil
 	case "toString", "trim", "toLowerCase", "toUpperCase":
@@ -288,13 +301,13 @@ func stringMethod(s, method string, args []any, str func(int) (string, error), i
 			if i < 0 {
 				return int64(-1), nil
 			}
-			return int64(len(units(s[:i]))), nil
+			return int64(unitLen(s[:i])), nil
 		}
 		i := strings.LastIndex(s, a)
 		if i < 0 {
 			return int64(-1), nil
 		}
-		return int64(len(units(s[:i]))), nil
+		return int64(unitLen(s[:i])), nil
 	case "substring":
 		u := units(s)
 		from, err := integer(0)
@@ -402,39 +415,63 @@ func two(arity func(int) error, str func(int) (string, error)) (string, string, 
 // ' " \ / escaped with a backslash, \b \t \n \f \r in short form, other
 // controls and every UTF-16 code unit above 0x7f as \uXXXX (upper case).
 func escapeJavaScript(s string, v Variant) string {
-	var b strings.Builder
-	b.Grow(len(s) + len(s)/4)
+	// One pass measures, the next writes: a 10 MB value is copied once,
+	// at its size, not grown by doubling.
+	var buf [12]byte
+	n := 0
 	for _, r := range s {
-		switch {
-		case r == '\'' && !v.KeepApostrophe:
-			b.WriteString(`\'`)
-		case r == '"':
-			b.WriteString(`\"`)
-		case r == '\\':
-			b.WriteString(`\\`)
-		case r == '/' && !v.KeepSlash:
-			b.WriteString(`\/`)
-		case r == '\b':
-			b.WriteString(`\b`)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r == '\f':
-			b.WriteString(`\f`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r < 0x20:
-			fmt.Fprintf(&b, `\u%04X`, r)
-		case r > 0x7f && !v.KeepNonASCII:
-			for _, u := range utf16.Encode([]rune{r}) {
-				fmt.Fprintf(&b, `\u%04X`, u)
-			}
-		default:
+		if esc := jsEscape(&buf, r, v); esc != nil {
+			n += len(esc)
+		} else {
+			n += utf8.RuneLen(r)
+		}
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, r := range s {
+		if esc := jsEscape(&buf, r, v); esc != nil {
+			b.Write(esc)
+		} else {
 			b.WriteRune(r)
 		}
 	}
 	return b.String()
+}
+
+// jsEscape is escapeJavaScript's escape for r, written in buf, or nil
+// when r is written as it is.
+func jsEscape(buf *[12]byte, r rune, v Variant) []byte {
+	short := func(c byte) []byte { buf[0], buf[1] = '\\', c; return buf[:2] }
+	switch {
+	case r == '\'' && !v.KeepApostrophe, r == '"', r == '\\':
+		return short(byte(r))
+	case r == '/' && !v.KeepSlash:
+		return short('/')
+	case r == '\b':
+		return short('b')
+	case r == '\n':
+		return short('n')
+	case r == '\t':
+		return short('t')
+	case r == '\f':
+		return short('f')
+	case r == '\r':
+		return short('r')
+	case r < 0x20:
+		return unitEscape(buf[:0], uint16(r))
+	case r > 0x7f && !v.KeepNonASCII:
+		if r1, r2 := utf16.EncodeRune(r); r1 != utf8.RuneError {
+			return unitEscape(unitEscape(buf[:0], uint16(r1)), uint16(r2))
+		}
+		return unitEscape(buf[:0], uint16(r))
+	}
+	return nil
+}
+
+// unitEscape appends \uXXXX (upper-case hex) for one UTF-16 unit.
+func unitEscape(dst []byte, u uint16) []byte {
+	const hex = "0123456789ABCDEF"
+	return append(dst, '\\', 'u', hex[u>>12], hex[u>>8&0xf], hex[u>>4&0xf], hex[u&0xf])
 }
 
 // urlEncode is java.net.URLEncoder.encode(s, "UTF-8").
@@ -627,6 +664,9 @@ func (e *env) input(method string, args []any, str func(int) (string, error)) (a
 		if err != nil {
 			return nil, err
 		}
+		if text, ok := e.wholeBodyJSON(method, p); ok {
+			return text, nil
+		}
 		body, err := e.parsedBody()
 		if err != nil {
 			return nil, err
@@ -649,6 +689,19 @@ func (e *env) input(method string, args []any, str func(int) (string, error)) (a
 		return e.req.Body, nil
 	}
 	return nil, fmt.Errorf("$input has no method %s (it has body, json(), path(), params())", method)
+}
+
+// wholeBodyJSON is $input.json('$') written straight from the body's
+// text (compactJSON), while the template has not read the body as values:
+// once it has, it may have changed them, and they are what it writes.
+func (e *env) wholeBodyJSON(method, path string) (string, bool) {
+	if method != "json" || path != "$" || e.parsed || strings.TrimSpace(e.req.Body) == "" {
+		return "", false
+	}
+	if !json.Valid(unsafe.Slice(unsafe.StringData(e.req.Body), len(e.req.Body))) {
+		return "", false // the tree's parser says what is wrong
+	}
+	return compactJSON(e.req.Body)
 }
 
 // allParams is $input.params(): {path: {...}, querystring: {...},

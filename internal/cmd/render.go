@@ -1,12 +1,15 @@
 package cmd
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/spf13/cobra"
 
@@ -112,6 +115,20 @@ type renderReply struct {
 	Selected string            `json:"selected"`
 	Headers  map[string]string `json:"headers,omitempty"`
 	Body     json.RawMessage   `json:"body"`
+}
+
+// writeIndented writes JSON text indented (anything else as it is) and a
+// newline, as indent does, without the copies fmt and bytes.Buffer.String
+// make of a body of megabytes.
+func writeIndented(w io.Writer, s string) {
+	var b bytes.Buffer
+	t := strings.TrimSpace(s)
+	if json.Indent(&b, unsafe.Slice(unsafe.StringData(t), len(t)), "", "  ") != nil {
+		b.Reset()
+		b.WriteString(s)
+	}
+	b.WriteByte('\n')
+	_, _ = w.Write(b.Bytes())
 }
 
 // rawJSON keeps JSON text as it is, and anything else as a JSON string.
@@ -256,16 +273,26 @@ func printCall(a *app, output string, rt *target, call *gateway.Call, res *rende
 		callee = "the task its token names"
 	}
 	res.Route, res.MethodID, res.ContentType = call.Verb+" "+call.Path, call.MethodID, call.ContentType
-	res.Target, res.Action, res.Request = callee, call.Action, rawJSON(call.Body)
+	res.Target, res.Action = callee, call.Action
+	if output == "json" {
+		// Only the JSON document holds them: for a 10 MB body, each is
+		// two copies of it.
+		res.Request = rawJSON(call.Body)
+	}
 	if output == "text" {
 		fmt.Fprintf(a.stdout, "Route: %s %s -> %s (%s, %s)\n\n", call.Verb, call.Path, callee, call.MethodID, call.ContentType)
-		fmt.Fprintf(a.stdout, "%s request:\n%s\n", requestLabel(call), indent(call.Body))
+		fmt.Fprintf(a.stdout, "%s request:\n", requestLabel(call))
+		writeIndented(a.stdout, call.Body)
 	}
 	if call.Request.HasInput {
 		doc := call.Request.Document
-		res.Document, res.Input = doc, rawJSON(call.Request.Input)
+		res.Document = doc
+		if output == "json" {
+			res.Input = rawJSON(call.Request.Input)
+		}
 		if output == "text" {
-			fmt.Fprintf(a.stdout, "\n%s%s:\n%s\n", strings.ToUpper(doc[:1]), doc[1:], indent(call.Request.Input))
+			fmt.Fprintf(a.stdout, "\n%s%s:\n", strings.ToUpper(doc[:1]), doc[1:])
+			writeIndented(a.stdout, call.Request.Input)
 		}
 	}
 	if created && !rt.deployed {

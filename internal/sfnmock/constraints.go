@@ -1,12 +1,14 @@
 package sfnmock
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/sfnapic/sfnapic/gateway"
+	"github.com/sfnapic/sfnapic/integration"
 )
 
 // ValidationError is the namespace of the errors of the service
@@ -43,9 +45,10 @@ func checkConstraints(in *input) *gateway.Reply {
 		problems = append(problems, fmt.Sprintf("Value '%s' at 'name' failed to satisfy constraint: Member must have length less than or equal to %d", in.Name, MaxName))
 	}
 	for _, p := range []struct {
-		member, value string
+		member string
+		value  payload
 	}{{"input", in.Input}, {"output", in.Output}} {
-		if len(p.value) > MaxPayload {
+		if p.value.size > MaxPayload {
 			problems = append(problems, fmt.Sprintf("Value at '%s' failed to satisfy constraint: Member must have size less than or equal to %d bytes in UTF-8 encoding", p.member, MaxPayload))
 		}
 	}
@@ -101,4 +104,28 @@ func validName(name string) bool {
 // bidi reports the Unicode bidirectional controls.
 func bidi(r rune) bool {
 	return r == 0x061c || r == 0x200e || r == 0x200f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
+}
+
+// payload is an execution's input or a task's output: a JSON document in
+// a JSON string, of up to MaxPayload bytes once decoded. One that is
+// larger is measured, not decoded: Step Functions refuses it, and
+// decoding a 10 MB input only to refuse it cost another 10 MB.
+type payload struct {
+	text string // the decoded text, when size <= MaxPayload
+	size int    // its length in UTF-8
+}
+
+// UnmarshalJSON measures the string literal raw and decodes it when it
+// is within bounds; raw is only read, never kept.
+func (p *payload) UnmarshalJSON(raw []byte) error {
+	if string(raw) == "null" {
+		return nil
+	}
+	if len(raw) < 2 || raw[0] != '"' {
+		return json.Unmarshal(raw, &p.text) // encoding/json's own error
+	}
+	if p.size = integration.StringLen(raw[1 : len(raw)-1]); p.size > MaxPayload {
+		return nil
+	}
+	return json.Unmarshal(raw, &p.text)
 }

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/sfnapic/sfnapic/gateway"
 	"github.com/sfnapic/sfnapic/integration"
@@ -89,8 +90,9 @@ func ParseScripts(b []byte) (map[string]gateway.Reply, error) {
 
 // input is every member of a request body that the mock reads.
 type input struct {
-	StateMachineArn, Name, Input, ExecutionArn, TaskToken, Output string
-	Error, Cause                                                  *string
+	StateMachineArn, Name, ExecutionArn, TaskToken string
+	Input, Output                                  payload
+	Error, Cause                                   *string
 }
 
 // handlers answer each action, by its name: one entry per action that
@@ -114,7 +116,9 @@ func (m *Mock) Call(_ context.Context, call *gateway.Call) (gateway.Reply, error
 		return r, nil
 	}
 	var in input
-	if err := json.Unmarshal([]byte(call.Body), &in); err != nil {
+	// The body is read in place, not copied: json.Unmarshal only reads
+	// its input (payload keeps none of it).
+	if err := json.Unmarshal(unsafe.Slice(unsafe.StringData(call.Body), len(call.Body)), &in); err != nil {
 		return gateway.ErrorReply(400, gateway.ServiceError, "SerializationException", "the request body is not JSON: "+err.Error()), nil
 	}
 	handle, ok := handlers[call.Action]
@@ -134,8 +138,8 @@ func newExecution(call *gateway.Call, in *input) (*execution, *gateway.Reply) {
 		r := fail(400, "InvalidArn", "Invalid Arn: '"+in.StateMachineArn+"'")
 		return nil, &r
 	}
-	if in.Input == "" {
-		in.Input = "{}"
+	if in.Input.text == "" {
+		in.Input.text = "{}"
 	}
 	if !validName(in.Name) {
 		// Step Functions: InvalidName, "Invalid Name: 'a b'" (see
@@ -143,14 +147,14 @@ func newExecution(call *gateway.Call, in *input) (*execution, *gateway.Reply) {
 		r := fail(400, "InvalidName", "Invalid Name: '"+in.Name+"'")
 		return nil, &r
 	}
-	if !json.Valid([]byte(in.Input)) {
+	if !json.Valid([]byte(in.Input.text)) {
 		r := fail(400, "InvalidExecutionInput", "Invalid State Machine Execution Input: not JSON")
 		return nil, &r
 	}
 	if in.Name == "" {
 		in.Name = gateway.UUID()
 	}
-	e := &execution{machine: in.StateMachineArn, name: in.Name, input: in.Input, status: "RUNNING", start: time.Now(),
+	e := &execution{machine: in.StateMachineArn, name: in.Name, input: in.Input.text, status: "RUNNING", start: time.Now(),
 		arn: strings.Replace(in.StateMachineArn, ":stateMachine:", ":execution:", 1) + ":" + in.Name}
 	if call.Express {
 		// An EXPRESS execution's ARN names the run too; Step Functions
@@ -235,7 +239,7 @@ func (m *Mock) sendTask(call *gateway.Call, in *input) gateway.Reply {
 	if in.TaskToken == "" {
 		return fail(400, "InvalidToken", "Invalid Token: ''")
 	}
-	if call.Action == (integration.TaskSuccess{}).Name() && !json.Valid([]byte(in.Output)) {
+	if call.Action == (integration.TaskSuccess{}).Name() && !json.Valid([]byte(in.Output.text)) {
 		return fail(400, "InvalidOutput", "Invalid Output: not JSON")
 	}
 	return ok(map[string]any{})

@@ -1,0 +1,118 @@
+package cmd
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// renderChild names, in the child process TestRenderBigBodyMemory starts,
+// the body file to render.
+const renderChild = "SFNAPIC_RENDER_BIG_CHILD"
+
+// bigBodySize is API Gateway's largest body, 10 MB.
+const bigBodySize = 10 << 20
+
+// writeBigOrder writes an order of size bytes to name: items with
+// apostrophes, quotes, backslashes and a character beyond ASCII, all of
+// which the orders template escapes.
+func writeBigOrder(t *testing.T, name string, size int) {
+	const item = `{"sku": "it's \"x\" \\ é", "qty": 2, "note": "l'article <\/b>"}`
+	f, err := os.Create(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	head, tail := `{"id": "o-1", "items": [`, `]}`
+	n := (size - len(head) - len(tail)) / (len(item) + 2)
+	w.WriteString(head)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			w.WriteString(", ")
+		}
+		w.WriteString(item)
+	}
+	w.WriteString(strings.Repeat(" ", size-len(head)-len(tail)-n*(len(item)+2)+2) + tail)
+	if err := w.Flush(); err != nil || f.Close() != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRenderBigBodyMemory: `render -d @big.json` of a 10 MB order, in a
+// process of its own, raises the peak resident memory (VmHWM) by a
+// bounded multiple of the body, as serve does for one body.
+func TestRenderBigBodyMemory(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("reads /proc/self/status")
+	}
+	if raceEnabled {
+		t.Skip("the race detector's shadow memory swamps the measure")
+	}
+	body := t.TempDir() + "/big.json"
+	writeBigOrder(t, body, bigBodySize)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestRenderBigBodyMemoryChild$", "-test.v")
+	cmd.Env = append(os.Environ(), renderChild+"="+body)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	var base, peak int64
+	for sc := bufio.NewScanner(strings.NewReader(string(out))); sc.Scan(); {
+		fmt.Sscanf(strings.TrimSpace(sc.Text()), "render_big_test.go:%d: rss %d peak %d", new(int), &base, &peak)
+	}
+	if peak == 0 {
+		t.Fatalf("no measure in\n%s", out)
+	}
+	t.Logf("render -d @big.json (10 MB): resident memory %d MiB before, peak %d MiB (+%d MiB)", base>>20, peak>>20, (peak-base)>>20)
+	if limit := int64(maxRenderGrowth * bigBodySize); peak-base > limit {
+		t.Errorf("render -d @big.json: the peak grew by %d MiB, want under %d MiB", (peak-base)>>20, limit>>20)
+	}
+}
+
+// maxRenderGrowth bounds render's peak for a 10 MB body, in multiples of
+// the body: 94 MiB measured (155 before render printed the request and
+// the input without copying them through fmt and bytes.Buffer.String,
+// and built the JSON document's copies only for --output json). What
+// remains: the body read and copied into a string (20 MB), the
+// rendering (as in serve, about 45 MB), the input decoded (10 MB), and
+// json.Indent's buffers, twice the text each.
+const maxRenderGrowth = 12
+
+// TestRenderBigBodyMemoryChild is the child of TestRenderBigBodyMemory:
+// it renders the body to nowhere (what is measured is render, not a
+// buffer of its output).
+func TestRenderBigBodyMemoryChild(t *testing.T) {
+	body := os.Getenv(renderChild)
+	if body == "" {
+		t.Skip("run by TestRenderBigBodyMemory")
+	}
+	runtime.GC()
+	base := procStatusOf(t, "VmRSS")
+	code := Main([]string{"render", "../../examples/orders-api.yaml", "POST /orders", "-d", "@" + body}, strings.NewReader(""), io.Discard, io.Discard)
+	if code != 0 {
+		t.Errorf("render: exit %d", code)
+	}
+	t.Logf("rss %d peak %d", base, procStatusOf(t, "VmHWM"))
+}
+
+// procStatusOf is a size /proc/self/status gives, in bytes.
+func procStatusOf(t *testing.T, field string) int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, field+":"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	t.Fatalf("no %s in /proc/self/status", field)
+	return 0
+}

@@ -1,0 +1,53 @@
+package vtl
+
+import "strings"
+
+// output collects what a template writes. Small writes are copied into a
+// buffer; a large value (a mapped body) is kept as it is, as a piece, and
+// only the whole is copied once, at its exact size: a strings.Builder
+// copied a 10 MB value in, then again each time it doubled. A rendering
+// of a single value (the string literal "$v") is that value, not a copy.
+type output struct {
+	pieces []string
+	small  strings.Builder
+	n      int
+}
+
+// bigPiece is the length from which a write is kept as a piece rather
+// than copied.
+const bigPiece = 4 << 10
+
+func (o *output) WriteString(s string) {
+	o.n += len(s)
+	if len(s) < bigPiece {
+		o.small.WriteString(s)
+		return
+	}
+	o.flush()
+	o.pieces = append(o.pieces, s)
+}
+
+// flush turns the buffer into a piece (its string, not a copy).
+func (o *output) flush() {
+	if o.small.Len() > 0 {
+		o.pieces = append(o.pieces, o.small.String())
+		o.small = strings.Builder{}
+	}
+}
+
+// String is everything written, copied once.
+func (o *output) String() string {
+	switch {
+	case len(o.pieces) == 0:
+		return o.small.String()
+	case len(o.pieces) == 1 && o.small.Len() == 0:
+		return o.pieces[0]
+	}
+	var b strings.Builder
+	b.Grow(o.n)
+	for _, p := range o.pieces {
+		b.WriteString(p)
+	}
+	b.WriteString(o.small.String())
+	return b.String()
+}
