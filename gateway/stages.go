@@ -83,9 +83,11 @@ type exchange struct {
 // on API Gateway's side returns another error.
 var stages = []func(*Gateway, *exchange) error{
 	(*Gateway).routeStage,
-	// The method request's checks come here, in this order (the next
-	// issue): a CORS preflight, the authorizer, the API key, body
-	// validation against the method's model.
+	// The method request's checks, in API Gateway's order: the
+	// authorizer, then the API key and its usage plan (auth.go and
+	// keys.go cite the order), then the required parameters and the body
+	// against the method's model. A CORS preflight is an OPTIONS MOCK
+	// method, answered by the integration stage without a call.
 	(*Gateway).authorizeStage,
 	(*Gateway).apiKeyStage,
 	(*Gateway).parametersStage,
