@@ -13,6 +13,11 @@ const (
 	suggestBudget = 200_000 // edit-distance cells per suggestion
 )
 
+// Suggest returns ` (did you mean "x"?)` for the candidate closest to got
+// (names compared without ASCII case), or "": the spec's did-you-mean, for
+// the commands' own names (an API key's, an authorizer's) too.
+func Suggest(got string, candidates []string) string { return suggest(got, candidates) }
+
 // suggest returns ` (did you mean "x"?)` for the closest candidate within a
 // small edit distance, or "" when none is close: a wrong suggestion is
 // worse than none. Among equally close candidates the first wins.

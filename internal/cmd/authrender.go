@@ -2,7 +2,8 @@ package cmd
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -44,7 +45,7 @@ func (f authorizerFlags) result() (map[string]any, error) {
 	claims, errs := namedValues("--claims", "sub=u-1", f.claims, errs)
 	keys, errs := namedValues("--authorizer-context", "tenant=acme", f.context, errs)
 	res := map[string]any{}
-	for _, k := range sortedKeys(keys) {
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
 		switch k {
 		case "claims":
 			errs = append(errs, "--authorizer-context claims=...: $context.authorizer.claims holds a Cognito authorizer's claims: give each with --claims NAME=VALUE")
@@ -82,17 +83,6 @@ func namedValues(flag, example string, args []string, errs []string) (map[string
 		}
 	}
 	return out, errs
-}
-
-// sortedKeys are m's keys in order, so that errors come out the same way
-// every time.
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // authorizationType is the method's AuthorizationType: NONE when the

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/sfnapic/sfnapic/gateway"
+	"github.com/sfnapic/sfnapic/spec"
 )
 
 // parseAPIKeys reads serve's --api-key NAME=VALUE flags into the values
@@ -32,49 +33,9 @@ func useKeys(g *gateway.Gateway, keys *gateway.Keys) error {
 	err := g.UseKeys(keys)
 	var unknown *gateway.UnknownKeyError
 	if errors.As(err, &unknown) {
-		return usagef("--api-key %s=...: %v%s", unknown.Name, err, closest(unknown.Name, unknown.Known))
+		return usagef("--api-key %s=...: %v%s", unknown.Name, err, spec.Suggest(unknown.Name, unknown.Known))
 	}
 	return err
-}
-
-// closest is ` (did you mean "x"?)` for the name within two edits of
-// got, or "".
-func closest(got string, names []string) string {
-	best, bestD := "", 3
-	for _, n := range names {
-		if d := editDistance(strings.ToLower(got), strings.ToLower(n)); d < bestD {
-			best, bestD = n, d
-		}
-	}
-	if best == "" || bestD >= len(got) {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-// editDistance is the Levenshtein distance of two short names; longer
-// ones (a key name is at most 1,024 characters) count as far apart.
-func editDistance(a, b string) int {
-	if len(a) > 128 || len(b) > 128 {
-		return 1 << 20
-	}
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
 
 // printAccess says at start-up what serve checks before the integration,
