@@ -2,6 +2,7 @@ package compile
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -164,7 +165,7 @@ func TestUsagePlans(t *testing.T) {
 	for id, want := range map[string]string{
 		"UsagePlanPartners": `{"ApiStages":[{"ApiId":{"Ref":"Api"},"Stage":{"Ref":"Stage"},"Throttle":{"/orders/{id}/DELETE":{"BurstLimit":0,"RateLimit":0}}}],` +
 			`"Quota":{"Limit":100000,"Period":"MONTH"},"Throttle":{"BurstLimit":100,"RateLimit":50},"UsagePlanName":"partners"}`,
-		"UsagePlanInternal":     `{"ApiStages":[{"ApiId":{"Ref":"Api"},"Stage":{"Ref":"Stage"},"Throttle":{"/orders/{id}/GET":{"BurstLimit":0,"RateLimit":0}}}],"UsagePlanName":"internal"}`,
+		"UsagePlanInternal":     `{"ApiStages":[{"ApiId":{"Ref":"Api"},"Stage":{"Ref":"Stage"},"Throttle":{"/orders/{id}/GET":{"BurstLimit":0,"RateLimit":0}}}],"Throttle":{"BurstLimit":5000,"RateLimit":10000},"UsagePlanName":"internal"}`,
 		"ApiKeyAcme":            `{"Enabled":true,"Name":{"Fn::Sub":"${AWS::StackName}-acme"}}`,
 		"ApiKeyOps":             `{"Enabled":true,"Name":{"Fn::Sub":"${AWS::StackName}-ops"}}`,
 		"PlanKeyPartnersAcme":   `{"KeyId":{"Ref":"ApiKeyAcme"},"KeyType":"API_KEY","UsagePlanId":{"Ref":"UsagePlanPartners"}}`,
@@ -499,5 +500,47 @@ func TestPreflightAllowsWhatRoutesNeed(t *testing.T) {
 	}
 	if jsonText(t, allowed) != jsonText(t, want) {
 		t.Errorf("Access-Control-Allow-Headers:\n%v\nwant\n%v", allowed, want)
+	}
+}
+
+// TestWildcardHeadersStillNameAuthorization: headers: ["*"] covers every
+// header a route needs but Authorization, which browsers need by name.
+func TestWildcardHeadersStillNameAuthorization(t *testing.T) {
+	s := accessSpec(t)
+	withAuth(s)
+	withPlans(s)
+	withCORS(s, "*")
+	s.API.CORS.Headers, s.API.CORS.Credentials = []string{"*"}, false
+	b := compile(s)
+	m := b.t.CFN.Resources["RouteOrdersIdOptions"].(*apigateway.Method)
+	if got := m.Integration.IntegrationResponses[0].ResponseParameters["method.response.header.Access-Control-Allow-Headers"]; got != "'*,Authorization'" {
+		t.Errorf("Access-Control-Allow-Headers: %s, want '*,Authorization'", got)
+	}
+}
+
+// TestDeploymentWaitsForGatewayResponses: the Deployment depends on every
+// gateway response as on every method, since it snapshots both and no
+// method refers to a gateway response.
+func TestDeploymentWaitsForGatewayResponses(t *testing.T) {
+	s := accessSpec(t)
+	withCORS(s, "https://shop.example.com")
+	b := compile(s)
+	var deps []string
+	for _, r := range b.t.CFN.Resources {
+		if d, ok := r.(*apigateway.Deployment); ok {
+			deps = d.AWSCloudFormationDependsOn
+		}
+	}
+	n := 0
+	for id, r := range b.t.CFN.Resources {
+		if _, ok := r.(*apigateway.GatewayResponse); ok {
+			n++
+			if !slices.Contains(deps, id) {
+				t.Errorf("the Deployment does not wait for %s", id)
+			}
+		}
+	}
+	if n < 10 {
+		t.Errorf("only %d gateway responses", n)
 	}
 }

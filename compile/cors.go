@@ -185,11 +185,14 @@ func callerHeaders(r *spec.Route) []string {
 
 // allowHeaders is Access-Control-Allow-Headers: the spec's headers as
 // written, then each header the path's routes need that is not among them
-// (header names match without case).
+// (header names match without case). A "*" stands for every header but
+// Authorization, which browsers need listed by name (Fetch standard,
+// CORS-preflight fetch; MDN "Access-Control-Allow-Headers").
 func allowHeaders(listed, needs []string) []string {
 	out := slices.Clone(listed)
 	for _, n := range needs {
-		if slices.Contains(listed, "*") || slices.ContainsFunc(out, func(h string) bool { return strings.EqualFold(h, n) }) {
+		covered := slices.Contains(listed, "*") && !strings.EqualFold(n, "Authorization")
+		if covered || slices.ContainsFunc(out, func(h string) bool { return strings.EqualFold(h, n) }) {
 			continue
 		}
 		out = append(out, n)

@@ -21,7 +21,16 @@ import (
 // but emulators that create resources in key order (moto's change sets)
 // then still create the methods first.
 func (b *builder) deployment() {
+	// The Deployment snapshots the methods and the gateway responses: it
+	// waits for both (a gateway response, which no method refers to,
+	// would otherwise be created or updated alongside it, and the stage
+	// serve the old one: aws/aws-cdk#10963).
 	methods := append([]string(nil), b.methods...)
+	for id, r := range b.t.CFN.Resources {
+		if _, ok := r.(*apigateway.GatewayResponse); ok {
+			methods = append(methods, id)
+		}
+	}
 	sort.Strings(methods)
 	depID := "StageDeployment" + b.apiHash()
 	b.t.CFN.Resources[depID] = &apigateway.Deployment{

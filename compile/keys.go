@@ -60,8 +60,17 @@ func (b *builder) usagePlans() {
 			}},
 			Tags: b.tags(),
 		}
-		if p.Throttle != nil {
+		switch {
+		case p.Throttle != nil:
 			plan.Throttle = &apigateway.UsagePlan_ThrottleSettings{RateLimit: ptr(p.Throttle.Rate), BurstLimit: ptr(p.Throttle.Burst)}
+		case len(plan.ApiStages[0].Throttle) > 0:
+			// API Gateway refuses method throttles in a plan without a
+			// plan throttle ("Can not define fine grain throttling if
+			// usage plan throttle is not defined", aws/aws-cdk#6411):
+			// the account's default limits (10,000 a second, burst
+			// 5,000: the guide's "Amazon API Gateway quotas") add no
+			// limit the plan did not have.
+			plan.Throttle = &apigateway.UsagePlan_ThrottleSettings{RateLimit: ptr(float64(spec.AccountRateLimit)), BurstLimit: ptr(spec.AccountBurstLimit)}
 		}
 		if p.Quota != nil {
 			plan.Quota = &apigateway.UsagePlan_QuotaSettings{Limit: ptr(p.Quota.Limit), Period: ptr(p.Quota.Period)}

@@ -107,9 +107,10 @@ func TestAccessErrors(t *testing.T) {
 			"s.yaml:6:43: api.usagePlans.q.throttle.rate: warning: 20000 requests per second is more than API Gateway's default account limit (10000 per Region, shared by every API): ask AWS to raise it, or the account's limit applies",
 			"s.yaml:6:57: api.usagePlans.q.throttle.burst: warning: a burst of 6000 is more than API Gateway's default account burst (5000 per Region): ask AWS to raise it, or the account's burst applies",
 		}},
-		"body on GET and on form": {routes: "  GET /a: {stateMachine: m, body: {schema: {type: object}}}\n  POST /b: {stateMachine: m, contentTypes: [form], body: {schema: {type: object}}}\n", want: []string{
+		"body on GET and on form": {routes: "  GET /a: {stateMachine: m, body: {schema: {type: object}}}\n  POST /b: {stateMachine: m, contentTypes: [form], body: {schema: {type: object}}}\n  POST /c: {stateMachine: m, contentTypes: [json, form], body: {schema: {type: object}}}\n", want: []string{
 			"s.yaml:7:35: routes[\"GET /a\"].body: a GET request has no body to validate: remove body, or use POST, PUT or PATCH",
 			"s.yaml:8:58: routes[\"POST /b\"].body: body validates JSON bodies, and this route takes only form bodies: add json to contentTypes, or remove body",
+			"s.yaml:9:64: routes[\"POST /c\"].body: body validates JSON bodies only, and this route takes form bodies too, which API Gateway would pass on unchecked: take only json (contentTypes: [json]), or remove body",
 		}},
 		"schema keywords": {routes: "  POST /a:\n    stateMachine: m\n    body:\n      schema:\n        $schema: http://json-schema.org/draft-07/schema#\n        type: object\n        requried: [a]\n        properties:\n          const: {const: 1}\n          b: {$ref: \"https://example.com/b.json\"}\n          c: {$ref: \"#/definitions/c\"}\n          d: {type: strin, x-doc: fine}\n          e: {id: e}\n", want: []string{
 			"s.yaml:11:18: routes[\"POST /a\"].body.schema[\"$schema\"]: API Gateway's models are JSON Schema draft-04: write $schema: \"http://json-schema.org/draft-04/schema#\", or leave it out",

@@ -360,15 +360,21 @@ func (p *parser) apiKey(n *yaml.Node, at string, api *API) *UsagePlan {
 	return nil
 }
 
-// bodyFits refuses a body schema on a route that never gets a JSON body:
-// API Gateway validates the body of the content types the method has a
-// model for, and sfnapic gives the model to application/json.
+// bodyFits refuses a body schema on a route that never gets a JSON body,
+// or that also takes form bodies: API Gateway validates the body of the
+// content types the method has a model for, and "if no matching content
+// type is found, request validation is not performed" (the guide's
+// "Request validation for REST APIs"); sfnapic gives the model to
+// application/json, and a form body, which is not JSON, could not have
+// one, so a form body would reach the workflow unchecked.
 func (p *parser) bodyFits(n *yaml.Node, at string, r *Route) {
 	switch {
 	case r.Method == "GET" || r.Method == "HEAD":
 		p.errs.Add(p.pos(resolve(n)), at, "a %s request has no body to validate: remove body, or use POST, PUT or PATCH", r.Method)
 	case !contains(r.ContentTypes, ContentJSON):
 		p.errs.Add(p.pos(resolve(n)), at, "body validates JSON bodies, and this route takes only form bodies: add json to contentTypes, or remove body")
+	case contains(r.ContentTypes, ContentForm):
+		p.errs.Add(p.pos(resolve(n)), at, "body validates JSON bodies only, and this route takes form bodies too, which API Gateway would pass on unchecked: take only json (contentTypes: [json]), or remove body")
 	}
 }
 
