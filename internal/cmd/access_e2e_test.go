@@ -372,6 +372,9 @@ func e2eApprovals(t *testing.T, s *serving) {
 		t.Errorf("a signed approval: exit %d\n%s\n%s", code, out, errOut)
 	}
 	noSecret(t, "invoke", out+errOut, []string{e2eIAMSecret})
+	if status, _, body := s.do(t, "POST", "/approvals/approve", "application/json", approval); status != 403 || !strings.Contains(body, "signed with SigV4") {
+		t.Errorf("an unsigned approval: %d %s", status, body)
+	}
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "another-made-up-secret")
 	if code, out, errOut := runCLI(t, "", "invoke", "../../examples/orders-api.yaml", "--url", s.URL, "POST /approvals/approve", "-d", approval); code == 0 || !strings.Contains(out, "403") {
 		t.Errorf("signed with another secret: exit %d\n%s\n%s", code, out, errOut)
