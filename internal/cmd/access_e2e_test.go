@@ -416,3 +416,20 @@ func TestAccessE2ERender(t *testing.T) {
 		t.Errorf("render without --claims: exit %d\n%s\n%s", code, out, errOut)
 	}
 }
+
+// TestAccessE2EOffLoopback: off loopback, serve's warning says which
+// routes take any caller; with the example's every route protected, it
+// no longer claims the API has no authorization.
+func TestAccessE2EOffLoopback(t *testing.T) {
+	s := startServe(t, "../../examples/orders-api.yaml", "--addr", "0.0.0.0:0")
+	warning, _, _ := strings.Cut(s.stderr.String(), "\n")
+	if !strings.HasPrefix(warning, "warning: serving on ") || strings.Contains(warning, "no authorization") ||
+		!strings.Contains(warning, "every route but the preflights checks its callers") {
+		t.Errorf("off loopback, with every route protected:\n%s", s.stderr)
+	}
+	s = startServe(t, "../../examples/item-api.yaml", "--addr", "0.0.0.0:0")
+	warning, _, _ = strings.Cut(s.stderr.String(), "\n")
+	if !strings.Contains(warning, "1 route takes any caller") || !strings.Contains(warning, "POST /{item_id}") {
+		t.Errorf("off loopback, with open routes:\n%s", s.stderr)
+	}
+}
