@@ -36,6 +36,16 @@ func authorizationType(r *spec.Route) string {
 	return authCustom
 }
 
+// signsRoutes reports whether a route takes only SigV4-signed requests.
+func (b *builder) signsRoutes() bool {
+	for _, r := range b.s.Routes {
+		if authorizationType(r) == authIAM {
+			return true
+		}
+	}
+	return false
+}
+
 // authorizerIDs names the authorizers' logical IDs: Authorizer<Name>, and
 // LambdaPermission<Name> for the permission of a Lambda one.
 func (b *builder) authorizerIDs() namer {

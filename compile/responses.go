@@ -63,9 +63,22 @@ type gatewayResponse struct {
 var gatewayResponseSet = map[string]gatewayResponse{
 	"GatewayResponseDefault4xx": {"DEFAULT_4XX", nil, GatewayEnvelope},
 	"GatewayResponseDefault5xx": {"DEFAULT_5XX", nil, GatewayEnvelope},
-	"GatewayResponseNotFound": {"MISSING_AUTHENTICATION_TOKEN", ptr("404"),
+	idNotFound: {"MISSING_AUTHENTICATION_TOKEN", ptr("404"),
 		`{"error": "NotFound", "message": "no route matches this method and path"}` + "\n"},
 }
+
+// idNotFound is the gateway response of a request no route matches.
+const idNotFound = "GatewayResponseNotFound"
+
+// unsignedOrNotFound replaces the 404 when a route is AWS_IAM: API
+// Gateway answers MISSING_AUTHENTICATION_TOKEN both to a request no route
+// matches and to an unsigned request to an AWS_IAM method (knowledge
+// center, "How do I resolve Missing Authentication Token errors from API
+// Gateway?"), and a gateway response cannot tell them apart. A 404 "no
+// route" would tell a manager's tool that forgot to sign that the route
+// does not exist: the answer keeps API Gateway's 403 and names both.
+var unsignedOrNotFound = gatewayResponse{"MISSING_AUTHENTICATION_TOKEN", nil,
+	`{"error": "MISSING_AUTHENTICATION_TOKEN", "message": "no route matches this method and path, or the route takes only requests signed with SigV4 (AWS_IAM) and this one is not signed"}` + "\n"}
 
 // corsGatewayResponses are the answers users hit first, which with CORS
 // are declared one by one so that each carries the CORS headers whatever
@@ -86,7 +99,8 @@ const idBadBody = "GatewayResponseBadRequestBody"
 // gatewayResponses makes API Gateway's own errors (a missing parameter,
 // an unsupported content type, a body that is not JSON, throttling) use
 // the same envelope as Step Functions errors, and a request no route
-// matches a 404, not the default 403 "Missing Authentication Token". With
+// matches a 404, not the default 403 "Missing Authentication Token"
+// (unless a route is AWS_IAM: unsignedOrNotFound). With
 // CORS each carries the CORS headers, and the specific ones are declared;
 // with CORS or a validated body, BAD_REQUEST_BODY says what was wrong.
 func (b *builder) gatewayResponses() {
@@ -102,6 +116,9 @@ func (b *builder) gatewayResponses() {
 	}
 	if params != nil || b.validatesBodies() {
 		set[idBadBody] = gatewayResponse{"BAD_REQUEST_BODY", nil, BadBodyEnvelope}
+	}
+	if b.signsRoutes() {
+		set[idNotFound] = unsignedOrNotFound
 	}
 	for id, gr := range set {
 		b.t.CFN.Resources[id] = &apigateway.GatewayResponse{

@@ -79,7 +79,7 @@ func (g *guard) check(r *http.Request) (typ, message, reason string) {
 	if origin == "" {
 		from = "a page of another site (Sec-Fetch-Site: " + site + ")"
 	}
-	return "CrossSiteRequest", "A web page of another origin sent this request, and the API's CORS headers do not allow that origin: give the route (or its path's OPTIONS method) a static Access-Control-Allow-Origin of that origin or '*'.",
+	return "CrossSiteRequest", "A web page of another origin sent this request, and the API's CORS headers do not allow that origin: add it to the spec's api.cors.origins (in a hand-written template, to the Access-Control-Allow-Origin of the path's OPTIONS method).",
 		fmt.Sprintf("refused: a cross-site request from %s, which the API's CORS headers do not allow", from)
 }
 

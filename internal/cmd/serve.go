@@ -276,7 +276,7 @@ func logEvent(a *app, mu *sync.Mutex, input bool) func(gateway.Event) {
 func printServing(a *app, ln net.Listener, g *gateway.Gateway, be *backend, keys *gateway.Keys) {
 	addr := ln.Addr().(*net.TCPAddr)
 	if !addr.IP.IsLoopback() {
-		fmt.Fprintf(a.stderr, "warning: serving on %s, which other machines can reach; the API has no authorization here, and any Host name is answered (the check against DNS rebinding holds on loopback only)\n", ln.Addr())
+		fmt.Fprintf(a.stderr, "warning: serving on %s, which other machines can reach; %s, and any Host name is answered (the check against DNS rebinding holds on loopback only)\n", ln.Addr(), whoMayCall(g))
 	}
 	fmt.Fprintf(a.stderr, "serving %d route%s on http://%s (stage %s)\n", len(g.Routes()), plural(len(g.Routes())), ln.Addr(), g.Stage)
 	for _, r := range g.Routes() {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/sfnapic/sfnapic/gateway"
+	"github.com/sfnapic/sfnapic/restapi"
 )
 
 // authFlags are serve's means of checking callers as the template's
@@ -110,4 +111,31 @@ func printAuth(a *app, g *gateway.Gateway) {
 	for _, w := range unknownAuthorizers(g) {
 		fmt.Fprintln(a.stderr, escapeText(w))
 	}
+}
+
+// whoMayCall says, for the warning serve prints off loopback, which
+// routes any caller that reaches serve may call: those the template
+// leaves open (AuthorizationType NONE and no API key); a path's CORS
+// preflight (an OPTIONS MOCK method) answers headers only and is not
+// counted. The others are checked as the start-up lines below say.
+func whoMayCall(g *gateway.Gateway) string {
+	var open []string
+	for _, m := range g.API.Methods {
+		none := m.Auth.Type == restapi.AuthNone || m.Auth.Type == ""
+		if none && !m.APIKeyRequired && (m.Verb != "OPTIONS" || m.Kind.String() != "MOCK") {
+			open = append(open, m.Route())
+		}
+	}
+	n := len(open)
+	switch {
+	case n == 0:
+		return "every route but the preflights checks its callers, as said below"
+	case n > 5:
+		open = append(open[:5], fmt.Sprintf("and %d more", n-5))
+	}
+	verb := "takes"
+	if n > 1 {
+		verb = "take"
+	}
+	return fmt.Sprintf("%d route%s %s any caller (%s)", n, plural(n), verb, strings.Join(open, ", "))
 }
