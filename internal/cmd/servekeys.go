@@ -14,6 +14,7 @@ import (
 // by key name. A value is never repeated in an error.
 func parseAPIKeys(flags []string) (*gateway.Keys, error) {
 	values := map[string]string{}
+	owner := map[string]string{} // the key each value was given for
 	for i, f := range flags {
 		name, value, ok := strings.Cut(f, "=")
 		switch {
@@ -21,8 +22,13 @@ func parseAPIKeys(flags []string) (*gateway.Keys, error) {
 			return nil, usagef("--api-key number %d is not NAME=VALUE (the key's name in the spec's usagePlans, then the value API Gateway generated for it)", i+1)
 		case values[name] != "":
 			return nil, usagef("--api-key gives key %s twice: give each key once", name)
+		case owner[value] != "":
+			// API Gateway's values are unique; one value for two keys
+			// would leave which key's plan, throttle and quota count a
+			// request to chance.
+			return nil, usagef("--api-key gives keys %s and %s the same value: each key has its own", owner[value], name)
 		}
-		values[name] = value
+		values[name], owner[value] = value, name
 	}
 	return gateway.NewKeys(values), nil
 }

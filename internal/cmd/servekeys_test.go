@@ -91,3 +91,15 @@ func TestServeAPIKeyUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestServeAPIKeySameValue: two keys given one value is a usage error
+// that names both keys and not the value (which key a request counts
+// against would otherwise be chance).
+func TestServeAPIKeySameValue(t *testing.T) {
+	tpl := keyedTemplate(t)
+	var out, errOut lockedBuffer
+	code := mainContext(t.Context(), []string{"serve", "--addr", "127.0.0.1:0", "--template", tpl, "--api-key", "acme=v4lue", "--api-key", "globex=v4lue"}, strings.NewReader(""), &out, &errOut)
+	if want := "--api-key gives keys acme and globex the same value"; code != 2 || !strings.Contains(errOut.String(), want) || strings.Contains(errOut.String(), "v4lue") {
+		t.Errorf("exit %d\n%s\nwant %s", code, errOut.String(), want)
+	}
+}
