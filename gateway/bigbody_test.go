@@ -249,6 +249,14 @@ func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
 // answered, a few at a time; none waits for room while holding some, so
 // none is throttled for want of room the others hold.
 func TestChunkedBodiesDoNotBlockEachOther(t *testing.T) {
+	if raceDetector {
+		// Each 10 MB body renders for seconds under the race detector,
+		// so on a busy machine the fourth waits past the 30 s a body
+		// waits for room, before and after this design: a measure of
+		// the machine, not of the bound. .ci/run runs it in a plain
+		// build.
+		t.Skip("slowed past serve's 30 s wait for room by the race detector: .ci/run runs it in a plain build")
+	}
 	s := serverWith(t, sfnmock.New(nil), nil)
 	var reached sync.WaitGroup
 	reached.Add(4)
