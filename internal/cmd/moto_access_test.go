@@ -258,7 +258,33 @@ func TestAccessDeployAgainstMoto(t *testing.T) {
 		t.Errorf("invoke --api-key-name on moto's stack exited %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
 
+	checkMotoMade(t, cfg, endpoint)
 	checkMotoDestroy(t, cfg, endpoint, []string{full, api})
+}
+
+// checkMotoMade: before the destroy, each stack has its two state
+// machines (moto goes on past the preflight it cannot make, though its
+// API has no other method), and the IAM roles are check-partner's and
+// each stack's three (ApiRole and the two execution roles).
+func checkMotoMade(t *testing.T, cfg aws.Config, endpoint string) {
+	t.Helper()
+	machines, err := sfn.NewFromConfig(cfg).ListStateMachines(context.Background(), &sfn.ListStateMachinesInput{})
+	listCount(t, "ListStateMachines", len(machines.StateMachines), err)
+	var names []string
+	for _, m := range machines.StateMachines {
+		name := aws.ToString(m.Name)
+		if i := strings.LastIndex(name, "-"); i > 0 {
+			name = name[:i] // moto's random suffix
+		}
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	if want := "[orders-StateMachineOrders orders-StateMachineQuote orders-open-StateMachineOrders orders-open-StateMachineQuote]"; fmt.Sprint(names) != want {
+		t.Errorf("state machines %v, want %s", names, want)
+	}
+	if code, out := motoCall(t, endpoint, "iam", "POST", "/", "application/x-www-form-urlencoded", "Action=ListRoles&Version=2010-05-08"); code != 200 || strings.Count(out, "<RoleName>") != 7 {
+		t.Errorf("IAM roles before destroy, want 7:\n%s", out)
+	}
 }
 
 func stageCount(t *testing.T, ag *apigateway.Client, api string) int {
