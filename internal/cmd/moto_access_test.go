@@ -260,6 +260,8 @@ func TestAccessDeployAgainstMoto(t *testing.T) {
 
 	checkMotoMade(t, cfg, endpoint)
 	checkMotoDestroy(t, cfg, endpoint, []string{full, api})
+	// moto's Lambda permission has no CloudFormation delete either.
+	checkMotoPermission(t, endpoint, api)
 }
 
 // checkMotoMade: before the destroy, each stack has its two state
