@@ -102,3 +102,15 @@ func scriptOrder(f *sfnfake.Server) {
 	events = append(events, map[string]any{"id": 6, "type": "ExecutionSucceeded", "timestamp": 1.7e9 + 1})
 	f.Script("GetExecutionHistory", sfnfake.Reply{Status: 200, Body: map[string]any{"events": events}})
 }
+
+// recorder is a minimal http.ResponseWriter for handler tests.
+type recorder struct {
+	code int
+	h    http.Header
+	body strings.Builder
+}
+
+func newRecorder() *recorder                    { return &recorder{code: 200, h: http.Header{}} }
+func (r *recorder) Header() http.Header         { return r.h }
+func (r *recorder) WriteHeader(code int)        { r.code = code }
+func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }
