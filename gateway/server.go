@@ -45,6 +45,31 @@ type Event struct {
 	// Reason says why the API answered an error of its own (a refused
 	// request, a failed call), for people; empty otherwise.
 	Reason string
+	// Exchange is the whole request and answer, for serve's console; the
+	// log prints none of it.
+	Exchange
+}
+
+// Exchange is what a request sent and what it got, at each step: the
+// request as received, Step Functions' reply, the answer sent, and how
+// long Step Functions took. Its values are the server's own (no copies):
+// a reader keeps what it needs and must not change them.
+type Exchange struct {
+	Query  string      // the raw query string
+	Header http.Header // the request's headers
+	// Body is the request's body; empty when it was refused before its
+	// body was read.
+	Body string
+	// Action is the Step Functions action called (Input is its body), and
+	// Reply its reply; nil when no call answered (a refusal, a timeout).
+	Action string
+	Reply  *Reply
+	// ResponseBody and ResponseHeaders are the answer sent (Status its
+	// status), as the response template or gateway response wrote it.
+	ResponseBody    string
+	ResponseHeaders map[string]string
+	// CallTime is how long Step Functions (or the stand-in) took.
+	CallTime time.Duration
 }
 
 // Server serves an API over HTTP as API Gateway would: it routes each
@@ -79,7 +104,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	began := time.Now()
 	g := s.gw.Load()
 	id := UUID()
-	ev := Event{Method: r.Method, Path: r.URL.EscapedPath()}
+	ev := Event{Method: r.Method, Path: r.URL.EscapedPath(), Exchange: Exchange{Query: r.URL.RawQuery, Header: r.Header}}
 	resp, call := s.answer(r.Context(), g, r, id, &ev)
 	if resp.mapped != nil { // a gateway response, which may map request values
 		var pathParams map[string]string
@@ -99,8 +124,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.WriteString(w, resp.Body)
 
 	ev.Status, ev.Latency = resp.Status, time.Since(began)
+	ev.ResponseBody, ev.ResponseHeaders = resp.Body, resp.Headers
 	if call != nil {
-		ev.Route, ev.Input = call.Verb+" "+call.Path, call.Body
+		ev.Route, ev.Input, ev.Action = call.Verb+" "+call.Path, call.Body, call.Action
 		if ev.Execution == "" {
 			ev.Execution = call.Request.ExecutionArn
 		}
@@ -138,6 +164,7 @@ func (s *Server) answer(ctx context.Context, g *Gateway, r *http.Request, id str
 	if len(body) > MaxBody {
 		return s.tooLarge(g, ev), nil
 	}
+	ev.Body = body
 	req := &Request{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.Query(), Header: Header(r.Header.Clone()),
 		Body: body, RequestID: id, SourceIP: sourceIP(r.RemoteAddr), Time: time.Now(), Protocol: r.Proto, DomainName: r.Host}
 	call, err := g.Start(req)
@@ -162,6 +189,7 @@ func (s *Server) answer(ctx context.Context, g *Gateway, r *http.Request, id str
 			return refused, call
 		}
 	}
+	ev.Reply = &reply
 	ev.Execution = ExecutionArn(reply.Body)
 	if reply.Status >= 300 && !mocked {
 		ev.Reason = replyError(reply)
@@ -178,7 +206,9 @@ func (s *Server) answer(ctx context.Context, g *Gateway, r *http.Request, id str
 func (s *Server) call(ctx context.Context, g *Gateway, call *Call, ev *Event) (Reply, *Response) {
 	cctx, cancel := context.WithTimeout(ctx, call.Timeout)
 	defer cancel()
+	began := time.Now()
 	reply, err := s.backend.Call(cctx, call)
+	ev.CallTime = time.Since(began)
 	switch {
 	case err != nil && cctx.Err() == context.DeadlineExceeded && ctx.Err() == nil:
 		return reply, s.refuse(g, ev, 504, "INTEGRATION_TIMEOUT", "Endpoint request timed out", fmt.Sprintf("Step Functions did not answer %s within %s", call.Action, call.Timeout))

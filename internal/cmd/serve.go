@@ -130,9 +130,10 @@ func newServeCmd(a *app) *cobra.Command {
 
 // backend is where serve's calls go, and what it prints about it.
 type backend struct {
-	sf   gateway.StepFunctions
-	mock bool              // the built-in stand-in
-	vars map[string]string // the real ARNs of the template's machines
+	sf     gateway.StepFunctions
+	client *sfn.Client       // Step Functions' client, when not the mock
+	mock   bool              // the built-in stand-in
+	vars   map[string]string // the real ARNs of the template's machines
 	// missing says why a machine without an ARN in vars cannot be called.
 	missing string
 	about   string
@@ -170,9 +171,15 @@ func runServe(parent context.Context, a *app, specName string, o serveOptions) e
 	// and response logs" (dataTraceEnabled), which AWS advises against for
 	// production APIs (API Gateway developer guide, "Execution logging
 	// for REST APIs").
-	srv := gateway.NewServer(sv.g, be.sf, logEvent(a, &logMu, o.logInput))
+	var srv *gateway.Server
+	con, off := serveConsole(ln, sv.g, be, func() *gateway.Server { return srv })
+	srv = gateway.NewServer(sv.g, be.sf, both(logEvent(a, &logMu, o.logInput), con))
 	httpSrv := httpServer(srv, ln)
-	printServing(a, ln, sv.g, be, keys)
+	httpSrv.Handler = withConsole(con, srv, httpSrv.Handler)
+	if con != nil {
+		httpSrv.RegisterOnShutdown(con.Close)
+	}
+	printServing(a, ln, sv.g, be, keys, consoleLine(ln, off))
 
 	if o.watch {
 		go watch(ctx, a, &logMu, sv.files, func() []string {
@@ -273,7 +280,7 @@ func logEvent(a *app, mu *sync.Mutex, input bool) func(gateway.Event) {
 
 // printServing says where serve listens, the routes, and where their
 // calls go.
-func printServing(a *app, ln net.Listener, g *gateway.Gateway, be *backend, keys *gateway.Keys) {
+func printServing(a *app, ln net.Listener, g *gateway.Gateway, be *backend, keys *gateway.Keys, console string) {
 	addr := ln.Addr().(*net.TCPAddr)
 	if !addr.IP.IsLoopback() {
 		fmt.Fprintf(a.stderr, "warning: serving on %s, which other machines can reach; %s, and any Host name is answered (the check against DNS rebinding holds on loopback only)\n", ln.Addr(), whoMayCall(g))
@@ -285,6 +292,7 @@ func printServing(a *app, ln net.Listener, g *gateway.Gateway, be *backend, keys
 	fmt.Fprintf(a.stderr, "backend: %s\n", be.about)
 	printAuth(a, g)
 	printAccess(a.stderr, g, keys)
+	fmt.Fprintln(a.stderr, console)
 	fmt.Fprintln(a.stderr, "press Ctrl-C to stop")
 }
 
@@ -397,7 +405,7 @@ func serveBackend(ctx context.Context, a *app, g *gateway.Gateway, o serveOption
 		return nil, err
 	}
 	where := resolved.URL
-	be := &backend{sf: sfncall.New(client), vars: map[string]string{}}
+	be := &backend{sf: sfncall.New(client), client: client, vars: map[string]string{}}
 	if o.stack != "" {
 		outputs, err := stackOutputs(sctx, awsconfig.CloudFormation(cfg), o.stack)
 		if err != nil {

@@ -1,0 +1,179 @@
+package console_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sfnapic/sfnapic/gateway"
+	"github.com/sfnapic/sfnapic/internal/console"
+)
+
+// TestConsoleRefusesOtherSites: the console answers its own page and a
+// typed address, with its security headers, and refuses a Host that is
+// not this machine's (DNS rebinding), another origin, another site's
+// fetch, and anything but reading.
+func TestConsoleRefusesOtherSites(t *testing.T) {
+	s := startSite(t, true)
+	for _, c := range []struct {
+		method string
+		header map[string]string
+		want   int
+	}{
+		{"GET", nil, 200},
+		{"GET", map[string]string{"Sec-Fetch-Site": "same-origin", "Origin": strings.Replace(s.URL, "127.0.0.1", "127.0.0.1", 1)}, 200},
+		{"GET", map[string]string{"Sec-Fetch-Site": "none"}, 200},
+		{"GET", map[string]string{"Host": "evil.example"}, 403},
+		{"GET", map[string]string{"Origin": "http://evil.example"}, 403},
+		{"GET", map[string]string{"Sec-Fetch-Site": "cross-site"}, 403},
+		{"GET", map[string]string{"Sec-Fetch-Site": "same-site"}, 403},
+		{"POST", nil, 405},
+	} {
+		req, _ := http.NewRequest(c.method, s.URL+"/_sfnapic/api/requests", nil)
+		for k, v := range c.header {
+			if k == "Host" {
+				req.Host = v
+			} else {
+				req.Header.Set(k, v)
+			}
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		h := resp.Header
+		if resp.StatusCode != c.want || !strings.Contains(h.Get("Content-Security-Policy"), "script-src 'self';") ||
+			!strings.Contains(h.Get("Content-Security-Policy"), "frame-ancestors 'none'") || h.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s %v: %d %v, want %d with the security headers", c.method, c.header, resp.StatusCode, h, c.want)
+		}
+	}
+}
+
+// TestConsoleBounds: the console keeps the last MaxRecords requests and
+// cuts each value at MaxValue bytes.
+func TestConsoleBounds(t *testing.T) {
+	c := console.New(func() *gateway.Gateway { return ordersGateway(t, "orders-open") }, nil)
+	big := strings.Repeat("é", console.MaxValue)
+	for i := range console.MaxRecords + 5 {
+		c.Record(gateway.Event{Method: "POST", Path: "/orders/" + string(rune('a'+i%26)), Status: 200,
+			Exchange: gateway.Exchange{Body: big, Header: http.Header{"Authorization": {"Bearer secret-token-value"}}}})
+	}
+	var got []console.Record
+	getJSON(t, c, "/_sfnapic/api/requests", &got)
+	if len(got) != console.MaxRecords || got[0].ID != 6 {
+		t.Fatalf("%d records from %d, want %d from 6", len(got), got[0].ID, console.MaxRecords)
+	}
+	r := got[0]
+	if len(r.Body) > console.MaxValue+64 || !strings.HasSuffix(r.Body, "more bytes not shown)") || !json.Valid([]byte(`"`+r.Body[:len(r.Body)-40]+`"`)) {
+		t.Errorf("the body is not cut at a character within %d bytes: %d bytes, ends %q", console.MaxValue, len(r.Body), r.Body[len(r.Body)-40:])
+	}
+	if strings.Contains(r.Header[0][1], "secret-token-value") {
+		t.Errorf("the Authorization header is shown whole: %q", r.Header[0][1])
+	}
+}
+
+func getJSON(t *testing.T, h http.Handler, path string, v any) {
+	t.Helper()
+	rec := newRecorder()
+	req, _ := http.NewRequest("GET", "http://127.0.0.1"+path, nil)
+	req.Host = "127.0.0.1"
+	h.ServeHTTP(rec, req)
+	if rec.code != 200 {
+		t.Fatalf("%s: %d %s", path, rec.code, rec.body.String())
+	}
+	if err := json.Unmarshal([]byte(rec.body.String()), v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestConsoleLive: a request reaches an open stream as one server-sent
+// event, and Close ends the stream.
+func TestConsoleLive(t *testing.T) {
+	s := startSite(t, true)
+	resp, err := http.Get(s.URL + "/_sfnapic/api/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	lines := bufio.NewScanner(resp.Body)
+	lines.Scan() // ": live"
+	send(t, "POST", s.URL+"/orders", `{"id": "</script>\u2028"}`, map[string]string{"Content-Type": "application/json"})
+	var ev, data string
+	for lines.Scan() && data == "" {
+		if v, ok := strings.CutPrefix(lines.Text(), "event: "); ok {
+			ev = v
+		}
+		if v, ok := strings.CutPrefix(lines.Text(), "data: "); ok {
+			data = v
+		}
+	}
+	var r console.Record
+	if err := json.Unmarshal([]byte(data), &r); err != nil || ev != "request" || r.Route != "POST /orders" || r.Exec == "" {
+		t.Fatalf("event %q, data %q: %v", ev, data, err)
+	}
+	if strings.Contains(data, "</script>") || strings.Contains(data, "\u2028") {
+		t.Errorf("the event's JSON carries markup or a line separator as is: %s", data)
+	}
+	done := make(chan bool)
+	go func() {
+		for lines.Scan() {
+		}
+		done <- true
+	}()
+	s.console.Close()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close did not end the stream")
+	}
+}
+
+// TestForms: each route's form has its path parameters, its parameters,
+// its authorizer's and API key's headers, and a body from its model.
+func TestForms(t *testing.T) {
+	c := console.New(func() *gateway.Gateway { return ordersGateway(t, "orders-api") }, nil)
+	var info struct{ Routes []console.Form }
+	getJSON(t, c, "/_sfnapic/api/routes", &info)
+	byRoute := map[string]console.Form{}
+	for _, f := range info.Routes {
+		byRoute[f.Route] = f
+	}
+	get, post := byRoute["GET /orders/{id}"], byRoute["POST /orders"]
+	if strings.Join(get.Params, ",") != "id" || get.Auth != "COGNITO_USER_POOLS" || !hasHeader(get, "Authorization") {
+		t.Errorf("GET /orders/{id}: %+v", get)
+	}
+	if post.Machine != "StateMachineOrders" || !strings.Contains(post.Body, `"items"`) || post.ContentType != "application/json" {
+		t.Errorf("POST /orders: %+v", post)
+	}
+	keyed := 0
+	for _, f := range info.Routes {
+		if hasHeader(f, "x-api-key") {
+			keyed++
+		}
+	}
+	if keyed == 0 {
+		t.Errorf("no route asks for an API key: %+v", info.Routes)
+	}
+}
+
+func hasHeader(f console.Form, name string) bool {
+	for _, h := range f.Header {
+		if strings.EqualFold(h.Name, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestPathOf: the path is the states entered, in order.
+func TestPathOf(t *testing.T) {
+	got := console.PathOf([]console.HistoryEvent{{Type: "ExecutionStarted"}, {Type: "ChoiceStateEntered", State: "A"},
+		{Type: "ChoiceStateExited", State: "A"}, {Type: "TaskStateEntered", State: "B"}, {Type: "TaskFailed"}, {Type: "FailStateEntered", State: "C"}})
+	if strings.Join(got, ",") != "A,B,C" {
+		t.Errorf("got %v", got)
+	}
+}
