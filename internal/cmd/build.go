@@ -39,7 +39,7 @@ Examples:
 func newBuildCmd(a *app) *cobra.Command {
 	var o buildOptions
 	cmd := &cobra.Command{
-		Use:   "build SPEC [-o FILE] [--format json|yaml] [--check FILE]",
+		Use:   "build SPEC [-o FILE] [--format json|yaml|yml] [--check FILE]",
 		Short: "compile a spec into a CloudFormation template",
 		Long:  buildDoc,
 		Args:  exactArgs(1, "one SPEC file"),
@@ -50,7 +50,7 @@ func newBuildCmd(a *app) *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVarP(&o.output, "output", "o", "", "write the template to `FILE` instead of stdout")
-	f.StringVar(&o.format, "format", "", "template `FORMAT`, json or yaml (default: the -o or --check file's extension, else json)")
+	f.StringVar(&o.format, "format", "", "template `FORMAT`, json or yaml (or yml) (default: the -o or --check file's extension, else json)")
 	f.StringVar(&o.check, "check", "", "compare `FILE` with the template instead of writing; exit 1 if it is stale")
 	return cmd
 }
