@@ -376,7 +376,7 @@ func (be *backend) apply(g *gateway.Gateway) {
 // serveBackend sets up where the calls go.
 func serveBackend(ctx context.Context, a *app, g *gateway.Gateway, o serveOptions) (*backend, error) {
 	if o.stack == "" && !o.create {
-		return mockBackend(o.mockReplies)
+		return mockBackend(o.mockReplies, g)
 	}
 	sctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
@@ -438,7 +438,7 @@ func (o serveOptions) checkCreateEndpoint(r awsconfig.Resolved) error {
 
 // mockBackend is the built-in stand-in, with the replies scripted in
 // the file named, if any.
-func mockBackend(replies string) (*backend, error) {
+func mockBackend(replies string, g *gateway.Gateway) (*backend, error) {
 	var scripts map[string]gateway.Reply
 	about := "mock (no AWS calls): --stack NAME calls a deployed stack, --endpoint-url URL --create an emulator"
 	if replies != "" {
@@ -447,6 +447,9 @@ func mockBackend(replies string) (*backend, error) {
 			return nil, fmt.Errorf("cannot read the replies: %w", err)
 		}
 		if scripts, err = sfnmock.ParseScripts(b); err != nil {
+			return nil, fmt.Errorf("%s: %w", replies, err)
+		}
+		if err := checkReplyKeys(scripts, g.API); err != nil {
 			return nil, fmt.Errorf("%s: %w", replies, err)
 		}
 		about = fmt.Sprintf("mock (no AWS calls), %d scripted replies from %s", len(scripts), replies)
