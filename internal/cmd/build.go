@@ -30,7 +30,10 @@ With --check FILE, nothing is written: build compares FILE with what it would
 write and exits 1 with a diff when FILE is stale. The format follows FILE's
 extension (.yaml or .yml for YAML) unless --format is given.
 
+` + specHelp + `
+
 Examples:
+  sfnapic build
   sfnapic build examples/item-api.yaml
   sfnapic build examples/item-api.yaml -o template.yaml
   sfnapic build examples/item-api.yaml --format yaml
@@ -39,13 +42,17 @@ Examples:
 func newBuildCmd(a *app) *cobra.Command {
 	var o buildOptions
 	cmd := &cobra.Command{
-		Use:   "build SPEC [-o FILE] [--format json|yaml|yml] [--check FILE]",
+		Use:   "build [SPEC] [-o FILE] [--format json|yaml|yml] [--check FILE]",
 		Short: "compile a spec into a CloudFormation template",
 		Long:  buildDoc,
-		Args:  exactArgs(1, "one SPEC file"),
+		Args:  optionalSpec,
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			o.formatSet = cmd.Flags().Changed("format")
-			return runBuild(a, args[0], o)
+			name, err := specOrDefault(firstArg(args))
+			if err != nil {
+				return err
+			}
+			return runBuild(a, name, o)
 		}),
 	}
 	f := cmd.Flags()

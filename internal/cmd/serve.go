@@ -84,6 +84,8 @@ localhost, 127.0.0.1 or [::1]). A web page's cross-site request (Origin,
 Sec-Fetch-Site) is refused with 403 unless the API's CORS headers allow its
 origin.
 
+` + specHelp + `
+
 Examples:
   sfnapic serve examples/item-api.yaml
   curl -X POST localhost:8080/42 -H 'Content-Type: application/json' -d '{}'
@@ -93,19 +95,22 @@ Examples:
 func newServeCmd(a *app) *cobra.Command {
 	o := serveOptions{drain: 30 * time.Second}
 	cmd := &cobra.Command{
-		Use:   "serve {SPEC | --template FILE} [--mock | --stack NAME | --endpoint-url URL --create] [--addr HOST:PORT]",
+		Use:   "serve [SPEC | --template FILE] [--mock | --stack NAME | --endpoint-url URL --create] [--addr HOST:PORT]",
 		Short: "serve the API locally through its compiled templates",
 		Long:  serveDoc,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if cmd.Flags().Changed("template") {
 				return exactArgs(0, "no SPEC with --template")(cmd, args)
 			}
-			return exactArgs(1, "SPEC")(cmd, args)
+			return optionalSpec(cmd, args)
 		},
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			specName := ""
-			if len(args) == 1 {
-				specName = args[0]
+			specName := firstArg(args)
+			if o.template == "" {
+				var err error
+				if specName, err = specOrDefault(specName); err != nil {
+					return err
+				}
 			}
 			return runServe(cmd.Context(), a, specName, o)
 		}),
