@@ -149,6 +149,7 @@ would send before anything is deployed, and deploys through reviewed change
 sets.
 
 Examples:
+  sfnapic init my-api && cd my-api && sfnapic serve
   sfnapic build examples/item-api.yaml
   sfnapic build examples/item-api.yaml -o template.yaml
   sfnapic build examples/item-api.yaml --check template.json
@@ -163,7 +164,7 @@ Examples:
 		// client in the binary: five times its size, twice its start-up.)
 		Version: versionDetail(),
 	}
-	root.AddCommand(newBuildCmd(a), newValidateCmd(a), newRenderCmd(a),
+	root.AddCommand(newInitCmd(a), newBuildCmd(a), newValidateCmd(a), newRenderCmd(a),
 		newServeCmd(a), newInvokeCmd(a), newTestInvokeCmd(a),
 		newDeployCmd(a), newDiffCmd(a), newDestroyCmd(a),
 		newSchemaCmd(a), newVersionCmd(a))
