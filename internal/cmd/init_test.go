@@ -128,7 +128,8 @@ var initRequests = map[string][]initRequest{
 		{"POST", "/42", "application/json", `{"note": "hello"}`, nil, 200, `"executionId": "`},
 		{"GET", "/executions/{id}", "", "", nil, 200, `"status": "RUNNING"`},
 		// curl -d alone sends a form: the 415 says what the route takes.
-		{"POST", "/42", "application/x-www-form-urlencoded", `note=hello`, nil, 415, `"UNSUPPORTED_MEDIA_TYPE"`},
+		{"POST", "/42", "application/x-www-form-urlencoded", `note=hello`, nil, 415,
+			`{"error": "UNSUPPORTED_MEDIA_TYPE", "message": "Unsupported Media Type: send Content-Type: application/json"}`},
 	},
 	"orders": {
 		{"POST", "/quotes", "application/json", `{"items": [{"sku": "tea", "quantity": 2}]}`, nil, 200, `"cart":[{"sku":"tea","quantity":2}]`},
