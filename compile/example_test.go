@@ -33,6 +33,6 @@ routes:
 	out, _ := t.JSON()
 	fmt.Println(len(out) > 0)
 	// Output:
-	// 11 resources: Api ApiRole ExecutionRoleItems GatewayResponseDefault4xx GatewayResponseDefault5xx GatewayResponseNotFound ResourceItemId RouteItemIdPost Stage StageDeployment4D8695116B StateMachineItems
+	// 12 resources: Api ApiRole ExecutionRoleItems GatewayResponseDefault4xx GatewayResponseDefault5xx GatewayResponseNotFound GatewayResponseUnsupportedMediaType ResourceItemId RouteItemIdPost Stage StageDeploymentB26509E2C4 StateMachineItems
 	// true
 }

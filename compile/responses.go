@@ -1,6 +1,10 @@
 package compile
 
 import (
+	"slices"
+	"sort"
+	"strings"
+
 	"github.com/awslabs/goformation/v7/cloudformation/apigateway"
 
 	"github.com/sfnapic/sfnapic/integration"
@@ -90,7 +94,43 @@ var corsGatewayResponses = map[string]gatewayResponse{
 	"GatewayResponseThrottled":            {"THROTTLED", nil, GatewayEnvelope},
 	"GatewayResponseQuotaExceeded":        {"QUOTA_EXCEEDED", nil, GatewayEnvelope},
 	"GatewayResponseBadRequestParameters": {"BAD_REQUEST_PARAMETERS", nil, GatewayEnvelope},
-	"GatewayResponseUnsupportedMediaType": {"UNSUPPORTED_MEDIA_TYPE", nil, GatewayEnvelope},
+}
+
+// idUnsupportedMedia is the gateway response of a content type the
+// route has no request template for.
+const idUnsupportedMedia = "GatewayResponseUnsupportedMediaType"
+
+// unsupportedMediaEnvelope is the body of UNSUPPORTED_MEDIA_TYPE: the
+// envelope, whose message is API Gateway's own ("Unsupported Media Type",
+// the 415 of passthrough NEVER, in "Integration passthrough behaviors")
+// followed by the content types the API's routes take, which API
+// Gateway's message does not say: a client that sent curl's form default
+// learns what to send. It is declared once for the API, so it names each
+// route's types only when all routes take the same.
+func (b *builder) unsupportedMediaEnvelope() string {
+	seen := map[string]bool{}
+	var all []string
+	same := true
+	first := ""
+	for i, r := range b.s.Routes {
+		types := slices.Sorted(slices.Values(r.ContentTypes))
+		if i == 0 {
+			first = strings.Join(types, ",")
+		}
+		same = same && strings.Join(types, ",") == first
+		for _, ct := range types {
+			if !seen[ct] {
+				seen[ct] = true
+				all = append(all, ct)
+			}
+		}
+	}
+	sort.Strings(all)
+	hint := "send Content-Type: " + strings.Join(all, " or ")
+	if !same {
+		hint = "the API's routes take " + strings.Join(all, " or ") + "; not every route takes each"
+	}
+	return `{"error": "$context.error.responseType", "message": "$context.error.message: ` + hint + `"}` + "\n"
 }
 
 // idBadBody is the gateway response of a body its model refuses.
@@ -114,6 +154,7 @@ func (b *builder) gatewayResponses() {
 			set[id] = gr
 		}
 	}
+	set[idUnsupportedMedia] = gatewayResponse{"UNSUPPORTED_MEDIA_TYPE", nil, b.unsupportedMediaEnvelope()}
 	if params != nil || b.validatesBodies() {
 		set[idBadBody] = gatewayResponse{"BAD_REQUEST_BODY", nil, BadBodyEnvelope}
 	}

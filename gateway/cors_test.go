@@ -57,7 +57,11 @@ func addCORS(tpl *cfn.Template) {
 			"method.response.header.Access-Control-Expose-Headers": "'Location'", "method.response.header.Access-Control-Allow-Credentials": "'true'"}
 		ir.ResponseTemplates["application/json"] = echoOrigin + ir.ResponseTemplates["application/json"]
 	}
-	for _, typ := range []string{"DEFAULT_4XX", "INVALID_API_KEY", "THROTTLED", "QUOTA_EXCEEDED", "BAD_REQUEST_BODY"} {
+	// compile declares UNSUPPORTED_MEDIA_TYPE for every API (its message
+	// names the content types), with the CORS headers when there is CORS:
+	// the one without them goes, so that a type has one response.
+	delete(r, "GatewayResponseUnsupportedMediaType")
+	for _, typ := range []string{"DEFAULT_4XX", "INVALID_API_KEY", "THROTTLED", "QUOTA_EXCEEDED", "BAD_REQUEST_BODY", "UNSUPPORTED_MEDIA_TYPE"} {
 		r["GatewayResponseCORS"+typ] = &apigateway.GatewayResponse{RestApiId: tpl.Ref("Api"), ResponseType: typ,
 			ResponseParameters: map[string]string{"gatewayresponse.header.Access-Control-Allow-Origin": "method.request.header.Origin",
 				"gatewayresponse.header.Vary": "'Origin'", "gatewayresponse.header.Access-Control-Allow-Credentials": "'true'"},

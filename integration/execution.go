@@ -85,13 +85,15 @@ func (a Describe) describeTemplate() string {
 		`{"executionId": "$id", "status": "$st", "startDate": ` + jsonOrNull("startDate"),
 		`#if("$!input.path('$.stopDate')" != ""), "stopDate": $input.json('$.stopDate')#end`,
 		`#if($st == "SUCCEEDED")#set($out = "$!input.path('$.output')"), "output": #if($out == "")null#{else}$out#end#end`,
-		`#if("$!input.path('$.error')" != "" || "$!input.path('$.cause')" != "")`,
+		// DescribeExecution gives error and cause each only when it has
+		// one (both "Required: No" in DescribeExecution's reply): a stop
+		// with a cause and no error has no error to show, so each is
+		// written on its own, and on the line of its #if, so that no line
+		// break is left before the closing brace.
 		`#set($e = "$!input.path('$.error')")`,
 		`#set($m = "$!input.path('$.cause')")`,
-		`#set($e = ` + EscapeJSON("$e") + `)`,
-		`#set($m = ` + EscapeJSON("$m") + `)`,
-		`, "error": "$e", "cause": "$m"`,
-		`#end`,
+		`#if($e != "")#set($e = ` + EscapeJSON("$e") + `), "error": "$e"#end`,
+		`#if($m != "")#set($m = ` + EscapeJSON("$m") + `), "cause": "$m"#end`,
 	}
 	if a.IncludeInput {
 		lines = append(lines, `#set($in = "$!input.path('$.input')"), "input": #if($in == "")null#{else}$in#end`)

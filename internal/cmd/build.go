@@ -30,7 +30,10 @@ With --check FILE, nothing is written: build compares FILE with what it would
 write and exits 1 with a diff when FILE is stale. The format follows FILE's
 extension (.yaml or .yml for YAML) unless --format is given.
 
+` + specHelp + `
+
 Examples:
+  sfnapic build
   sfnapic build examples/item-api.yaml
   sfnapic build examples/item-api.yaml -o template.yaml
   sfnapic build examples/item-api.yaml --format yaml
@@ -39,18 +42,22 @@ Examples:
 func newBuildCmd(a *app) *cobra.Command {
 	var o buildOptions
 	cmd := &cobra.Command{
-		Use:   "build SPEC [-o FILE] [--format json|yaml] [--check FILE]",
+		Use:   "build [SPEC] [-o FILE] [--format json|yaml|yml] [--check FILE]",
 		Short: "compile a spec into a CloudFormation template",
 		Long:  buildDoc,
-		Args:  exactArgs(1, "one SPEC file"),
+		Args:  optionalSpec,
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			o.formatSet = cmd.Flags().Changed("format")
-			return runBuild(a, args[0], o)
+			name, err := specOrDefault(firstArg(args))
+			if err != nil {
+				return err
+			}
+			return runBuild(a, name, o)
 		}),
 	}
 	f := cmd.Flags()
 	f.StringVarP(&o.output, "output", "o", "", "write the template to `FILE` instead of stdout")
-	f.StringVar(&o.format, "format", "", "template `FORMAT`, json or yaml (default: the -o or --check file's extension, else json)")
+	f.StringVar(&o.format, "format", "", "template `FORMAT`, json or yaml (or yml) (default: the -o or --check file's extension, else json)")
 	f.StringVar(&o.check, "check", "", "compare `FILE` with the template instead of writing; exit 1 if it is stale")
 	return cmd
 }

@@ -45,13 +45,16 @@ stop it.
 Exit codes: 0 deployed (or no changes), 1 failed, 2 usage or precondition,
 3 no changes with --fail-on-empty-changeset, 4 declined, 130 interrupted.
 
+` + specHelp + ` ` + stackHelp + `
+
 Examples:
+  sfnapic deploy
   sfnapic deploy examples/item-api.yaml --stack item-api
   sfnapic deploy examples/item-api.yaml --stack item-api --yes --output json
   sfnapic deploy big.yaml --stack big --s3-bucket my-artifacts --no-execute`
 
 func newDeployCmd(a *app) *cobra.Command {
-	return newChangeSetCmd(a, "deploy SPEC --stack NAME", "deploy a spec through a reviewed CloudFormation change set", deployDoc, false)
+	return newChangeSetCmd(a, "deploy [SPEC] [--stack NAME]", "deploy a spec through a reviewed CloudFormation change set", deployDoc, false)
 }
 
 // newChangeSetCmd is deploy, or with diff the command that shows the
@@ -62,9 +65,13 @@ func newChangeSetCmd(a *app, use, short, doc string, diff bool) *cobra.Command {
 		Use:   use,
 		Short: short,
 		Long:  doc,
-		Args:  exactArgs(1, "one SPEC file"),
+		Args:  optionalSpec,
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			return runDeploy(cmd, a, args[0], o, diff)
+			name, err := specOrDefault(firstArg(args))
+			if err != nil {
+				return err
+			}
+			return runDeploy(cmd, a, name, o, diff)
 		}),
 	}
 	addDeployFlags(cmd, &o, !diff)
@@ -75,11 +82,14 @@ const diffDoc = `Diff shows what deploying SPEC to stack NAME would change, as t
 table deploy shows, and changes nothing: the change set (and an empty new
 stack) is deleted afterwards.
 
+` + specHelp + ` ` + stackHelp + `
+
 Examples:
+  sfnapic diff
   sfnapic diff examples/item-api.yaml --stack item-api`
 
 func newDiffCmd(a *app) *cobra.Command {
-	return newChangeSetCmd(a, "diff SPEC --stack NAME", "show what a deploy would change, without changing anything", diffDoc, true)
+	return newChangeSetCmd(a, "diff [SPEC] [--stack NAME]", "show what a deploy would change, without changing anything", diffDoc, true)
 }
 
 // deployEndpointHelp is --endpoint-url's help for deploy, diff and
@@ -129,9 +139,6 @@ func runDeploy(cmd *cobra.Command, a *app, specName string, o deployOptions, dif
 	if o.output != "text" && o.output != "json" {
 		return usagef("--output must be text or json, not %q", o.output)
 	}
-	if o.stack == "" {
-		return usagef("name the stack with --stack NAME")
-	}
 	params, err := keyValues("param", o.params)
 	if err != nil {
 		return err
@@ -147,6 +154,9 @@ func runDeploy(cmd *cobra.Command, a *app, specName string, o deployOptions, dif
 	fmt.Fprint(a.stderr, c.diags.String())
 	if c.diags.HasErrors() {
 		return errReported
+	}
+	if err := o.defaultStack(a, c.spec.API.Name, specName); err != nil {
+		return err
 	}
 	fmt.Fprint(a.stderr, compile.Exposure(c.spec).String())
 	opts := &deploy.Options{
@@ -184,7 +194,11 @@ after showing it and asking (unless --yes), and follows it until it is gone.
 A stack that does not exist is nothing to destroy. A stack with termination
 protection is refused unless --disable-termination-protection.
 
+Without --stack, the stack is the api.name of SPEC (./` + defaultSpec + `
+when none is given), printed on stderr before anything is asked or deleted.
+
 Examples:
+  sfnapic destroy
   sfnapic destroy --stack item-api`
 
 type destroyOptions struct {
@@ -199,14 +213,14 @@ type destroyOptions struct {
 func newDestroyCmd(a *app) *cobra.Command {
 	var o destroyOptions
 	cmd := &cobra.Command{
-		Use:   "destroy --stack NAME",
+		Use:   "destroy [SPEC] [--stack NAME]",
 		Short: "delete a stack and everything it created",
 		Long:  destroyDoc,
-		Args:  exactArgs(0, "no arguments (name the stack with --stack)"),
+		Args:  optionalSpec,
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			survivePipes()
-			if o.stack == "" {
-				return usagef("name the stack with --stack NAME")
+			if err := o.specStack(a, firstArg(args)); err != nil {
+				return err
 			}
 			d := &deploy.DestroyOptions{Stack: o.stack, Yes: o.yes, DisableTerminationProtection: o.disableTP,
 				RoleARN: o.roleARN, Poll: o.poll, Confirm: a.prompter()}

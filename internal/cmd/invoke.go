@@ -74,6 +74,8 @@ execution it waited for SUCCEEDED, 1 otherwise, 2 for a bad command line.
 Text output shows control characters escaped (\x1b, \u202e). --output
 json prints one JSON document, for smoke tests in CI after a deploy.
 
+` + specHelp + ` Without --url, ` + stackHelp + `
+
 Examples:
   sfnapic invoke examples/item-api.yaml --stack item-api "POST /42" -d '{}' --wait
   sfnapic invoke examples/orders-api.yaml --url http://127.0.0.1:8080 "GET /orders/o-1"
@@ -84,7 +86,7 @@ Examples:
 func newInvokeCmd(a *app) *cobra.Command {
 	var o invokeOptions
 	cmd := &cobra.Command{
-		Use:   `invoke {SPEC | --template FILE} {--stack NAME | --url URL} "VERB /path?query" [-H 'Name: value']... [-d BODY | -d @FILE] [--api-key VALUE | --api-key-name NAME] [--token TOKEN] [--wait [--history]]`,
+		Use:   `invoke [SPEC | --template FILE] [--stack NAME | --url URL] "VERB /path?query" [-H 'Name: value']... [-d BODY | -d @FILE] [--api-key VALUE | --api-key-name NAME] [--token TOKEN] [--wait [--history]]`,
 		Short: "call a route of a deployed (or served) API, and follow the execution it starts",
 		Long:  invokeDoc,
 		Args:  specAndRequest,
@@ -158,6 +160,11 @@ func runInvoke(parent context.Context, a *app, args []string, o invokeOptions) (
 	req, rt, err := loadRequest(a, args, o.request)
 	if err != nil {
 		return err
+	}
+	if o.url == "" {
+		if err := o.defaultStack(a, rt.apiName, rt.files[0]); err != nil {
+			return err
+		}
 	}
 	acc := accessOf(rt, req)
 	if err := o.creds.apply(req, acc, o.creds.apiKey); err != nil {
@@ -261,14 +268,16 @@ func (o invokeOptions) check() error {
 	switch {
 	case o.output != "text" && o.output != "json":
 		return usagef("--output must be text or json, not %q", o.output)
-	case o.stack == "" && o.url == "":
-		return usagef("say where the API is: --stack NAME (its invoke URL) or --url URL")
 	case o.stack != "" && o.url != "" && o.creds.apiKeyName == "":
 		return usagef("say where the API is once: --stack NAME (its invoke URL) or --url URL (with --url, --stack only names the stack whose key --api-key-name reads)")
 	case o.history && !o.wait:
 		return usagef("--history shows why an execution failed: it needs --wait")
 	}
-	return o.creds.check(o.stack)
+	stack := o.stack
+	if stack == "" && o.url == "" {
+		stack = "api.name" // the stack will be the spec's api.name
+	}
+	return o.creds.check(stack)
 }
 
 // where is the API's base URL, --url or the stack's invoke URL, the

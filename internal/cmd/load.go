@@ -44,15 +44,18 @@ func readInput(name string, limit int64) ([]byte, error) {
 }
 
 // templateFormat decides the format of a template: the --format flag when
-// given (in any case), else the extension of the file it goes to or is
-// compared with (.yaml or .yml for YAML), else JSON.
+// given (in any case, yml as yaml, since -o x.yml means YAML too), else
+// the extension of the file it goes to or is compared with (.yaml or .yml
+// for YAML), else JSON.
 func templateFormat(flag string, flagSet bool, file string) (string, error) {
 	if flagSet {
 		switch f := strings.ToLower(flag); f {
 		case "json", "yaml":
 			return f, nil
+		case "yml":
+			return "yaml", nil
 		}
-		return "", usagef("--format must be json or yaml, not %q", flag)
+		return "", usagef("--format must be json, yaml or yml, not %q", flag)
 	}
 	switch strings.ToLower(filepath.Ext(file)) {
 	case ".yaml", ".yml":

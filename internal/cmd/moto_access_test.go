@@ -180,7 +180,7 @@ func withoutCORS(t *testing.T, src string) string {
 	return out
 }
 
-func routesOf(m map[string]motoMethod) []string {
+func motoRoutes(m map[string]motoMethod) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -308,8 +308,8 @@ func checkMotoMethods(t *testing.T, got map[string]motoMethod) {
 		"GET /partner/orders/{id}": {Auth: "CUSTOM", Integration: "AWS", KeyRequired: true},
 		"POST /approvals/approve":  iam, "POST /approvals/reject": iam,
 	}
-	if fmt.Sprint(routesOf(got)) != fmt.Sprint(routesOf(want)) {
-		t.Fatalf("moto's methods %v, want %v", routesOf(got), routesOf(want))
+	if fmt.Sprint(motoRoutes(got)) != fmt.Sprint(motoRoutes(want)) {
+		t.Fatalf("moto's methods %v, want %v", motoRoutes(got), motoRoutes(want))
 	}
 	for route, w := range want {
 		if got[route] != w {

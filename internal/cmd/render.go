@@ -59,6 +59,8 @@ Undocumented API Gateway behaviours (Velocity 1.7 or 2, which characters
 escapeJavaScript escapes, ...) use the first variant; --all-variants renders
 under every one and reports any difference.
 
+` + specHelp + `
+
 Examples:
   sfnapic render examples/item-api.yaml "POST /42"
   sfnapic render examples/reddit-api.yaml "POST /r/golang/submit" -H 'X-User-Id: u1' -d '{"title": "it'\''s \"here\""}'
@@ -70,7 +72,7 @@ Examples:
 func newRenderCmd(a *app) *cobra.Command {
 	var o renderOptions
 	cmd := &cobra.Command{
-		Use:   `render {SPEC | --template FILE} "VERB /path?query" [-H 'Name: value']... [-d BODY | -d @FILE] [--claims NAME=VALUE]... [--reply FILE]`,
+		Use:   `render [SPEC | --template FILE] "VERB /path?query" [-H 'Name: value']... [-d BODY | -d @FILE] [--claims NAME=VALUE]... [--reply FILE]`,
 		Short: "show what API Gateway would send to Step Functions for a request",
 		Long:  renderDoc,
 		Args:  specAndRequest,

@@ -29,13 +29,16 @@ func (r *requestFlags) add(cmd *cobra.Command) {
 }
 
 // specAndRequest are the arguments of the commands that take one request
-// to a spec's API: SPEC and "VERB /path", or the request alone with
-// --template.
+// to a spec's API: SPEC and "VERB /path", the request alone for
+// ./sfnapic.yaml, or the request alone with --template.
 func specAndRequest(cmd *cobra.Command, args []string) error {
 	if cmd.Flags().Changed("template") {
 		return exactArgs(1, `a request such as "POST /items/42" (the template replaces SPEC)`)(cmd, args)
 	}
-	return exactArgs(2, `SPEC and a request such as "POST /items/42"`)(cmd, args)
+	if len(args) == 1 || len(args) == 2 {
+		return nil // SPEC, or none for ./sfnapic.yaml, and the request
+	}
+	return usagef(`expected SPEC (or none, for ./%s) and a request such as "POST /items/42", got %d arguments`, defaultSpec, len(args))
 }
 
 // loadRequest reads the command line's request and the API it goes to:
@@ -49,6 +52,11 @@ func loadRequest(a *app, args []string, r requestFlags) (*gateway.Request, *targ
 	req, err := r.read(a, line)
 	if err != nil {
 		return nil, nil, err
+	}
+	if r.template == "" {
+		if specName, err = specOrDefault(specName); err != nil {
+			return nil, nil, err
+		}
 	}
 	t, diags, err := loadTarget(specName, r.template)
 	if errors.Is(err, errReported) {

@@ -109,7 +109,7 @@ func execute(ctx context.Context, root *cobra.Command, args []string, stdin io.R
 	root.SilenceErrors = true // printed once, below
 	root.SilenceUsage = true
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return exitOK
 	}
@@ -120,10 +120,21 @@ func execute(ctx context.Context, root *cobra.Command, args []string, stdin io.R
 	if !errors.Is(ce.err, errReported) {
 		fmt.Fprintf(stderr, "sfnapic: %v\n", ce.err)
 		if ce.code == exitUsage {
-			fmt.Fprintln(stderr, "Run 'sfnapic --help' for usage.")
+			fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", helpPath(cmd, root))
 		}
 	}
 	return ce.code
+}
+
+// helpPath is the command whose help a usage error points at: the
+// subcommand that refused the command line ("sfnapic build"), since its
+// help has the flags and examples that the error is about; the root for an
+// unknown command, and for the help command itself.
+func helpPath(cmd, root *cobra.Command) string {
+	if cmd == nil || cmd.Name() == "help" {
+		return root.CommandPath()
+	}
+	return cmd.CommandPath()
 }
 
 func newRootCmd(a *app) *cobra.Command {
@@ -138,6 +149,7 @@ would send before anything is deployed, and deploys through reviewed change
 sets.
 
 Examples:
+  sfnapic init my-api && cd my-api && sfnapic serve
   sfnapic build examples/item-api.yaml
   sfnapic build examples/item-api.yaml -o template.yaml
   sfnapic build examples/item-api.yaml --check template.json
@@ -152,7 +164,7 @@ Examples:
 		// client in the binary: five times its size, twice its start-up.)
 		Version: versionDetail(),
 	}
-	root.AddCommand(newBuildCmd(a), newValidateCmd(a), newRenderCmd(a),
+	root.AddCommand(newInitCmd(a), newBuildCmd(a), newValidateCmd(a), newRenderCmd(a),
 		newServeCmd(a), newInvokeCmd(a), newTestInvokeCmd(a),
 		newDeployCmd(a), newDiffCmd(a), newDestroyCmd(a),
 		newSchemaCmd(a), newVersionCmd(a))

@@ -84,6 +84,8 @@ localhost, 127.0.0.1 or [::1]). A web page's cross-site request (Origin,
 Sec-Fetch-Site) is refused with 403 unless the API's CORS headers allow its
 origin.
 
+` + specHelp + `
+
 Examples:
   sfnapic serve examples/item-api.yaml
   curl -X POST localhost:8080/42 -H 'Content-Type: application/json' -d '{}'
@@ -93,19 +95,22 @@ Examples:
 func newServeCmd(a *app) *cobra.Command {
 	o := serveOptions{drain: 30 * time.Second}
 	cmd := &cobra.Command{
-		Use:   "serve {SPEC | --template FILE} [--mock | --stack NAME | --endpoint-url URL --create] [--addr HOST:PORT]",
+		Use:   "serve [SPEC | --template FILE] [--mock | --stack NAME | --endpoint-url URL --create] [--addr HOST:PORT]",
 		Short: "serve the API locally through its compiled templates",
 		Long:  serveDoc,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if cmd.Flags().Changed("template") {
 				return exactArgs(0, "no SPEC with --template")(cmd, args)
 			}
-			return exactArgs(1, "SPEC")(cmd, args)
+			return optionalSpec(cmd, args)
 		},
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			specName := ""
-			if len(args) == 1 {
-				specName = args[0]
+			specName := firstArg(args)
+			if o.template == "" {
+				var err error
+				if specName, err = specOrDefault(specName); err != nil {
+					return err
+				}
 			}
 			return runServe(cmd.Context(), a, specName, o)
 		}),
@@ -384,7 +389,7 @@ func (be *backend) apply(g *gateway.Gateway) {
 // serveBackend sets up where the calls go.
 func serveBackend(ctx context.Context, a *app, g *gateway.Gateway, o serveOptions) (*backend, error) {
 	if o.stack == "" && !o.create {
-		return mockBackend(o.mockReplies)
+		return mockBackend(o.mockReplies, g)
 	}
 	sctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
@@ -446,7 +451,7 @@ func (o serveOptions) checkCreateEndpoint(r awsconfig.Resolved) error {
 
 // mockBackend is the built-in stand-in, with the replies scripted in
 // the file named, if any.
-func mockBackend(replies string) (*backend, error) {
+func mockBackend(replies string, g *gateway.Gateway) (*backend, error) {
 	var scripts map[string]gateway.Reply
 	about := "mock (no AWS calls): --stack NAME calls a deployed stack, --endpoint-url URL --create an emulator"
 	if replies != "" {
@@ -455,6 +460,9 @@ func mockBackend(replies string) (*backend, error) {
 			return nil, fmt.Errorf("cannot read the replies: %w", err)
 		}
 		if scripts, err = sfnmock.ParseScripts(b); err != nil {
+			return nil, fmt.Errorf("%s: %w", replies, err)
+		}
+		if err := checkReplyKeys(scripts, g.API); err != nil {
 			return nil, fmt.Errorf("%s: %w", replies, err)
 		}
 		about = fmt.Sprintf("mock (no AWS calls), %d scripted replies from %s", len(scripts), replies)

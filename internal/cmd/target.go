@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/awslabs/goformation/v7/cloudformation/apigateway"
 	"github.com/awslabs/goformation/v7/cloudformation/stepfunctions"
 
 	"github.com/sfnapic/sfnapic/cfn"
@@ -84,6 +85,9 @@ type target struct {
 	deployed bool
 	// files are those it was read from, which serve --watch watches.
 	files []string
+	// apiName is the API's name (the spec's api.name, or the template's
+	// RestApi Name), the stack's when --stack is not given.
+	apiName string
 }
 
 // loadTarget compiles the spec, or reads the template (when templateName
@@ -98,9 +102,11 @@ func loadTarget(specName, templateName string) (*target, spec.ErrorList, error) 
 	t := &target{g: g, names: map[string]string{}, ids: map[string]string{}}
 	if sp == nil {
 		t.files = []string{templateName}
+		t.apiName = restAPIName(g.Template)
 		return t, nil, nil
 	}
 	t.files = []string{specName}
+	t.apiName = sp.API.Name
 	dir := specName[:strings.LastIndexAny(specName, `/\`)+1]
 	ids := compile.MachineIDs(sp)
 	for _, m := range sp.StateMachines {
@@ -201,6 +207,21 @@ func setMachine(vars map[string]string, id, arn string) {
 		vars[id+".Name"] = parts[6]
 		vars["AWS::Partition"], vars["AWS::Region"], vars["AWS::AccountId"] = parts[1], parts[3], parts[4]
 	}
+}
+
+// restAPIName is the Name of the template's RestApi (build writes
+// api.name there), or "" when it has none or several.
+func restAPIName(t *cfn.Template) string {
+	name := ""
+	for _, r := range t.CFN.Resources {
+		if api, ok := r.(*apigateway.RestApi); ok {
+			if name != "" || api.Name == nil {
+				return ""
+			}
+			name = *api.Name
+		}
+	}
+	return name
 }
 
 // machineIDs are the logical IDs of the template's state machines, sorted.

@@ -46,6 +46,8 @@ send (x-api-key, the authorizer's identity header), for the mapping
 template to read; test-invoke says so when the route asks who calls it,
 and never prints them. sfnapic invoke calls the stage as a client does.
 
+` + specHelp + ` ` + stackHelp + `
+
 Examples:
   sfnapic test-invoke examples/item-api.yaml --stack item-api "POST /42" -d '{"note": "it'\''s"}'
   sfnapic test-invoke examples/orders-api.yaml --stack orders "GET /orders/o-1"
@@ -54,7 +56,7 @@ Examples:
 func newTestInvokeCmd(a *app) *cobra.Command {
 	var o testInvokeOptions
 	cmd := &cobra.Command{
-		Use:   `test-invoke {SPEC | --template FILE} --stack NAME "VERB /path?query" [-H 'Name: value']... [-d BODY | -d @FILE] [--api-key VALUE | --api-key-name NAME] [--token TOKEN]`,
+		Use:   `test-invoke [SPEC | --template FILE] [--stack NAME] "VERB /path?query" [-H 'Name: value']... [-d BODY | -d @FILE] [--api-key VALUE | --api-key-name NAME] [--token TOKEN]`,
 		Short: "run a route through API Gateway's TestInvokeMethod and compare it with the local render",
 		Long:  testInvokeDoc,
 		Args:  specAndRequest,
@@ -97,10 +99,9 @@ func transformed(log string) (body string, truncated, found bool) {
 
 func runTestInvoke(parent context.Context, a *app, args []string, o testInvokeOptions) (err error) {
 	survivePipes()
-	if o.stack == "" {
-		return usagef("name the deployed stack with --stack NAME")
-	}
-	if err := o.creds.check(o.stack); err != nil {
+	// Without --stack, the stack is the spec's api.name (set once the
+	// spec is read), so --api-key-name has a stack to read.
+	if err := o.creds.check("api.name"); err != nil {
 		return err
 	}
 	// From here on, no output shows a key or a token.
@@ -109,6 +110,9 @@ func runTestInvoke(parent context.Context, a *app, args []string, o testInvokeOp
 	defer func() { err = sec.err(err) }()
 	req, rt, acc, err := o.load(a, args, sec)
 	if err != nil {
+		return err
+	}
+	if err := o.defaultStack(a, rt.apiName, rt.files[0]); err != nil {
 		return err
 	}
 	route, _, rej := rt.g.Route(req)

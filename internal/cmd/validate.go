@@ -9,23 +9,25 @@ import (
 const validateDoc = `Validate checks each SPEC (parse, checks, compile, CloudFormation limits)
 and writes nothing. Every problem in every file is reported at once, as
 file:line:col: field.path: message. It exits 1 if any spec has errors;
-warnings alone do not fail.
+warnings alone do not fail. With no SPEC, it checks ./` + defaultSpec + `.
 
 Examples:
+  sfnapic validate
   sfnapic validate examples/*.yaml`
 
 func newValidateCmd(a *app) *cobra.Command {
 	return &cobra.Command{
-		Use:   "validate SPEC...",
+		Use:   "validate [SPEC...]",
 		Short: "check specs without writing anything",
 		Long:  validateDoc,
-		Args: func(_ *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return usagef("expected at least one SPEC file")
-			}
-			return nil
-		},
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				name, err := specOrDefault("")
+				if err != nil {
+					return err
+				}
+				args = []string{name}
+			}
 			failed := false
 			for _, name := range args {
 				c, err := compileFile(name, "json")

@@ -3,7 +3,6 @@ package cmd
 import (
 	"fmt"
 	"runtime"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -30,14 +29,4 @@ func versionLine() string { return "sfnapic version " + versionDetail() }
 // version it was built with.
 func versionDetail() string {
 	return fmt.Sprintf("%s (spec version %d, %s)", version(), spec.Version, runtime.Version())
-}
-
-// version is the module version the running program was built from: a
-// release tag for `go install ...@v1.2.3`, a pseudo-version stamped from
-// git for a build in a checkout, or "(devel)".
-func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
-	}
-	return "(devel)"
 }
