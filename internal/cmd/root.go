@@ -126,6 +126,12 @@ func execute(ctx context.Context, root *cobra.Command, args []string, stdin io.R
 	return ce.code
 }
 
+// CommandTree returns sfnapic's commands, not run, for the command reference
+// that internal/docgen generates from them (docs/commands).
+func CommandTree() *cobra.Command {
+	return newRootCmd(&app{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard})
+}
+
 func newRootCmd(a *app) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "sfnapic",
