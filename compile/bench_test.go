@@ -71,7 +71,7 @@ const benchAccess = `  auth: users
 
 // BenchmarkBuildAccess is BenchmarkBuild's 100 routes with who may call
 // each (issue 18): an authorizer, CORS for two origins, keys, bodies; the
-// README compares its time per route, and per byte written, with the
+// docs/performance.md compares its time per route, and per byte written, with the
 // plain spec's.
 //
 //	go test ./compile -run '^$' -bench 'Build(Access)?/routes=100/json' -benchmem -count 5

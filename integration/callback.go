@@ -30,7 +30,7 @@ func (TaskHeartbeat) Name() string { return "SendTaskHeartbeat" }
 // work for such tokens (aws/aws-cdk#8486). Scoping them there keeps a
 // route of one workflow from answering another's tasks with a leaked
 // token. (An activity's token is authorized against the activity, which
-// a route cannot name: the README says so.)
+// a route cannot name: docs/spec.md says so.)
 func (a TaskSuccess) Permissions(m Machine) []Permission   { return taskPermission(a, m) }
 func (a TaskFailure) Permissions(m Machine) []Permission   { return taskPermission(a, m) }
 func (a TaskHeartbeat) Permissions(m Machine) []Permission { return taskPermission(a, m) }

@@ -95,27 +95,27 @@ var TopFields = Table{Name: "spec", Fields: []Field{
 var APIFields = Table{Name: "api", Fields: []Field{
 	{Name: "name", Required: true, Doc: "Name of the REST API.", Schema: `{"type": "string", "minLength": 1}`, Example: `{name: a}`},
 	{Name: "description", Doc: "Description of the REST API.", Schema: `{"type": "string"}`, Example: `{name: a, description: "it's an API"}`},
-	{Name: "stage", Doc: "Stage name; it is the last part of the invoke URL. Default: prod.",
+	{Name: "stage", Doc: "Stage name; it is the last part of the invoke URL: letters, digits, - and _, at most 128. Default: prod.",
 		Schema: `{"type": "string", "pattern": "^[A-Za-z0-9_-]{1,128}$", "default": "prod"}`, Example: `{name: a, stage: v1}`},
 	{Name: "endpoint", Doc: "Endpoint type. Default: REGIONAL. PRIVATE needs vpcEndpoints.",
 		Schema: `{"enum": ["REGIONAL", "EDGE", "PRIVATE"], "default": "REGIONAL"}`, Example: `{name: a, endpoint: EDGE}`},
-	{Name: "vpcEndpoints", Doc: "For endpoint: PRIVATE, the VPC endpoint IDs allowed to call the API. The generated resource policy allows exactly the declared routes from these endpoints.",
+	{Name: "vpcEndpoints", Doc: "Required with endpoint: PRIVATE, and only allowed there: the VPC endpoint IDs (vpce-...) allowed to call the API. The generated resource policy allows execute-api:Invoke from these endpoints on exactly the declared routes (path parameters become the only wildcards).",
 		Schema:  `{"type": "array", "minItems": 1, "items": {"type": "string", "pattern": "^vpce-[0-9a-f]{8,17}$"}}`,
 		Example: `{name: a, endpoint: PRIVATE, vpcEndpoints: [vpce-0123456789abcdef0]}`},
-	{Name: "tags", Doc: "Tags put on every taggable resource: the API, its stage, the roles and the state machines.",
+	{Name: "tags", Doc: "Tag keys and their string values, put on every taggable resource: the API, its stage, the roles and the state machines. At most 50; keys starting aws: are reserved.",
 		Schema: `{"type": "object", "maxProperties": 50,
 			"propertyNames": {"minLength": 1, "maxLength": 128, "not": {"pattern": "^[aA][wW][sS]:"}},
 			"additionalProperties": {"type": "string", "maxLength": 256}}`,
 		Example: `{name: a, tags: {team: payments}}`},
-	{Name: "auth", Doc: "Who may call a route that does not say: none (the default: anyone), iam (requests signed with AWS Signature Version 4 by a principal IAM allows, API Gateway's AWS_IAM) or the name of an authorizer under authorizers. A route's auth overrides it.",
+	{Name: "auth", Doc: "Who may call a route that does not say: none (the default: anyone), iam (requests signed with AWS Signature Version 4 by a principal IAM allows, API Gateway's AWS_IAM) or the name of an authorizer under authorizers. A route's auth overrides it. iam is allowed on a PRIVATE API too: API Gateway takes it.",
 		Schema: `{"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_-]{0,63}$", "default": "none"}`, Example: `{name: a, auth: iam}`},
-	{Name: "authorizers", Doc: "The authorizers routes can name in auth, by name: Cognito user pools (type: cognito) or a Lambda function (type: lambda). A name starts with a letter and holds letters, digits, '-' and '_' (at most 64); none and iam are taken.",
+	{Name: "authorizers", Doc: "The authorizers routes can name in auth, by name: Cognito user pools (type: cognito) or a Lambda function (type: lambda). A name starts with a letter and holds letters, digits, '-' and '_' (at most 64); none and iam are taken. One that no route uses gets a warning.",
 		Schema: `{"type": "object", "minProperties": 1, "propertyNames": {"pattern": "^[A-Za-z][A-Za-z0-9_-]{0,63}$", "not": {"enum": ["none", "iam"]}},
 			"additionalProperties": {"$ref": "#/$defs/authorizer"}}`,
 		Example: `{name: a, auth: users, authorizers: {users: {type: cognito, userPools: ["arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf"]}}}`},
 	{Name: "cors", Doc: "Lets web pages of other origins call the API: every path answers the browser's preflight (OPTIONS) without authorizer or key, and every answer, API Gateway's own errors included, carries the CORS headers.",
 		Schema: `{"$ref": "#/$defs/cors"}`, Example: `{name: a, cors: {origins: ["https://shop.example.com"]}}`},
-	{Name: "usagePlans", Doc: "Usage plans, by name: the API keys of each (API Gateway generates their values), with the rate, burst and quota each key gets. A route with apiKey: NAME needs a key of that plan. A name starts with a letter and holds letters, digits, '-' and '_' (at most 64).",
+	{Name: "usagePlans", Doc: "Usage plans, by name: the API keys of each (API Gateway generates their values; sfnapic never prints them), with the rate, burst and quota each key gets. A route with apiKey: NAME needs a key of that plan. A name starts with a letter and holds letters, digits, '-' and '_' (at most 64). One that no route names in apiKey gets a warning.",
 		Schema: `{"type": "object", "minProperties": 1, "propertyNames": {"pattern": "^[A-Za-z][A-Za-z0-9_-]{0,63}$"},
 			"additionalProperties": {"$ref": "#/$defs/usagePlan"}}`,
 		Example: `{name: a, usagePlans: {partners: {keys: [acme], throttle: {rate: 50, burst: 100}}}}`},
@@ -126,15 +126,15 @@ var StateMachineFields = Table{Name: "stateMachine", Fields: []Field{
 	{Name: "type", Doc: "STANDARD (default) or EXPRESS. Not allowed with arn.",
 		Schema:  `{"enum": ["STANDARD", "EXPRESS"], "default": "STANDARD"}`,
 		Example: `{type: EXPRESS, definition: {StartAt: A, States: {A: {Type: Succeed}}}}`},
-	{Name: "definition", Doc: "The Amazon States Language definition, inline. It reaches CloudFormation exactly as written.",
+	{Name: "definition", Doc: "The Amazon States Language definition, inline in YAML. It reaches the template exactly as written, key order and number text included.",
 		Schema:  `{"type": "object", "required": ["StartAt", "States"]}`,
 		Example: `{definition: {StartAt: A, States: {A: {Type: Succeed}}}}`},
-	{Name: "definitionFile", Doc: "An ASL file next to the spec (.asl.json, .asl.yaml or .asl.yml), relative to the spec's directory.",
+	{Name: "definitionFile", Doc: "An ASL file next to the spec (.asl.json, .asl.yaml or .asl.yml), relative to the spec's directory (no ..): a regular file of at most 4 MiB, read through the directory so that no symbolic link leads out of it.",
 		Schema: `{"type": "string", "pattern": "\\.(json|ya?ml)$"}`, Example: `{definitionFile: flow.asl.json}`},
-	{Name: "arn", Doc: "The ARN of an existing state machine. Nothing is created; the API role may start only this machine.",
+	{Name: "arn", Doc: "The ARN of an existing state machine. Nothing is created; the API role may start only this ARN.",
 		Schema:  `{"type": "string", "pattern": "^arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[A-Za-z0-9_-]{1,80}$"}`,
 		Example: `{arn: "arn:aws:states:us-east-1:123456789012:stateMachine:orders"}`},
-	{Name: "policies", Doc: "IAM policy statements for the execution role sfnapic creates: what the workflow's tasks may do. Each needs Effect, Action and Resource; values may use intrinsic functions such as {\"Fn::Sub\": ...}. Not with roleArn or arn.",
+	{Name: "policies", Doc: "IAM policy statements for the execution role sfnapic creates: what the workflow's tasks may do. Each needs Effect, Action and Resource (Sid and Condition are optional), for example lambda:InvokeFunction on one function; values may use intrinsic functions such as {\"Fn::Sub\": \"arn:${AWS::Partition}:...\"}. Wildcards get a warning. Without policies the role may do nothing, which suits definitions of Pass, Choice, Wait and the like. Not with roleArn or arn.",
 		Schema:  `{"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/policyStatement"}}`,
 		Example: `{definition: {StartAt: A, States: {A: {Type: Succeed}}}, policies: [{Effect: Allow, Action: "sqs:SendMessage", Resource: "arn:aws:sqs:us-east-1:123456789012:q"}]}`},
 	{Name: "roleArn", Doc: "An existing IAM role for the state machine to run as, instead of the one sfnapic creates. Not with policies or arn.",
@@ -150,14 +150,14 @@ var StateMachineFields = Table{Name: "stateMachine", Fields: []Field{
 
 // StatementFields are the keys of an IAM statement under policies.
 var StatementFields = Table{Name: "policyStatement", Fields: []Field{
-	{Name: "Sid", Schema: `{"type": "string"}`, Example: `{Sid: Send, Effect: Allow, Action: "sqs:SendMessage", Resource: "arn:aws:sqs:us-east-1:123456789012:q"}`},
-	{Name: "Effect", Required: true, Schema: `{"enum": ["Allow", "Deny"]}`, Example: `{Effect: Deny, Action: "sqs:SendMessage", Resource: "arn:aws:sqs:us-east-1:123456789012:q"}`},
-	{Name: "Action", Required: true, Schema: `{"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]}`,
+	{Name: "Sid", Doc: "An optional identifier of the statement.", Schema: `{"type": "string"}`, Example: `{Sid: Send, Effect: Allow, Action: "sqs:SendMessage", Resource: "arn:aws:sqs:us-east-1:123456789012:q"}`},
+	{Name: "Effect", Required: true, Doc: "Allow or Deny.", Schema: `{"enum": ["Allow", "Deny"]}`, Example: `{Effect: Deny, Action: "sqs:SendMessage", Resource: "arn:aws:sqs:us-east-1:123456789012:q"}`},
+	{Name: "Action", Required: true, Doc: "The action, or a list of actions, such as lambda:InvokeFunction.", Schema: `{"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]}`,
 		Example: `{Effect: Allow, Action: ["sqs:SendMessage", "sqs:GetQueueUrl"], Resource: "arn:aws:sqs:us-east-1:123456789012:q"}`},
 	{Name: "Resource", Required: true,
-		Schema:  `{"oneOf": [{"type": "string"}, {"type": "object"}, {"type": "array", "items": {"oneOf": [{"type": "string"}, {"type": "object"}]}, "minItems": 1}]}`,
+		Doc: "The resource ARN, or a list of them; values may be intrinsic functions such as {\"Fn::Sub\": ...}.", Schema: `{"oneOf": [{"type": "string"}, {"type": "object"}, {"type": "array", "items": {"oneOf": [{"type": "string"}, {"type": "object"}]}, "minItems": 1}]}`,
 		Example: `{Effect: Allow, Action: "sqs:SendMessage", Resource: [{"Fn::Sub": "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:q"}]}`},
-	{Name: "Condition", Schema: `{"type": "object"}`,
+	{Name: "Condition", Doc: "IAM condition operators and their keys, as in any IAM policy.", Schema: `{"type": "object"}`,
 		Example: `{Effect: Allow, Action: "sqs:SendMessage", Resource: "arn:aws:sqs:us-east-1:123456789012:q", Condition: {Bool: {"aws:SecureTransport": "true"}}}`},
 }}
 
@@ -165,14 +165,14 @@ var StatementFields = Table{Name: "policyStatement", Fields: []Field{
 var RouteFields = Table{Name: "route", Fields: []Field{
 	{Name: "stateMachine", Required: true, Doc: "Name of the state machine (under stateMachines) this route calls.",
 		Schema: `{"type": "string"}`, Example: `{stateMachine: m}`},
-	{Name: "input", Doc: "The execution input: each key (dotted for nesting, such as customer.id) takes its value from the request.",
+	{Name: "input", Doc: "The execution input: each key (dotted for nesting, such as customer.id) takes its value from the request (input, below). Without it the input is {}.",
 		Schema: `{"type": "object", "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_-]*(\\.[A-Za-z_][A-Za-z0-9_-]*)*$"},
 			"additionalProperties": {"oneOf": [{"$ref": "#/$defs/source"}, {"$ref": "#/$defs/input"}]}}`,
 		Example: `{stateMachine: m, input: {id: path.id, customer.name: body.name, n: {value: 1}}}`},
 	{Name: "executionName", Doc: "Names each execution (StartExecution's name: 1 to 80 characters, none of whitespace, control characters or < > { } [ ] ? * \" # % \\ ^ | ~ ` $ & , ; : /). requestId for API Gateway's request id, a source such as path.order_id for a business key (idempotent for STANDARD machines), or {value: NAME}. An absent or empty value leaves the name to Step Functions.",
 		Schema:  `{"oneOf": [{"const": "requestId"}, {"$ref": "#/$defs/nameSource"}, {"$ref": "#/$defs/executionName"}]}`,
 		Example: `{stateMachine: m, executionName: requestId}`},
-	{Name: "action", Doc: "What the route asks of the state machine: start (the default) starts an execution and answers at once with its ARN and id; startSync runs an EXPRESS machine to its end and answers with its output (StartSyncExecution), or with the error envelope when it fails; status describes a STANDARD execution (DescribeExecution) and stop stops one (StopExecution), both finding it by the id that execution names.",
+	{Name: "action", Doc: "What the route asks of the state machine: start (the default) starts an execution and answers at once with its ARN and id; startSync runs an EXPRESS machine to its end and answers with its output (StartSyncExecution), or with the error envelope when it fails; status describes a STANDARD execution (DescribeExecution) and stop stops one (StopExecution), both finding it by the id that execution names; taskSuccess, taskFailure and taskHeartbeat answer a task that waits for a token. startSync on a STANDARD machine, or status or stop on an EXPRESS one, is an error: Step Functions refuses them.",
 		Schema: `{"enum": ["start", "startSync", "status", "stop", "taskSuccess", "taskFailure", "taskHeartbeat"], "default": "start"}`, Example: `{stateMachine: x, action: startSync}`},
 	{Name: "token", Doc: "For taskSuccess, taskFailure and taskHeartbeat: where the request gives the task token. Default: body.taskToken. A token holds + / and =, which a JSON body or a header carries as they are; a query string needs them percent-encoded, and a path cannot carry the /. A GET, HEAD or OPTIONS route has no body: take the token from a header there.",
 		Schema: `{"$ref": "#/$defs/nameSource"}`, Example: `{stateMachine: m, action: taskHeartbeat, token: header.X-Task-Token}`},
@@ -180,13 +180,13 @@ var RouteFields = Table{Name: "route", Fields: []Field{
 		Schema: `{"type": "object", "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_-]*(\\.[A-Za-z_][A-Za-z0-9_-]*)*$"},
 			"additionalProperties": {"oneOf": [{"$ref": "#/$defs/source"}, {"$ref": "#/$defs/input"}]}}`,
 		Example: `{stateMachine: m, action: taskSuccess, output: {approved: body.approved, by: header.X-User}}`},
-	{Name: "execution", Doc: "For status and stop: where the request gives the execution's id, the id a start route answered with (the name at the end of the execution's ARN), such as path.id.",
+	{Name: "execution", Doc: "For status and stop, and required there: where the request gives the execution's id (a path, query, header or body source), such as path.id. The id is what a start route answers as executionId: the execution's name, the end of its ARN, which fits in a URL where the ARN's colons do not.",
 		Schema: `{"$ref": "#/$defs/nameSource"}`, Example: `{stateMachine: m, action: status, execution: path.id}`},
 	{Name: "includeInput", Doc: "For status: put the execution's input in the answer. Off by default, since the input may hold personal data.",
 		Schema: `{"type": "boolean", "default": false}`, Example: `{stateMachine: m, action: status, execution: path.id, includeInput: true}`},
-	{Name: "error", Doc: "For stop and taskFailure: where the request gives the error name to stop the execution, or fail the task, with.",
+	{Name: "error", Doc: "For stop and taskFailure: where the request gives the error name to stop the execution, or fail the task, with. Optional: left out when the request lacks it.",
 		Schema: `{"$ref": "#/$defs/nameSource"}`, Example: `{stateMachine: m, action: stop, execution: path.id, error: body.error}`},
-	{Name: "cause", Doc: "For stop and taskFailure: where the request gives the cause to stop the execution, or fail the task, with.",
+	{Name: "cause", Doc: "For stop and taskFailure: where the request gives the cause to stop the execution, or fail the task, with. Optional: left out when the request lacks it.",
 		Schema: `{"$ref": "#/$defs/nameSource"}`, Example: `{stateMachine: m, action: stop, execution: path.id, cause: body.reason}`},
 	{Name: "errors", Doc: "With action: startSync, the HTTP status (400 to 599) for each error name the workflow may fail with, such as OrderNotFound: 404. Other failures answer 500, a timed-out run 504.",
 		Schema:  `{"type": "object", "minProperties": 1, "propertyNames": {"minLength": 1, "maxLength": 256}, "additionalProperties": {"type": "integer", "minimum": 400, "maximum": 599}}`,
@@ -196,7 +196,7 @@ var RouteFields = Table{Name: "route", Fields: []Field{
 			"statuses": {"type": "array", "uniqueItems": true, "items": {"type": "integer", "minimum": 200, "maximum": 599}},
 			"headers": {"type": "array", "uniqueItems": true, "items": {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9-]{0,127}$"}}}}`,
 		Example: `{stateMachine: x, action: startSync, response: {statuses: [201], headers: [Location]}}`},
-	{Name: "timeout", Doc: "How long API Gateway waits for Step Functions: 50ms to 29s, written with its unit (500ms, 10s). Default: 29s.",
+	{Name: "timeout", Doc: "How long API Gateway waits for Step Functions: 50ms to 29s, written with its unit (500ms, 10s). Default: 29s. Longer needs a raised API Gateway quota, which only Regional and private APIs can ask for.",
 		Schema: `{"type": "string", "pattern": "^[0-9]+(ms|s)$"}`, Example: `{stateMachine: m, timeout: 10s}`},
 	{Name: "contentTypes", Doc: "The request content types the route accepts, each with its own request template: json (application/json, the default) and form (application/x-www-form-urlencoded, whose fields map like body fields). Others get HTTP 415.",
 		Schema:  `{"type": "array", "minItems": 1, "uniqueItems": true, "items": {"enum": ["json", "form"]}, "default": ["json"]}`,
@@ -208,7 +208,7 @@ var RouteFields = Table{Name: "route", Fields: []Field{
 		Example: `{stateMachine: m, auth: users, scopes: [orders/write]}`},
 	{Name: "apiKey", Doc: "The usage plan (under api.usagePlans) whose API keys may call this route, sent in the x-api-key header. On AWS, a key of any plan of the stage opens every route that needs a key; the plan sets the key's rate and quota.",
 		Schema: `{"type": "string"}`, Example: `{stateMachine: m, apiKey: partners}`},
-	{Name: "body", Doc: "Validates the JSON body against a JSON Schema (draft-04, the draft API Gateway speaks): schema inline, or schemaFile next to the spec. An invalid body gets HTTP 400 with the reasons, before any execution starts.",
+	{Name: "body", Doc: "Validates the JSON body against a JSON Schema (draft-04, the draft API Gateway speaks): schema inline, or schemaFile next to the spec. An invalid body gets HTTP 400 with the reasons, before any execution starts. Not on GET or HEAD, nor on a route that takes only form bodies.",
 		Schema: `{"$ref": "#/$defs/body"}`, Example: `{stateMachine: m, body: {schema: {type: object, required: [items]}}}`},
 }, Rules: `{"allOf": [
 	{"if": {"required": ["errors"]}, "then": {"required": ["action"], "properties": {"action": {"const": "startSync"}}}},
@@ -226,20 +226,20 @@ var RouteFields = Table{Name: "route", Fields: []Field{
 // InputFields are the keys of an input value written as a mapping: a
 // source with options, or a literal.
 var InputFields = Table{Name: "input", Fields: []Field{
-	{Name: "from", Variant: "source", Schema: `{"$ref": "#/$defs/source"}`, Example: `{from: query.q}`},
-	{Name: "required", Variant: "source", Doc: "Reject requests without this query or header parameter (HTTP 400). Path parameters are always required.",
+	{Name: "from", Variant: "source", Doc: "Where the value comes from: a source, as in the short form (key: SOURCE).", Schema: `{"$ref": "#/$defs/source"}`, Example: `{from: query.q}`},
+	{Name: "required", Variant: "source", Doc: "Reject requests without this query or header parameter (HTTP 400). Path parameters are always required. sfnapic attaches a request validator, because without one API Gateway ignores the flag.",
 		Schema: `{"type": "boolean"}`, Example: `{from: query.q, required: true}`},
 	{Name: "default", Variant: "source", Doc: "The value (any JSON) when the request lacks this one. Not with required or absent.",
 		Example: `{from: query.q, default: [1, "two"]}`},
 	{Name: "absent", Variant: "source", Doc: "What an absent value becomes: null (the default) or omit (the key is left out).",
 		Schema: `{"enum": ["null", "omit"]}`, Example: `{from: query.q, absent: omit}`},
-	{Name: "value", Variant: "literal", Doc: "A literal: this exact JSON value, whatever the request.", Example: `{value: {a: [1, true, null]}}`},
+	{Name: "value", Variant: "literal", Doc: "A literal: this exact JSON value, whatever the request. Strings may not hold control characters other than tab, newline and carriage return.", Example: `{value: {a: [1, true, null]}}`},
 }}
 
 // NameFields are the keys of an execution name written as a mapping.
 var NameFields = Table{Name: "executionName", Fields: []Field{
-	{Name: "from", Variant: "source", Schema: `{"$ref": "#/$defs/nameSource"}`, Example: `{from: header.X-Request-Id}`},
-	{Name: "value", Variant: "literal",
+	{Name: "from", Variant: "source", Doc: "The request value that names the execution: any source except the whole body.", Schema: `{"$ref": "#/$defs/nameSource"}`, Example: `{from: header.X-Request-Id}`},
+	{Name: "value", Variant: "literal", Doc: "A literal name, the same for every execution, checked against Step Functions' rules for names when you build.",
 		Schema:  `{"type": "string", "minLength": 1, "maxLength": 80, "pattern": "^[^\\s<>{}\\[\\]?*\"#%\\\\^|~` + "`" + `$&,;:/\\x00-\\x1f\\x7f-\\x9f]+$"}`,
 		Example: `{value: nightly-run}`},
 }}
@@ -248,16 +248,16 @@ var NameFields = Table{Name: "executionName", Fields: []Field{
 var AuthorizerFields = Table{Name: "authorizer", Fields: []Field{
 	{Name: "type", Required: true, Doc: "cognito (an Amazon Cognito user pool's tokens, COGNITO_USER_POOLS) or lambda (a Lambda function decides: TOKEN when identity is one header, REQUEST otherwise).",
 		Schema: `{"enum": ["cognito", "lambda"]}`, Example: `{type: cognito, userPools: ["arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf"]}`},
-	{Name: "userPools", Doc: "For cognito: the ARNs of the user pools whose tokens are accepted (at most 1000).",
+	{Name: "userPools", Doc: "For cognito, and required there: the ARNs of the user pools whose tokens are accepted, arn:aws:cognito-idp:REGION:ACCOUNT:userpool/REGION_ID (at most 1000). The pool ID must start with the ARN's region.",
 		Schema:  `{"type": "array", "minItems": 1, "maxItems": 1000, "uniqueItems": true, "items": {"type": "string", "pattern": "^arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:[0-9]{12}:userpool/[a-z0-9-]+_[0-9A-Za-z]+$"}}`,
 		Example: `{type: cognito, userPools: ["arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf", "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_GhIjKl"]}`},
-	{Name: "function", Doc: "For lambda: the ARN of the function that decides (a version or alias may end it). sfnapic grants API Gateway the right to invoke it for this authorizer only.",
+	{Name: "function", Doc: "For lambda, and required there: the ARN of the function that decides, arn:aws:lambda:REGION:ACCOUNT:function:NAME[:VERSION-OR-ALIAS] (the Lambda API reference's pattern). sfnapic grants API Gateway the right to invoke it for this authorizer only.",
 		Schema:  `{"type": "string", "pattern": "^arn:aws[a-zA-Z-]*:lambda:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]:[0-9]{12}:function:[a-zA-Z0-9_-]{1,64}(:(\\$LATEST|[a-zA-Z0-9_-]{1,128}))?$"}`,
 		Example: `{type: lambda, function: "arn:aws:lambda:eu-west-1:123456789012:function:check-partner"}`},
 	{Name: "identity", Doc: "For lambda: where the caller's identity is, as header.NAME, query.NAME, context.FIELD or stageVariables.NAME; with a ttl above 0s, a request lacking one of them is refused (401) before the function runs, and answers are cached by their values. Default: [header.Authorization]. Exactly one header makes a TOKEN authorizer, anything else a REQUEST one.",
 		Schema:  `{"type": "array", "minItems": 1, "uniqueItems": true, "items": {"type": "string", "pattern": "^(header\\.[A-Za-z0-9!#$%&*+.^_|~-]+|query\\.[A-Za-z0-9_.~-]+|context\\.[A-Za-z0-9_.]+|stageVariables\\.[A-Za-z0-9_]+)$"}}`,
 		Example: `{type: lambda, function: "arn:aws:lambda:eu-west-1:123456789012:function:check-partner", identity: [header.X-Partner-Token, context.identity.sourceIp]}`},
-	{Name: "ttl", Doc: "For lambda: how long API Gateway caches the function's answer for the same identity, 0s (no cache) to 3600s, written with its unit (300s, 5m). Default: 300s.",
+	{Name: "ttl", Doc: "For lambda: how long API Gateway caches the function's answer for the same identity, 0s (no cache) to 3600s, written with its unit (300s, 5m, 1h). Default: 300s.",
 		Schema:  `{"type": "string", "pattern": "^[0-9]+(s|m|h)$", "default": "300s"}`,
 		Example: `{type: lambda, function: "arn:aws:lambda:eu-west-1:123456789012:function:check-partner", ttl: 0s}`},
 }, Rules: `{"allOf": [
@@ -266,7 +266,7 @@ var AuthorizerFields = Table{Name: "authorizer", Fields: []Field{
 
 // CORSFields are the keys of api.cors.
 var CORSFields = Table{Name: "cors", Fields: []Field{
-	{Name: "origins", Required: true, Doc: "The origins (scheme://host[:port], as browsers send them: lower case, no path, no default port) whose pages may call the API, or [\"*\"] for any. With several, each answer names the caller's origin when it is listed.",
+	{Name: "origins", Required: true, Doc: "The origins (scheme://host[:port], as browsers send them: lower case, no path or trailing /, no default port: https://a.example.com, not https://a.example.com:443/) whose pages may call the API, or [\"*\"] alone for any. With several, each answer names the caller's origin only when it is listed, with Vary: Origin.",
 		Schema:  `{"type": "array", "minItems": 1, "uniqueItems": true, "items": {"type": "string", "pattern": "^(\\*|[a-z][a-z0-9+.-]*://([a-z0-9.-]+|\\[[0-9a-f:.]+\\])(:[0-9]{1,5})?)$"}}`,
 		Example: `{origins: ["https://shop.example.com", "http://localhost:3000"]}`},
 	{Name: "headers", Doc: "The request headers a page may send besides the CORS-safelisted ones (Access-Control-Allow-Headers), such as Content-Type and Authorization.",
@@ -275,7 +275,7 @@ var CORSFields = Table{Name: "cors", Fields: []Field{
 	{Name: "expose", Doc: "The response headers a page may read besides the CORS-safelisted ones (Access-Control-Expose-Headers), such as Location.",
 		Schema:  `{"type": "array", "uniqueItems": true, "items": {"type": "string", "pattern": "^[A-Za-z0-9!#$%&*+.^_|~-]+$"}}`,
 		Example: `{origins: ["*"], expose: [Location]}`},
-	{Name: "credentials", Doc: "Let pages send cookies and HTTP authentication (Access-Control-Allow-Credentials: true). Browsers refuse it with the origin \"*\", so it needs listed origins.",
+	{Name: "credentials", Doc: "Let pages send cookies and HTTP authentication (Access-Control-Allow-Credentials: true). Browsers refuse it with the origin \"*\", so it needs listed origins, and they read headers: [\"*\"] with it as a header named \"*\", so it needs listed headers.",
 		Schema: `{"type": "boolean", "default": false}`, Example: `{origins: ["https://shop.example.com"], credentials: true}`},
 	{Name: "maxAge", Doc: "How long a browser may reuse a preflight's answer (Access-Control-Max-Age), with its unit: 600s, 10m, 2h; at most 24h (Firefox's cap; Chromium caps at 2h). Default: not sent, and browsers ask again after 5 seconds.",
 		Schema: `{"type": "string", "pattern": "^[0-9]+(s|m|h)$"}`, Example: `{origins: ["*"], maxAge: 10m}`},
@@ -283,10 +283,10 @@ var CORSFields = Table{Name: "cors", Fields: []Field{
 
 // UsagePlanFields are the keys of each api.usagePlans entry.
 var UsagePlanFields = Table{Name: "usagePlan", Fields: []Field{
-	{Name: "keys", Required: true, Doc: "The plan's API keys, by name, one API key each; API Gateway generates the values (sfnapic never prints them). A key belongs to one plan: API Gateway refuses a key in two plans of the same stage.",
+	{Name: "keys", Required: true, Doc: "The plan's API keys, by name, one API key each; API Gateway generates the values (sfnapic never prints them). A key belongs to one plan: every plan covers the API's one stage, and API Gateway refuses a key in two plans of the same stage.",
 		Schema:  `{"type": "array", "minItems": 1, "uniqueItems": true, "items": {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_-]{0,63}$"}}`,
 		Example: `{keys: [acme, globex]}`},
-	{Name: "throttle", Doc: "Each key's steady rate (requests per second) and burst. Without it, only the stage's and the account's limits apply.",
+	{Name: "throttle", Doc: "Each key's steady rate (requests per second) and burst. Without it, only the stage's and the account's limits apply. Above API Gateway's default account limits (10,000 per second, burst 5,000 per Region) is a warning: the account's limit applies unless AWS raises it.",
 		Schema: `{"$ref": "#/$defs/throttle"}`, Example: `{keys: [acme], throttle: {rate: 50, burst: 100}}`},
 	{Name: "quota", Doc: "Each key's number of requests per DAY, WEEK or MONTH; beyond it the key gets HTTP 429 until the period ends.",
 		Schema: `{"$ref": "#/$defs/quota"}`, Example: `{keys: [acme], quota: {limit: 100000, period: MONTH}}`},
@@ -294,15 +294,15 @@ var UsagePlanFields = Table{Name: "usagePlan", Fields: []Field{
 
 // ThrottleFields are the keys of a usage plan's throttle.
 var ThrottleFields = Table{Name: "throttle", Fields: []Field{
-	{Name: "rate", Required: true, Doc: "Requests per second, on average (API Gateway's rateLimit); a fraction such as 0.5 is allowed.",
+	{Name: "rate", Required: true, Doc: "Requests per second, on average (API Gateway's rateLimit): 0 or more; a fraction such as 0.5 is allowed.",
 		Schema: `{"type": "number", "minimum": 0}`, Example: `{rate: 0.5, burst: 1}`},
-	{Name: "burst", Required: true, Doc: "How many requests may come at once above the rate (API Gateway's burstLimit).",
+	{Name: "burst", Required: true, Doc: "How many requests may come at once above the rate (API Gateway's burstLimit): a whole number, 0 to 2147483647.",
 		Schema: `{"type": "integer", "minimum": 0, "maximum": 2147483647}`, Example: `{rate: 50, burst: 100}`},
 }}
 
 // QuotaFields are the keys of a usage plan's quota.
 var QuotaFields = Table{Name: "quota", Fields: []Field{
-	{Name: "limit", Required: true, Doc: "The number of requests per period.",
+	{Name: "limit", Required: true, Doc: "The number of requests each key may make per period: 0 to 2147483647.",
 		Schema: `{"type": "integer", "minimum": 0, "maximum": 2147483647}`, Example: `{limit: 1000, period: DAY}`},
 	{Name: "period", Required: true, Doc: "DAY, WEEK or MONTH.",
 		Schema: `{"enum": ["DAY", "WEEK", "MONTH"]}`, Example: `{limit: 5000, period: WEEK}`},

@@ -21,7 +21,7 @@ import (
 // sides have the same type: numbers by value, strings as Java compares
 // them, and a number equals a string that spells it. Across other types
 // == is false and != true, and an ordering is false; 2.0.0 instead throws
-// or compares the values' text there (see the README).
+// or compares the values' text there (see docs/render.md).
 
 type filterExpr interface {
 	holds(root, node any) (bool, error)

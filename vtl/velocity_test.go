@@ -503,7 +503,7 @@ func randomProgram(r *rand.Rand, depth int) string {
 // programs in both engines: 500 from seed 7, whose disagreements are
 // counted exactly. SFNAPIC_PROGRAM_SEED and SFNAPIC_PROGRAMS generate
 // another corpus (a seed, a number of programs), whose count is only
-// logged: the README quotes one.
+// logged: docs/render.md quotes one.
 func TestRandomProgramsAgainstVelocity(t *testing.T) {
 	render := referenceEngine(t)
 	seed, n, fixed := programCorpus(t)

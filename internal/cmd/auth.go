@@ -205,7 +205,7 @@ func apiKeyValue(ctx context.Context, client apiKeyClient, t *cfn.Template, outp
 		}
 	}
 	if id == "" {
-		return "", fmt.Errorf("stack %s has no output with the id of API key %s (%s): deploy this spec to it first", stack, name, keyID)
+		return "", missingOutput(stack, outputs, fmt.Sprintf("output with the id of API key %s (%s)", name, keyID), "deploy this spec to it first")
 	}
 	out, err := client.GetApiKey(ctx, &apigateway.GetApiKeyInput{ApiKey: aws.String(id), IncludeValue: aws.Bool(true)})
 	if err != nil {

@@ -298,7 +298,7 @@ func (o invokeOptions) where(ctx context.Context, signs bool) (aws.Config, map[s
 	}
 	base := strings.TrimRight(outputs[compile.OutputAPIURL], "/")
 	if base == "" {
-		return cfg, nil, "", fmt.Errorf("stack %s has no %s output: is it an sfnapic stack, and did its deploy finish?", o.stack, compile.OutputAPIURL)
+		return cfg, nil, "", missingOutput(o.stack, outputs, compile.OutputAPIURL+" output", "is it an sfnapic stack, and did its deploy finish?")
 	}
 	return cfg, outputs, base, nil
 }

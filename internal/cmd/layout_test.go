@@ -15,7 +15,7 @@ import (
 const module = "github.com/sfnapic/sfnapic"
 
 // TestPackageLayout pins which of sfnapic's packages may depend on which
-// (directly or not), as the README's layout section explains: the
+// (directly or not), as docs/contributing.md's layout section explains: the
 // language, the renderer and the template model stand alone; the local
 // gateway and the deploy engine never see a spec or the compiler; and only
 // the command layer reads AWS configuration.
@@ -63,7 +63,7 @@ func TestPackageLayout(t *testing.T) {
 	}
 	for pkg, ok := range allowed {
 		if _, found := deps[module+"/"+pkg]; !found {
-			t.Errorf("package %s is gone; update this test and the README's layout", pkg)
+			t.Errorf("package %s is gone; update this test and docs/contributing.md's layout", pkg)
 			continue
 		}
 		for _, d := range ours(pkg) {

@@ -137,6 +137,12 @@ func helpPath(cmd, root *cobra.Command) string {
 	return cmd.CommandPath()
 }
 
+// CommandTree returns sfnapic's commands, not run, for the command reference
+// that internal/docgen generates from them (docs/commands).
+func CommandTree() *cobra.Command {
+	return newRootCmd(&app{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard})
+}
+
 func newRootCmd(a *app) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "sfnapic",

@@ -710,10 +710,18 @@ func TestServeStack(t *testing.T) {
 		t.Errorf("Step Functions received %v", reqs)
 	}
 	// A stack without the spec's machines is refused before serving.
-	f.AddStack("other", "CREATE_COMPLETE", map[string]any{})
+	other := f.AddStack("other", "CREATE_COMPLETE", map[string]any{"Outputs": map[string]any{"ApiUrl": map[string]any{}}})
+	other.Outputs = map[string]string{"ApiUrl": "https://x.example/prod"}
 	code, _, stderr := run(t, "serve", "../../examples/item-api.yaml", "--stack", "other", "--addr", "127.0.0.1:0")
-	if code != 1 || !strings.Contains(stderr, "stack other has no output for state machine StateMachineItems") {
+	if code != 1 || !strings.Contains(stderr, "stack other has no output for state machine StateMachineItems: deploy this spec to it first") {
 		t.Errorf("a stack without the machines: exit %d %s", code, stderr)
+	}
+	// A stack with no outputs at all is what moto leaves of a deploy: the
+	// message says so instead of asking for a deploy that leaves the same.
+	f.AddStack("moto", "CREATE_COMPLETE", map[string]any{})
+	code, _, stderr = run(t, "serve", "../../examples/item-api.yaml", "--stack", "moto", "--addr", "127.0.0.1:0")
+	if code != 1 || !strings.Contains(stderr, "stack moto has no outputs at all, so no output for state machine StateMachineItems: moto does not create stage outputs") {
+		t.Errorf("a stack with no outputs: exit %d %s", code, stderr)
 	}
 }
 

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
@@ -79,6 +80,19 @@ func (o *awsFlags) readStack(ctx context.Context) (aws.Config, map[string]string
 // satisfies, and so does a client of internal/cfnfake.
 type stackDescriber interface {
 	DescribeStacks(context.Context, *cloudformation.DescribeStacksInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error)
+}
+
+// missingOutput explains an output the stack lacks. A stack with no outputs
+// at all is what a deploy to moto leaves (it keeps no outputs of a stack
+// made through a change set, the way deploy always works, and creates no
+// AWS::ApiGateway::Stage): say so, rather than ask to deploy again, which
+// would leave the same. fix is what to do on AWS.
+func missingOutput(stack string, outputs map[string]string, what, fix string) error {
+	if len(outputs) == 0 {
+		return fmt.Errorf("stack %s has no outputs at all, so no %s: moto does not create stage outputs (it keeps none for a stack deployed through a change set); "+
+			"on an emulator give --url, or run serve --endpoint-url URL --create (docs/moto.md); on AWS, %s", stack, what, fix)
+	}
+	return fmt.Errorf("stack %s has no %s: %s", stack, what, fix)
 }
 
 // stackOutputs reads a deployed stack's outputs.

@@ -193,7 +193,7 @@ func stackMachines(outputs map[string]string, stack string, g *gateway.Gateway, 
 		setMachine(vars, id, arn)
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("stack %s has no output for state machine %s: deploy this spec to it first (sfnapic deploy SPEC --stack %s)", stack, strings.Join(missing, ", "), stack)
+		return missingOutput(stack, outputs, "output for state machine "+strings.Join(missing, ", "), fmt.Sprintf("deploy this spec to it first (sfnapic deploy SPEC --stack %s)", stack))
 	}
 	return nil
 }
