@@ -92,10 +92,10 @@ func TestAccessErrors(t *testing.T) {
 			"s.yaml:7:5: api.authorizers.iam: \"iam\" is a value of auth itself: name the authorizer otherwise",
 		}},
 		"identity": {api: "  auth: p\n  authorizers:\n    p: {type: lambda, function: \"arn:aws:lambda:eu-west-1:123456789012:function:f\", identity: [headers.X, header.A, header.a, query., context.requestID, stageVariables.v]}\n", routes: "  POST /a: {stateMachine: m}\n", want: []string{
-			"s.yaml:6:96: api.authorizers.p.identity[0]: \"headers.X\" does not say where the identity is; start it with header., query., context. or stageVariables. (did you mean \"header\"?)",
+			"s.yaml:6:96: api.authorizers.p.identity[0]: \"headers.X\" does not say where the identity is; start it with header., query., context. or stageVariables. (did you mean \"header.X\"?)",
 			"s.yaml:6:117: api.authorizers.p.identity[2]: header.a is listed twice",
 			"s.yaml:6:127: api.authorizers.p.identity[3]: \"query.\" names no valid query; write query.NAME",
-			"s.yaml:6:135: api.authorizers.p.identity[4]: unknown context field \"requestID\" (did you mean \"requestId\"?); use one of requestId, extendedRequestId, requestTime, requestTimeEpoch, stage, httpMethod, resourcePath, path, domainName, apiId, accountId, protocol, identity.sourceIp, identity.userAgent, identity.caller, identity.user, identity.userArn, identity.accountId, identity.cognitoIdentityId, authorizer.principalId",
+			"s.yaml:6:135: api.authorizers.p.identity[4]: unknown context field \"requestID\" (did you mean \"context.requestId\"?); use one of requestId, extendedRequestId, requestTime, requestTimeEpoch, stage, httpMethod, resourcePath, path, domainName, apiId, accountId, protocol, identity.sourceIp, identity.userAgent, identity.caller, identity.user, identity.userArn, identity.accountId, identity.cognitoIdentityId, authorizer.principalId",
 		}},
 		"throttle and quota": {api: "  usagePlans:\n    p: {keys: [k], throttle: {rate: -1, burst: 1.5}, quota: {limit: 3000000000, period: YEARLY}}\n    q: {keys: [k, j, j], throttle: {rate: 20000, burst: 6000}}\n", routes: "  POST /a: {stateMachine: m, apiKey: p}\n  POST /b: {stateMachine: m, apiKey: q}\n", want: []string{
 			"s.yaml:5:37: api.usagePlans.p.throttle.rate: a rate is a number of requests per second, 0 or more, got the integer -1",

@@ -118,9 +118,11 @@ func (p *parser) actionFits(actionNode, includeNode *yaml.Node, at string, r *Ro
 	if !byID {
 		return
 	}
-	if r.Execution == nil {
+	switch {
+	case r.unreadExecution: // reported where it was read
+	case r.Execution == nil:
 		p.errs.Add(p.pos(resolve(actionNode)), at+".execution", "a %s route needs execution: where the request gives the execution's id, such as path.id", r.Action)
-	} else if r.Execution.From == FromContext || r.Execution.From == FromValue {
+	case r.Execution.From == FromContext || r.Execution.From == FromValue:
 		p.errs.Add(r.Execution.Pos, at+".execution", "the execution's id comes from the request: path.NAME, query.NAME, header.NAME or body.FIELD")
 	}
 	if r.Input != nil {

@@ -196,7 +196,7 @@ func (p *parser) identity(n *yaml.Node, at string) []string {
 func badIdentity(s string) string {
 	kind, name, _ := strings.Cut(s, ".")
 	if !contains(identitySources, kind) {
-		return fmt.Sprintf("%q does not say where the identity is; start it with header., query., context. or stageVariables.%s", s, suggest(kind, identitySources))
+		return fmt.Sprintf("%q does not say where the identity is; start it with header., query., context. or stageVariables.%s", s, suggestWhole(s, identitySources))
 	}
 	ok := false
 	switch kind {
@@ -208,7 +208,7 @@ func badIdentity(s string) string {
 		ok = stageVarName.ok(name)
 	case "context":
 		if name != "" && !contains(ContextFields, name) && !strings.HasPrefix(name, "authorizer.") {
-			return fmt.Sprintf("unknown context field %q%s; use one of %s", name, suggest(name, ContextFields), strings.Join(ContextFields, ", "))
+			return fmt.Sprintf("unknown context field %q%s; use one of %s", name, didYouMean("context.", closest(name, ContextFields)), strings.Join(ContextFields, ", "))
 		}
 		ok = name != "" && !strings.HasPrefix(name, "authorizer.")
 	}

@@ -119,7 +119,7 @@ func (p *parser) document(file string, src []byte) (*yaml.Node, bool) {
 		if errors.Is(err, io.EOF) {
 			return nil, true
 		}
-		p.yamlError(file, err)
+		p.yamlError(file, src, err)
 		return nil, false
 	}
 	var extra yaml.Node
@@ -127,7 +127,7 @@ func (p *parser) document(file string, src []byte) (*yaml.Node, bool) {
 		p.errs.Add(Pos{File: file, Line: extra.Line, Col: extra.Column}, "", "a second YAML document starts here; a spec file holds exactly one")
 		return nil, false
 	} else if !errors.Is(err, io.EOF) {
-		p.yamlError(file, err)
+		p.yamlError(file, src, err)
 		return nil, false
 	}
 	if len(doc.Content) == 0 {
@@ -136,14 +136,20 @@ func (p *parser) document(file string, src []byte) (*yaml.Node, bool) {
 	return doc.Content[0], true
 }
 
-func (p *parser) yamlError(file string, err error) {
-	msg := err.Error()
-	if m := yamlLineRe().FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		p.errs.Add(Pos{File: file, Line: line, Col: 1}, "", "invalid YAML: %s", m[2])
+// yamlError reports a YAML syntax error at yaml.v3's line, or, when the
+// file has a line whose indentation YAML cannot place at or after it, at
+// that line with the indentation that would fit (see misIndent).
+func (p *parser) yamlError(file string, src []byte, err error) {
+	msg, line := strings.TrimPrefix(err.Error(), "yaml: "), 1
+	if m := yamlLineRe().FindStringSubmatch(err.Error()); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+	}
+	if bad, ok := misIndent(src); ok && bad.line >= line {
+		p.errs.Add(Pos{File: file, Line: bad.line, Col: bad.indent + 1}, "", "%s", bad.message())
 		return
 	}
-	p.errs.Add(Pos{File: file, Line: 1, Col: 1}, "", "invalid YAML: %s", strings.TrimPrefix(msg, "yaml: "))
+	p.errs.Add(Pos{File: file, Line: line, Col: 1}, "", "invalid YAML: %s", msg)
 }
 
 func resolve(n *yaml.Node) *yaml.Node {

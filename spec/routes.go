@@ -75,6 +75,7 @@ func (p *parser) routes(n *yaml.Node, machines []*StateMachine, api *API) []*Rou
 				}
 				m := &Mapping{Key: field, Pos: p.pos(resolve(fv))}
 				if !p.mappingValue(fv, at+"."+field, m, r, true) {
+					r.unreadExecution = r.unreadExecution || field == "execution"
 					return
 				}
 				*map[string]**Mapping{"execution": &r.Execution, "error": &r.StopError, "cause": &r.StopCause, "token": &r.Token}[field] = m
@@ -131,7 +132,9 @@ func (p *parser) routes(n *yaml.Node, machines []*StateMachine, api *API) []*Rou
 		if r == nil {
 			return
 		}
-		p.unusedParams(r, r.Input, at)
+		if !r.unreadPath {
+			p.unusedParams(r, r.Input, at)
+		}
 		id := r.Method + " " + strings.Join(r.Segments, "/")
 		if prev, dup := byKey[id]; dup {
 			p.errs.Add(r.Pos, at, "route %s %s is declared twice (first on line %d); remove one", r.Method, r.Path, prev.Pos.Line)
@@ -400,7 +403,7 @@ func (p *parser) source(n *yaml.Node, at string, m *Mapping, r *Route, name bool
 	case FromContext:
 		m.Name = rest
 		if !contains(ContextFields, rest) && !validAuthorizerField(rest) {
-			p.errs.Add(pos, at, "unknown context field %q%s; use one of %s, authorizer.claims.NAME or authorizer.NAME", rest, suggest(rest, ContextFields), strings.Join(ContextFields, ", "))
+			p.errs.Add(pos, at, "unknown context field %q%s; use one of %s, authorizer.claims.NAME or authorizer.NAME", rest, didYouMean("context.", closest(rest, ContextFields)), strings.Join(ContextFields, ", "))
 			return false
 		}
 		if name && contains(contextNeverName, rest) {
@@ -410,7 +413,8 @@ func (p *parser) source(n *yaml.Node, at string, m *Mapping, r *Route, name bool
 		return true
 	case FromPath, FromQuery, FromHeader:
 	default:
-		p.errs.Add(pos, at, "%q does not say where the value comes from; start it with one of path., query., header., body or context.%s", s, suggest(loc, locations))
+		p.errs.Add(pos, at, "%q does not say where the value comes from; start it with one of path., query., header., body or context.%s", s, suggestWhole(s, locations))
+		r.unreadPath = true
 		return false
 	}
 	if rest == "" {
@@ -426,7 +430,8 @@ func (p *parser) source(n *yaml.Node, at string, m *Mapping, r *Route, name bool
 			if len(params) > 0 {
 				hint = "the path has {" + strings.Join(params, "}, {") + "}"
 			}
-			p.errs.Add(pos, at, "path parameter %q is not in the route's path%s; %s", rest, suggest(rest, params), hint)
+			p.errs.Add(pos, at, "path parameter %q is not in the route's path%s; %s", rest, didYouMean("path.", guessParam(rest, params)), hint)
+			r.unreadPath = true
 			return false
 		}
 		m.Required = true

@@ -50,3 +50,39 @@ func TestSiblingPathParameters(t *testing.T) {
 		}
 	}
 }
+
+// TestWrongPathParameterIsOneError: execution: path.id on
+// /orders/{orderId} is one error, with the source to write (issue 19: it
+// also said the route needs an execution, which it has, and that
+// {orderId} was unused, which only the mistake made it).
+func TestWrongPathParameterIsOneError(t *testing.T) {
+	head := "version: 1\napi: {name: a}\nstateMachines:\n  m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}\nroutes:\n"
+	for routes, want := range map[string]string{
+		"  GET /orders/{orderId}:\n    stateMachine: m\n    action: status\n    execution: path.id\n":        `s.yaml:9:16: routes["GET /orders/{orderId}"].execution: path parameter "id" is not in the route's path (did you mean "path.orderId"?); the path has {orderId}`,
+		"  DELETE /o/{orderId}/{lineId}:\n    stateMachine: m\n    action: stop\n    execution: path.line\n": `s.yaml:9:16: routes["DELETE /o/{orderId}/{lineId}"].execution: path parameter "line" is not in the route's path (did you mean "path.lineId"?); the path has {orderId}, {lineId}`,
+		"  POST /o/{orderId}:\n    stateMachine: m\n    input: {order: pth.orderId}\n":                       `s.yaml:8:20: routes["POST /o/{orderId}"].input.order: "pth.orderId" does not say where the value comes from; start it with one of path., query., header., body or context. (did you mean "path.orderId"?)`,
+		"  POST /o/{a}/{b}:\n    stateMachine: m\n    input: {x: path.zzz, a: path.a, b: path.b}\n":          `s.yaml:8:16: routes["POST /o/{a}/{b}"].input.x: path parameter "zzz" is not in the route's path; the path has {a}, {b}`,
+	} {
+		_, diags := Parse("s.yaml", []byte(head+routes), nil)
+		if got := strings.TrimSuffix(diags.String(), "\n"); got != want {
+			t.Errorf("got\n%s\nwant\n%s", got, want)
+		}
+	}
+}
+
+// TestSuggestsTheWholeSource: a misspelt location is corrected in the
+// whole source, which is what the author pastes back (issue 19:
+// "boddy.items" suggested "body").
+func TestSuggestsTheWholeSource(t *testing.T) {
+	for got, want := range map[string]string{
+		"boddy.items":            ` (did you mean "body.items"?)`,
+		"boddy":                  ` (did you mean "body"?)`,
+		"heder.X-Customer.extra": ` (did you mean "header.X-Customer.extra"?)`,
+		"bod.":                   ` (did you mean "body"?)`,
+		"nowhere.items":          "",
+	} {
+		if s := suggestWhole(got, locations); s != want {
+			t.Errorf("suggestWhole(%q) = %q, want %q", got, s, want)
+		}
+	}
+}

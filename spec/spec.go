@@ -140,6 +140,11 @@ type Route struct {
 	APIKey *UsagePlan
 	// Body, when set, validates the request body.
 	Body *Body
+	// unreadExecution: execution was written but could not be read (that
+	// error is reported), so the route does not lack one; unreadPath: a
+	// mapping that may name a path parameter could not be read, so a
+	// parameter may look unused only because of it.
+	unreadExecution, unreadPath bool
 }
 
 // Response declares what a synchronous workflow may answer itself: its

@@ -22,6 +22,31 @@ func Suggest(got string, candidates []string) string { return suggest(got, candi
 // small edit distance, or "" when none is close: a wrong suggestion is
 // worse than none. Among equally close candidates the first wins.
 func suggest(got string, candidates []string) string {
+	return didYouMean("", closest(got, candidates))
+}
+
+// suggestWhole is suggest for the first part of a dotted source such as
+// "boddy.items": it suggests the whole source corrected ("body.items"),
+// which is what the author will paste, not the part alone.
+func suggestWhole(got string, candidates []string) string {
+	part, rest, dotted := strings.Cut(got, ".")
+	best := closest(part, candidates)
+	if best == "" || !dotted || rest == "" {
+		return didYouMean("", best)
+	}
+	return didYouMean("", best+"."+rest)
+}
+
+// didYouMean is ` (did you mean "PREFIXbest"?)`, or "" for no best.
+func didYouMean(prefix, best string) string {
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", prefix+best)
+}
+
+// closest is the candidate closest to got, or "" when none is close.
+func closest(got string, candidates []string) string {
 	if len(got) > maxSuggestLen {
 		return ""
 	}
@@ -45,7 +70,29 @@ func suggest(got string, candidates []string) string {
 	if best == "" || bestD >= len(got) {
 		return ""
 	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
+	return best
+}
+
+// guessParam is the path parameter that a source naming one the path lacks
+// most likely meant: the closest by spelling, else the only one whose name
+// holds the name written (path.id for {orderId}), else the path's only one.
+func guessParam(got string, params []string) string {
+	if best := closest(got, params); best != "" {
+		return best
+	}
+	var holding []string
+	for _, p := range params {
+		if len(got) >= 2 && strings.Contains(lower(p), lower(got)) {
+			holding = append(holding, p)
+		}
+	}
+	switch {
+	case len(holding) == 1:
+		return holding[0]
+	case len(params) == 1:
+		return params[0]
+	}
+	return ""
 }
 
 func lower(s string) string {
