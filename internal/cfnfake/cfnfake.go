@@ -41,7 +41,8 @@ type Script struct {
 	Replace []string
 	// Recreation says what changing a property does, by "LogicalID.Name":
 	// Always or Conditionally (the default is Never, or Always under
-	// Replace). The change's Replacement follows its properties.
+	// Replace and for the properties of replacedBy). The change's
+	// Replacement follows its properties.
 	Recreation map[string]string
 	// FailResource makes execution fail at this logical ID with FailReason,
 	// then roll back.
@@ -216,13 +217,26 @@ func (f *Fake) script(name string) *Script {
 	return &Script{}
 }
 
+// replacedBy lists, for the resource types sfnapic makes, the properties
+// whose change replaces the resource ("Update requires: Replacement" on
+// each type's page of the CloudFormation resource and property types
+// reference).
+var replacedBy = map[string][]string{
+	"AWS::StepFunctions::StateMachine": {"StateMachineName", "StateMachineType"},
+	"AWS::ApiGateway::Resource":        {"ParentId", "PathPart", "RestApiId"},
+	"AWS::ApiGateway::Method":          {"ResourceId", "RestApiId"},
+	"AWS::ApiGateway::Stage":           {"RestApiId", "StageName"},
+	"AWS::ApiGateway::Deployment":      {"RestApiId"},
+	"AWS::IAM::Role":                   {"Path", "RoleName"},
+}
+
 // recreation is what changing each property of a resource does.
-func (sc *Script) recreation(logical string) func(name string) string {
+func (sc *Script) recreation(logical, typ string) func(name string) string {
 	return func(name string) string {
 		if r := sc.Recreation[logical+"."+name]; r != "" {
 			return r
 		}
-		if slices.Contains(sc.Replace, logical) {
+		if slices.Contains(sc.Replace, logical) || slices.Contains(replacedBy[typ], name) {
 			return "Always"
 		}
 		return "Never"
@@ -575,7 +589,7 @@ func diff(s *Stack, cs *changeSet, sc *Script) []change {
 			out = append(out, change{action: "Add", logical: r.logical, typ: r.typ, after: newCtx[r.logical].text})
 		case o.body != r.body || !reflect.DeepEqual(oldCtx[r.logical].raw, newCtx[r.logical].raw): // the template, or a parameter's value
 			c := change{action: "Modify", logical: r.logical, typ: r.typ, before: oldCtx[r.logical].text, after: newCtx[r.logical].text}
-			c.details = details(oldCtx[r.logical], newCtx[r.logical], sc.recreation(r.logical))
+			c.details = details(oldCtx[r.logical], newCtx[r.logical], sc.recreation(r.logical, r.typ))
 			c.replacement = replacement(c.details)
 			if slices.Contains(sc.Replace, r.logical) {
 				c.replacement = "True"

@@ -95,7 +95,11 @@ func at(v any, pointer string) any {
 	return v
 }
 
-// resolve replaces {"Ref": PARAMETER} with the parameter's value.
+// resolve replaces {"Ref": PARAMETER} with the parameter's value, and
+// {"Fn::Sub": STRING} with the string, its parameters' ${NAME}s
+// replaced: CloudFormation shows a Sub as the string it makes (a mapping
+// template, for sfnapic). The fake leaves the ${NAME}s of resources as
+// written, not knowing their physical IDs.
 func resolve(v any, params map[string]any) any {
 	switch v := v.(type) {
 	case map[string]any:
@@ -104,6 +108,12 @@ func resolve(v any, params map[string]any) any {
 				return p
 			}
 			return v
+		}
+		if sub, ok := v["Fn::Sub"].(string); ok && len(v) == 1 {
+			for name, p := range params {
+				sub = strings.ReplaceAll(sub, "${"+name+"}", fmt.Sprint(p))
+			}
+			return sub
 		}
 		out := make(map[string]any, len(v))
 		for k, x := range v {

@@ -47,7 +47,7 @@ func TestPropertyChangesThroughSDK(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.log.Reset()
-	e.fake.Scripts["demo"] = &cfnfake.Script{Recreation: map[string]string{"StateMachineItems.StateMachineType": "Always"}}
+	e.fake.Scripts["demo"] = &cfnfake.Script{Recreation: map[string]string{"StateMachineItems.Definition": "Conditionally"}}
 	updated := bytes.Replace(old, []byte(`"Type": "Pass"`), []byte(`"Type": "Succeed"`), 1)
 	updated = bytes.Replace(updated, []byte(`"End": true`), []byte(`"Comment": "a\u202eb"`), 1)
 	updated = bytes.Replace(updated, []byte(`"StateMachineType": "STANDARD"`), []byte(`"StateMachineType": "EXPRESS"`), 1)
@@ -72,9 +72,9 @@ func TestPropertyChangesThroughSDK(t *testing.T) {
 		got = append(got, fmt.Sprintf("%s %s %s %q(%v) %q(%v) %s %s", p.Path, p.Name, p.ChangeType, p.Before, p.HasBefore, p.After, p.HasAfter, p.Recreation, p.Source))
 	}
 	want := []string{
-		"/Properties/Definition/States/Done/Comment Definition Add \"\"(false) \"a\\u202eb\"(true) Never DirectModification",
-		"/Properties/Definition/States/Done/End Definition Remove \"true\"(true) \"\"(false) Never DirectModification",
-		"/Properties/Definition/States/Done/Type Definition Modify \"Pass\"(true) \"Succeed\"(true) Never DirectModification",
+		"/Properties/Definition/States/Done/Comment Definition Add \"\"(false) \"a\\u202eb\"(true) Conditionally DirectModification",
+		"/Properties/Definition/States/Done/End Definition Remove \"true\"(true) \"\"(false) Conditionally DirectModification",
+		"/Properties/Definition/States/Done/Type Definition Modify \"Pass\"(true) \"Succeed\"(true) Conditionally DirectModification",
 		"/Properties/StateMachineType StateMachineType Modify \"STANDARD\"(true) \"EXPRESS\"(true) Always DirectModification",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
