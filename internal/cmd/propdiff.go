@@ -26,10 +26,15 @@ import (
 const compactWidth = 60
 
 // propertyChanges prints the changed properties of each modified resource
-// that has any, in the change set's order.
+// that has any, in the change set's order, then names the modified
+// resources the service gave no details of (moto gives none).
 func (r *textReporter) propertyChanges(changes []deploy.Change) {
 	header := false
+	var bare []string
 	for _, c := range changes {
+		if c.Action == types.ChangeActionModify && len(c.Properties) == 0 {
+			bare = append(bare, escapeText(c.LogicalID))
+		}
 		if c.Action != types.ChangeActionModify || len(c.Properties) == 0 {
 			continue
 		}
@@ -48,6 +53,9 @@ func (r *textReporter) propertyChanges(changes []deploy.Change) {
 		for _, p := range c.Properties {
 			r.printf("%s", propertyText(p, c.BeforeContext, c.AfterContext))
 		}
+	}
+	if len(bare) > 0 {
+		r.printf("\nThe service gave no property details for %s.\n", strings.Join(bare, ", "))
 	}
 }
 

@@ -43,6 +43,8 @@ func TestTextReporter(t *testing.T) {
   ~ Modify              StateMachineItems  AWS::StepFunctions::StateMachine  True  <- REPLACED
   - Remove  <- DELETED  Old                AWS::IAM::Role                    
 
+The service gave no property details for StateMachineItems.
+
 1 to add, 1 to modify (1 replaced), 1 to remove.
 Updating stack demo...
 `
