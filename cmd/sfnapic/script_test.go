@@ -24,7 +24,7 @@ func TestScript(t *testing.T) {
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
 		UpdateScripts:       golden.Update(),
-		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"status": cmdStatus},
+		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"status": cmdStatus, "cfnfake": cmdCFNFake, "redact": cmdRedact},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("sep", "\u2028") // a line separator, which testscript files cannot hold safely
 			return nil

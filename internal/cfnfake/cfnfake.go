@@ -15,6 +15,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -34,8 +36,14 @@ type Script struct {
 	EmptyWording string
 	// PendingPolls is how many DescribeChangeSet calls see it pending.
 	PendingPolls int
-	// Replace lists logical IDs whose modification replaces them.
+	// Replace lists logical IDs whose modification replaces them: every
+	// changed property of theirs requires recreation Always.
 	Replace []string
+	// Recreation says what changing a property does, by "LogicalID.Name":
+	// Always or Conditionally (the default is Never, or Always under
+	// Replace and for the properties of replacedBy). The change's
+	// Replacement follows its properties.
+	Recreation map[string]string
 	// FailResource makes execution fail at this logical ID with FailReason,
 	// then roll back.
 	FailResource, FailReason string
@@ -58,11 +66,17 @@ type changeSet struct {
 	reason               string
 	changes              []change
 	template             map[string]any
+	params               map[string]string
 	pending              int
 	deleted              bool
 }
 
-type change struct{ action, logical, typ, replacement string }
+type change struct {
+	action, logical, typ, replacement string
+	details                           []detail
+	// before and after are the resource's context, as JSON text.
+	before, after string
+}
 
 // Stack is the fake's view of a stack.
 type Stack struct {
@@ -73,6 +87,7 @@ type Stack struct {
 	// "value-of-KEY" (ApiUrl: a made-up invoke URL).
 	Outputs    map[string]string
 	template   map[string]any
+	params     map[string]string // the parameters of the template deployed
 	changeSets []*changeSet
 	running    *operation
 	deleted    bool
@@ -200,6 +215,32 @@ func (f *Fake) script(name string) *Script {
 		return s
 	}
 	return &Script{}
+}
+
+// replacedBy lists, for the resource types sfnapic makes, the properties
+// whose change replaces the resource ("Update requires: Replacement" on
+// each type's page of the CloudFormation resource and property types
+// reference).
+var replacedBy = map[string][]string{
+	"AWS::StepFunctions::StateMachine": {"StateMachineName", "StateMachineType"},
+	"AWS::ApiGateway::Resource":        {"ParentId", "PathPart", "RestApiId"},
+	"AWS::ApiGateway::Method":          {"ResourceId", "RestApiId"},
+	"AWS::ApiGateway::Stage":           {"RestApiId", "StageName"},
+	"AWS::ApiGateway::Deployment":      {"RestApiId"},
+	"AWS::IAM::Role":                   {"Path", "RoleName"},
+}
+
+// recreation is what changing each property of a resource does.
+func (sc *Script) recreation(logical, typ string) func(name string) string {
+	return func(name string) string {
+		if r := sc.Recreation[logical+"."+name]; r != "" {
+			return r
+		}
+		if slices.Contains(sc.Replace, logical) || slices.Contains(replacedBy[typ], name) {
+			return "Always"
+		}
+		return "Never"
+	}
 }
 
 type resource struct {
@@ -445,7 +486,7 @@ func (f *Fake) advance(s *Stack) {
 			f.event(s, c.logical, c.typ, "DELETE_COMPLETE", "", op.token)
 		}
 	}
-	s.template = op.cs.template
+	s.template, s.params = op.cs.template, op.cs.params
 	s.Status = verb + "_COMPLETE"
 	f.event(s, s.Name, "AWS::CloudFormation::Stack", s.Status, "", op.token)
 }
@@ -511,10 +552,10 @@ func (f *Fake) createChangeSet(form url.Values) (string, string, string) {
 	}
 	f.seq++
 	cs := &changeSet{id: fmt.Sprintf("arn:aws:cloudformation:us-east-1:%s:changeSet/%s/%08d", account, csName, f.seq),
-		name: csName, token: form.Get("ClientToken"), typ: typ, template: tpl, pending: f.script(name).PendingPolls,
+		name: csName, token: form.Get("ClientToken"), typ: typ, template: tpl, params: parameters(form), pending: f.script(name).PendingPolls,
 		status: "CREATE_PENDING", execStatus: "UNAVAILABLE"}
 	sc := f.script(name)
-	cs.changes = diff(s.template, tpl, sc.Replace)
+	cs.changes = diff(s, cs, sc)
 	switch {
 	case sc.ChangeSetFailure != "":
 		cs.status, cs.reason = "FAILED", sc.ChangeSetFailure
@@ -531,31 +572,35 @@ func (f *Fake) createChangeSet(form url.Values) (string, string, string) {
 	return fmt.Sprintf("<Id>%s</Id><StackId>%s</StackId>", cs.id, s.ID), "", ""
 }
 
-func diff(old, new map[string]any, replace []string) []change {
+// diff is what the change set changes in the stack: each resource added,
+// modified (with its property details) or removed.
+func diff(s *Stack, cs *changeSet, sc *Script) []change {
+	old, new := s.template, cs.template
 	before := map[string]resource{}
 	for _, r := range resources(old) {
 		before[r.logical] = r
 	}
+	oldCtx, newCtx := contexts(old, s.params), contexts(new, cs.params)
 	var out []change
 	for _, r := range resources(new) {
 		o, ok := before[r.logical]
 		switch {
 		case !ok:
-			out = append(out, change{"Add", r.logical, r.typ, ""})
-		case o.body != r.body:
-			repl := "False"
-			for _, x := range replace {
-				if x == r.logical {
-					repl = "True"
-				}
+			out = append(out, change{action: "Add", logical: r.logical, typ: r.typ, after: newCtx[r.logical].text})
+		case o.body != r.body || !reflect.DeepEqual(oldCtx[r.logical].raw, newCtx[r.logical].raw): // the template, or a parameter's value
+			c := change{action: "Modify", logical: r.logical, typ: r.typ, before: oldCtx[r.logical].text, after: newCtx[r.logical].text}
+			c.details = details(oldCtx[r.logical], newCtx[r.logical], sc.recreation(r.logical, r.typ))
+			c.replacement = replacement(c.details)
+			if slices.Contains(sc.Replace, r.logical) {
+				c.replacement = "True"
 			}
-			out = append(out, change{"Modify", r.logical, r.typ, repl})
+			out = append(out, c)
 		}
 		delete(before, r.logical)
 	}
 	for _, r := range resources(old) {
 		if _, gone := before[r.logical]; gone {
-			out = append(out, change{"Remove", r.logical, r.typ, ""})
+			out = append(out, change{action: "Remove", logical: r.logical, typ: r.typ, before: oldCtx[r.logical].text})
 		}
 	}
 	return out
@@ -593,11 +638,13 @@ func (f *Fake) describeChangeSet(form url.Values) (string, string, string) {
 	}
 	if status == "CREATE_COMPLETE" {
 		b.WriteString("<Changes>")
+		values := form.Get("IncludePropertyValues") == "true"
 		for _, c := range cs.changes[start:end] {
 			fmt.Fprintf(&b, "<member><Type>Resource</Type><ResourceChange><Action>%s</Action><LogicalResourceId>%s</LogicalResourceId><ResourceType>%s</ResourceType>", c.action, c.logical, c.typ)
 			if c.replacement != "" {
 				fmt.Fprintf(&b, "<Replacement>%s</Replacement>", c.replacement)
 			}
+			writeDetails(&b, c, values)
 			b.WriteString("</ResourceChange></member>")
 		}
 		b.WriteString("</Changes>")

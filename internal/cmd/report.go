@@ -169,6 +169,7 @@ func (r *textReporter) changeSet(e deploy.ChangeSetReady) {
 	for _, row := range rows {
 		r.printf("  %-*s  %-*s  %-*s  %s\n", width[0], row[0], width[1], row[1], width[2], row[2], row[3])
 	}
+	r.propertyChanges(e.Changes)
 	summary := fmt.Sprintf("%d to add, %d to modify", e.Add, e.Modify)
 	if e.Replace > 0 {
 		summary += fmt.Sprintf(" (%d replaced)", e.Replace)
@@ -210,7 +211,8 @@ func (r *textReporter) executionInDoubt(e deploy.ExecutionInDoubt) {
 }
 
 // jsonReporter writes deploy's outcomes as JSON lines on stdout, one
-// object per line with "event" and "stack": CHANGESET_CREATED, CHANGESET,
+// object per line with "event" and "stack": CHANGESET_CREATED, CHANGESET
+// (the counts, and the changes with their properties),
 // NO_CHANGES, CONFIRMATION_REQUIRED, FAILED and SUCCESS (with the
 // outputs).
 type jsonReporter struct {
@@ -224,7 +226,7 @@ func (r *jsonReporter) line(event string, fields map[string]any) {
 		m[k] = v
 	}
 	b, _ := json.Marshal(m)
-	fmt.Fprintf(r.stdout, "%s\n", b)
+	fmt.Fprintf(r.stdout, "%s\n", escapeJSON(b))
 }
 
 // Report writes the line of an outcome event; others have none.
@@ -233,7 +235,7 @@ func (r *jsonReporter) Report(e deploy.Event) {
 	case deploy.ChangeSetCreated:
 		r.line("CHANGESET_CREATED", map[string]any{"changeSet": e.ID, "type": map[deploy.Operation]string{deploy.Create: "CREATE", deploy.Update: "UPDATE"}[e.Operation]})
 	case deploy.ChangeSetReady:
-		r.line("CHANGESET", map[string]any{"add": e.Add, "modify": e.Modify, "replace": e.Replace, "remove": e.Remove})
+		r.line("CHANGESET", map[string]any{"add": e.Add, "modify": e.Modify, "replace": e.Replace, "remove": e.Remove, "changes": changesJSON(e.Changes)})
 	case deploy.NoChanges:
 		r.line("NO_CHANGES", nil)
 	case deploy.NotExecuted:

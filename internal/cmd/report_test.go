@@ -43,6 +43,8 @@ func TestTextReporter(t *testing.T) {
   ~ Modify              StateMachineItems  AWS::StepFunctions::StateMachine  True  <- REPLACED
   - Remove  <- DELETED  Old                AWS::IAM::Role                    
 
+The service gave no property details for StateMachineItems.
+
 1 to add, 1 to modify (1 replaced), 1 to remove.
 Updating stack demo...
 `
@@ -71,7 +73,7 @@ func TestJSONReporter(t *testing.T) {
 		r.Report(e)
 	}
 	want := `{"changeSet":"arn:cs","event":"CHANGESET_CREATED","stack":"demo","type":"UPDATE"}
-{"add":1,"event":"CHANGESET","modify":1,"remove":1,"replace":1,"stack":"demo"}
+{"add":1,"changes":[{"action":"Add","logicalId":"RouteHealthGet","type":"AWS::ApiGateway::Method"},{"action":"Modify","logicalId":"StateMachineItems","type":"AWS::StepFunctions::StateMachine","replacement":"True"},{"action":"Remove","logicalId":"Old","type":"AWS::IAM::Role"}],"event":"CHANGESET","modify":1,"remove":1,"replace":1,"stack":"demo"}
 {"event":"SUCCESS","outputs":{"ApiId":"x","ApiUrl":"https://x"},"stack":"demo"}
 {"event":"FAILED","rootCause":"R: no","stack":"demo","status":"UPDATE_ROLLBACK_COMPLETE"}
 `

@@ -15,6 +15,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -577,7 +579,7 @@ func upload(ctx context.Context, up Uploader, o *Options) (string, error) {
 // waitChangeSet polls until the change set is no longer being created.
 func waitChangeSet(ctx context.Context, api API, o *Options, id string) (*cloudformation.DescribeChangeSetOutput, error) {
 	for {
-		cs, err := api.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{ChangeSetName: aws.String(id)})
+		cs, err := api.DescribeChangeSet(ctx, describeInput(id, nil))
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, context.Canceled
@@ -595,11 +597,20 @@ func waitChangeSet(ctx context.Context, api API, o *Options, id string) (*cloudf
 	}
 }
 
+// describeInput asks for a page of the change set with its property
+// values: IncludePropertyValues (DescribeChangeSet, CloudFormation API
+// Reference) adds each changed property's BeforeValue and AfterValue and
+// the resource's BeforeContext and AfterContext. Services that do not know
+// the parameter (moto) ignore it and answer as before.
+func describeInput(id string, next *string) *cloudformation.DescribeChangeSetInput {
+	return &cloudformation.DescribeChangeSetInput{ChangeSetName: aws.String(id), NextToken: next, IncludePropertyValues: aws.Bool(true)}
+}
+
 func allChanges(ctx context.Context, api API, id string, first *cloudformation.DescribeChangeSetOutput) ([]types.Change, error) {
 	changes := append([]types.Change(nil), first.Changes...)
 	next := first.NextToken
 	for next != nil {
-		page, err := api.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{ChangeSetName: aws.String(id), NextToken: next})
+		page, err := api.DescribeChangeSet(ctx, describeInput(id, next))
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, context.Canceled
@@ -658,9 +669,38 @@ func changeSetReady(stack, name, id string, op Operation, changes []types.Change
 			e.Remove++
 		}
 		e.Changes = append(e.Changes, Change{Action: rc.Action, LogicalID: aws.ToString(rc.LogicalResourceId),
-			ResourceType: aws.ToString(rc.ResourceType), Replacement: rc.Replacement})
+			ResourceType: aws.ToString(rc.ResourceType), Replacement: rc.Replacement, Properties: propertyChanges(rc.Details),
+			BeforeContext: aws.ToString(rc.BeforeContext), AfterContext: aws.ToString(rc.AfterContext)})
 	}
 	return e
+}
+
+// propertyChanges are a resource change's details, sorted by path (then
+// attribute, name, source and causing entity) so that the order does not
+// depend on the service's, without exact repeats.
+func propertyChanges(details []types.ResourceChangeDetail) []PropertyChange {
+	var out []PropertyChange
+	seen := map[PropertyChange]bool{}
+	for _, d := range details {
+		t := d.Target
+		if t == nil {
+			continue
+		}
+		p := PropertyChange{Path: aws.ToString(t.Path), Attribute: t.Attribute, Name: aws.ToString(t.Name), ChangeType: t.AttributeChangeType,
+			Before: aws.ToString(t.BeforeValue), After: aws.ToString(t.AfterValue), HasBefore: t.BeforeValue != nil, HasAfter: t.AfterValue != nil,
+			Recreation: t.RequiresRecreation, Source: d.ChangeSource, CausingEntity: aws.ToString(d.CausingEntity), Evaluation: d.Evaluation}
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		ka := []string{a.Path, string(a.Attribute), a.Name, string(a.Source), a.CausingEntity}
+		kb := []string{b.Path, string(b.Attribute), b.Name, string(b.Source), b.CausingEntity}
+		return slices.Compare(ka, kb) < 0
+	})
+	return out
 }
 
 // follow polls the stack and prints the events of this operation, oldest

@@ -143,7 +143,7 @@ func TestUpdateWithReplacement(t *testing.T) {
 	if res.Status != "UPDATE_COMPLETE" {
 		t.Fatalf("status %s", res.Status)
 	}
-	mustContain(t, e.log.String(), "Operation:update", "{Action:Modify LogicalID:StateMachineItems ResourceType:AWS::StepFunctions::StateMachine Replacement:True}",
+	mustContain(t, e.log.String(), "Operation:update", "{Action:Modify LogicalID:StateMachineItems ResourceType:AWS::StepFunctions::StateMachine Replacement:True ",
 		"Add:0 Modify:1 Replace:1 Remove:0}")
 	// Events of the first deploy are not shown again.
 	if strings.Count(e.log.String(), "CREATE_COMPLETE") > 0 {

@@ -53,6 +53,43 @@ type Change struct {
 	LogicalID    string
 	ResourceType string
 	Replacement  types.Replacement // for Modify: True, False or Conditional
+	// Properties are what a Modify changes, sorted by path. Their values
+	// are there when the service gives them (DescribeChangeSet with
+	// IncludePropertyValues); moto gives none.
+	Properties []PropertyChange
+	// BeforeContext and AfterContext are the resource before and after
+	// the change as CloudFormation gives them ("" when it gives none):
+	// JSON text such as {"Properties":{...}}, in which a PropertyChange's
+	// Path points.
+	BeforeContext, AfterContext string
+}
+
+// PropertyChange is one changed attribute or property of a resource: a
+// ResourceChangeDetail of CloudFormation's DescribeChangeSet.
+type PropertyChange struct {
+	// Path is where the change is, such as /Properties/Definition/States
+	// (a JSON pointer into the resource's context); "" from services that
+	// give only Name.
+	Path      string
+	Attribute types.ResourceAttribute // Properties, Metadata, Tags, ...
+	Name      string                  // the top-level property, for Properties
+	// ChangeType is Add, Remove or Modify (or "" when not given).
+	ChangeType types.AttributeChangeType
+	// Before and After are the values as CloudFormation gives them:
+	// strings as they are, other values as JSON text, NoEcho parameters
+	// masked, large values possibly truncated. HasBefore and HasAfter say
+	// whether they were given at all.
+	Before, After       string
+	HasBefore, HasAfter bool
+	// Recreation says whether this change replaces the resource: Never,
+	// Conditionally or Always.
+	Recreation types.RequiresRecreation
+	// Source is what caused the change (DirectModification,
+	// ResourceReference, ParameterReference, ...), CausingEntity its
+	// name (the resource or parameter), Evaluation Static or Dynamic.
+	Source        types.ChangeSource
+	CausingEntity string
+	Evaluation    types.EvaluationType
 }
 
 // ChangeSetReady: the change set is computed; these are its changes.
