@@ -101,12 +101,18 @@ var ErrBadJSON = errors.New("could not parse request body into json")
 
 // Render runs the template against a request.
 func (t *Template) Render(req *Request, v Variant) (*Result, error) {
+	return t.render(req, v, rooms{})
+}
+
+// render is Render, its large values built with room in rs (room.go;
+// nil: without, as before, which the tests compare with).
+func (t *Template) render(req *Request, v Variant, rs rooms) (*Result, error) {
 	ctx := map[string]any{}
 	for k, val := range req.Context {
 		ctx[k] = deepCopy(val)
 	}
-	e := &env{v: v, req: req, vars: map[string]any{}, context: ctx}
-	var b output
+	e := &env{v: v, req: req, vars: map[string]any{}, context: ctx, rooms: rs}
+	b := output{rooms: e.rooms}
 	err := e.render(&b, t.nodes)
 	if errors.Is(err, errStop) {
 		err = nil
@@ -145,7 +151,8 @@ type env struct {
 	body    any
 	parsed  bool
 	steps   int
-	params  *Map // $input.params(), built at its first call
+	params  *Map  // $input.params(), built at its first call
+	rooms   rooms // the large values built with room (room.go)
 }
 
 var (
@@ -412,7 +419,7 @@ func (e *env) eval(x expr) (any, error) {
 	case litExpr:
 		return x.v, nil
 	case *strExpr:
-		var b output
+		b := output{rooms: e.rooms}
 		if err := e.render(&b, x.nodes); err != nil {
 			return nil, err
 		}

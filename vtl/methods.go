@@ -80,7 +80,7 @@ func (e *env) callMethod(recv any, method string, args []any) (any, error) {
 		}
 		switch method {
 		case "escapeJavaScript":
-			return escapeJavaScript(s, e.v), nil
+			return escapeJavaScript(s, e.v, e.rooms), nil
 		case "parseJson":
 			v, err := parseJSON(s)
 			if err != nil {
@@ -104,7 +104,7 @@ func (e *env) callMethod(recv any, method string, args []any) (any, error) {
 		}
 		return nil, fmt.Errorf("$util has no method %s (API Gateway offers escapeJavaScript, parseJson, urlEncode, urlDecode, base64Encode, base64Decode)", method)
 	case string:
-		return stringMethod(r, method, args, str, integer, arity)
+		return stringMethod(r, method, args, str, integer, arity, e.rooms)
 	case []any:
 		switch method {
 		case "size":
@@ -255,7 +255,7 @@ func fromUnits(u []uint16) string {
 	return string(utf16.Decode(u))
 }
 
-func stringMethod(s, method string, args []any, str func(int) (string, error), integer func(int) (int, error), arity func(int) error) (any, error) {
+func stringMethod(s, method string, args []any, str func(int) (string, error), integer func(int) (int, error), arity func(int) error, rs rooms) (any, error) {
 	switch method {
 	case "length":
 		return int64(unitLen(s)), nil
@@ -359,7 +359,7 @@ func stringMethod(s, method string, args []any, str func(int) (string, error), i
 		if err != nil {
 			return nil, err
 		}
-		return rx.replace(s, repl, method == "replaceAll")
+		return rx.replaceIn(rs, s, repl, method == "replaceAll")
 	case "matches":
 		re, err := str(0)
 		if err != nil {
@@ -414,7 +414,7 @@ func two(arity func(int) error, str func(int) (string, error)) (string, string, 
 // escapeJavaScript follows Apache Commons Lang StringEscapeUtils.escapeJavaScript:
 // ' " \ / escaped with a backslash, \b \t \n \f \r in short form, other
 // controls and every UTF-16 code unit above 0x7f as \uXXXX (upper case).
-func escapeJavaScript(s string, v Variant) string {
+func escapeJavaScript(s string, v Variant, rs rooms) string {
 	// One pass measures, the next writes: a 10 MB value is copied once,
 	// at its size, not grown by doubling.
 	var buf [12]byte
@@ -426,8 +426,7 @@ func escapeJavaScript(s string, v Variant) string {
 			n += utf8.RuneLen(r)
 		}
 	}
-	var b strings.Builder
-	b.Grow(n)
+	b := newRoomWriter(rs, n)
 	for _, r := range s {
 		if esc := jsEscape(&buf, r, v); esc != nil {
 			b.Write(esc)

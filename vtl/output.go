@@ -11,6 +11,7 @@ type output struct {
 	pieces []string
 	small  strings.Builder
 	n      int
+	rooms  rooms // where a large value built with room is taken in place (room.go)
 }
 
 // bigPiece is the length from which a write is kept as a piece rather
@@ -43,11 +44,30 @@ func (o *output) String() string {
 	case len(o.pieces) == 1 && o.small.Len() == 0:
 		return o.pieces[0]
 	}
+	all := o.pieces
+	if o.small.Len() > 0 {
+		all = append(all, o.small.String())
+	}
+	if s, ok := o.inRoom(all); ok {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(o.n)
-	for _, p := range o.pieces {
+	for _, p := range all {
 		b.WriteString(p)
 	}
-	b.WriteString(o.small.String())
 	return b.String()
+}
+
+// inRoom is the pieces written around the one large value that has room
+// for the others (room.go), or false.
+func (o *output) inRoom(all []string) (string, bool) {
+	for k, p := range all {
+		if len(p) >= roomFrom {
+			if s, ok := o.rooms.around(all[:k], p, all[k+1:]); ok {
+				return s, true
+			}
+		}
+	}
+	return "", false
 }

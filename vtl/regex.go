@@ -129,13 +129,19 @@ func (r *javaRegex) matchesWhole(s string) (bool, error) {
 // together, as in Java; when the input and the replacement are ASCII, the
 // units are bytes and the result is built as a string at once.
 func (r *javaRegex) replace(s, repl string, all bool) (string, error) {
+	return r.replaceIn(nil, s, repl, all)
+}
+
+// replaceIn is replace, its result built with room in rs when large
+// (room.go).
+func (r *javaRegex) replaceIn(rs rooms, s, repl string, all bool) (string, error) {
 	in := newInput(s)
 	text := newInput(repl)
 	if in.u16 == nil && text.u16 != nil {
 		in = rxInput{u16: utf16.Encode([]rune(s))}
 	}
 	m := newMachine(r, in)
-	out := unitWriter{ascii: in.u16 == nil}
+	out := unitWriter{ascii: in.u16 == nil, rs: rs}
 	last := 0
 	var err error
 	ferr := r.findAll(m, func(caps []int) bool {
@@ -164,8 +170,9 @@ func (r *javaRegex) replace(s, repl string, all bool) (string, error) {
 type unitWriter struct {
 	ascii   bool
 	started bool
-	b       strings.Builder
+	b       *roomWriter
 	u       []uint16
+	rs      rooms
 }
 
 // units appends in's units from to to.
@@ -173,7 +180,7 @@ func (w *unitWriter) units(in rxInput, from, to int) {
 	if !w.started {
 		// The result is about as long as the input.
 		if w.ascii {
-			w.b.Grow(in.len() + 16)
+			w.b = newRoomWriter(w.rs, in.len()+16)
 		} else {
 			w.u = make([]uint16, 0, in.len()+16)
 		}
@@ -188,7 +195,7 @@ func (w *unitWriter) units(in rxInput, from, to int) {
 
 func (w *unitWriter) unit(c rune) {
 	if w.ascii {
-		w.b.WriteByte(byte(c))
+		w.b.writeByte(byte(c))
 		return
 	}
 	w.u = append(w.u, uint16(c))
