@@ -94,7 +94,7 @@ func TestRenderBigBodyMemoryChild(t *testing.T) {
 	}
 	runtime.GC()
 	base := procStatusOf(t, "VmRSS")
-	code := Main([]string{"render", "../../examples/orders-api.yaml", "POST /orders", "-d", "@" + body}, strings.NewReader(""), io.Discard, io.Discard)
+	code := Main([]string{"render", "../../golden/orders-open/spec.yaml", "POST /orders", "-d", "@" + body}, strings.NewReader(""), io.Discard, io.Discard)
 	if code != 0 {
 		t.Errorf("render: exit %d", code)
 	}
