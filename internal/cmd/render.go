@@ -288,11 +288,11 @@ func printCall(a *app, output string, rt *target, call *gateway.Call, res *rende
 		doc := call.Request.Document
 		res.Document = doc
 		if output == "json" {
-			res.Input = rawJSON(call.Request.Input)
+			res.Input = rawJSON(call.Request.Input())
 		}
 		if output == "text" {
 			fmt.Fprintf(a.stdout, "\n%s%s:\n", strings.ToUpper(doc[:1]), doc[1:])
-			writeIndented(a.stdout, call.Request.Input)
+			writeIndented(a.stdout, call.Request.Input())
 		}
 	}
 	if created && !rt.deployed {
