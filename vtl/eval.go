@@ -153,6 +153,9 @@ type env struct {
 	steps   int
 	params  *Map  // $input.params(), built at its first call
 	rooms   rooms // the large values built with room (room.go)
+	// fresh: the value the last call answered was fresh; recvFresh: the
+	// receiver of the call being made is (set by ref, for that call).
+	fresh, recvFresh bool
 }
 
 var (
@@ -716,8 +719,10 @@ func (e *env) ref(r *refNode) (any, error) {
 	default:
 		v = e.vars[r.name]
 	}
+	fresh := false // v is a value the previous step built (room.go)
 	for _, part := range r.parts {
 		if part.isIdx {
+			fresh = false
 			idx, err := e.eval(part.index)
 			if err != nil {
 				return nil, err
@@ -738,13 +743,16 @@ func (e *env) ref(r *refNode) (any, error) {
 				args = append(args, x)
 			}
 			var err error
+			e.recvFresh = fresh
 			v, err = e.call(v, part.name, args)
+			fresh = e.fresh
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", r.raw, err)
 			}
 			continue
 		}
 		var err error
+		fresh = false
 		v, err = e.property(v, part.name)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", r.raw, err)

@@ -26,6 +26,10 @@ var errArgType = errors.New("no method takes an argument of this type")
 
 func (e *env) call(recv any, method string, args []any) (any, error) {
 	v, err := e.callMethod(recv, method, args)
+	e.recvFresh = false
+	// A value a method built is fresh only until the next step of the
+	// reference (room.go): from here on, the caller says whether it is.
+	e.fresh = e.rooms.unfresh(v)
 	if errors.Is(err, errArgType) {
 		return nil, nil
 	}
@@ -104,7 +108,7 @@ func (e *env) callMethod(recv any, method string, args []any) (any, error) {
 		}
 		return nil, fmt.Errorf("$util has no method %s (API Gateway offers escapeJavaScript, parseJson, urlEncode, urlDecode, base64Encode, base64Decode)", method)
 	case string:
-		return stringMethod(r, method, args, str, integer, arity, e.rooms)
+		return stringMethod(r, method, args, str, integer, arity, e.rooms, e.recvFresh)
 	case []any:
 		switch method {
 		case "size":
@@ -255,7 +259,7 @@ func fromUnits(u []uint16) string {
 	return string(utf16.Decode(u))
 }
 
-func stringMethod(s, method string, args []any, str func(int) (string, error), integer func(int) (int, error), arity func(int) error, rs rooms) (any, error) {
+func stringMethod(s, method string, args []any, str func(int) (string, error), integer func(int) (int, error), arity func(int) error, rs rooms, fresh bool) (any, error) {
 	switch method {
 	case "length":
 		return int64(unitLen(s)), nil
@@ -359,7 +363,7 @@ func stringMethod(s, method string, args []any, str func(int) (string, error), i
 		if err != nil {
 			return nil, err
 		}
-		return rx.replaceIn(rs, s, repl, method == "replaceAll")
+		return rx.replaceIn(rs, s, repl, method == "replaceAll", fresh)
 	case "matches":
 		re, err := str(0)
 		if err != nil {

@@ -3,6 +3,7 @@ package vtl
 import (
 	"unicode/utf8"
 	"unsafe"
+	"weak"
 )
 
 // A large string that a rendering builds (a value escaped or replaced) is
@@ -15,6 +16,12 @@ import (
 // rooms are the env's), so no string's bytes ever change: the texts go
 // into bytes that no string covers yet. A value written twice, or with
 // texts that do not fit around it, is copied as before.
+//
+// A value is fresh from when its method builds it until the next step of
+// the same reference: only then is it certain that nothing else holds it
+// (a method chain such as $util.escapeJavaScript($v).replaceAll(...)
+// hands it straight on), and replaceAll may rewrite it in place
+// (regex_place.go).
 
 const (
 	// roomFrom is the size from which a built value gets room: the room
@@ -25,13 +32,55 @@ const (
 	roomSize = 4 << 10
 )
 
-// rooms are the buffers with room of one rendering, by the address of
-// the value each holds.
-type rooms map[*byte]*room
+// rooms are the buffers with room of one rendering, by the address of the
+// value each holds. They hold their buffers weakly: a value the rendering
+// no longer holds is collected as before.
+type rooms map[uintptr]*room
 
 type room struct {
-	buf   []byte // room, the value, room (up to cap)
+	buf   weak.Pointer[byte] // room, the value, room
+	cap   int
+	n     int // the value's length
 	taken bool
+	fresh bool
+}
+
+// keep records the value buf[roomSize:roomSize+n], fresh.
+func (rs rooms) keep(buf []byte, n int) {
+	rs[uintptr(unsafe.Pointer(&buf[roomSize]))] = &room{buf: weak.Make(&buf[0]), cap: cap(buf), n: n, fresh: true}
+}
+
+// find is the room of s and its buffer, or nil when s is no value built
+// with room (a substring at its start is not: its length differs).
+func (rs rooms) find(s string) (*room, []byte) {
+	if len(s) < roomFrom {
+		return nil, nil
+	}
+	key := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+	r := rs[key]
+	if r == nil || r.n != len(s) {
+		return nil, nil
+	}
+	p := r.buf.Value()
+	if p == nil {
+		delete(rs, key)
+		return nil, nil
+	}
+	return r, unsafe.Slice(p, r.cap)
+}
+
+// unfresh ends v's freshness and says whether it was fresh.
+func (rs rooms) unfresh(v any) bool {
+	s, ok := v.(string)
+	if !ok {
+		return false
+	}
+	r, _ := rs.find(s)
+	if r == nil || !r.fresh {
+		return false
+	}
+	r.fresh = false
+	return true
 }
 
 // roomWriter builds a string of about n bytes, with room when it is
@@ -53,34 +102,34 @@ func (w *roomWriter) WriteString(s string) { w.buf = append(w.buf, s...) }
 func (w *roomWriter) Write(p []byte)       { w.buf = append(w.buf, p...) }
 func (w *roomWriter) writeByte(c byte)     { w.buf = append(w.buf, c) }
 func (w *roomWriter) WriteRune(r rune)     { w.buf = utf8.AppendRune(w.buf, r) }
+func (w *roomWriter) Len() int             { return len(w.buf) - w.head }
 
 // String is what was written (not a copy), kept in rs when it has room.
 func (w *roomWriter) String() string {
-	n := len(w.buf) - w.head
+	n := w.Len()
 	if n == 0 {
 		return ""
 	}
-	s := unsafe.String(&w.buf[w.head], n)
-	if w.head > 0 {
-		w.rs[unsafe.StringData(s)] = &room{buf: w.buf}
+	if w.head > 0 && n >= roomFrom {
+		w.rs.keep(w.buf, n)
 	}
-	return s
+	return unsafe.String(&w.buf[w.head], n)
 }
 
 // around is before+s+after, written into the room of s and taken in
 // place, or false when s has no room for them (then nothing changes).
 func (rs rooms) around(before []string, s string, after []string) (string, bool) {
-	r := rs[unsafe.StringData(s)]
-	if len(s) == 0 || r == nil || r.taken {
+	r, buf := rs.find(s)
+	if r == nil || r.taken {
 		return "", false
 	}
 	b, a := total(before), total(after)
 	end := roomSize + len(s)
-	if b > roomSize || a > cap(r.buf)-end {
+	if b > roomSize || a > cap(buf)-end {
 		return "", false
 	}
 	r.taken = true
-	full := r.buf[:end+a]
+	full := buf[:end+a]
 	at := roomSize - b
 	for _, p := range before {
 		at += copy(full[at:], p)

@@ -1,6 +1,7 @@
 package vtl
 
 import (
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -40,18 +41,20 @@ func renderBoth(t *testing.T, src string, req *Request) (string, uint64) {
 const roomQuote = `#set($q = "(?<!\\)((?:\\\\)*)\\'")`
 
 // TestLargeValuesAreTakenInPlace: the orders template's shape (a body
-// escaped, replaced, written between the request's other members) makes
-// the rendered body in the room of the replaced value, so the rendering
-// allocates the escaped and the replaced value and nothing of their size
-// more (it made a third copy, the rendered body); every other use of
-// such a value (written twice, in a string literal and then again, with
-// more text around it than its room holds) renders as before.
+// escaped, replaced, written between the request's other members)
+// replaces the escaped value in its own buffer and makes the rendered
+// body in its room, so the rendering allocates the escaped value and
+// nothing of its size more (it made three copies: escaped, replaced, the
+// rendered body); every other use of such a value (written twice, in a
+// string literal and then again, with more text around it than its room
+// holds, replaced when a variable holds it, replaced so that it grows)
+// renders as before.
 func TestLargeValuesAreTakenInPlace(t *testing.T) {
 	req := roomRequest(2 << 20)
 	body, n := renderBoth(t, roomQuote+
 		`#set($v = $util.escapeJavaScript($input.body).replaceAll($q, "$1'")){"arn": "a", "input": "{\"order\":[$v]}"}`, req)
-	if n > uint64(2*len(body)+len(body)/4) {
-		t.Errorf("%d bytes allocated for a body of %d: want two copies (escaped, replaced), not three", n, len(body))
+	if n > uint64(len(body)+len(body)/4) {
+		t.Errorf("%d bytes allocated for a body of %d: want one copy (escaped, then replaced in place), not three", n, len(body))
 	}
 	for _, src := range []string{
 		`#set($v = $util.escapeJavaScript($input.body))<$v>|<$v>`,
@@ -63,6 +66,21 @@ func TestLargeValuesAreTakenInPlace(t *testing.T) {
 		roomQuote + `#set($v = $util.escapeJavaScript($input.body).replaceAll($q, "$1'"))$v.substring(0, 9)$v`,
 		`#set($v = $util.escapeJavaScript($input.body))$util.escapeJavaScript($v)$v`,
 		`#set($v = $util.escapeJavaScript("short"))<$v>`,
+		`#set($v = $util.escapeJavaScript($input.body))$v.substring(0, 200000)$v`,
+		roomQuote + `#set($v = $util.escapeJavaScript($input.body))$v.replaceAll($q, "$1'")$v`,
+		roomQuote + `#set($v = $util.escapeJavaScript($input.body).toString().replaceAll($q, "$1'"))$v`,
+		roomQuote + `$util.escapeJavaScript($input.body).replaceAll($q, "$1'").replaceAll("\\\\", "/").replaceFirst("u", "U")`,
+		`$util.escapeJavaScript($input.body).replaceAll("\\'", "$0$0$0")`,
+		`$util.escapeJavaScript($input.body).replaceAll("(\\)(')", "$2$2")`,
+		`$util.escapeJavaScript($input.body).replaceAll("(?<=it)\\'", "")`,
+		`$util.escapeJavaScript($input.body).replaceAll("\b", "")`,
+		`$util.escapeJavaScript($input.body).replaceAll("\b", "-")`,
+		`$util.escapeJavaScript($input.body).replaceAll("(?<=\\u00)(E)(9)", "$2$1")`,
+		`$util.escapeJavaScript($input.body).replaceAll("zzz", "")`,
+		`$util.escapeJavaScript($input.body).replaceAll("(?<!\\)\\", "/")`,
+		`$util.escapeJavaScript($input.body).replaceAll("(?<=\\)\\", "/")`,
+		`$util.escapeJavaScript($input.body).replaceAll("[^x]", "")`,
+		`$util.escapeJavaScript($input.body).replaceAll("(?s).*", "")`,
 	} {
 		renderBoth(t, src, req)
 	}
@@ -86,4 +104,64 @@ func FuzzRoomsKeepOutput(f *testing.F) {
 			renderBoth(t, src, req)
 		}
 	})
+}
+
+// FuzzReplaceInPlace: any pattern and replacement give the same over a
+// fresh value (rewritten in place) as over a new buffer.
+//
+//	go test ./vtl -run '^$' -fuzz FuzzReplaceInPlace -fuzztime 2m
+func FuzzReplaceInPlace(f *testing.F) {
+	for _, c := range [][2]string{
+		{`(?<!\\)((?:\\\\)*)\\'`, "$1'"}, {`\\'`, "$0$0"}, {`\b`, "-"}, {`(?<=ab?c)\\`, ""},
+		{`(.)(.)`, "$2$1"}, {`(?m)^`, ">"}, {`\\u00E9`, "e"}, {`"`, ""}, {`(a|\\)\1`, "$1"},
+	} {
+		f.Add(c[0], c[1])
+	}
+	req := roomRequest(200 << 10)
+	tpl, err := Parse(`#set($p = $input.params('p'))#set($r = $input.params('r'))[$util.escapeJavaScript($input.body).replaceAll($p, $r)]`)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, pattern, repl string) {
+		r := *req
+		r.Query = map[string]string{"p": pattern, "r": repl}
+		old, oldErr := tpl.render(&r, Variant{}, nil)
+		res, err := tpl.Render(&r, Variant{})
+		if (err == nil) != (oldErr == nil) || err == nil && res.Body != old.Body {
+			t.Fatalf("%q %q: %v / %v, or the bodies differ", pattern, repl, err, oldErr)
+		}
+	})
+}
+
+// TestRoomsHoldValuesWeakly: the rooms of a rendering do not keep a
+// value alive that the rendering no longer holds.
+func TestRoomsHoldValuesWeakly(t *testing.T) {
+	rs := rooms{}
+	w := newRoomWriter(rs, 1<<20)
+	w.WriteString(strings.Repeat("x", 1<<20))
+	_ = w.String()
+	w = nil
+	runtime.GC()
+	runtime.GC()
+	for _, r := range rs {
+		if r.buf.Value() != nil {
+			t.Error("a value no one holds is kept alive by its room")
+		}
+	}
+	if len(rs) != 1 {
+		t.Errorf("%d rooms, want 1", len(rs))
+	}
+}
+
+// TestRegexReach: how far back of a search's start each pattern reads.
+func TestRegexReach(t *testing.T) {
+	for p, want := range map[string]int{goldenQuote: 1, `abc`: 0, `\b`: 1, `(?<=ab|c)x(?<!d)`: 3, `^a\z\G`: 0, `a$`: 1, `(?m)^`: 1, `(?=(?<=ab)c)`: 2} {
+		r, err := compileJava(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.reach(); got != want {
+			t.Errorf("reach of %s: %d, want %d", p, got, want)
+		}
+	}
 }
