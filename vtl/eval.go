@@ -181,13 +181,7 @@ func (e *env) render(b *output, nodes []node) error {
 			if err != nil {
 				return err
 			}
-			if v == nil {
-				if !n.quiet && e.v.NullAsWritten {
-					b.WriteString(n.raw)
-				}
-				continue
-			}
-			b.WriteString(toString(v))
+			e.writeRef(b, n, v)
 		case escapedRef:
 			v, err := e.eval(n.ref)
 			if err != nil {
@@ -249,6 +243,41 @@ type escapedRef struct {
 	ref *refNode
 	n   int
 	raw string // the reference as written, without the backslashes
+}
+
+// writeRef writes the value of a reference, null as the variant writes it.
+func (e *env) writeRef(b *output, n *refNode, v any) {
+	if v == nil {
+		if !n.quiet && e.v.NullAsWritten {
+			b.WriteString(n.raw)
+		}
+		return
+	}
+	b.WriteString(toString(v))
+}
+
+// lazyString is a string literal that is one reference ("$!v0") whose
+// value is a lazyJSON: that value, as it is. ok is false for any other
+// literal; one that is a reference to anything else is rendered here,
+// from that one evaluation, as render would.
+func (e *env) lazyString(x *strExpr) (any, bool, error) {
+	if len(x.nodes) != 1 {
+		return nil, false, nil
+	}
+	ref, isRef := x.nodes[0].(*refNode)
+	if !isRef {
+		return nil, false, nil
+	}
+	if e.steps++; e.steps > maxSteps {
+		return nil, false, fmt.Errorf("template does too much work (over %d steps)", maxSteps)
+	}
+	v, err := e.evalAny(ref)
+	if l, ok := v.(*lazyJSON); ok || err != nil {
+		return l, true, err
+	}
+	b := output{rooms: e.rooms}
+	e.writeRef(&b, ref, v)
+	return b.String(), true, nil
 }
 
 func (e *env) foreach(b *output, n *foreachNode) error {
@@ -359,7 +388,11 @@ func (e *env) truthy(v any) bool {
 }
 
 func (e *env) set(n *setNode) error {
-	v, err := e.eval(n.value)
+	eval := e.eval
+	if len(n.target.parts) == 0 {
+		eval = e.evalAny // a variable may hold a lazyJSON
+	}
+	v, err := eval(n.value)
 	if err != nil {
 		return err
 	}
@@ -417,11 +450,21 @@ func (e *env) set(n *setNode) error {
 	return nil
 }
 
+// eval is the value of x; evalAny's, which may be a lazyJSON, only where
+// one is taken as it is (lazy.go).
 func (e *env) eval(x expr) (any, error) {
+	v, err := e.evalAny(x)
+	return plain(v), err
+}
+
+func (e *env) evalAny(x expr) (any, error) {
 	switch x := x.(type) {
 	case litExpr:
 		return x.v, nil
 	case *strExpr:
+		if v, ok, err := e.lazyString(x); ok || err != nil {
+			return v, err
+		}
 		b := output{rooms: e.rooms}
 		if err := e.render(&b, x.nodes); err != nil {
 			return nil, err
@@ -512,6 +555,9 @@ func (e *env) binary(x *binExpr) (any, error) {
 		}
 		return e.cond(x.r)
 	}
+	if x.op == "==" || x.op == "!=" {
+		return e.equality(x)
+	}
 	l, err := e.eval(x.l)
 	if err != nil {
 		return nil, err
@@ -531,10 +577,6 @@ func (e *env) binary(x *binExpr) (any, error) {
 		}
 	}
 	switch x.op {
-	case "==":
-		return equal(l, r), nil
-	case "!=":
-		return !equal(l, r), nil
 	case "<", ">", "<=", ">=":
 		c, ok := compare(l, r)
 		if !ok {
@@ -553,6 +595,19 @@ func (e *env) binary(x *binExpr) (any, error) {
 		return c >= 0, nil
 	}
 	return arith(x.op, l, r), nil
+}
+
+// equality is == and !=, whose sides may be lazyJSON (lazy.go).
+func (e *env) equality(x *binExpr) (any, error) {
+	l, err := e.evalAny(x.l)
+	if err != nil {
+		return nil, err
+	}
+	r, err := e.evalAny(x.r)
+	if err != nil {
+		return nil, err
+	}
+	return equalLazy(l, r) == (x.op == "=="), nil
 }
 
 func isString(v any) bool {
@@ -721,6 +776,7 @@ func (e *env) ref(r *refNode) (any, error) {
 	}
 	fresh := false // v is a value the previous step built (room.go)
 	for _, part := range r.parts {
+		v = plain(v) // a lazyJSON's methods and properties are its text's
 		if part.isIdx {
 			fresh = false
 			idx, err := e.eval(part.index)
@@ -736,7 +792,7 @@ func (e *env) ref(r *refNode) (any, error) {
 		if part.call {
 			args := make([]any, 0, len(part.args))
 			for _, a := range part.args {
-				x, err := e.eval(a)
+				x, err := e.evalAny(a) // e.call takes what a method may take lazily
 				if err != nil {
 					return nil, err
 				}

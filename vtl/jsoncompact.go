@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // compactJSON is $input.json('$') of a body that json.Valid accepted,
@@ -19,6 +20,18 @@ import (
 // maxJSONDepth) ok is false and the caller uses the tree. When the body
 // is compact already, the result is the body itself, not a copy
 // (FuzzCompactJSON checks all of this against the tree).
+// compactTo hands compactJSON(s) to sink, in pieces, without building
+// it; ok is compactJSON's (when it is false, sink may have had some).
+func compactTo(s string, sink func(string)) (ok bool) {
+	c := &compacter{s: s, sink: sink}
+	c.space()
+	if !c.value(0) {
+		return false
+	}
+	c.flush()
+	return true
+}
+
 func compactJSON(s string) (out string, ok bool) {
 	c := &compacter{s: s}
 	c.space()
@@ -36,6 +49,7 @@ type compacter struct {
 	runFrom, runTo int // s[runFrom:runTo] comes next, as it is
 	b              strings.Builder
 	started        bool
+	sink           func(string) // where the text goes instead of b (compactTo)
 	// keys are the keys of the objects being read, outermost first; an
 	// object past smallObject keys also has a set of them, in keySet
 	// (keySetFor is where its keys start in keys).
@@ -57,9 +71,14 @@ func (c *compacter) keep(from, to int) {
 	c.runFrom, c.runTo = from, to
 }
 
-// write adds text of its own (a re-encoded value).
+// write adds text of its own (a re-encoded value). A sink keeps none of
+// it.
 func (c *compacter) write(text string) {
 	c.flush()
+	if c.sink != nil {
+		c.sink(text)
+		return
+	}
 	c.begin()
 	c.b.WriteString(text)
 }
@@ -78,8 +97,12 @@ func (c *compacter) flush() {
 	if c.runFrom == c.runTo {
 		return
 	}
-	c.begin()
-	c.b.WriteString(c.s[c.runFrom:c.runTo])
+	if c.sink != nil {
+		c.sink(c.s[c.runFrom:c.runTo])
+	} else {
+		c.begin()
+		c.b.WriteString(c.s[c.runFrom:c.runTo])
+	}
 	c.runFrom = c.runTo
 }
 
@@ -244,7 +267,8 @@ func (c *compacter) str(key bool) (string, bool) {
 	if string(c.canon) == raw {
 		c.keep(start, c.i)
 	} else {
-		c.write(string(c.canon))
+		// Not a copy: write copies it, or a sink reads it at once.
+		c.write(unsafe.String(unsafe.SliceData(c.canon), len(c.canon)))
 	}
 	if key {
 		return unquote(raw[1 : len(raw)-1]), true

@@ -25,6 +25,13 @@ type utilObj struct{}
 var errArgType = errors.New("no method takes an argument of this type")
 
 func (e *env) call(recv any, method string, args []any) (any, error) {
+	if l, ok := args0(args).(*lazyJSON); ok && len(args) == 1 && recv == (utilObj{}) && method == "escapeJavaScript" {
+		e.fresh = true
+		return escapeLazy(l, e.v, e.rooms), nil
+	}
+	for i, a := range args {
+		args[i] = plain(a)
+	}
 	v, err := e.callMethod(recv, method, args)
 	e.recvFresh = false
 	// A value a method built is fresh only until the next step of the
@@ -697,12 +704,18 @@ func (e *env) input(method string, args []any, str func(int) (string, error)) (a
 // wholeBodyJSON is $input.json('$') written straight from the body's
 // text (compactJSON), while the template has not read the body as values:
 // once it has, it may have changed them, and they are what it writes.
-func (e *env) wholeBodyJSON(method, path string) (string, bool) {
+// A large body's is a lazyJSON (lazy.go) when the rendering keeps rooms.
+func (e *env) wholeBodyJSON(method, path string) (any, bool) {
 	if method != "json" || path != "$" || e.parsed || strings.TrimSpace(e.req.Body) == "" {
-		return "", false
+		return nil, false
 	}
 	if !json.Valid(unsafe.Slice(unsafe.StringData(e.req.Body), len(e.req.Body))) {
-		return "", false // the tree's parser says what is wrong
+		return nil, false // the tree's parser says what is wrong
+	}
+	if e.rooms != nil {
+		if l, ok := lazyBodyJSON(e.req.Body); ok {
+			return l, true
+		}
 	}
 	return compactJSON(e.req.Body)
 }
