@@ -101,18 +101,24 @@ var ErrBadJSON = errors.New("could not parse request body into json")
 
 // Render runs the template against a request.
 func (t *Template) Render(req *Request, v Variant) (*Result, error) {
-	return t.render(req, v, rooms{})
+	return t.render(req, v, true)
 }
 
-// render is Render, its large values built with room in rs (room.go;
-// nil: without, as before, which the tests compare with).
-func (t *Template) render(req *Request, v Variant, rs rooms) (*Result, error) {
+// render is Render, its large values built with room when withRooms
+// (room.go; else as before, which the tests compare with).
+func (t *Template) render(req *Request, v Variant, withRooms bool) (*Result, error) {
 	ctx := map[string]any{}
 	for k, val := range req.Context {
 		ctx[k] = deepCopy(val)
 	}
-	e := &env{v: v, req: req, vars: map[string]any{}, context: ctx, rooms: rs}
-	b := output{rooms: e.rooms}
+	e := &env{v: v, req: req, vars: map[string]any{}, context: ctx}
+	if withRooms && len(req.Body) >= roomFrom {
+		// Only a body this large makes values that large in practice
+		// (API Gateway caps headers at 10 KiB); a rendering of small
+		// values allocates nothing for rooms.
+		e.rs = &roomSet{}
+	}
+	var b output
 	err := e.render(&b, t.nodes)
 	if errors.Is(err, errStop) {
 		err = nil
@@ -120,7 +126,7 @@ func (t *Template) render(req *Request, v Variant, rs rooms) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Body: b.String(), Context: ctx}, nil
+	return &Result{Body: b.join(e.rooms()), Context: ctx}, nil
 }
 
 // RenderString parses and renders src in one step.
@@ -150,13 +156,16 @@ type env struct {
 	context map[string]any
 	body    any
 	parsed  bool
-	steps   int
-	params  *Map  // $input.params(), built at its first call
-	rooms   rooms // the large values built with room (room.go)
 	// fresh: the value the last call answered was fresh; recvFresh: the
 	// receiver of the call being made is (set by ref, for that call).
 	fresh, recvFresh bool
+	steps            int
+	params           *Map  // $input.params(), built at its first call
+	rs               rooms // where large values are built with room (room.go), or nil
 }
+
+// rooms is where the rendering keeps its rooms, or nil when it does not.
+func (e *env) rooms() rooms { return e.rs }
 
 var (
 	errStop  = errors.New("#stop")
@@ -275,9 +284,9 @@ func (e *env) lazyString(x *strExpr) (any, bool, error) {
 	if l, ok := v.(*lazyJSON); ok || err != nil {
 		return l, true, err
 	}
-	b := output{rooms: e.rooms}
+	var b output
 	e.writeRef(&b, ref, v)
-	return b.String(), true, nil
+	return b.join(e.rooms()), true, nil
 }
 
 func (e *env) foreach(b *output, n *foreachNode) error {
@@ -465,11 +474,11 @@ func (e *env) evalAny(x expr) (any, error) {
 		if v, ok, err := e.lazyString(x); ok || err != nil {
 			return v, err
 		}
-		b := output{rooms: e.rooms}
+		var b output
 		if err := e.render(&b, x.nodes); err != nil {
 			return nil, err
 		}
-		return b.String(), nil
+		return b.join(e.rooms()), nil
 	case *refNode:
 		return e.ref(x)
 	case *listExpr:

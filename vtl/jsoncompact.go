@@ -51,14 +51,14 @@ type compacter struct {
 	started        bool
 	sink           func(string) // where the text goes instead of b (compactTo)
 	// keys are the keys of the objects being read, outermost first; an
-	// object past smallObject keys also has a set of them, in keySet
-	// (keySetFor is where its keys start in keys).
-	keys      []string
-	keySet    []map[string]bool
-	keySetFor []int
-	scratch   bytes.Buffer // a number's text
-	esc       bytes.Buffer // one decoded escape
-	canon     []byte       // a string's text, as encoding/json writes it
+	// object past smallObject keys also has a set of them, in keySets
+	// (with where its keys start in keys). One slice of both keeps the
+	// compacter in a smaller size class.
+	keys    []string
+	keySets []keySet
+	scratch bytes.Buffer // a number's text
+	esc     bytes.Buffer // one decoded escape
+	canon   []byte       // a string's text, as encoding/json writes it
 }
 
 // keep marks s[from:to] as the next output.
@@ -212,6 +212,12 @@ const smallObject = 16
 
 // newKey records k as a key of the object whose keys start at from; it is
 // false for a key given twice.
+// keySet is the set of keys of an object whose keys start at keys[from].
+type keySet struct {
+	set  map[string]bool
+	from int
+}
+
 func (c *compacter) newKey(from int, k string) bool {
 	n := len(c.keys) - from
 	if n < smallObject {
@@ -223,19 +229,19 @@ func (c *compacter) newKey(from int, k string) bool {
 		c.keys = append(c.keys, k)
 		return true
 	}
-	top := len(c.keySetFor) - 1
-	if top < 0 || c.keySetFor[top] != from {
+	top := len(c.keySets) - 1
+	if top < 0 || c.keySets[top].from != from {
 		set := make(map[string]bool, 2*n)
 		for _, x := range c.keys[from:] {
 			set[x] = true
 		}
-		c.keySet, c.keySetFor = append(c.keySet, set), append(c.keySetFor, from)
+		c.keySets = append(c.keySets, keySet{set, from})
 		top++
 	}
-	if c.keySet[top][k] {
+	if c.keySets[top].set[k] {
 		return false
 	}
-	c.keySet[top][k] = true
+	c.keySets[top].set[k] = true
 	c.keys = append(c.keys, k)
 	return true
 }
@@ -244,9 +250,9 @@ func (c *compacter) newKey(from int, k string) bool {
 func (c *compacter) dropKeys(from int) {
 	clear(c.keys[from:])
 	c.keys = c.keys[:from]
-	if top := len(c.keySetFor) - 1; top >= 0 && c.keySetFor[top] == from {
-		c.keySet[top] = nil
-		c.keySet, c.keySetFor = c.keySet[:top], c.keySetFor[:top]
+	if top := len(c.keySets) - 1; top >= 0 && c.keySets[top].from == from {
+		c.keySets[top] = keySet{}
+		c.keySets = c.keySets[:top]
 	}
 }
 

@@ -27,7 +27,7 @@ var errArgType = errors.New("no method takes an argument of this type")
 func (e *env) call(recv any, method string, args []any) (any, error) {
 	if l, ok := args0(args).(*lazyJSON); ok && len(args) == 1 && recv == (utilObj{}) && method == "escapeJavaScript" {
 		e.fresh = true
-		return escapeLazy(l, e.v, e.rooms), nil
+		return escapeLazy(l, e.v, e.rooms()), nil
 	}
 	for i, a := range args {
 		args[i] = plain(a)
@@ -36,7 +36,7 @@ func (e *env) call(recv any, method string, args []any) (any, error) {
 	e.recvFresh = false
 	// A value a method built is fresh only until the next step of the
 	// reference (room.go): from here on, the caller says whether it is.
-	e.fresh = e.rooms.unfresh(v)
+	e.fresh = e.rooms().unfresh(v)
 	if errors.Is(err, errArgType) {
 		return nil, nil
 	}
@@ -91,7 +91,7 @@ func (e *env) callMethod(recv any, method string, args []any) (any, error) {
 		}
 		switch method {
 		case "escapeJavaScript":
-			return escapeJavaScript(s, e.v, e.rooms), nil
+			return escapeJavaScript(s, e.v, e.rooms()), nil
 		case "parseJson":
 			v, err := parseJSON(s)
 			if err != nil {
@@ -115,7 +115,7 @@ func (e *env) callMethod(recv any, method string, args []any) (any, error) {
 		}
 		return nil, fmt.Errorf("$util has no method %s (API Gateway offers escapeJavaScript, parseJson, urlEncode, urlDecode, base64Encode, base64Decode)", method)
 	case string:
-		return stringMethod(r, method, args, str, integer, arity, e.rooms, e.recvFresh)
+		return stringMethod(r, method, args, str, integer, arity, e.rooms(), e.recvFresh)
 	case []any:
 		switch method {
 		case "size":
@@ -712,7 +712,7 @@ func (e *env) wholeBodyJSON(method, path string) (any, bool) {
 	if !json.Valid(unsafe.Slice(unsafe.StringData(e.req.Body), len(e.req.Body))) {
 		return nil, false // the tree's parser says what is wrong
 	}
-	if e.rooms != nil {
+	if e.rs != nil {
 		if l, ok := lazyBodyJSON(e.req.Body); ok {
 			return l, true
 		}

@@ -11,7 +11,6 @@ type output struct {
 	pieces []string
 	small  strings.Builder
 	n      int
-	rooms  rooms // where a large value built with room is taken in place (room.go)
 }
 
 // bigPiece is the length from which a write is kept as a piece rather
@@ -37,7 +36,11 @@ func (o *output) flush() {
 }
 
 // String is everything written, copied once.
-func (o *output) String() string {
+func (o *output) String() string { return o.join(nil) }
+
+// join is String, taken in place when a large value in rs has room for
+// the rest (room.go).
+func (o *output) join(rs rooms) string {
 	switch {
 	case len(o.pieces) == 0:
 		return o.small.String()
@@ -48,7 +51,7 @@ func (o *output) String() string {
 	if o.small.Len() > 0 {
 		all = append(all, o.small.String())
 	}
-	if s, ok := o.inRoom(all); ok {
+	if s, ok := inRoom(rs, all); ok {
 		return s
 	}
 	var b strings.Builder
@@ -61,10 +64,10 @@ func (o *output) String() string {
 
 // inRoom is the pieces written around the one large value that has room
 // for the others (room.go), or false.
-func (o *output) inRoom(all []string) (string, bool) {
+func inRoom(rs rooms, all []string) (string, bool) {
 	for k, p := range all {
 		if len(p) >= roomFrom {
-			if s, ok := o.rooms.around(all[:k], p, all[k+1:]); ok {
+			if s, ok := rs.around(all[:k], p, all[k+1:]); ok {
 				return s, true
 			}
 		}

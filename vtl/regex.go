@@ -178,7 +178,7 @@ func (r *javaRegex) replaceIn(rs rooms, s, repl string, all, fresh bool) (string
 type unitWriter struct {
 	ascii   bool
 	started bool
-	b       *roomWriter
+	b       roomWriter
 	u       []uint16
 	rs      rooms
 	place   *inPlace // writing over the input (regex_place.go)

@@ -51,7 +51,7 @@ func (w *unitWriter) startInPlace(r *javaRegex, s string) {
 		return
 	}
 	rm.taken = true // its bytes will change: no rendering takes its room now
-	w.b = &roomWriter{buf: buf[:roomSize], head: roomSize, rs: w.rs}
+	w.b = roomWriter{buf: buf[:roomSize], head: roomSize, rs: w.rs}
 	w.started = true
 	w.place = &inPlace{in: s, reach: r.reach()}
 }

@@ -32,10 +32,14 @@ const (
 	roomSize = 4 << 10
 )
 
-// rooms are the buffers with room of one rendering, by the address of the
-// value each holds. They hold their buffers weakly: a value the rendering
-// no longer holds is collected as before.
-type rooms map[uintptr]*room
+// rooms are the buffers with room of one rendering (nil: none kept), by
+// the address of the value each holds, in a map made at the first: a
+// rendering of small values allocates nothing more. They hold their
+// buffers weakly: a value the rendering no longer holds is collected as
+// before.
+type rooms = *roomSet
+
+type roomSet struct{ m map[uintptr]*room }
 
 type room struct {
 	buf   weak.Pointer[byte] // room, the value, room
@@ -47,23 +51,26 @@ type room struct {
 
 // keep records the value buf[roomSize:roomSize+n], fresh.
 func (rs rooms) keep(buf []byte, n int) {
-	rs[uintptr(unsafe.Pointer(&buf[roomSize]))] = &room{buf: weak.Make(&buf[0]), cap: cap(buf), n: n, fresh: true}
+	if rs.m == nil {
+		rs.m = map[uintptr]*room{}
+	}
+	rs.m[uintptr(unsafe.Pointer(&buf[roomSize]))] = &room{buf: weak.Make(&buf[0]), cap: cap(buf), n: n, fresh: true}
 }
 
 // find is the room of s and its buffer, or nil when s is no value built
 // with room (a substring at its start is not: its length differs).
 func (rs rooms) find(s string) (*room, []byte) {
-	if len(s) < roomFrom {
+	if rs == nil || len(s) < roomFrom {
 		return nil, nil
 	}
 	key := uintptr(unsafe.Pointer(unsafe.StringData(s)))
-	r := rs[key]
+	r := rs.m[key]
 	if r == nil || r.n != len(s) {
 		return nil, nil
 	}
 	p := r.buf.Value()
 	if p == nil {
-		delete(rs, key)
+		delete(rs.m, key)
 		return nil, nil
 	}
 	return r, unsafe.Slice(p, r.cap)
@@ -91,11 +98,11 @@ type roomWriter struct {
 	rs   rooms
 }
 
-func newRoomWriter(rs rooms, n int) *roomWriter {
+func newRoomWriter(rs rooms, n int) roomWriter {
 	if rs == nil || n < roomFrom {
-		return &roomWriter{buf: make([]byte, 0, n)}
+		return roomWriter{buf: make([]byte, 0, n)}
 	}
-	return &roomWriter{buf: make([]byte, roomSize, roomSize+n+roomSize), head: roomSize, rs: rs}
+	return roomWriter{buf: make([]byte, roomSize, roomSize+n+roomSize), head: roomSize, rs: rs}
 }
 
 func (w *roomWriter) WriteString(s string) { w.buf = append(w.buf, s...) }

@@ -23,7 +23,7 @@ func renderBoth(t *testing.T, src string, req *Request) (string, uint64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	old, oldErr := tpl.render(req, Variant{}, nil)
+	old, oldErr := tpl.render(req, Variant{}, false)
 	var res *Result
 	n := allocated(func() { res, err = tpl.Render(req, Variant{}) })
 	if (err == nil) != (oldErr == nil) || err != nil && err.Error() != oldErr.Error() {
@@ -125,7 +125,7 @@ func FuzzReplaceInPlace(f *testing.F) {
 	f.Fuzz(func(t *testing.T, pattern, repl string) {
 		r := *req
 		r.Query = map[string]string{"p": pattern, "r": repl}
-		old, oldErr := tpl.render(&r, Variant{}, nil)
+		old, oldErr := tpl.render(&r, Variant{}, false)
 		res, err := tpl.Render(&r, Variant{})
 		if (err == nil) != (oldErr == nil) || err == nil && res.Body != old.Body {
 			t.Fatalf("%q %q: %v / %v, or the bodies differ", pattern, repl, err, oldErr)
@@ -136,20 +136,21 @@ func FuzzReplaceInPlace(f *testing.F) {
 // TestRoomsHoldValuesWeakly: the rooms of a rendering do not keep a
 // value alive that the rendering no longer holds.
 func TestRoomsHoldValuesWeakly(t *testing.T) {
-	rs := rooms{}
-	w := newRoomWriter(rs, 1<<20)
-	w.WriteString(strings.Repeat("x", 1<<20))
-	_ = w.String()
-	w = nil
+	rs := &roomSet{}
+	func() {
+		w := newRoomWriter(rs, 1<<20)
+		w.WriteString(strings.Repeat("x", 1<<20))
+		_ = w.String()
+	}()
 	runtime.GC()
 	runtime.GC()
-	for _, r := range rs {
+	for _, r := range rs.m {
 		if r.buf.Value() != nil {
 			t.Error("a value no one holds is kept alive by its room")
 		}
 	}
-	if len(rs) != 1 {
-		t.Errorf("%d rooms, want 1", len(rs))
+	if len(rs.m) != 1 {
+		t.Errorf("%d rooms, want 1", len(rs.m))
 	}
 }
 
