@@ -136,7 +136,7 @@ func outcome(t *testing.T, g *Gateway, req *Request, reply *Reply, v vtl.Variant
 		b.WriteString(call.Body)
 		if call.Request.HasInput {
 			b.WriteString(`, "input": `)
-			b.WriteString(call.Request.Input)
+			b.WriteString(call.Request.Input())
 		}
 		if reply != nil {
 			resp, which, err := call.Respond(*reply)

@@ -13,9 +13,9 @@ import (
 
 // MaxInFlight bounds the request bytes a Server holds at once, across
 // all the requests it is answering: a body is read only once there is
-// room for it. Rendering a large body costs about 6.5 times its size at
-// its peak (the copies a template makes of it, the input decoded, the
-// garbage collector's slack; TestBigBodyMemory), so 32 MiB of bodies
+// room for it. Rendering a large body costs about twice its size at its
+// peak besides the body (the escaped form the template makes of it, which
+// becomes the rendered body in place; TestBigBodyMemory), so 32 MiB of bodies
 // (three of 10 MB) keep the process well under 1 GiB however many 10 MB
 // requests arrive together, while small requests never wait.
 const MaxInFlight = 32 << 20

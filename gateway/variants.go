@@ -30,7 +30,7 @@ func (g *Gateway) VariantDiffs(req *Request, call *Call) (diffs []VariantDiff, n
 		}
 		d := VariantDiff{Variant: fmt.Sprintf("%+v", v), Err: err}
 		if err == nil {
-			d.Input = other.Request.Input
+			d.Input = other.Request.Input()
 		}
 		diffs = append(diffs, d)
 	}

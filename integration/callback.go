@@ -80,5 +80,5 @@ func decodeCallback(a Action, body string) (*Request, error) {
 		return nil, err
 	}
 	r := &Request{Action: a.Name(), TaskToken: b.TaskToken}
-	return r, r.document(b.Output.text, "task output", "InvalidOutput")
+	return r, r.document(b.Output, body, "task output", "InvalidOutput")
 }

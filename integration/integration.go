@@ -65,11 +65,13 @@ type Request struct {
 	Action string
 	// StateMachineArn is the state machine the request targets.
 	StateMachineArn string
-	// Input is the JSON document the body carries as a string (an
-	// execution's input, a task's output; Value decodes it), and
-	// Document what it is ("execution input", "task output"); HasInput
-	// is false when the action carries none.
-	Input    string
+	// input is the JSON document the body carries as a string (an
+	// execution's input, a task's output; Input answers it, Value decodes
+	// it), or literal its literal when it is over Step Functions' bound
+	// (Request.document); Document is what it is ("execution input",
+	// "task output"); HasInput is false when the action carries none.
+	input    string
+	literal  string
 	HasInput bool
 	Document string
 	// ExecutionArn is the execution an action on one execution targets.

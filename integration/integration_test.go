@@ -28,7 +28,7 @@ func TestURIRoundTrip(t *testing.T) {
 
 func TestStartExecutionDecode(t *testing.T) {
 	r, err := StartExecution.Decode(`{"stateMachineArn": "arn:m", "input": "{\"a\":1}"}`)
-	if err != nil || r.StateMachineArn != "arn:m" || !r.HasInput || r.Input != `{"a":1}` {
+	if err != nil || r.StateMachineArn != "arn:m" || !r.HasInput || r.Input() != `{"a":1}` {
 		t.Fatalf("%+v %v", r, err)
 	}
 	if _, err := StartExecution.Decode(`{"input": "x`); err == nil || !strings.Contains(err.Error(), "SerializationException") {

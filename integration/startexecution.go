@@ -58,7 +58,7 @@ func decodeStart(a Action, body string) (*Request, error) {
 		return nil, err
 	}
 	r := &Request{Action: a.Name(), StateMachineArn: b.StateMachineArn}
-	return r, r.document(b.Input.text, "execution input", "InvalidExecutionInput")
+	return r, r.document(b.Input, body, "execution input", "InvalidExecutionInput")
 }
 
 // decodeBody reads a rendered body as Step Functions would. It reads the
@@ -72,10 +72,9 @@ func decodeBody(a Action, body string, into any) error {
 }
 
 // document is a member that carries a JSON document as a string (an
-// execution's input, a task's output). It is decoded at its size, once
-// (document.go): encoding/json decoded a 10 MB one into a buffer of the
-// literal's size, then copied it.
-type document struct{ text *string }
+// execution's input, a task's output): the inside of its literal, as the
+// body holds it, decoded by Request.document.
+type document struct{ literal []byte }
 
 func (d *document) UnmarshalJSON(raw []byte) error {
 	if string(raw) == "null" {
@@ -85,25 +84,74 @@ func (d *document) UnmarshalJSON(raw []byte) error {
 		var s string
 		return json.Unmarshal(raw, &s) // encoding/json's error for a value that is not a string
 	}
-	text := unquote(raw[1 : len(raw)-1])
-	d.text = &text
+	d.literal = raw[1 : len(raw)-1]
 	return nil
 }
 
+// MaxDocument is the most a document may hold in UTF-8, Step Functions'
+// bound on an execution's input and a task's output (the API reference's
+// Length Constraints for StartExecution's input and SendTaskSuccess's
+// output: 262,144 bytes).
+const MaxDocument = 262144
+
 // document keeps a JSON document that the body carries as a string (an
-// execution's input, a task's output) as the request's input, decoded.
-func (r *Request) document(text *string, what, refusal string) error {
-	if text == nil {
+// execution's input, a task's output) as the request's input. One within
+// Step Functions' bound is decoded at its size, once (document.go:
+// encoding/json decoded a 10 MB one into a buffer of the literal's size,
+// then copied it), and checked. One over it is kept as its literal, read
+// in place in the body, and neither decoded nor checked: Step Functions
+// refuses it for its size first (its model validation runs before the
+// action reads the document), so serve needs only its size, and a 10 MB
+// input cost 10 MB more here for nothing. Input decodes it when asked.
+func (r *Request) document(d document, body, what, refusal string) error {
+	if d.literal == nil {
 		return nil
 	}
-	r.Input, r.HasInput, r.Document = *text, true, what
+	r.HasInput, r.Document = true, what
+	if StringLen(d.literal) > MaxDocument {
+		r.literal = inPlace(body, d.literal)
+		return nil
+	}
+	r.input = unquote(d.literal)
 	// Checked, not decoded: a document of megabytes would cost many times
 	// its size as Go values, and only a comparison needs them (Value).
-	if json.Valid(unsafe.Slice(unsafe.StringData(r.Input), len(r.Input))) {
+	if json.Valid(unsafe.Slice(unsafe.StringData(r.input), len(r.input))) {
 		return nil
 	}
 	_, err := r.Value()
 	return fmt.Errorf("the %s is not JSON (Step Functions would answer %s): %v", what, refusal, err)
+}
+
+// inPlace is b as a string: the very bytes of body when b lies in it
+// (json.Unmarshal hands a member's raw bytes from its input, which
+// decodeBody reads in place, and a string's bytes never change), else a
+// copy.
+func inPlace(body string, b []byte) string {
+	start := uintptr(unsafe.Pointer(unsafe.StringData(body)))
+	at := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	if len(b) > 0 && at >= start && at+uintptr(len(b)) <= start+uintptr(len(body)) {
+		return body[at-start : at-start+uintptr(len(b))]
+	}
+	return string(b)
+}
+
+// Input is the JSON document the body carries as a string, decoded. One
+// over Step Functions' bound is decoded at each call (only render and
+// the variants' comparison ask for it).
+func (r *Request) Input() string {
+	if r.literal != "" {
+		return unquote(unsafe.Slice(unsafe.StringData(r.literal), len(r.literal)))
+	}
+	return r.input
+}
+
+// InputSize is the length in UTF-8 of Input, what Step Functions measures
+// against MaxDocument, without decoding it.
+func (r *Request) InputSize() int {
+	if r.literal != "" {
+		return StringLen(unsafe.Slice(unsafe.StringData(r.literal), len(r.literal)))
+	}
+	return len(r.input)
 }
 
 // Value decodes the request's JSON document (nil without one).
@@ -112,6 +160,6 @@ func (r *Request) Value() (any, error) {
 		return nil, nil
 	}
 	var v any
-	err := json.Unmarshal([]byte(r.Input), &v)
+	err := json.Unmarshal([]byte(r.Input()), &v)
 	return v, err
 }

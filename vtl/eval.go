@@ -101,11 +101,23 @@ var ErrBadJSON = errors.New("could not parse request body into json")
 
 // Render runs the template against a request.
 func (t *Template) Render(req *Request, v Variant) (*Result, error) {
+	return t.render(req, v, true)
+}
+
+// render is Render, its large values built with room when withRooms
+// (room.go; else as before, which the tests compare with).
+func (t *Template) render(req *Request, v Variant, withRooms bool) (*Result, error) {
 	ctx := map[string]any{}
 	for k, val := range req.Context {
 		ctx[k] = deepCopy(val)
 	}
 	e := &env{v: v, req: req, vars: map[string]any{}, context: ctx}
+	if withRooms && len(req.Body) >= roomFrom {
+		// Only a body this large makes values that large in practice
+		// (API Gateway caps headers at 10 KiB); a rendering of small
+		// values allocates nothing for rooms.
+		e.rs = &roomSet{}
+	}
 	var b output
 	err := e.render(&b, t.nodes)
 	if errors.Is(err, errStop) {
@@ -114,7 +126,7 @@ func (t *Template) Render(req *Request, v Variant) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Body: b.String(), Context: ctx}, nil
+	return &Result{Body: b.join(e.rooms()), Context: ctx}, nil
 }
 
 // RenderString parses and renders src in one step.
@@ -144,9 +156,16 @@ type env struct {
 	context map[string]any
 	body    any
 	parsed  bool
-	steps   int
-	params  *Map // $input.params(), built at its first call
+	// fresh: the value the last call answered was fresh; recvFresh: the
+	// receiver of the call being made is (set by ref, for that call).
+	fresh, recvFresh bool
+	steps            int
+	params           *Map  // $input.params(), built at its first call
+	rs               rooms // where large values are built with room (room.go), or nil
 }
+
+// rooms is where the rendering keeps its rooms, or nil when it does not.
+func (e *env) rooms() rooms { return e.rs }
 
 var (
 	errStop  = errors.New("#stop")
@@ -171,13 +190,7 @@ func (e *env) render(b *output, nodes []node) error {
 			if err != nil {
 				return err
 			}
-			if v == nil {
-				if !n.quiet && e.v.NullAsWritten {
-					b.WriteString(n.raw)
-				}
-				continue
-			}
-			b.WriteString(toString(v))
+			e.writeRef(b, n, v)
 		case escapedRef:
 			v, err := e.eval(n.ref)
 			if err != nil {
@@ -239,6 +252,41 @@ type escapedRef struct {
 	ref *refNode
 	n   int
 	raw string // the reference as written, without the backslashes
+}
+
+// writeRef writes the value of a reference, null as the variant writes it.
+func (e *env) writeRef(b *output, n *refNode, v any) {
+	if v == nil {
+		if !n.quiet && e.v.NullAsWritten {
+			b.WriteString(n.raw)
+		}
+		return
+	}
+	b.WriteString(toString(v))
+}
+
+// lazyString is a string literal that is one reference ("$!v0") whose
+// value is a lazyJSON: that value, as it is. ok is false for any other
+// literal; one that is a reference to anything else is rendered here,
+// from that one evaluation, as render would.
+func (e *env) lazyString(x *strExpr) (any, bool, error) {
+	if len(x.nodes) != 1 {
+		return nil, false, nil
+	}
+	ref, isRef := x.nodes[0].(*refNode)
+	if !isRef {
+		return nil, false, nil
+	}
+	if e.steps++; e.steps > maxSteps {
+		return nil, false, fmt.Errorf("template does too much work (over %d steps)", maxSteps)
+	}
+	v, err := e.evalAny(ref)
+	if l, ok := v.(*lazyJSON); ok || err != nil {
+		return l, true, err
+	}
+	var b output
+	e.writeRef(&b, ref, v)
+	return b.join(e.rooms()), true, nil
 }
 
 func (e *env) foreach(b *output, n *foreachNode) error {
@@ -349,7 +397,11 @@ func (e *env) truthy(v any) bool {
 }
 
 func (e *env) set(n *setNode) error {
-	v, err := e.eval(n.value)
+	eval := e.eval
+	if len(n.target.parts) == 0 {
+		eval = e.evalAny // a variable may hold a lazyJSON
+	}
+	v, err := eval(n.value)
 	if err != nil {
 		return err
 	}
@@ -407,16 +459,26 @@ func (e *env) set(n *setNode) error {
 	return nil
 }
 
+// eval is the value of x; evalAny's, which may be a lazyJSON, only where
+// one is taken as it is (lazy.go).
 func (e *env) eval(x expr) (any, error) {
+	v, err := e.evalAny(x)
+	return plain(v), err
+}
+
+func (e *env) evalAny(x expr) (any, error) {
 	switch x := x.(type) {
 	case litExpr:
 		return x.v, nil
 	case *strExpr:
+		if v, ok, err := e.lazyString(x); ok || err != nil {
+			return v, err
+		}
 		var b output
 		if err := e.render(&b, x.nodes); err != nil {
 			return nil, err
 		}
-		return b.String(), nil
+		return b.join(e.rooms()), nil
 	case *refNode:
 		return e.ref(x)
 	case *listExpr:
@@ -502,6 +564,9 @@ func (e *env) binary(x *binExpr) (any, error) {
 		}
 		return e.cond(x.r)
 	}
+	if x.op == "==" || x.op == "!=" {
+		return e.equality(x)
+	}
 	l, err := e.eval(x.l)
 	if err != nil {
 		return nil, err
@@ -521,10 +586,6 @@ func (e *env) binary(x *binExpr) (any, error) {
 		}
 	}
 	switch x.op {
-	case "==":
-		return equal(l, r), nil
-	case "!=":
-		return !equal(l, r), nil
 	case "<", ">", "<=", ">=":
 		c, ok := compare(l, r)
 		if !ok {
@@ -543,6 +604,19 @@ func (e *env) binary(x *binExpr) (any, error) {
 		return c >= 0, nil
 	}
 	return arith(x.op, l, r), nil
+}
+
+// equality is == and !=, whose sides may be lazyJSON (lazy.go).
+func (e *env) equality(x *binExpr) (any, error) {
+	l, err := e.evalAny(x.l)
+	if err != nil {
+		return nil, err
+	}
+	r, err := e.evalAny(x.r)
+	if err != nil {
+		return nil, err
+	}
+	return equalLazy(l, r) == (x.op == "=="), nil
 }
 
 func isString(v any) bool {
@@ -709,8 +783,11 @@ func (e *env) ref(r *refNode) (any, error) {
 	default:
 		v = e.vars[r.name]
 	}
+	fresh := false // v is a value the previous step built (room.go)
 	for _, part := range r.parts {
+		v = plain(v) // a lazyJSON's methods and properties are its text's
 		if part.isIdx {
+			fresh = false
 			idx, err := e.eval(part.index)
 			if err != nil {
 				return nil, err
@@ -724,20 +801,23 @@ func (e *env) ref(r *refNode) (any, error) {
 		if part.call {
 			args := make([]any, 0, len(part.args))
 			for _, a := range part.args {
-				x, err := e.eval(a)
+				x, err := e.evalAny(a) // e.call takes what a method may take lazily
 				if err != nil {
 					return nil, err
 				}
 				args = append(args, x)
 			}
 			var err error
+			e.recvFresh = fresh
 			v, err = e.call(v, part.name, args)
+			fresh = e.fresh
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", r.raw, err)
 			}
 			continue
 		}
 		var err error
+		fresh = false
 		v, err = e.property(v, part.name)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", r.raw, err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // compactJSON is $input.json('$') of a body that json.Valid accepted,
@@ -19,6 +20,18 @@ import (
 // maxJSONDepth) ok is false and the caller uses the tree. When the body
 // is compact already, the result is the body itself, not a copy
 // (FuzzCompactJSON checks all of this against the tree).
+// compactTo hands compactJSON(s) to sink, in pieces, without building
+// it; ok is compactJSON's (when it is false, sink may have had some).
+func compactTo(s string, sink func(string)) (ok bool) {
+	c := &compacter{s: s, sink: sink}
+	c.space()
+	if !c.value(0) {
+		return false
+	}
+	c.flush()
+	return true
+}
+
 func compactJSON(s string) (out string, ok bool) {
 	c := &compacter{s: s}
 	c.space()
@@ -36,15 +49,16 @@ type compacter struct {
 	runFrom, runTo int // s[runFrom:runTo] comes next, as it is
 	b              strings.Builder
 	started        bool
+	sink           func(string) // where the text goes instead of b (compactTo)
 	// keys are the keys of the objects being read, outermost first; an
-	// object past smallObject keys also has a set of them, in keySet
-	// (keySetFor is where its keys start in keys).
-	keys      []string
-	keySet    []map[string]bool
-	keySetFor []int
-	scratch   bytes.Buffer // a number's text
-	esc       bytes.Buffer // one decoded escape
-	canon     []byte       // a string's text, as encoding/json writes it
+	// object past smallObject keys also has a set of them, in keySets
+	// (with where its keys start in keys). One slice of both keeps the
+	// compacter in a smaller size class.
+	keys    []string
+	keySets []keySet
+	scratch bytes.Buffer // a number's text
+	esc     bytes.Buffer // one decoded escape
+	canon   []byte       // a string's text, as encoding/json writes it
 }
 
 // keep marks s[from:to] as the next output.
@@ -57,9 +71,14 @@ func (c *compacter) keep(from, to int) {
 	c.runFrom, c.runTo = from, to
 }
 
-// write adds text of its own (a re-encoded value).
+// write adds text of its own (a re-encoded value). A sink keeps none of
+// it.
 func (c *compacter) write(text string) {
 	c.flush()
+	if c.sink != nil {
+		c.sink(text)
+		return
+	}
 	c.begin()
 	c.b.WriteString(text)
 }
@@ -78,8 +97,12 @@ func (c *compacter) flush() {
 	if c.runFrom == c.runTo {
 		return
 	}
-	c.begin()
-	c.b.WriteString(c.s[c.runFrom:c.runTo])
+	if c.sink != nil {
+		c.sink(c.s[c.runFrom:c.runTo])
+	} else {
+		c.begin()
+		c.b.WriteString(c.s[c.runFrom:c.runTo])
+	}
 	c.runFrom = c.runTo
 }
 
@@ -189,6 +212,12 @@ const smallObject = 16
 
 // newKey records k as a key of the object whose keys start at from; it is
 // false for a key given twice.
+// keySet is the set of keys of an object whose keys start at keys[from].
+type keySet struct {
+	set  map[string]bool
+	from int
+}
+
 func (c *compacter) newKey(from int, k string) bool {
 	n := len(c.keys) - from
 	if n < smallObject {
@@ -200,19 +229,19 @@ func (c *compacter) newKey(from int, k string) bool {
 		c.keys = append(c.keys, k)
 		return true
 	}
-	top := len(c.keySetFor) - 1
-	if top < 0 || c.keySetFor[top] != from {
+	top := len(c.keySets) - 1
+	if top < 0 || c.keySets[top].from != from {
 		set := make(map[string]bool, 2*n)
 		for _, x := range c.keys[from:] {
 			set[x] = true
 		}
-		c.keySet, c.keySetFor = append(c.keySet, set), append(c.keySetFor, from)
+		c.keySets = append(c.keySets, keySet{set, from})
 		top++
 	}
-	if c.keySet[top][k] {
+	if c.keySets[top].set[k] {
 		return false
 	}
-	c.keySet[top][k] = true
+	c.keySets[top].set[k] = true
 	c.keys = append(c.keys, k)
 	return true
 }
@@ -221,9 +250,9 @@ func (c *compacter) newKey(from int, k string) bool {
 func (c *compacter) dropKeys(from int) {
 	clear(c.keys[from:])
 	c.keys = c.keys[:from]
-	if top := len(c.keySetFor) - 1; top >= 0 && c.keySetFor[top] == from {
-		c.keySet[top] = nil
-		c.keySet, c.keySetFor = c.keySet[:top], c.keySetFor[:top]
+	if top := len(c.keySets) - 1; top >= 0 && c.keySets[top].from == from {
+		c.keySets[top] = keySet{}
+		c.keySets = c.keySets[:top]
 	}
 }
 
@@ -244,7 +273,8 @@ func (c *compacter) str(key bool) (string, bool) {
 	if string(c.canon) == raw {
 		c.keep(start, c.i)
 	} else {
-		c.write(string(c.canon))
+		// Not a copy: write copies it, or a sink reads it at once.
+		c.write(unsafe.String(unsafe.SliceData(c.canon), len(c.canon)))
 	}
 	if key {
 		return unquote(raw[1 : len(raw)-1]), true

@@ -25,7 +25,18 @@ type utilObj struct{}
 var errArgType = errors.New("no method takes an argument of this type")
 
 func (e *env) call(recv any, method string, args []any) (any, error) {
+	if l, ok := args0(args).(*lazyJSON); ok && len(args) == 1 && recv == (utilObj{}) && method == "escapeJavaScript" {
+		e.fresh = true
+		return escapeLazy(l, e.v, e.rooms()), nil
+	}
+	for i, a := range args {
+		args[i] = plain(a)
+	}
 	v, err := e.callMethod(recv, method, args)
+	e.recvFresh = false
+	// A value a method built is fresh only until the next step of the
+	// reference (room.go): from here on, the caller says whether it is.
+	e.fresh = e.rooms().unfresh(v)
 	if errors.Is(err, errArgType) {
 		return nil, nil
 	}
@@ -80,7 +91,7 @@ func (e *env) callMethod(recv any, method string, args []any) (any, error) {
 		}
 		switch method {
 		case "escapeJavaScript":
-			return escapeJavaScript(s, e.v), nil
+			return escapeJavaScript(s, e.v, e.rooms()), nil
 		case "parseJson":
 			v, err := parseJSON(s)
 			if err != nil {
@@ -104,7 +115,7 @@ func (e *env) callMethod(recv any, method string, args []any) (any, error) {
 		}
 		return nil, fmt.Errorf("$util has no method %s (API Gateway offers escapeJavaScript, parseJson, urlEncode, urlDecode, base64Encode, base64Decode)", method)
 	case string:
-		return stringMethod(r, method, args, str, integer, arity)
+		return stringMethod(r, method, args, str, integer, arity, e.rooms(), e.recvFresh)
 	case []any:
 		switch method {
 		case "size":
@@ -255,7 +266,7 @@ func fromUnits(u []uint16) string {
 	return string(utf16.Decode(u))
 }
 
-func stringMethod(s, method string, args []any, str func(int) (string, error), integer func(int) (int, error), arity func(int) error) (any, error) {
+func stringMethod(s, method string, args []any, str func(int) (string, error), integer func(int) (int, error), arity func(int) error, rs rooms, fresh bool) (any, error) {
 	switch method {
 	case "length":
 		return int64(unitLen(s)), nil
@@ -359,7 +370,7 @@ func stringMethod(s, method string, args []any, str func(int) (string, error), i
 		if err != nil {
 			return nil, err
 		}
-		return rx.replace(s, repl, method == "replaceAll")
+		return rx.replaceIn(rs, s, repl, method == "replaceAll", fresh)
 	case "matches":
 		re, err := str(0)
 		if err != nil {
@@ -414,7 +425,7 @@ func two(arity func(int) error, str func(int) (string, error)) (string, string, 
 // escapeJavaScript follows Apache Commons Lang StringEscapeUtils.escapeJavaScript:
 // ' " \ / escaped with a backslash, \b \t \n \f \r in short form, other
 // controls and every UTF-16 code unit above 0x7f as \uXXXX (upper case).
-func escapeJavaScript(s string, v Variant) string {
+func escapeJavaScript(s string, v Variant, rs rooms) string {
 	// One pass measures, the next writes: a 10 MB value is copied once,
 	// at its size, not grown by doubling.
 	var buf [12]byte
@@ -426,8 +437,7 @@ func escapeJavaScript(s string, v Variant) string {
 			n += utf8.RuneLen(r)
 		}
 	}
-	var b strings.Builder
-	b.Grow(n)
+	b := newRoomWriter(rs, n)
 	for _, r := range s {
 		if esc := jsEscape(&buf, r, v); esc != nil {
 			b.Write(esc)
@@ -694,12 +704,18 @@ func (e *env) input(method string, args []any, str func(int) (string, error)) (a
 // wholeBodyJSON is $input.json('$') written straight from the body's
 // text (compactJSON), while the template has not read the body as values:
 // once it has, it may have changed them, and they are what it writes.
-func (e *env) wholeBodyJSON(method, path string) (string, bool) {
+// A large body's is a lazyJSON (lazy.go) when the rendering keeps rooms.
+func (e *env) wholeBodyJSON(method, path string) (any, bool) {
 	if method != "json" || path != "$" || e.parsed || strings.TrimSpace(e.req.Body) == "" {
-		return "", false
+		return nil, false
 	}
 	if !json.Valid(unsafe.Slice(unsafe.StringData(e.req.Body), len(e.req.Body))) {
-		return "", false // the tree's parser says what is wrong
+		return nil, false // the tree's parser says what is wrong
+	}
+	if e.rs != nil {
+		if l, ok := lazyBodyJSON(e.req.Body); ok {
+			return l, true
+		}
 	}
 	return compactJSON(e.req.Body)
 }

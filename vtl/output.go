@@ -36,18 +36,41 @@ func (o *output) flush() {
 }
 
 // String is everything written, copied once.
-func (o *output) String() string {
+func (o *output) String() string { return o.join(nil) }
+
+// join is String, taken in place when a large value in rs has room for
+// the rest (room.go).
+func (o *output) join(rs rooms) string {
 	switch {
 	case len(o.pieces) == 0:
 		return o.small.String()
 	case len(o.pieces) == 1 && o.small.Len() == 0:
 		return o.pieces[0]
 	}
+	all := o.pieces
+	if o.small.Len() > 0 {
+		all = append(all, o.small.String())
+	}
+	if s, ok := inRoom(rs, all); ok {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(o.n)
-	for _, p := range o.pieces {
+	for _, p := range all {
 		b.WriteString(p)
 	}
-	b.WriteString(o.small.String())
 	return b.String()
+}
+
+// inRoom is the pieces written around the one large value that has room
+// for the others (room.go), or false.
+func inRoom(rs rooms, all []string) (string, bool) {
+	for k, p := range all {
+		if len(p) >= roomFrom {
+			if s, ok := rs.around(all[:k], p, all[k+1:]); ok {
+				return s, true
+			}
+		}
+	}
+	return "", false
 }

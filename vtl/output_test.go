@@ -44,7 +44,7 @@ func TestBigValuesAreCopiedOnce(t *testing.T) {
 func TestEscapeJavaScriptIsSized(t *testing.T) {
 	s := strings.Repeat(`it's "é" \ </b> 😀`+"\x01\n", 1<<19)
 	var out string
-	n := allocated(func() { out = escapeJavaScript(s, Variant{}) })
+	n := allocated(func() { out = escapeJavaScript(s, Variant{}, nil) })
 	if n > uint64(len(out)+len(out)/16) {
 		t.Errorf("escapeJavaScript of %d bytes allocated %d for a result of %d", len(s), n, len(out))
 	}

@@ -3,6 +3,7 @@ package vtl
 import (
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"sync"
@@ -129,18 +130,30 @@ func (r *javaRegex) matchesWhole(s string) (bool, error) {
 // together, as in Java; when the input and the replacement are ASCII, the
 // units are bytes and the result is built as a string at once.
 func (r *javaRegex) replace(s, repl string, all bool) (string, error) {
+	return r.replaceIn(nil, s, repl, all, false)
+}
+
+// replaceIn is replace, its result built with room in rs when large
+// (room.go), and over s itself when s is fresh (regex_place.go).
+func (r *javaRegex) replaceIn(rs rooms, s, repl string, all, fresh bool) (string, error) {
 	in := newInput(s)
 	text := newInput(repl)
 	if in.u16 == nil && text.u16 != nil {
 		in = rxInput{u16: utf16.Encode([]rune(s))}
 	}
 	m := newMachine(r, in)
-	out := unitWriter{ascii: in.u16 == nil}
-	last := 0
+	out := unitWriter{ascii: in.u16 == nil, rs: rs}
+	if fresh && out.ascii {
+		out.startInPlace(r, s)
+	}
+	last, lastRef := 0, lastGroupRef(text)
+	matched := false
 	var err error
 	ferr := r.findAll(m, func(caps []int) bool {
+		matched = true
+		out.readFrom(caps[0]) // the replacement may read the match's groups
 		out.units(in, last, caps[0])
-		if err = r.expand(&out, in, caps, text, repl); err != nil {
+		if err = r.expand(&out, in, caps, text, repl, lastRef); err != nil {
 			return false
 		}
 		last = caps[1]
@@ -152,9 +165,10 @@ func (r *javaRegex) replace(s, repl string, all bool) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if !out.started && (out.ascii || utf8.ValidString(s)) {
+	if !matched && (out.ascii || utf8.ValidString(s)) {
 		return s, nil // no match: the input as it is
 	}
+	out.readFrom(math.MaxInt) // the matcher reads no more
 	out.units(in, last, in.len())
 	return out.String(), nil
 }
@@ -164,8 +178,10 @@ func (r *javaRegex) replace(s, repl string, all bool) (string, error) {
 type unitWriter struct {
 	ascii   bool
 	started bool
-	b       strings.Builder
+	b       roomWriter
 	u       []uint16
+	rs      rooms
+	place   *inPlace // writing over the input (regex_place.go)
 }
 
 // units appends in's units from to to.
@@ -173,13 +189,16 @@ func (w *unitWriter) units(in rxInput, from, to int) {
 	if !w.started {
 		// The result is about as long as the input.
 		if w.ascii {
-			w.b.Grow(in.len() + 16)
+			w.b = newRoomWriter(w.rs, in.len()+16)
 		} else {
 			w.u = make([]uint16, 0, in.len()+16)
 		}
 		w.started = true
 	}
 	if w.ascii {
+		if w.place != nil && !w.place.copyOK(w.b.Len(), from, to) {
+			w.leave()
+		}
 		w.b.WriteString(in.str[from:to])
 		return
 	}
@@ -188,7 +207,10 @@ func (w *unitWriter) units(in rxInput, from, to int) {
 
 func (w *unitWriter) unit(c rune) {
 	if w.ascii {
-		w.b.WriteByte(byte(c))
+		if w.place != nil && !w.place.unitOK(w.b.Len(), byte(c)) {
+			w.leave()
+		}
+		w.b.writeByte(byte(c))
 		return
 	}
 	w.u = append(w.u, uint16(c))
@@ -202,7 +224,9 @@ func (w *unitWriter) String() string {
 }
 
 // expand appends one replacement, as Matcher.appendReplacement does.
-func (r *javaRegex) expand(out *unitWriter, in rxInput, caps []int, text rxInput, repl string) error {
+// Once it reaches the last group reference (lastRef, lastGroupRef), only
+// the next search reads the input.
+func (r *javaRegex) expand(out *unitWriter, in rxInput, caps []int, text rxInput, repl string, lastRef int) error {
 	group := func(g int) {
 		if caps[2*g] >= 0 {
 			out.units(in, caps[2*g], caps[2*g+1])
@@ -210,6 +234,9 @@ func (r *javaRegex) expand(out *unitWriter, in rxInput, caps []int, text rxInput
 	}
 	n := text.len()
 	for i := 0; i < n; i++ {
+		if i == lastRef {
+			out.readFrom(caps[1])
+		}
 		c := text.unit(i)
 		switch c {
 		case '\\':
@@ -263,6 +290,21 @@ func (r *javaRegex) expand(out *unitWriter, in rxInput, caps []int, text rxInput
 		}
 	}
 	return nil
+}
+
+// lastGroupRef is where the last group reference of a replacement
+// starts (0 when it has none).
+func lastGroupRef(text rxInput) int {
+	last := 0
+	for i := 0; i < text.len(); i++ {
+		switch text.unit(i) {
+		case '\\':
+			i++
+		case '$':
+			last = i
+		}
+	}
+	return last
 }
 
 // split implements String.split(regex, limit) as Pattern.split does: with

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -36,7 +37,11 @@ func readInput(name string, limit int64) ([]byte, error) {
 	if info.Size() > limit {
 		return nil, fmt.Errorf("%s is %d bytes; at most %d are read", name, info.Size(), limit)
 	}
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	// Read into a buffer of the file's size: io.ReadAll grew its way
+	// up to a 10 MB body, allocating it twice over.
+	buf := bytes.NewBuffer(make([]byte, 0, info.Size()+bytes.MinRead))
+	_, err = buf.ReadFrom(io.LimitReader(f, limit+1))
+	b := buf.Bytes()
 	if err == nil && int64(len(b)) > limit {
 		return nil, fmt.Errorf("%s is over %d bytes", name, limit)
 	}

@@ -1,15 +1,12 @@
 package cmd
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
-	"unsafe"
 
 	"github.com/spf13/cobra"
 
@@ -117,20 +114,6 @@ type renderReply struct {
 	Selected string            `json:"selected"`
 	Headers  map[string]string `json:"headers,omitempty"`
 	Body     json.RawMessage   `json:"body"`
-}
-
-// writeIndented writes JSON text indented (anything else as it is) and a
-// newline, as indent does, without the copies fmt and bytes.Buffer.String
-// make of a body of megabytes.
-func writeIndented(w io.Writer, s string) {
-	var b bytes.Buffer
-	t := strings.TrimSpace(s)
-	if json.Indent(&b, unsafe.Slice(unsafe.StringData(t), len(t)), "", "  ") != nil {
-		b.Reset()
-		b.WriteString(s)
-	}
-	b.WriteByte('\n')
-	_, _ = w.Write(b.Bytes())
 }
 
 // rawJSON keeps JSON text as it is, and anything else as a JSON string.
@@ -290,11 +273,11 @@ func printCall(a *app, output string, rt *target, call *gateway.Call, res *rende
 		doc := call.Request.Document
 		res.Document = doc
 		if output == "json" {
-			res.Input = rawJSON(call.Request.Input)
+			res.Input = rawJSON(call.Request.Input())
 		}
 		if output == "text" {
 			fmt.Fprintf(a.stdout, "\n%s%s:\n", strings.ToUpper(doc[:1]), doc[1:])
-			writeIndented(a.stdout, call.Request.Input)
+			writeIndented(a.stdout, call.Request.Input())
 		}
 	}
 	if created && !rt.deployed {

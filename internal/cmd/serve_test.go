@@ -791,7 +791,7 @@ routes:
 	var inputs []map[string]string
 	for _, c := range rec.calls {
 		var in map[string]string
-		if err := json.Unmarshal([]byte(c.Request.Input), &in); err != nil {
+		if err := json.Unmarshal([]byte(c.Request.Input()), &in); err != nil {
 			t.Fatal(err)
 		}
 		inputs = append(inputs, in)
