@@ -34,8 +34,8 @@ func TestOrdersEmptyCartFires(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: POST /quotes %s: %v", c.case_, body, err)
 			}
-			if got := runChoices(t, machineOf(t, s, call.Verb+" "+call.Path), call.Request.Input); got != want {
-				t.Errorf("%s: POST /quotes %s: input %s: the execution would %s, want %s", c.case_, body, call.Request.Input, got, want)
+			if got := runChoices(t, machineOf(t, s, call.Verb+" "+call.Path), call.Request.Input()); got != want {
+				t.Errorf("%s: POST /quotes %s: input %s: the execution would %s, want %s", c.case_, body, call.Request.Input(), got, want)
 			}
 		}
 	}
@@ -82,13 +82,13 @@ func TestOrdersWalkthroughFollowsTheDefinition(t *testing.T) {
 		if err != nil || fx.Reply == nil || call.Action != "StartSyncExecution" {
 			continue
 		}
-		got := runChoices(t, machineOf(t, parseFile(t, filepath.Join(dir, "spec.yaml")), call.Verb+" "+call.Path), call.Request.Input)
+		got := runChoices(t, machineOf(t, parseFile(t, filepath.Join(dir, "spec.yaml")), call.Verb+" "+call.Path), call.Request.Input())
 		want := "succeed"
 		if r := fx.Reply.Body; r.Status == "FAILED" {
 			want = "fail " + r.Error + ": " + r.Cause
 		}
 		if got != "runs a task" && got != want {
-			t.Errorf("%s: the reply scripts %q, but on input %s the definition would %s", f, want, call.Request.Input, got)
+			t.Errorf("%s: the reply scripts %q, but on input %s the definition would %s", f, want, call.Request.Input(), got)
 		}
 		checked++
 	}
