@@ -180,6 +180,11 @@ func valueDiff(before, after []string) []string {
 	// The anchored diff go-internal ships (and the golden tests use): its
 	// hunks, without the file header.
 	d := diff.Diff("before", []byte(strings.Join(before, "\n")+"\n"), "after", []byte(strings.Join(after, "\n")+"\n"))
+	if len(d) == 0 {
+		// The lines are the same: the values differ only in the line
+		// break that valueLines takes off the end.
+		return []string{"  (the same lines: only a final line break was added or removed)"}
+	}
 	lines := strings.Split(strings.TrimSuffix(string(d), "\n"), "\n")
 	for len(lines) > 0 && !strings.HasPrefix(lines[0], "@@") {
 		lines = lines[1:]

@@ -107,3 +107,12 @@ func TestPropertyChangesJSON(t *testing.T) {
 		t.Errorf("CHANGESET line: %s", stdout.String())
 	}
 }
+
+// TestValueDiffOfAFinalLineBreak: a multi-line value that changes only by
+// its final line break is said to, not shown as a path with no lines.
+func TestValueDiffOfAFinalLineBreak(t *testing.T) {
+	got := valueDiff(valueLines("a\nb\n", "", ""), valueLines("a\nb", "", ""))
+	if len(got) != 1 || !strings.Contains(got[0], "final line break") {
+		t.Errorf("%q", got)
+	}
+}
