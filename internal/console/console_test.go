@@ -2,8 +2,12 @@ package console_test
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
+	"fmt"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -175,5 +179,37 @@ func TestPathOf(t *testing.T) {
 		{Type: "ChoiceStateExited", State: "A"}, {Type: "TaskStateEntered", State: "B"}, {Type: "TaskFailed"}, {Type: "FailStateEntered", State: "C"}})
 	if strings.Join(got, ",") != "A,B,C" {
 		t.Errorf("got %v", got)
+	}
+}
+
+// TestConsoleStuckPage: a page that opens the stream and never reads
+// does not hold up a stop: once the socket's buffers are full the handler
+// is blocked in a write, and Close (RegisterOnShutdown) ends that write,
+// so that the server's Shutdown returns at once, not when the page goes.
+func TestConsoleStuckPage(t *testing.T) {
+	c := console.New(func() *gateway.Gateway { return ordersGateway(t, "orders-open") }, nil)
+	srv := httptest.NewServer(c)
+	t.Cleanup(srv.Close)
+	srv.Config.RegisterOnShutdown(c.Close)
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.(*net.TCPConn).SetReadBuffer(4 << 10)
+	if _, err := fmt.Fprintf(conn, "GET /_sfnapic/api/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	// Records of control characters, which JSON writes six times as long,
+	// for a second: far more than the socket's buffers hold.
+	body := strings.Repeat("\x01", console.MaxValue)
+	for end := time.Now().Add(time.Second); time.Now().Before(end); time.Sleep(time.Millisecond) {
+		c.Record(gateway.Event{Method: "POST", Path: "/orders", Status: 200, Exchange: gateway.Exchange{Body: body}})
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	start := time.Now()
+	if err := srv.Config.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown waited %v for a page that does not read: %v", time.Since(start), err)
 	}
 }
