@@ -108,9 +108,10 @@ func New(gw func() *gateway.Gateway, source Source) *Console {
 // server's: call it from the request's goroutine, as gateway.Server's
 // report is.
 func (c *Console) Record(ev gateway.Event) {
+	sec := c.secretsOf(ev.Route)
 	r := &Record{Time: time.Now().UTC().Format(time.RFC3339Nano), Method: capped(ev.Method), Path: capped(ev.Path),
-		Query: capped(ev.Query), Header: headerList(ev.Header), Body: capped(ev.Body), Route: ev.Route, Action: ev.Action,
-		Input: capped(ev.Input), Status: ev.Status, Response: capped(ev.ResponseBody), RespHdr: mapList(ev.ResponseHeaders),
+		Query: capped(sec.hideQuery(ev.Query)), Header: headerList(ev.Header, sec), Body: capped(ev.Body), Route: ev.Route, Action: ev.Action,
+		Input: capped(ev.Input), Status: ev.Status, Response: capped(ev.ResponseBody), RespHdr: mapList(ev.ResponseHeaders, sec),
 		Exec: capped(ev.Execution), Reason: capped(ev.Reason), Latency: ms(ev.Latency), CallTime: ms(ev.CallTime)}
 	if ev.Reply != nil {
 		r.Reply = &Reply{Status: ev.Reply.Status, Body: capped(string(ev.Reply.Body))}
@@ -179,19 +180,15 @@ func capped(s string) string {
 	return s[:cut] + fmt.Sprintf("… (%d more bytes not shown)", len(s)-cut)
 }
 
-// secretHeaders are shown by their first characters only: the console
-// is a page any local user's browser can open.
-var secretHeaders = map[string]bool{"Authorization": true, "X-Api-Key": true, "X-Amz-Security-Token": true, "Cookie": true}
-
 // headerList is a request's headers as sorted name, value pairs, secrets
-// shortened.
-func headerList(h http.Header) [][]string {
+// hidden (secrets.go).
+func headerList(h http.Header, sec secretNames) [][]string {
 	var out [][]string
 	size, left := 0, 0
 	for _, name := range sortedKeys(h) {
 		for _, v := range h[name] {
-			if secretHeaders[http.CanonicalHeaderKey(name)] && len(v) > 12 {
-				v = fmt.Sprintf("%s… (%d characters, shortened by the console)", v[:8], len(v))
+			if canon := http.CanonicalHeaderKey(name); sec.header[canon] {
+				v = hidden(canon, v)
 			}
 			if size += len(name) + len(v); size > maxHeaderList {
 				left++
@@ -216,9 +213,12 @@ func sortedKeys(h http.Header) []string {
 	return keys
 }
 
-func mapList(m map[string]string) [][]string {
+func mapList(m map[string]string, sec secretNames) [][]string {
 	var out [][]string
 	for k, v := range m {
+		if canon := http.CanonicalHeaderKey(k); sec.header[canon] {
+			v = hidden(canon, v)
+		}
 		out = append(out, []string{capped(k), capped(v)})
 	}
 	sortPairs(out)

@@ -213,3 +213,38 @@ func TestConsoleStuckPage(t *testing.T) {
 		t.Fatalf("Shutdown waited %v for a page that does not read: %v", time.Since(start), err)
 	}
 }
+
+// TestConsoleHidesCredentials: a record shows only the length of every
+// credential, short ones too: the usual credential headers, Set-Cookie in
+// the answer, and the route's own Lambda authorizer's identity sources
+// (header X-Tenant, query string tenant), while a route without that
+// authorizer shows its X-Tenant and tenant as sent.
+func TestConsoleHidesCredentials(t *testing.T) {
+	c := console.New(func() *gateway.Gateway { return ordersGateway(t, "access-variants") }, nil)
+	secrets := http.Header{"Authorization": {"Bearer abc"}, "Proxy-Authorization": {"Basic dXNlcjpwdw=="}, "X-Api-Key": {"k1"},
+		"X-Amz-Security-Token": {"tok"}, "Cookie": {"s=1"}, "X-Tenant": {"acme"}}
+	for _, route := range []string{"POST /tickets", "GET /tickets/{id}"} {
+		c.Record(gateway.Event{Method: "POST", Path: "/tickets", Route: route, Status: 200, Exchange: gateway.Exchange{
+			Query: "priority=high&tenant=acme", Header: secrets, ResponseHeaders: map[string]string{"Set-Cookie": "sid=42"}}})
+	}
+	var got []console.Record
+	getJSON(t, c, "/_sfnapic/api/requests", &got)
+	shown := func(r console.Record) string {
+		b, _ := json.Marshal([]any{r.Query, r.Header, r.RespHdr})
+		return string(b)
+	}
+	own := shown(got[0])
+	for _, v := range []string{"abc", "dXNlcjpwdw", "k1", "tok", "s=1", "acme", "sid=42"} {
+		if strings.Contains(own, v) {
+			t.Errorf("POST /tickets: %q is shown: %s", v, own)
+		}
+	}
+	for _, v := range []string{"Bearer (3 characters, hidden by the console)", "priority=high", "tenant=(4 characters, hidden by the console)"} {
+		if !strings.Contains(own, v) {
+			t.Errorf("POST /tickets: %q is not shown: %s", v, own)
+		}
+	}
+	if other := shown(got[1]); !strings.Contains(other, `"acme"`) || !strings.Contains(other, "tenant=acme") || strings.Contains(other, "k1") {
+		t.Errorf("GET /tickets/{id}, without the authorizer: %s", other)
+	}
+}
