@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -53,10 +55,7 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		g := c.gateway()
 		writeJSON(w, map[string]any{"routes": forms(g), "machines": machines(g), "stage": g.Stage, "describes": c.source != nil})
 	case "api/requests":
-		c.mu.Lock()
-		list := append([]*Record{}, c.records...)
-		c.mu.Unlock()
-		writeJSON(w, list)
+		writeJSON(w, c.requestsSince(r.URL.Query().Get("since")))
 	case "api/executions":
 		c.mu.Lock()
 		list := append([]seenExecution{}, c.executions...)
@@ -71,6 +70,17 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		http.NotFound(w, r)
 	}
+}
+
+// requestsSince are the records kept after the one whose id is since
+// (all of them when since is not a number): a page that missed some asks
+// for those only, not the MaxRecords records again.
+func (c *Console) requestsSince(since string) []*Record {
+	after, _ := strconv.ParseInt(since, 10, 64)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	i := sort.Search(len(c.records), func(i int) bool { return c.records[i].ID > after })
+	return append([]*Record{}, c.records[i:]...)
 }
 
 // refuse says why a request may not read the console: a Host that is not
