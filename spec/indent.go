@@ -175,7 +175,24 @@ func (s *indentScan) line(text string, indent, n int) {
 	if blockScalarRe().MatchString(body) {
 		s.scalar, s.content = indentLevel{col, n}, indentLevel{indent: -1}
 	}
-	s.opens = strings.HasSuffix(body, ":")
+	s.opens = strings.HasSuffix(body, ":") || propsOnly(body)
+}
+
+// propsOnly tells whether a line's value (after its key's ": ", or the
+// whole line) is only an anchor and/or a tag ("&a", "!t", "!!str",
+// "&a !t"): YAML then reads the node they belong to from the lines below
+// (YAML 1.2, "Node Properties"), so the line opens a block like "key:".
+func propsOnly(body string) bool {
+	if i := strings.LastIndex(body, ": "); i >= 0 {
+		body = body[i+2:]
+	}
+	props := strings.Fields(body)
+	for _, p := range props {
+		if p[0] != '&' && p[0] != '!' {
+			return false
+		}
+	}
+	return len(props) > 0
 }
 
 // flowState is what a line leaves open: a quoted string (its quote) and

@@ -36,8 +36,24 @@ func TestBadIndentAtItsLine(t *testing.T) {
 // YAML file of the repository's examples and golden cases that yaml.v3
 // reads, so that it never moves a syntax error to a line that is right
 // (block scalars, lists, flows and quoted strings over several lines, plain
-// strings that go on).
+// strings that go on), nor in a value made only of an anchor and/or a tag
+// whose node is the block below it.
 func TestBadIndentNotInValidYAML(t *testing.T) {
+	for _, src := range []string{
+		"a: &x\n  b: 1\nc: *x\n",
+		"a: !t\n  b: 1\n",
+		"a: !!map\n  b: 1\n",
+		"a: &x !t\n  b: 1\n",
+		"a:\n  - &x\n    b: 1\n  - c: &y # comment\n      d: 1\n",
+	} {
+		var v yaml.Node
+		if err := yaml.Unmarshal([]byte(src), &v); err != nil {
+			t.Fatalf("%q: %v", src, err)
+		}
+		if bad, ok := misIndent([]byte(src)); ok {
+			t.Errorf("%q:%d:%d: %s", src, bad.line, bad.indent+1, bad.message())
+		}
+	}
 	n := 0
 	for _, root := range []string{"../examples", "../golden"} {
 		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
@@ -64,5 +80,17 @@ func TestBadIndentNotInValidYAML(t *testing.T) {
 	}
 	if n < 20 {
 		t.Fatalf("only %d YAML files read", n)
+	}
+}
+
+// TestYAMLErrorNotHiddenByIndent: an error a bad indent does not cause
+// (a backtick cannot start a token) is reported where yaml.v3 finds it,
+// not moved to a mis-indented line further on.
+func TestYAMLErrorNotHiddenByIndent(t *testing.T) {
+	src := "version: 1\napi:\n  name: x\n  description: `x`\nroutes:\n  a: 1\n    b: 2\n"
+	_, errs := Parse("s.yaml", []byte(src), nil)
+	want := "s.yaml:4:1: invalid YAML: found character that cannot start any token"
+	if got := errs.String(); !strings.HasPrefix(got, want) || strings.Count(got, "\n") != 1 {
+		t.Errorf("got\n%s\nwant one error starting %s", got, want)
 	}
 }

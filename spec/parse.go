@@ -137,19 +137,39 @@ func (p *parser) document(file string, src []byte) (*yaml.Node, bool) {
 }
 
 // yamlError reports a YAML syntax error at yaml.v3's line, or, when the
-// file has a line whose indentation YAML cannot place at or after it, at
-// that line with the indentation that would fit (see misIndent).
+// error is one a bad indent causes and the file has a line whose
+// indentation YAML cannot place at or after it, at that line with the
+// indentation that would fit (see misIndent). Any other error (a
+// character that cannot start a token, say) is yaml.v3's to tell, even
+// when a later line is also mis-indented.
 func (p *parser) yamlError(file string, src []byte, err error) {
 	msg, line := strings.TrimPrefix(err.Error(), "yaml: "), 1
 	if m := yamlLineRe().FindStringSubmatch(err.Error()); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		msg = m[2]
 	}
+	if !indentShaped(msg) {
+		p.errs.Add(Pos{File: file, Line: line, Col: 1}, "", "invalid YAML: %s", msg)
+		return
+	}
 	if bad, ok := misIndent(src); ok && bad.line >= line {
 		p.errs.Add(Pos{File: file, Line: bad.line, Col: bad.indent + 1}, "", "%s", bad.message())
 		return
 	}
 	p.errs.Add(Pos{File: file, Line: line, Col: 1}, "", "invalid YAML: %s", msg)
+}
+
+// indentShaped tells whether yaml.v3's message is one it gives at the
+// block a mis-indented line ends, rather than at the line itself (a
+// first line indented deeper than the next ends the document: "did not
+// find expected <document start>").
+func indentShaped(msg string) bool {
+	for _, m := range []string{"did not find expected key", "mapping values are not allowed in this context", "did not find expected '-' indicator", "did not find expected <document start>"} {
+		if strings.Contains(msg, m) {
+			return true
+		}
+	}
+	return false
 }
 
 func resolve(n *yaml.Node) *yaml.Node {

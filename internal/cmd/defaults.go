@@ -58,22 +58,22 @@ func firstArg(args []string) string {
 var stackName = regexp.MustCompile(`^[A-Za-z][-A-Za-z0-9]{0,127}$`)
 
 // defaultStack sets --stack, when it was not given, to apiName (the
-// spec's api.name, or the RestApi's Name in a template), and says so on
-// stderr before anything is read or changed, so that nobody deploys to
-// or destroys a stack they did not mean. from names where the name came
-// from, for that line.
-func (o *awsFlags) defaultStack(a *app, apiName, from string) error {
+// spec's api.name, or the RestApi's Name in a template: field names
+// which), and says so on stderr before anything is read or changed, so
+// that nobody deploys to or destroys a stack they did not mean. from
+// names the file the name came from, for that line.
+func (o *awsFlags) defaultStack(a *app, apiName, field, from string) error {
 	if o.stack != "" {
 		return nil
 	}
 	switch {
 	case apiName == "":
-		return usagef("name the stack with --stack NAME (%s has no api.name to take it from)", from)
+		return usagef("name the stack with --stack NAME (%s has no %s to take it from)", from, field)
 	case !stackName.MatchString(apiName):
-		return usagef("api.name %q of %s is not a CloudFormation stack name (letters, digits and hyphens, starting with a letter, at most 128): name the stack with --stack NAME", apiName, from)
+		return usagef("%s %q of %s is not a CloudFormation stack name (letters, digits and hyphens, starting with a letter, at most 128): name the stack with --stack NAME", field, apiName, from)
 	}
 	o.stack = apiName
-	fmt.Fprintf(a.stderr, "stack %s (api.name of %s; --stack NAME names another)\n", o.stack, from)
+	fmt.Fprintf(a.stderr, "stack %s (%s of %s; --stack NAME names another)\n", o.stack, field, from)
 	return nil
 }
 
@@ -96,5 +96,5 @@ func (o *awsFlags) specStack(a *app, specName string) error {
 	if s != nil {
 		name = s.API.Name
 	}
-	return o.defaultStack(a, name, specName)
+	return o.defaultStack(a, name, "api.name", specName)
 }

@@ -127,3 +127,20 @@ func TestDefaultStackNotAStackName(t *testing.T) {
 		t.Errorf("exit %d:\n%s", code, errs)
 	}
 }
+
+// TestDefaultStackFromTemplate: with --template and no --stack, invoke
+// and test-invoke take the stack from the template's RestApi Name, and
+// the line that says so names that, not an api.name the template lacks.
+func TestDefaultStackFromTemplate(t *testing.T) {
+	inProject(t, "../../examples/item-api.yaml")
+	if code, _, errs := runMain("build", "-o", "template.json"); code != 0 {
+		t.Fatalf("build: exit %d\n%s", code, errs)
+	}
+	const said = "stack item-api (the RestApi's Name of template.json; --stack NAME names another)\n"
+	for _, cmd := range []string{"invoke", "test-invoke"} {
+		fakeAWS(t)
+		if _, _, errs := mainWithin(t, cmd, "--template", "template.json", "POST /42"); !strings.HasPrefix(errs, said) {
+			t.Errorf("%s --template: stderr does not begin with %q:\n%s", cmd, said, errs)
+		}
+	}
+}

@@ -155,7 +155,7 @@ func runDeploy(cmd *cobra.Command, a *app, specName string, o deployOptions, dif
 	if c.diags.HasErrors() {
 		return errReported
 	}
-	if err := o.defaultStack(a, c.spec.API.Name, specName); err != nil {
+	if err := o.defaultStack(a, c.spec.API.Name, "api.name", specName); err != nil {
 		return err
 	}
 	fmt.Fprint(a.stderr, compile.Exposure(c.spec).String())

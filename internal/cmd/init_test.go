@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -239,5 +240,104 @@ func TestInitUsage(t *testing.T) {
 	}
 	if got := filesUnder(t, "."); len(got) != 0 {
 		t.Errorf("a refused init wrote %v", got)
+	}
+}
+
+// TestInitNamesTheAPIAfterDIR: api.name, and so the stack deploy and
+// destroy act on, is DIR's name made a stack name, so that two projects
+// are two stacks; the template init writes is built from that spec (CI's
+// build --check passes), and init says the name.
+func TestInitNamesTheAPIAfterDIR(t *testing.T) {
+	long := strings.Repeat("a", 130)
+	for _, c := range []struct{ dir, example, want string }{
+		{"shop", "orders", "shop"},
+		{"My Shop!", "item", "My-Shop"},
+		{"2024", "item", "api-2024"},
+		{"null", "item", "null"},
+		{"___", "orders", "orders-api"},
+		{long, "item", long[:128]},
+	} {
+		t.Run(c.dir[:min(len(c.dir), 8)], func(t *testing.T) {
+			t.Chdir(t.TempDir())
+			code, _, errs := runMain("init", c.dir, "--example", c.example)
+			if code != 0 || !strings.Contains(errs, "api.name is "+c.want+" (from the folder's name)") {
+				t.Fatalf("init %s: exit %d\n%s", c.dir, code, errs)
+			}
+			t.Chdir(c.dir)
+			rt, _, err := loadTarget(defaultSpec, "")
+			if err != nil || rt.apiName != c.want {
+				t.Errorf("api.name %q (%v), want %q", rt.apiName, err, c.want)
+			}
+			if tt, _, err := loadTarget("", "template.json"); err != nil || tt.apiName != c.want {
+				t.Errorf("template.json's RestApi Name is not %q (%v)", c.want, err)
+			}
+			runWorkflow(t)
+		})
+	}
+}
+
+// TestInitHereNamedAfterTheFolder: init with no DIR names the API after
+// the current folder, not ".".
+func TestInitHereNamedAfterTheFolder(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "team.api")
+	if err := os.Mkdir(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	if code, _, errs := runMain("init"); code != 0 || !strings.Contains(errs, "api.name is team-api ") {
+		t.Errorf("init here: exit %d\n%s", code, errs)
+	}
+}
+
+// TestInitRemovesWhatItWrote: when a file cannot be written, init removes
+// the files and folders it made, says so, and exits 1; what was there
+// before stays.
+func TestInitRemovesWhatItWrote(t *testing.T) {
+	t.Chdir(t.TempDir())
+	writeTestFile(t, "notes.txt", "mine\n")
+	n := 0
+	write := initWrite
+	initWrite = func(f *os.File, data []byte) (int, error) {
+		if n++; n == 3 {
+			return 0, errors.New("no space left on device")
+		}
+		return write(f, data)
+	}
+	t.Cleanup(func() { initWrite = write })
+	for _, dir := range []string{".", "new/proj"} {
+		n = 0
+		code, _, errs := runMain("init", dir)
+		if code != exitFailure || !strings.Contains(errs, "no space left on device: init removed the files it had written in "+dir) {
+			t.Errorf("init %s: exit %d\n%s", dir, code, errs)
+		}
+		if got := filesUnder(t, "."); !reflect.DeepEqual(got, []string{"notes.txt"}) {
+			t.Errorf("init %s left %v", dir, got)
+		}
+		if _, err := os.Stat(".github"); err == nil {
+			t.Errorf("init %s left .github", dir)
+		}
+		if _, err := os.Stat("new"); err == nil {
+			t.Errorf("init %s left the folder new it made", dir)
+		}
+	}
+}
+
+// TestInitDIRNotAFolder: a DIR, or a folder init writes in, that is a
+// file is named as such, not as a file that already exists.
+func TestInitDIRNotAFolder(t *testing.T) {
+	t.Chdir(t.TempDir())
+	writeTestFile(t, "afile", "x\n")
+	if err := os.Mkdir("p", 0o777); err != nil {
+		t.Fatal(err)
+	}
+	writeTestFile(t, "p/.github", "x\n")
+	for dir, want := range map[string]string{"afile": "afile is a file, not a folder", "p": "p/.github is a file, not a folder"} {
+		code, _, errs := runMain("init", dir)
+		if code != exitFailure || !strings.Contains(errs, want) || strings.Contains(errs, "already exist") {
+			t.Errorf("init %s: exit %d, want %q\n%s", dir, code, want, errs)
+		}
+	}
+	if got := filesUnder(t, "."); !reflect.DeepEqual(got, []string{"afile", "p/.github"}) {
+		t.Errorf("init wrote %v", got)
 	}
 }

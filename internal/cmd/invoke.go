@@ -162,7 +162,7 @@ func runInvoke(parent context.Context, a *app, args []string, o invokeOptions) (
 		return err
 	}
 	if o.url == "" {
-		if err := o.defaultStack(a, rt.apiName, rt.files[0]); err != nil {
+		if err := o.defaultStack(a, rt.apiName, rt.apiNameField, rt.files[0]); err != nil {
 			return err
 		}
 	}

@@ -86,8 +86,9 @@ type target struct {
 	// files are those it was read from, which serve --watch watches.
 	files []string
 	// apiName is the API's name (the spec's api.name, or the template's
-	// RestApi Name), the stack's when --stack is not given.
-	apiName string
+	// RestApi Name), the stack's when --stack is not given; apiNameField
+	// says which, for the line that names the stack.
+	apiName, apiNameField string
 }
 
 // loadTarget compiles the spec, or reads the template (when templateName
@@ -102,11 +103,11 @@ func loadTarget(specName, templateName string) (*target, spec.ErrorList, error) 
 	t := &target{g: g, names: map[string]string{}, ids: map[string]string{}}
 	if sp == nil {
 		t.files = []string{templateName}
-		t.apiName = restAPIName(g.Template)
+		t.apiName, t.apiNameField = restAPIName(g.Template), "the RestApi's Name"
 		return t, nil, nil
 	}
 	t.files = []string{specName}
-	t.apiName = sp.API.Name
+	t.apiName, t.apiNameField = sp.API.Name, "api.name"
 	dir := specName[:strings.LastIndexAny(specName, `/\`)+1]
 	ids := compile.MachineIDs(sp)
 	for _, m := range sp.StateMachines {

@@ -112,7 +112,7 @@ func runTestInvoke(parent context.Context, a *app, args []string, o testInvokeOp
 	if err != nil {
 		return err
 	}
-	if err := o.defaultStack(a, rt.apiName, rt.files[0]); err != nil {
+	if err := o.defaultStack(a, rt.apiName, rt.apiNameField, rt.files[0]); err != nil {
 		return err
 	}
 	route, _, rej := rt.g.Route(req)

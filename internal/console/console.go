@@ -25,7 +25,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/sfnapic/sfnapic/gateway"
 )
@@ -38,8 +37,9 @@ const Prefix = "/_sfnapic/"
 const (
 	MaxRecords    = 100
 	MaxExecutions = 200
-	MaxValue      = 16 << 10
-	maxHeaderList = 4 * MaxValue // the bytes of one record's headers
+	MaxValue      = 16 << 10     // bytes of JSON of one value
+	MaxRecordJSON = 4 * MaxValue // of one record's values (bounds.go)
+	maxHeaderList = 2 * MaxValue // of one record's headers
 	maxClients    = 16           // live pages at once
 )
 
@@ -63,6 +63,9 @@ type Record struct {
 	Reason   string     `json:"reason"`
 	Latency  float64    `json:"latencyMs"`
 	CallTime float64    `json:"callMs"`
+	// Cut says that the record's values were cut further to fit
+	// MaxRecordJSON; empty when they were not.
+	Cut string `json:"cut,omitempty"`
 }
 
 // Reply is Step Functions' reply to a request's call.
@@ -104,17 +107,27 @@ func New(gw func() *gateway.Gateway, source Source) *Console {
 }
 
 // Record keeps one request's event and sends it to the live pages. It
-// copies what it keeps (cut to MaxValue), as the event's values are the
-// server's: call it from the request's goroutine, as gateway.Server's
-// report is.
+// copies what it keeps (cut to MaxValue, and the record to
+// MaxRecordJSON), as the event's values are the server's: call it from
+// the request's goroutine, as gateway.Server's report is.
 func (c *Console) Record(ev gateway.Event) {
+	sec := c.secretsOf(ev.Route)
 	r := &Record{Time: time.Now().UTC().Format(time.RFC3339Nano), Method: capped(ev.Method), Path: capped(ev.Path),
-		Query: capped(ev.Query), Header: headerList(ev.Header), Body: capped(ev.Body), Route: ev.Route, Action: ev.Action,
-		Input: capped(ev.Input), Status: ev.Status, Response: capped(ev.ResponseBody), RespHdr: mapList(ev.ResponseHeaders),
+		Query: capped(sec.hideQuery(ev.Query)), Header: headerList(ev.Header, sec), Body: capped(ev.Body), Route: ev.Route, Action: ev.Action,
+		Input: capped(ev.Input), Status: ev.Status, Response: capped(ev.ResponseBody), RespHdr: mapList(ev.ResponseHeaders, sec),
 		Exec: capped(ev.Execution), Reason: capped(ev.Reason), Latency: ms(ev.Latency), CallTime: ms(ev.CallTime)}
 	if ev.Reply != nil {
 		r.Reply = &Reply{Status: ev.Reply.Status, Body: capped(string(ev.Reply.Body))}
 	}
+	fitRecord(r)
+	if c.keep(r, ev) {
+		c.broadcast(r)
+	}
+}
+
+// keep adds a record (and the execution it names) to those kept, and
+// tells whether a page listens.
+func (c *Console) keep(r *Record, ev gateway.Event) (listened bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.next++
@@ -129,17 +142,20 @@ func (c *Console) Record(ev gateway.Event) {
 			c.executions = append([]seenExecution(nil), c.executions[len(c.executions)-MaxExecutions:]...)
 		}
 	}
-	c.broadcast(r)
+	return len(c.clients) > 0
 }
 
 // broadcast sends a record to every live page; a page too slow to take
-// it misses it (it reloads the list when it sees a gap). The caller
-// holds c.mu.
+// it misses it (it reloads the list when it sees a gap). The record is
+// encoded outside c.mu (it no longer changes once kept), so that other
+// requests and pages do not wait for it.
 func (c *Console) broadcast(r *Record) {
 	b, err := json.Marshal(r)
 	if err != nil {
 		return
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	for ch := range c.clients {
 		select {
 		case ch <- b:
@@ -166,38 +182,22 @@ func (c *Console) unsubscribe(ch chan []byte) {
 	delete(c.clients, ch)
 }
 
-// capped cuts a value to MaxValue bytes, at a character's start, and
-// says how much it left out.
-func capped(s string) string {
-	if len(s) <= MaxValue {
-		return s
-	}
-	cut := MaxValue
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + fmt.Sprintf("… (%d more bytes not shown)", len(s)-cut)
-}
-
-// secretHeaders are shown by their first characters only: the console
-// is a page any local user's browser can open.
-var secretHeaders = map[string]bool{"Authorization": true, "X-Api-Key": true, "X-Amz-Security-Token": true, "Cookie": true}
-
 // headerList is a request's headers as sorted name, value pairs, secrets
-// shortened.
-func headerList(h http.Header) [][]string {
+// hidden (secrets.go).
+func headerList(h http.Header, sec secretNames) [][]string {
 	var out [][]string
 	size, left := 0, 0
-	for _, name := range sortedKeys(h) {
-		for _, v := range h[name] {
-			if secretHeaders[http.CanonicalHeaderKey(name)] && len(v) > 12 {
-				v = fmt.Sprintf("%s… (%d characters, shortened by the console)", v[:8], len(v))
+	for _, key := range sortedKeys(h) {
+		for _, v := range h[key] {
+			if canon := http.CanonicalHeaderKey(key); sec.header[canon] {
+				v = hidden(canon, v)
 			}
-			if size += len(name) + len(v); size > maxHeaderList {
+			name, v := capped(key), capped(v)
+			if size += jsonLen(name) + jsonLen(v) + pairOverhead; size > maxHeaderList {
 				left++
 				continue
 			}
-			out = append(out, []string{capped(name), capped(v)})
+			out = append(out, []string{name, v})
 		}
 	}
 	sortPairs(out)
@@ -216,13 +216,13 @@ func sortedKeys(h http.Header) []string {
 	return keys
 }
 
-func mapList(m map[string]string) [][]string {
-	var out [][]string
+// mapList is the answer's headers as headerList lists a request's.
+func mapList(m map[string]string, sec secretNames) [][]string {
+	h := make(http.Header, len(m))
 	for k, v := range m {
-		out = append(out, []string{capped(k), capped(v)})
+		h[k] = []string{v}
 	}
-	sortPairs(out)
-	return out
+	return headerList(h, sec)
 }
 
 func sortPairs(p [][]string) {

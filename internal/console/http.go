@@ -4,8 +4,11 @@ import (
 	"context"
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -52,10 +55,7 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		g := c.gateway()
 		writeJSON(w, map[string]any{"routes": forms(g), "machines": machines(g), "stage": g.Stage, "describes": c.source != nil})
 	case "api/requests":
-		c.mu.Lock()
-		list := append([]*Record{}, c.records...)
-		c.mu.Unlock()
-		writeJSON(w, list)
+		writeJSON(w, c.requestsSince(r.URL.Query().Get("since")))
 	case "api/executions":
 		c.mu.Lock()
 		list := append([]seenExecution{}, c.executions...)
@@ -70,6 +70,17 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		http.NotFound(w, r)
 	}
+}
+
+// requestsSince are the records kept after the one whose id is since
+// (all of them when since is not a number): a page that missed some asks
+// for those only, not the MaxRecords records again.
+func (c *Console) requestsSince(since string) []*Record {
+	after, _ := strconv.ParseInt(since, 10, 64)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	i := sort.Search(len(c.records), func(i int) bool { return c.records[i].ID > after })
+	return append([]*Record{}, c.records[i:]...)
 }
 
 // refuse says why a request may not read the console: a Host that is not
@@ -155,36 +166,70 @@ func (c *Console) graph(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(svg)
 }
 
+// sseWriteTimeout bounds each write to a live page: a page that stops
+// reading (a client that never reads, a frozen tab) costs its stream, not
+// a handler blocked in Write that a stop of serve would wait for.
+const sseWriteTimeout = 10 * time.Second
+
+var errClosed = errors.New("the console is closed")
+
 // events streams each new record as a server-sent event ("request"),
 // with a comment every 15 s to keep the connection open.
 func (c *Console) events(w http.ResponseWriter, r *http.Request) {
-	flusher, ok := w.(http.Flusher)
 	ch := c.subscribe()
-	if !ok || ch == nil {
+	if ch == nil {
 		http.Error(w, "too many live pages: close one", http.StatusServiceUnavailable)
 		return
 	}
 	defer c.unsubscribe(ch)
-	// serve gives an answer a minute to leave; a stream lasts until the
-	// page or serve goes (Close).
-	_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
+	rc := http.NewResponseController(w)
+	// Close ends a write in progress too: its deadline becomes now.
+	ended := make(chan struct{})
+	defer close(ended)
+	go func() {
+		select {
+		case <-c.done:
+			_ = rc.SetWriteDeadline(time.Now())
+		case <-ended:
+		}
+	}()
 	w.Header().Set("Content-Type", "text/event-stream")
-	_, _ = fmt.Fprint(w, ": live\n\n")
-	flusher.Flush()
 	tick := time.NewTicker(15 * time.Second)
 	defer tick.Stop()
+	msg := []byte(": live\n\n")
 	for {
+		if sendEvent(rc, w, msg, c.done) != nil {
+			return
+		}
 		select {
 		case <-r.Context().Done():
 			return
 		case <-c.done:
 			return
 		case <-tick.C:
-			_, _ = fmt.Fprint(w, ": still here\n\n")
+			msg = []byte(": still here\n\n")
 		case b := <-ch:
 			// JSON has no line break in it: one data line.
-			_, _ = fmt.Fprintf(w, "event: request\ndata: %s\n\n", b)
+			msg = fmt.Appendf(nil, "event: request\ndata: %s\n\n", b)
 		}
-		flusher.Flush()
 	}
+}
+
+// sendEvent writes one event and flushes it, within sseWriteTimeout
+// (serve's minute for an answer does not fit a stream that lasts until
+// the page or serve goes). After the deadline is set it looks at done
+// once more, so that Close's deadline (now) is never overwritten by it.
+func sendEvent(rc *http.ResponseController, w http.ResponseWriter, msg []byte, done chan struct{}) error {
+	if err := rc.SetWriteDeadline(time.Now().Add(sseWriteTimeout)); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		return err
+	}
+	select {
+	case <-done:
+		return errClosed
+	default:
+	}
+	if _, err := w.Write(msg); err != nil {
+		return err
+	}
+	return rc.Flush()
 }

@@ -119,6 +119,7 @@ function requestView(r) {
   if (r.reply) d.append(step("Step Functions' reply", pre(r.reply.status + "\n" + r.reply.body, "reply")));
   d.append(step("Response " + r.status, pre(pairs(r.responseHeader) + (r.responseHeader && r.responseHeader.length ? "\n\n" : "") + r.response, "response")));
   if (r.reason) d.append(step("Why", pre(r.reason, "reason")));
+  if (r.cut) d.append(el("p", { class: "note cut" }, r.cut));
   d.append(step("Timings", pre("total " + r.latencyMs + " ms, Step Functions " + r.callMs + " ms", "timings")));
   if (r.execution) {
     const b = el("button", { type: "button", class: "execution-link" }, "execution " + r.execution);
@@ -131,8 +132,12 @@ function requestView(r) {
 function addRecord(r) {
   if (records.has(r.id)) return;
   const view = requestView(r);
+  // Newest first, by id: a record may come after a later one (a reload,
+  // two requests answered at once).
+  const next = Math.min(...[...records.keys()].filter((id) => id > r.id));
   records.set(r.id, view);
-  document.getElementById("requests").prepend(view);
+  if (Number.isFinite(next)) records.get(next).after(view);
+  else document.getElementById("requests").prepend(view);
   lastID = Math.max(lastID, r.id);
   while (records.size > 100) {
     const oldest = Math.min(...records.keys());
@@ -141,8 +146,9 @@ function addRecord(r) {
   }
 }
 
+// loadRequests adds the records kept after the last one the page has.
 async function loadRequests() {
-  for (const r of await getJSON("api/requests")) addRecord(r);
+  for (const r of await getJSON("api/requests?since=" + lastID)) addRecord(r);
 }
 
 // ---- executions and graphs
