@@ -70,3 +70,12 @@ func TestOversizedDocumentIsNotRead(t *testing.T) {
 		t.Errorf("a task output over the bound: %v", err)
 	}
 }
+
+// TestLaterNullInputWins: a body that writes the input member twice, the
+// second time null, has no input, as encoding/json reads it.
+func TestLaterNullInputWins(t *testing.T) {
+	r, err := StartExecution.Decode(`{"stateMachineArn": "arn:m", "input": "{}", "input": null}`)
+	if err != nil || r.HasInput {
+		t.Errorf("HasInput %v, %v", r.HasInput, err)
+	}
+}

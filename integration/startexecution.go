@@ -78,6 +78,8 @@ type document struct{ literal []byte }
 
 func (d *document) UnmarshalJSON(raw []byte) error {
 	if string(raw) == "null" {
+		// A later null member wins, as with encoding/json's *string.
+		d.literal = nil
 		return nil
 	}
 	if raw[0] != '"' {

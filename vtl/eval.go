@@ -281,8 +281,11 @@ func (e *env) lazyString(x *strExpr) (any, bool, error) {
 		return nil, false, fmt.Errorf("template does too much work (over %d steps)", maxSteps)
 	}
 	v, err := e.evalAny(ref)
-	if l, ok := v.(*lazyJSON); ok || err != nil {
-		return l, true, err
+	if err != nil {
+		return nil, true, err
+	}
+	if l, ok := v.(*lazyJSON); ok {
+		return l, true, nil
 	}
 	var b output
 	e.writeRef(&b, ref, v)
@@ -463,7 +466,10 @@ func (e *env) set(n *setNode) error {
 // one is taken as it is (lazy.go).
 func (e *env) eval(x expr) (any, error) {
 	v, err := e.evalAny(x)
-	return plain(v), err
+	if err != nil {
+		return nil, err
+	}
+	return plain(v), nil
 }
 
 func (e *env) evalAny(x expr) (any, error) {

@@ -26,8 +26,14 @@ var errArgType = errors.New("no method takes an argument of this type")
 
 func (e *env) call(recv any, method string, args []any) (any, error) {
 	if l, ok := args0(args).(*lazyJSON); ok && len(args) == 1 && recv == (utilObj{}) && method == "escapeJavaScript" {
-		e.fresh = true
-		return escapeLazy(l, e.v, e.rooms()), nil
+		// Fresh for the next step of this reference only, as any value
+		// a method built: the room's record must not stay fresh, or a
+		// later replaceAll would rewrite a value that a variable, a map,
+		// the output or the regex cache holds by then.
+		v := escapeLazy(l, e.v, e.rooms())
+		e.recvFresh = false
+		e.fresh = e.rooms().unfresh(v)
+		return v, nil
 	}
 	for i, a := range args {
 		args[i] = plain(a)

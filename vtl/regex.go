@@ -64,7 +64,9 @@ func compileJava(pattern string) (*javaRegex, error) {
 			break
 		}
 	}
-	regexCache.m[pattern] = r
+	// The key is a copy: the cache outlives the request, and a pattern
+	// may be a view of a value the renderer rewrites in place.
+	regexCache.m[strings.Clone(pattern)] = r
 	return r, nil
 }
 

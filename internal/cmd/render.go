@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sfnapic/sfnapic/gateway"
+	"github.com/sfnapic/sfnapic/integration"
 	"github.com/sfnapic/sfnapic/restapi"
 )
 
@@ -278,6 +279,11 @@ func printCall(a *app, output string, rt *target, call *gateway.Call, res *rende
 		if output == "text" {
 			fmt.Fprintf(a.stdout, "\n%s%s:\n", strings.ToUpper(doc[:1]), doc[1:])
 			writeIndented(a.stdout, call.Request.Input())
+		}
+		// API Gateway sends it; Step Functions refuses it for its size
+		// before it reads it (so before it would say it is not JSON).
+		if n := call.Request.InputSize(); n > integration.MaxDocument {
+			fmt.Fprintf(a.stderr, "note: the %s is %d bytes in UTF-8; Step Functions refuses one over %d (ValidationException), so the route answers with its error response\n", doc, n, integration.MaxDocument)
 		}
 	}
 	if created && !rt.deployed {

@@ -116,3 +116,17 @@ func procStatusOf(t *testing.T, field string) int64 {
 	t.Fatalf("no %s in /proc/self/status", field)
 	return 0
 }
+
+// TestRenderSaysAnInputIsTooBig: render shows an input over Step
+// Functions' 256 KiB as API Gateway sends it, and says Step Functions
+// refuses it (it is not decoded, so render would not say otherwise).
+func TestRenderSaysAnInputIsTooBig(t *testing.T) {
+	body := t.TempDir() + "/big.json"
+	if err := os.WriteFile(body, []byte(`{"note": "`+strings.Repeat("é", 150_000)+`"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := run(t, "render", "../../golden/orders-open/spec.yaml", "POST /orders", "-d", "@"+body)
+	if code != 0 || !strings.Contains(stderr, "Step Functions refuses one over 262144 (ValidationException)") {
+		t.Errorf("exit %d\n%s", code, stderr)
+	}
+}
