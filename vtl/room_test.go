@@ -50,7 +50,7 @@ const roomQuote = `#set($q = "(?<!\\)((?:\\\\)*)\\'")`
 // holds, replaced when a variable holds it, replaced so that it grows)
 // renders as before.
 func TestLargeValuesAreTakenInPlace(t *testing.T) {
-	req := roomRequest(2 << 20)
+	req := roomRequest(bigTestBody())
 	body, n := renderBoth(t, roomQuote+
 		`#set($v = $util.escapeJavaScript($input.body).replaceAll($q, "$1'")){"arn": "a", "input": "{\"order\":[$v]}"}`, req)
 	if n > uint64(len(body)+len(body)/4) {
