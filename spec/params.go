@@ -257,7 +257,7 @@ type subRef struct {
 	// literal: written ${!key}, the text ${key}.
 	literal bool
 	pos     Pos
-	at  string
+	at      string
 }
 
 // scanSubstitutions records the ${...} in the strings of a definition's

@@ -44,8 +44,8 @@ type parser struct {
 	// machine is the state machine whose definition is being read.
 	machine *StateMachine
 	spec    *Spec // set once the machines are read
-	nodes   int // definition values converted so far, against maxNodes
-	bytes int // their size, against maxValueBytes
+	nodes   int   // definition values converted so far, against maxNodes
+	bytes   int   // their size, against maxValueBytes
 }
 
 // Limits on what a spec may make the parser do: no input may exhaust
