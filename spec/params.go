@@ -458,3 +458,41 @@ func (p *parser) unusedParameters(s *Spec) {
 		}
 	}
 }
+
+// Values resolves the values a deployment gives the parameters: those of
+// environment env (none when ""), then given in order, each overriding
+// what came before. Problems lists, all at once, an unknown environment
+// or parameter (with did-you-mean), a value its parameter does not allow,
+// and, when complete, each parameter left with neither value nor default.
+func (s *Spec) Values(env string, given []Value, complete bool) (map[string]string, []string) {
+	var problems []string
+	out := map[string]string{}
+	if env != "" {
+		e := s.Env(env)
+		if e == nil {
+			problems = append(problems, fmt.Sprintf("--env %s: the spec has no environment %q%s; environments: %s", env, env, suggest(env, s.EnvNames()), strings.Join(s.EnvNames(), ", ")))
+		} else {
+			for _, v := range e.Values {
+				out[v.Name] = v.Value
+			}
+		}
+	}
+	for _, v := range given {
+		par := s.Param(v.Name)
+		if par == nil {
+			problems = append(problems, fmt.Sprintf("%s: the spec declares no parameter %q%s; parameters: %s", v.Pos, v.Name, suggest(v.Name, s.ParamNames()), strings.Join(s.ParamNames(), ", ")))
+			continue
+		}
+		if msg := par.Check(v.Value); msg != "" {
+			problems = append(problems, fmt.Sprintf("%s: %s", v.Pos, msg))
+			continue
+		}
+		out[v.Name] = v.Value
+	}
+	for _, par := range s.Parameters {
+		if _, ok := out[par.Name]; !ok && par.Default == nil && complete {
+			problems = append(problems, fmt.Sprintf("parameter %s has no value and no default: give it with --param %s=VALUE, in a --params file, or in an environment", par.Name, par.Name))
+		}
+	}
+	return out, problems
+}

@@ -16,6 +16,7 @@ import (
 
 type deployOptions struct {
 	awsFlags
+	paramFlags
 	params, tags          []string
 	yes                   bool
 	noExecute             bool
@@ -99,7 +100,8 @@ const deployEndpointHelp = "the AWS endpoint `URL` (CloudFormation, S3), such as
 func addDeployFlags(cmd *cobra.Command, o *deployOptions, all bool) {
 	f := cmd.Flags()
 	o.awsFlags.add(cmd, awsHelp{stack: "the CloudFormation stack `NAME`", endpoint: deployEndpointHelp})
-	f.StringArrayVar(&o.params, "param", nil, "a template parameter `K=V` (repeatable)")
+	f.StringArrayVar(&o.params, "param", nil, "a template parameter `K=V` (repeatable), over --env's and --params's")
+	o.paramFlags.add(cmd)
 	f.StringArrayVar(&o.tags, "tags", nil, "a stack tag `K=V` (repeatable)")
 	f.StringVar(&o.roleARN, "role-arn", "", "an IAM role `ARN` for CloudFormation to act as")
 	f.StringVar(&o.s3Bucket, "s3-bucket", "", "the S3 `BUCKET` for templates over 51,200 bytes")
@@ -155,7 +157,10 @@ func runDeploy(cmd *cobra.Command, a *app, specName string, o deployOptions, dif
 	if c.diags.HasErrors() {
 		return errReported
 	}
-	if err := o.defaultStack(a, c.spec.API.Name, specName); err != nil {
+	if params, err = o.resolve(c.spec, params); err != nil {
+		return err
+	}
+	if err := o.defaultStack(a, o.stackBase(c.spec.API.Name), specName); err != nil {
 		return err
 	}
 	fmt.Fprint(a.stderr, compile.Exposure(c.spec).String())
