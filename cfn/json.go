@@ -55,8 +55,8 @@ func (t *Template) Resolved(v any) ([]byte, error) {
 // resolved returns the template as compact JSON with intrinsics restored.
 func (t *Template) resolved() ([]byte, error) {
 	c := t.CFN
-	if c.Transform != nil || len(c.Metadata) > 0 || len(c.Parameters) > 0 || len(c.Mappings) > 0 || len(c.Conditions) > 0 || len(c.Globals) > 0 {
-		return nil, fmt.Errorf("the serializer does not support Transform, Metadata, Parameters, Mappings, Conditions or Globals")
+	if c.Transform != nil || len(c.Metadata) > 0 || len(c.Mappings) > 0 || len(c.Conditions) > 0 || len(c.Globals) > 0 {
+		return nil, fmt.Errorf("the serializer does not support Transform, Metadata, Mappings, Conditions or Globals")
 	}
 	ids := make([]string, 0, len(c.Resources))
 	size := 0
@@ -75,6 +75,15 @@ func (t *Template) resolved() ([]byte, error) {
 	if c.Description != "" {
 		buf.WriteString(`,"Description":`)
 		str(c.Description)
+	}
+	if len(c.Parameters) > 0 {
+		// The spec's parameters hold no intrinsics; Resolved sorts them.
+		buf.WriteString(`,"Parameters":`)
+		b, err := t.Resolved(c.Parameters)
+		if err != nil {
+			return nil, fmt.Errorf("encoding parameters: %w", err)
+		}
+		buf.Write(b)
 	}
 	buf.WriteString(`,"Resources":{`)
 	for i, id := range ids {

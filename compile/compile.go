@@ -55,6 +55,7 @@ func compile(s *spec.Spec) *builder {
 func build(s *spec.Spec) *builder {
 	b := &builder{s: s, t: cfn.New(), machines: map[*spec.StateMachine]integration.Machine{}}
 	b.t.CFN.Description = "sfnapic: " + s.API.Name + " (generated from the spec; edit the spec, not this template)"
+	b.parameters()
 	b.stateMachines()
 	b.paths = b.pathIDs()
 	b.auths = b.authorizerIDs()

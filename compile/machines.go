@@ -16,6 +16,7 @@ import (
 // machine, created or existing, and outputs each ARN.
 func (b *builder) stateMachines() {
 	frags := machineFragments(b.s)
+	ids := MachineIDs(b.s)
 	for _, m := range b.s.StateMachines {
 		frag := frags[m.Name]
 		smID := "StateMachine" + frag
@@ -24,7 +25,7 @@ func (b *builder) stateMachines() {
 			b.machines[m] = integration.Machine{ARN: m.ARN, ARNText: m.ARN, Executions: prefix + "*", ExecutionsText: prefix}
 			b.shaping = append(b.shaping, m.Name+"="+m.ARN)
 		} else {
-			b.stateMachine(m, smID, frag)
+			b.stateMachine(m, smID, frag, ids)
 			// An execution's ARN holds the machine's name, which
 			// CloudFormation picks: the template reads it back.
 			prefix := "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${" + smID + ".Name}:"
@@ -42,7 +43,7 @@ func (b *builder) stateMachines() {
 
 // stateMachine creates one state machine, and its execution role unless
 // the spec gives a roleArn.
-func (b *builder) stateMachine(m *spec.StateMachine, smID, frag string) {
+func (b *builder) stateMachine(m *spec.StateMachine, smID, frag string, ids map[string]string) {
 	roleArn := m.RoleARN
 	if roleArn == "" {
 		roleID := "ExecutionRole" + frag
@@ -68,11 +69,16 @@ func (b *builder) stateMachine(m *spec.StateMachine, smID, frag string) {
 	for _, tg := range b.s.API.Tags {
 		smTags = append(smTags, stepfunctions.StateMachine_TagsEntry{Key: tg.Key, Value: tg.Value})
 	}
+	def := m.Definition
+	if m.Literals {
+		def = literals(def)
+	}
 	b.t.CFN.Resources[smID] = &stepfunctions.StateMachine{
-		Definition:       m.Definition,
-		RoleArn:          roleArn,
-		StateMachineType: ptr(m.Type),
-		Tags:             smTags,
+		Definition:              def,
+		DefinitionSubstitutions: b.substitutions(m, ids),
+		RoleArn:                 roleArn,
+		StateMachineType:        ptr(m.Type),
+		Tags:                    smTags,
 	}
 }
 

@@ -54,6 +54,9 @@ func (p *parser) definition(n *yaml.Node, file, at string) any {
 	}
 	a := aslChecker{p: p, file: file}
 	a.machine(n, at, 0)
+	if p.machine != nil {
+		p.scanSubstitutions(n, file, at, p.machine, 0)
+	}
 	return v
 }
 

@@ -70,7 +70,7 @@ func (t *Table) RequiredKeys() []string {
 
 // Tables lists every field table of the spec language.
 var Tables = []*Table{&TopFields, &APIFields, &StateMachineFields, &StatementFields, &RouteFields, &InputFields, &NameFields,
-	&AuthorizerFields, &CORSFields, &UsagePlanFields, &ThrottleFields, &QuotaFields, &BodyFields}
+	&AuthorizerFields, &CORSFields, &UsagePlanFields, &ThrottleFields, &QuotaFields, &BodyFields, &ParameterFields}
 
 // TopFields are the keys of the spec itself.
 var TopFields = Table{Name: "spec", Fields: []Field{
@@ -89,6 +89,14 @@ var TopFields = Table{Name: "spec", Fields: []Field{
 			"propertyNames": {"pattern": "^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY)[ \\t]+/([A-Za-z0-9._:{}+-]+(/[A-Za-z0-9._:{}+-]+)*)?[ \\t]*$"},
 			"additionalProperties": {"$ref": "#/$defs/route"}}`,
 		Example: `{version: 1, api: {name: a}, stateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}}, routes: {POST /a: {stateMachine: m}}}`},
+	{Name: "parameters", Doc: "Values given when the template is deployed, by name: the template's CloudFormation Parameters. A name holds letters and digits and starts with a letter (not with a prefix of sfnapic's resource IDs, such as Api or Stage). A definition writes ${Name} where the value goes (CloudFormation puts it in through DefinitionSubstitutions); a policy writes {Ref: Name} or ${Name} in an Fn::Sub. One nothing uses gets a warning.",
+		Schema: `{"type": "object", "minProperties": 1, "propertyNames": {"pattern": "^[A-Za-z][A-Za-z0-9]{0,254}$"},
+			"additionalProperties": {"$ref": "#/$defs/parameter"}}`,
+		Example: `{version: 1, api: {name: a}, parameters: {Queue: {type: String}}, environments: {prod: {Queue: q}}, stateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Pass, Result: "${Queue}", End: true}}}}}, routes: {POST /a: {stateMachine: m}}}`},
+	{Name: "environments", Doc: "Named sets of parameter values, such as staging and prod: deploy --env NAME deploys them to the stack <api.name>-NAME. A name holds letters, digits and '-' and starts with a letter; each value must be one its parameter allows.",
+		Schema: `{"type": "object", "minProperties": 1, "propertyNames": {"pattern": "^[A-Za-z][A-Za-z0-9-]{0,63}$"},
+			"additionalProperties": {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]}}}`,
+		Example: `{version: 1, api: {name: a}, parameters: {Queue: {type: String}}, environments: {prod: {Queue: q}}, stateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Pass, Result: "${Queue}", End: true}}}}}, routes: {POST /a: {stateMachine: m}}}`},
 }}
 
 // APIFields are the keys of api.
@@ -314,4 +322,16 @@ var BodyFields = Table{Name: "body", Fields: []Field{
 		Schema: `{"type": "object"}`, Example: `{schema: {type: object, required: [items], properties: {items: {type: array, minItems: 1}}}}`},
 	{Name: "schemaFile", Variant: "file", Doc: "A JSON Schema (draft-04) file next to the spec (.json, .yaml or .yml), relative to the spec's directory.",
 		Schema: `{"type": "string", "pattern": "\\.(json|ya?ml)$"}`, Example: `{schemaFile: order.schema.json}`},
+}}
+
+// ParameterFields are the keys of each parameters entry.
+var ParameterFields = Table{Name: "parameter", Fields: []Field{
+	{Name: "type", Doc: "The CloudFormation parameter type: String (default), Number, List<Number>, CommaDelimitedList, an AWS-specific type such as AWS::EC2::VPC::Id, or AWS::SSM::Parameter::Value<String> (the value names a Systems Manager parameter, whose value CloudFormation reads). A list type cannot be substituted into a definition.",
+		Schema: `{"type": "string", "default": "String"}`, Example: `{type: "AWS::SSM::Parameter::Value<String>", default: /orders/table}`},
+	{Name: "description", Doc: "What the value is, shown by CloudFormation's console.", Schema: `{"type": "string"}`, Example: `{description: Name of the approvals queue}`},
+	{Name: "default", Doc: "The value when none is given; without one, deploy needs a value (from --env, --params or --param).",
+		Schema: `{"type": ["string", "number", "boolean"]}`, Example: `{default: ERROR}`},
+	{Name: "allowed", Doc: "The only values allowed (CloudFormation's AllowedValues); a default and every environment's value must be one.",
+		Schema: `{"type": "array", "minItems": 1, "items": {"type": ["string", "number", "boolean"]}}`, Example: `{allowed: [ERROR, ALL], default: ERROR}`},
+	{Name: "noEcho", Doc: "CloudFormation masks the value in its console and API answers (NoEcho).", Schema: `{"type": "boolean"}`, Example: `{noEcho: true}`},
 }}

@@ -39,8 +39,13 @@ type parser struct {
 	file  string
 	files fs.FS
 	errs  ErrorList
-	nodes int // definition values converted so far, against maxNodes
-	bytes int // their size, against maxValueBytes
+	// subRefs are the definitions' ${...}, checked once all is read.
+	subRefs []subRef
+	// machine is the state machine whose definition is being read.
+	machine *StateMachine
+	spec    *Spec // set once the machines are read
+	nodes   int   // definition values converted so far, against maxNodes
+	bytes   int   // their size, against maxValueBytes
 }
 
 // Limits on what a spec may make the parser do: no input may exhaust
@@ -73,7 +78,7 @@ func (p *parser) parse(src []byte) *Spec {
 		return nil
 	}
 	s := &Spec{File: p.file}
-	var routes, machines *yaml.Node
+	var routes, machines, params, envs *yaml.Node
 	p.mapping(root, "", TopFields.Keys(), TopFields.RequiredKeys(),
 		func(key string, k, v *yaml.Node) {
 			switch key {
@@ -86,15 +91,22 @@ func (p *parser) parse(src []byte) *Spec {
 			case "routes":
 				routes = v
 				s.RoutesPos = p.pos(k)
+			case "parameters":
+				params = v
+			case "environments":
+				envs = v
 			}
 		})
+	p.deployValues(s, params, envs)
 	if machines != nil {
 		s.StateMachines = p.stateMachines(machines)
 	}
+	p.resolveSubstitutions(s)
 	if routes != nil {
 		s.Routes = p.routes(routes, s.StateMachines, &s.API)
 	}
 	p.unusedAccess(&s.API, routes != nil)
+	p.unusedParameters(s)
 	for _, m := range s.StateMachines {
 		// After an error in a route, a machine may look unused only
 		// because the route that starts it could not be read.
@@ -413,6 +425,7 @@ func (p *parser) stateMachines(n *yaml.Node) []*StateMachine {
 			return
 		}
 		m := &StateMachine{Name: name, Pos: p.pos(k)}
+		p.machine = m
 		var def, file, arn, typ, policies, role *yaml.Node
 		p.mapping(v, at, StateMachineFields.Keys(), StateMachineFields.RequiredKeys(), func(key string, k, v *yaml.Node) {
 			switch key {

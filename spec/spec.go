@@ -30,6 +30,8 @@ type Spec struct {
 	StateMachines []*StateMachine // in spec order
 	Routes        []*Route        // in spec order
 	RoutesPos     Pos             // the routes key, for spec-wide diagnostics
+	Parameters    []*Parameter    // in spec order
+	Environments  []*Environment  // in spec order
 }
 
 // Endpoint types of a REST API.
@@ -84,6 +86,10 @@ type StateMachine struct {
 	Policies []Object
 	RoleARN  string
 	Used     bool // started by at least one route
+	// Substitutions are the ${Name} the definition uses, sorted by key;
+	// Literals: it writes ${!Name} for the text ${Name}.
+	Substitutions []Substitution
+	Literals      bool
 }
 
 // Existing reports whether the machine is referenced by ARN rather than

@@ -12,10 +12,12 @@ import (
 	"github.com/sfnapic/sfnapic/compile"
 	"github.com/sfnapic/sfnapic/internal/awsconfig"
 	"github.com/sfnapic/sfnapic/internal/deploy"
+	"github.com/sfnapic/sfnapic/spec"
 )
 
 type deployOptions struct {
 	awsFlags
+	paramFlags
 	params, tags          []string
 	yes                   bool
 	noExecute             bool
@@ -99,7 +101,8 @@ const deployEndpointHelp = "the AWS endpoint `URL` (CloudFormation, S3), such as
 func addDeployFlags(cmd *cobra.Command, o *deployOptions, all bool) {
 	f := cmd.Flags()
 	o.awsFlags.add(cmd, awsHelp{stack: "the CloudFormation stack `NAME`", endpoint: deployEndpointHelp})
-	f.StringArrayVar(&o.params, "param", nil, "a template parameter `K=V` (repeatable)")
+	f.StringArrayVar(&o.params, "param", nil, "a template parameter `K=V` (repeatable), over --env's and --params's")
+	o.paramFlags.add(cmd)
 	f.StringArrayVar(&o.tags, "tags", nil, "a stack tag `K=V` (repeatable)")
 	f.StringVar(&o.roleARN, "role-arn", "", "an IAM role `ARN` for CloudFormation to act as")
 	f.StringVar(&o.s3Bucket, "s3-bucket", "", "the S3 `BUCKET` for templates over 51,200 bytes")
@@ -131,6 +134,21 @@ func keyValues(flag string, in []string) ([]deploy.KV, error) {
 	return out, nil
 }
 
+// stackAndParams checks the parameters' values (the environment's, the
+// file's, the flags') and names the stack when --stack does not: api.name,
+// with the environment's name after it.
+func (o *deployOptions) stackAndParams(a *app, s *spec.Spec, specName string, params []deploy.KV) ([]deploy.KV, error) {
+	params, err := o.resolve(s, params)
+	if err != nil {
+		return nil, err
+	}
+	field := "api.name"
+	if o.env != "" {
+		field = "api.name and --env"
+	}
+	return params, o.defaultStack(a, o.stackBase(s.API.Name), field, specName)
+}
+
 func runDeploy(cmd *cobra.Command, a *app, specName string, o deployOptions, diff bool) error {
 	survivePipes()
 	if o.output == "" {
@@ -155,7 +173,7 @@ func runDeploy(cmd *cobra.Command, a *app, specName string, o deployOptions, dif
 	if c.diags.HasErrors() {
 		return errReported
 	}
-	if err := o.defaultStack(a, c.spec.API.Name, "api.name", specName); err != nil {
+	if params, err = o.stackAndParams(a, c.spec, specName, params); err != nil {
 		return err
 	}
 	fmt.Fprint(a.stderr, compile.Exposure(c.spec).String())

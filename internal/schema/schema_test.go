@@ -245,6 +245,9 @@ var placeFor = map[string]func(m string) string{
 	"body": func(m string) string {
 		return "version: 1\napi: {name: a}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}}\nroutes: {\"POST /a\": {stateMachine: m, body: " + m + "}}\n"
 	},
+	"parameter": func(m string) string {
+		return "version: 1\napi: {name: a}\nparameters: {P: " + m + "}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}}\nroutes: {\"POST /a\": {stateMachine: m}}\n"
+	},
 	"executionName": func(m string) string {
 		return "version: 1\napi: {name: a}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}}\nroutes: {\"POST /a/{id}\": {stateMachine: m, input: {id: path.id}, executionName: " + m + "}}\n"
 	},

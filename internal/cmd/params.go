@@ -1,0 +1,96 @@
+package cmd
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"gopkg.in/yaml.v3"
+
+	"github.com/sfnapic/sfnapic/internal/deploy"
+	"github.com/sfnapic/sfnapic/spec"
+)
+
+// paramFlags are --env and --params, beside --param: where the values of
+// the spec's parameters come from, in that order, each over the last.
+type paramFlags struct {
+	env  string
+	file string
+}
+
+func (o *paramFlags) add(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&o.env, "env", "", "the spec's environment `NAME` for the parameter values (the stack defaults to <api.name>-NAME)")
+	f.StringVar(&o.file, "params", "", "a YAML or JSON `FILE` of parameter values, NAME: VALUE, over --env's")
+}
+
+// stackBase is the stack name the spec's api.name gives with --env.
+func (o *paramFlags) stackBase(apiName string) string {
+	if o.env == "" || apiName == "" {
+		return apiName
+	}
+	return apiName + "-" + o.env
+}
+
+// resolve checks every value for the spec's parameters (--env's, then
+// --params's, then each --param) and returns them sorted by name, or a
+// usage error listing every problem at once. A spec that declares no
+// parameters passes --param on as given when neither --env nor --params is.
+func (o *paramFlags) resolve(s *spec.Spec, params []deploy.KV) ([]deploy.KV, error) {
+	if len(s.Parameters) == 0 && o.env == "" && o.file == "" {
+		return params, nil
+	}
+	given, problems := o.readFile()
+	for _, kv := range params {
+		given = append(given, spec.Value{Name: kv.Key, Value: kv.Value, Pos: spec.Pos{File: "--param " + kv.Key + "=" + kv.Value}})
+	}
+	values, more := s.Values(o.env, given, true)
+	problems = append(problems, more...)
+	if len(problems) > 0 {
+		return nil, usagef("the parameter values are not all right:\n  %s", strings.Join(problems, "\n  "))
+	}
+	names := make([]string, 0, len(values))
+	for k := range values {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	out := make([]deploy.KV, len(names))
+	for i, k := range names {
+		out[i] = deploy.KV{Key: k, Value: values[k]}
+	}
+	return out, nil
+}
+
+// readFile reads --params: a mapping of names to scalar values, each with
+// its position in the file.
+func (o *paramFlags) readFile() ([]spec.Value, []string) {
+	if o.file == "" {
+		return nil, nil
+	}
+	src, err := os.ReadFile(o.file)
+	if err != nil {
+		return nil, []string{fmt.Sprintf("--params: %v", err)}
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		return nil, []string{fmt.Sprintf("%s: %v", o.file, err)}
+	}
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil, []string{fmt.Sprintf("%s: expected a mapping of parameter names to values, such as {ApprovalQueue: order-approvals}", o.file)}
+	}
+	var out []spec.Value
+	var problems []string
+	m := doc.Content[0]
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		pos := spec.Pos{File: o.file, Line: v.Line, Col: v.Column}
+		if v.Kind != yaml.ScalarNode || v.ShortTag() == "!!null" {
+			problems = append(problems, fmt.Sprintf("%s: %s: expected a value (a string or a number)", pos, k.Value))
+			continue
+		}
+		out = append(out, spec.Value{Name: k.Value, Value: v.Value, Pos: pos})
+	}
+	return out, problems
+}

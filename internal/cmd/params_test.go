@@ -1,0 +1,59 @@
+package cmd
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const paramsSpec = "../../golden/params-environments/spec.yaml"
+
+// TestDeployEnvSendsItsValues: --env prod deploys to orders-prod with
+// prod's values, --params's over them and --param's over both, sorted by
+// name, and nothing more.
+func TestDeployEnvSendsItsValues(t *testing.T) {
+	f := fakeAWS(t)
+	file := filepath.Join(t.TempDir(), "values.yaml")
+	if err := os.WriteFile(file, []byte("Secret: from-file\nLogLevel: ERROR\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := mainWithin(t, "deploy", paramsSpec, "--env", "prod", "--params", file, "--param", "Secret=from-flag", "--yes", "--poll", "1ms")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	if _, ok := f.Stacks["orders-prod"]; !ok {
+		t.Fatalf("no stack orders-prod: %v\n%s", f.Calls(), errs)
+	}
+	cs := form(t, f, "CreateChangeSet")
+	want := [][2]string{{"ApprovalQueue", "order-approvals"}, {"LogLevel", "ERROR"}, {"Secret", "from-flag"}}
+	for i, kv := range want {
+		n := string(rune('1' + i))
+		if k, v := cs.Get("Parameters.member."+n+".ParameterKey"), cs.Get("Parameters.member."+n+".ParameterValue"); k != kv[0] || v != kv[1] {
+			t.Errorf("parameter %s = %s=%s, want %s=%s", n, k, v, kv[0], kv[1])
+		}
+	}
+	if cs.Has("Parameters.member.4.ParameterKey") {
+		t.Errorf("a fourth parameter was sent: %s", cs.Get("Parameters.member.4.ParameterKey"))
+	}
+}
+
+// TestDeployRefusesBadValuesAtOnce: an unknown environment, an unknown
+// parameter and a value outside allowed are all reported, with the fix,
+// before any call to CloudFormation; so is a parameter left without value.
+func TestDeployRefusesBadValuesAtOnce(t *testing.T) {
+	f := fakeAWS(t)
+	code, _, errs := mainWithin(t, "deploy", paramsSpec, "--env", "prd", "--param", "LogLevel=DEBUG", "--param", "ApprovalQueu=q", "--yes", "--poll", "1ms")
+	if code != 2 {
+		t.Fatalf("exit %d, want 2\n%s", code, errs)
+	}
+	for _, want := range []string{`no environment "prd" (did you mean "prod"?)`, `"DEBUG" is not one of the values allowed for LogLevel: ERROR, ALL`,
+		`no parameter "ApprovalQueu" (did you mean "ApprovalQueue"?)`, "parameter ApprovalQueue has no value and no default"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errs)
+		}
+	}
+	if len(f.Requests) != 0 {
+		t.Errorf("CloudFormation was called: %v", f.Calls())
+	}
+}
