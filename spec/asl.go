@@ -44,17 +44,19 @@ func jsonSyntax(src []byte) (Pos, string, bool) {
 
 // definition converts an ASL definition written in YAML (or JSON, which the
 // YAML parser also reads) to an ordered JSON value, then checks its
-// structure. file is the file the nodes came from.
-func (p *parser) definition(n *yaml.Node, file, at string) any {
+// structure. file is the file the nodes came from. It returns the Task
+// states too, for the execution role's derived statements.
+func (p *parser) definition(n *yaml.Node, file, at string) (any, []Task) {
 	n = resolve(n)
 	before := len(p.errs)
 	v := p.value(n, file, at, 0)
 	if len(p.errs) > before {
-		return nil
+		return nil, nil
 	}
-	a := aslChecker{p: p, file: file}
+	tasks := []Task{}
+	a := aslChecker{p: p, file: file, tasks: &tasks}
 	a.machine(n, at, 0)
-	return v
+	return v, tasks
 }
 
 func (p *parser) posIn(file string, n *yaml.Node) Pos {
@@ -146,6 +148,8 @@ func (p *parser) value(n *yaml.Node, file, at string, depth int) any {
 type aslChecker struct {
 	p    *parser
 	file string
+	// tasks collects the Task states met, in document order.
+	tasks *[]Task
 }
 
 var stateTypes = []string{"Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"}
@@ -273,6 +277,8 @@ func (a aslChecker) machine(n *yaml.Node, at string, depth int) {
 			}
 		}
 		switch typ.Value {
+		case "Task":
+			a.task(name, stat, st)
 		case "Parallel":
 			_, branches := a.field(st, "Branches")
 			if branches == nil || branches.Kind != yaml.SequenceNode || len(branches.Content) == 0 {

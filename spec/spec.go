@@ -84,6 +84,9 @@ type StateMachine struct {
 	Policies []Object
 	RoleARN  string
 	Used     bool // started by at least one route
+	// Tasks are the definition's Task states, nested ones included, in
+	// document order: what the execution role's statements derive from.
+	Tasks []Task
 }
 
 // Existing reports whether the machine is referenced by ARN rather than
