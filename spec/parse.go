@@ -488,6 +488,7 @@ func (p *parser) policies(n *yaml.Node, at string) []Object {
 			case "Effect":
 				p.oneOf(v, sat+".Effect", []string{"Allow", "Deny"})
 			case "Action", "Resource":
+				p.statementValues(key, v, sat+"."+key)
 				for _, s := range p.strings(v, sat+"."+key) {
 					if s == "*" || key == "Action" && strings.HasSuffix(s, ":*") {
 						p.errs.Warn(p.pos(resolve(v)), sat+"."+key, "%q is a wildcard: prefer the exact %ss the workflow needs", s, strings.ToLower(key))
