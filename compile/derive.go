@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -146,21 +147,25 @@ func DeriveWarnings(s *spec.Spec) spec.ErrorList {
 		if m.Existing() || m.RoleARN != "" {
 			continue
 		}
-		_, warns := Derive(m)
+		grants, warns := Derive(m)
 		out = append(out, warns...)
+		if n := policySize(m, grants); n > maxRolePolicyChars {
+			out.Warn(m.Pos, "stateMachines."+m.Name, "the execution role's policies come to about %d characters, over the %d IAM takes for a role's inline policies: give the role as roleArn, or call fewer distinct resources", n, maxRolePolicyChars)
+		}
 	}
 	return out
 }
 
-// derivedStatements merges a machine's grants into statements, one per
-// set of actions, each resource once, in the order the Tasks are written:
-// the policy stays as short as a hand-written one, and deterministic.
-func (b *builder) derivedStatements(m *spec.StateMachine) []any {
-	grants, _ := Derive(m)
-	type statement struct {
-		actions   []string
-		resources []string
-	}
+// statement is one merged statement of the Derived policy.
+type statement struct {
+	actions   []string
+	resources []string
+}
+
+// mergeGrants merges a machine's grants into statements, one per set of
+// actions, each resource once, in the order the Tasks are written: the
+// policy stays as short as a hand-written one, and deterministic.
+func mergeGrants(grants []Grant) []*statement {
 	var order []*statement
 	byActions := map[string]*statement{}
 	for _, g := range grants {
@@ -177,8 +182,16 @@ func (b *builder) derivedStatements(m *spec.StateMachine) []any {
 			}
 		}
 	}
-	out := make([]any, 0, len(order))
-	for _, st := range order {
+	return order
+}
+
+// derivedStatements are the Derived policy's statements, a resource with
+// a ${...} as Fn::Sub.
+func (b *builder) derivedStatements(m *spec.StateMachine) []any {
+	grants, _ := Derive(m)
+	merged := mergeGrants(grants)
+	out := make([]any, 0, len(merged))
+	for _, st := range merged {
 		resources := make([]any, len(st.resources))
 		for i, r := range st.resources {
 			resources[i] = r
@@ -189,4 +202,31 @@ func (b *builder) derivedStatements(m *spec.StateMachine) []any {
 		out = append(out, map[string]any{"Effect": "Allow", "Action": st.actions, "Resource": resources})
 	}
 	return out
+}
+
+// maxRolePolicyChars is IAM's quota on the inline policies of one role,
+// together, whitespace not counted ("IAM and AWS STS quotas").
+const maxRolePolicyChars = 10_240
+
+// policySize estimates the characters IAM counts for a machine's inline
+// policies: the derived statements and the spec's, as compact JSON. The
+// pseudo parameters are counted as written, a little over what they
+// resolve to, so the estimate errs towards warning.
+func policySize(m *spec.StateMachine, grants []Grant) int {
+	n := 0
+	for _, st := range mergeGrants(grants) {
+		n += len(`{"Effect":"Allow","Action":[],"Resource":[]},`)
+		for _, a := range st.actions {
+			n += len(a) + 3
+		}
+		for _, r := range st.resources {
+			n += len(r) + 3
+		}
+	}
+	for _, p := range m.Policies {
+		if b, err := json.Marshal(p); err == nil {
+			n += len(b) + 1
+		}
+	}
+	return n
 }

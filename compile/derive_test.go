@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -124,3 +125,31 @@ func TestDeriveWarningsOnlyForCreatedRoles(t *testing.T) {
 		}
 	}
 }
+
+// TestDerivedPolicyOverIAMQuotaWarns: a workflow calling so many
+// functions that the role's policies pass IAM's 10,240 characters warns
+// on the machine; a few do not.
+func TestDerivedPolicyOverIAMQuotaWarns(t *testing.T) {
+	for _, n := range []int{3, 80} {
+		var b strings.Builder
+		b.WriteString("version: 1\napi: {name: a}\nstateMachines:\n  m:\n    definition:\n      StartAt: T0\n      States:\n")
+		for i := range n {
+			next := ", Next: T" + itoa(i+1)
+			if i == n-1 {
+				next = ", End: true"
+			}
+			b.WriteString("        T" + itoa(i) + `: {Type: Task, Resource: "arn:aws:states:::lambda:invoke", Parameters: {FunctionName: function-number-` + itoa(i) + "}" + next + "}\n")
+		}
+		b.WriteString("routes:\n  POST /a: {stateMachine: m}\n")
+		s, errs := spec.Parse("s.yaml", []byte(b.String()), nil)
+		if errs.HasErrors() {
+			t.Fatal(errs.String())
+		}
+		warned := strings.Contains(DeriveWarnings(s).String(), "over the 10240 IAM takes")
+		if warned != (n == 80) {
+			t.Errorf("%d functions: warned %v", n, warned)
+		}
+	}
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
