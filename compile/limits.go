@@ -42,5 +42,5 @@ func Build(s *spec.Spec, format string) ([]byte, spec.ErrorList, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return out, Limits(s, t, out), nil
+	return out, append(Limits(s, t, out), DeriveWarnings(s)...), nil
 }

@@ -52,15 +52,22 @@ func (b *builder) stateMachine(m *spec.StateMachine, smID, frag string, ids map[
 			AssumeRolePolicyDocument: trust("states.amazonaws.com"),
 			Tags:                     b.tags(),
 		}
+		// What the Tasks call is derived; the spec's policies add to it.
+		if derived := b.derivedStatements(m); len(derived) > 0 {
+			role.Policies = append(role.Policies, iam.Role_Policy{
+				PolicyName:     "Derived",
+				PolicyDocument: policyDocument(derived),
+			})
+		}
 		if len(m.Policies) > 0 {
 			statements := make([]any, len(m.Policies))
 			for i, st := range m.Policies {
 				statements[i] = st
 			}
-			role.Policies = []iam.Role_Policy{{
+			role.Policies = append(role.Policies, iam.Role_Policy{
 				PolicyName:     "Workflow",
 				PolicyDocument: policyDocument(statements),
-			}}
+			})
 		}
 		b.t.CFN.Resources[roleID] = role
 		roleArn = b.t.GetAtt(roleID, "Arn")

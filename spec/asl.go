@@ -44,20 +44,22 @@ func jsonSyntax(src []byte) (Pos, string, bool) {
 
 // definition converts an ASL definition written in YAML (or JSON, which the
 // YAML parser also reads) to an ordered JSON value, then checks its
-// structure. file is the file the nodes came from.
-func (p *parser) definition(n *yaml.Node, file, at string) any {
+// structure. file is the file the nodes came from. It returns the Task
+// states too, for the execution role's derived statements.
+func (p *parser) definition(n *yaml.Node, file, at string) (any, []Task) {
 	n = resolve(n)
 	before := len(p.errs)
 	v := p.value(n, file, at, 0)
 	if len(p.errs) > before {
-		return nil
+		return nil, nil
 	}
-	a := aslChecker{p: p, file: file}
+	tasks := []Task{}
+	a := aslChecker{p: p, file: file, tasks: &tasks}
 	a.machine(n, at, 0)
 	if p.machine != nil {
 		p.scanSubstitutions(n, file, at, p.machine, 0)
 	}
-	return v
+	return v, tasks
 }
 
 func (p *parser) posIn(file string, n *yaml.Node) Pos {
@@ -144,11 +146,17 @@ func (p *parser) value(n *yaml.Node, file, at string, depth int) any {
 // StartAt and every Next, Default and Catch target name a state of the same
 // States map, every state has a known Type, and every state that must end
 // or continue does one or the other. It recurses into Parallel branches and
-// Map processors, which have their own States. Fields it does not know are
-// left to Step Functions, so that new ASL features keep working.
+// Map processors, which have their own States. A field that Step Functions
+// does not take in a definition or in a state of its type is refused too
+// (see aslfields.go): Step Functions would refuse the whole template.
 type aslChecker struct {
 	p    *parser
 	file string
+	// tasks collects the Task states met, in document order.
+	tasks *[]Task
+	// lang is the QueryLanguage the definition sets ("" for JSONPath,
+	// the default), which its states inherit.
+	lang string
 }
 
 var stateTypes = []string{"Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"}
@@ -179,6 +187,10 @@ func (a aslChecker) machine(n *yaml.Node, at string, depth int) {
 		a.err(n, at, "expected a state machine definition (a mapping with StartAt and States), got %s", describe(n))
 		return
 	}
+	if _, ql := a.field(n, "QueryLanguage"); ql != nil && ql.Kind == yaml.ScalarNode {
+		a.lang = ql.Value
+	}
+	a.knownFields(n, at, "", "")
 	_, states := a.field(n, "States")
 	startKey, start := a.field(n, "StartAt")
 	if states == nil || states.Kind != yaml.MappingNode {
@@ -231,6 +243,7 @@ func (a aslChecker) machine(n *yaml.Node, at string, depth int) {
 			a.err(typ, child(stat, "Type"), "unknown state type %q%s; one of %s", typ.Value, suggest(typ.Value, stateTypes), strings.Join(stateTypes, ", "))
 			continue
 		}
+		a.knownFields(st, stat, typ.Value, a.lang)
 		nextK, next := a.field(st, "Next")
 		_, end := a.field(st, "End")
 		target(nextK, next, child(stat, "Next"), "Next")
@@ -276,6 +289,9 @@ func (a aslChecker) machine(n *yaml.Node, at string, depth int) {
 			}
 		}
 		switch typ.Value {
+		case "Task":
+			a.taskResource(st, stat)
+			a.task(name, stat, st)
 		case "Parallel":
 			_, branches := a.field(st, "Branches")
 			if branches == nil || branches.Kind != yaml.SequenceNode || len(branches.Content) == 0 {

@@ -488,11 +488,11 @@ func (p *parser) stateMachines(n *yaml.Node) []*StateMachine {
 				m.ARN = s
 			}
 		case def != nil:
-			m.Definition = p.definition(def, p.file, at+".definition")
+			m.Definition, m.Tasks = p.definition(def, p.file, at+".definition")
 		case file != nil:
 			if s, ok := p.str(file, at+".definitionFile"); ok {
 				m.DefinitionFile = s
-				m.Definition = p.definitionFile(resolve(file), s, at+".definitionFile")
+				m.Definition, m.Tasks = p.definitionFile(resolve(file), s, at+".definitionFile")
 			}
 		}
 		out = append(out, m)
@@ -521,6 +521,7 @@ func (p *parser) policies(n *yaml.Node, at string) []Object {
 			case "Effect":
 				p.oneOf(v, sat+".Effect", []string{"Allow", "Deny"})
 			case "Action", "Resource":
+				p.statementValues(key, v, sat+"."+key)
 				for _, s := range p.strings(v, sat+"."+key) {
 					if s == "*" || key == "Action" && strings.HasSuffix(s, ":*") {
 						p.errs.Warn(p.pos(resolve(v)), sat+"."+key, "%q is a wildcard: prefer the exact %ss the workflow needs", s, strings.ToLower(key))
@@ -563,15 +564,15 @@ func (p *parser) strings(n *yaml.Node, at string) []string {
 }
 
 // definitionFile loads an ASL file next to the spec.
-func (p *parser) definitionFile(n *yaml.Node, name, at string) any {
+func (p *parser) definitionFile(n *yaml.Node, name, at string) (any, []Task) {
 	ext := path.Ext(name)
 	if ext != ".json" && ext != ".yaml" && ext != ".yml" {
 		p.errs.Add(p.pos(n), at, "%q: a definition file must end in .asl.json, .asl.yaml or .asl.yml", name)
-		return nil
+		return nil, nil
 	}
 	file, root := p.fileNextTo(n, name, at, "definition file")
 	if root == nil {
-		return nil
+		return nil, nil
 	}
 	return p.definition(root, file, "")
 }

@@ -90,6 +90,9 @@ type StateMachine struct {
 	// Literals: it writes ${!Name} for the text ${Name}.
 	Substitutions []Substitution
 	Literals      bool
+	// Tasks are the definition's Task states, nested ones included, in
+	// document order: what the execution role's statements derive from.
+	Tasks []Task
 }
 
 // Existing reports whether the machine is referenced by ARN rather than

@@ -2,8 +2,13 @@ package cmd
 
 import (
 	"fmt"
+	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/sfnapic/sfnapic/compile"
+	"github.com/sfnapic/sfnapic/spec"
 )
 
 const validateDoc = `Validate checks each SPEC (parse, checks, compile, CloudFormation limits)
@@ -11,12 +16,20 @@ and writes nothing. Every problem in every file is reported at once, as
 file:line:col: field.path: message. It exits 1 if any spec has errors;
 warnings alone do not fail. With no SPEC, it checks ./` + defaultSpec + `.
 
+With --explain, it also prints, for each state machine whose execution role
+sfnapic creates, every IAM statement derived from the workflow, under the
+position of the Task state it came from. Statements under the spec's
+policies are added to these; a Task whose resource is chosen at run time
+derives nothing and is a warning instead.
+
 Examples:
   sfnapic validate
-  sfnapic validate examples/*.yaml`
+  sfnapic validate examples/*.yaml
+  sfnapic validate --explain orders.yaml`
 
 func newValidateCmd(a *app) *cobra.Command {
-	return &cobra.Command{
+	var explain bool
+	cmd := &cobra.Command{
 		Use:   "validate [SPEC...]",
 		Short: "check specs without writing anything",
 		Long:  validateDoc,
@@ -41,6 +54,9 @@ func newValidateCmd(a *app) *cobra.Command {
 					failed = true
 					continue
 				}
+				if explain {
+					explainGrants(a.stdout, c.spec)
+				}
 				fmt.Fprintf(a.stderr, "%s: ok\n", name)
 			}
 			if failed {
@@ -48,5 +64,31 @@ func newValidateCmd(a *app) *cobra.Command {
 			}
 			return nil
 		}),
+	}
+	cmd.Flags().BoolVar(&explain, "explain", false, "print each IAM statement derived from the workflows, with the Task it came from")
+	return cmd
+}
+
+// explainGrants prints the statements derived for each machine whose
+// role sfnapic creates: a heading per machine, then per statement the
+// Task's position and path, its actions and its resources.
+func explainGrants(w io.Writer, s *spec.Spec) {
+	for _, m := range s.StateMachines {
+		switch {
+		case m.Existing():
+			continue
+		case m.RoleARN != "":
+			fmt.Fprintf(w, "%s: stateMachines.%s: its role is %s: nothing is derived into it\n", m.Pos, m.Name, m.RoleARN)
+			continue
+		}
+		grants, _ := compile.Derive(m)
+		fmt.Fprintf(w, "%s: stateMachines.%s: %d statement(s) derived from %d Task state(s), %d under policies\n",
+			m.Pos, m.Name, len(grants), len(m.Tasks), len(m.Policies))
+		for _, g := range grants {
+			fmt.Fprintf(w, "  %s: %s (%s)\n    Allow %s\n", g.Task.Pos, g.Task.Path, g.Task.Resource, strings.Join(g.Actions, ", "))
+			for _, r := range g.Resources {
+				fmt.Fprintf(w, "      on %s\n", r)
+			}
+		}
 	}
 }

@@ -1,0 +1,95 @@
+package compile
+
+import (
+	"strings"
+
+	"github.com/sfnapic/sfnapic/spec"
+)
+
+// startExecution grants StartExecution on the child machine. Waiting for
+// it (.sync, .sync:2) also needs to read and stop its executions, and the
+// managed EventBridge rule through which Step Functions learns that the
+// child ended ("IAM policies for starting a new AWS Step Functions state
+// machine execution").
+func (d *deriver) startExecution(t *spec.Task, pattern string) {
+	actions := []string{"states:StartExecution"}
+	arn, ok := d.fixed(t, "StateMachineArn", actions, "<the state machine's ARN>")
+	if !ok {
+		return
+	}
+	parts := strings.Split(arn, ":")
+	if len(parts) < 7 || parts[0] != "arn" || parts[2] != "states" || parts[5] != "stateMachine" {
+		p, _ := t.Param("StateMachineArn")
+		d.warn(t, p.Pos, actions, "<the state machine's ARN>", "StateMachineArn "+quote(arn)+" is not a state machine ARN such as arn:aws:states:eu-west-1:123456789012:stateMachine:child")
+		return
+	}
+	d.grant(t, actions, arn)
+	if !strings.HasPrefix(pattern, "sync") {
+		return
+	}
+	executions := strings.Join(append(parts[:5:5], "execution", parts[6], "*"), ":")
+	d.grant(t, []string{"states:DescribeExecution", "states:StopExecution"}, executions)
+	d.managedRule(t, "StepFunctionsGetEventsForStepFunctionsExecutionRule")
+}
+
+// managedRule grants what a .sync integration needs on the EventBridge
+// rule Step Functions manages for it.
+func (d *deriver) managedRule(t *spec.Task, rule string) {
+	d.grant(t, []string{"events:PutTargets", "events:PutRule", "events:DescribeRule"},
+		"arn:"+partition+":events:"+here+":rule/"+rule)
+}
+
+// runTask grants RunTask on the task definition (every revision of a
+// family named without one), and, to wait for the task (.sync), to read
+// and stop the tasks of its cluster and the managed rule ("IAM policies
+// for Amazon ECS/AWS Fargate"). ECS needs iam:PassRole on the task's
+// roles: those given in Overrides are granted; the others are the task
+// definition's, not in the workflow, so a warning asks for them.
+func (d *deriver) runTask(t *spec.Task, pattern string) {
+	actions := []string{"ecs:RunTask"}
+	def, ok := d.fixed(t, "TaskDefinition", actions, "<the task definition's ARN>")
+	if !ok {
+		return
+	}
+	if !strings.HasPrefix(def, "arn:") {
+		def = "arn:" + partition + ":ecs:" + here + ":task-definition/" + def
+	}
+	if !strings.Contains(def[strings.LastIndex(def, "/")+1:], ":") {
+		def += ":*"
+	}
+	d.grant(t, actions, def)
+	if strings.HasPrefix(pattern, "sync") {
+		cluster := "default"
+		if c, ok := t.Param("Cluster"); ok && !c.Dynamic() {
+			if s, _ := c.Value.(string); s != "" {
+				cluster = s[strings.LastIndex(s, "/")+1:]
+			}
+		}
+		d.grant(t, []string{"ecs:StopTask", "ecs:DescribeTasks"}, "arn:"+partition+":ecs:"+here+":task/"+cluster+"/*")
+		d.managedRule(t, "StepFunctionsGetEventsForECSTaskRule")
+	}
+	d.passRoles(t)
+}
+
+// passRoles grants iam:PassRole on the roles a RunTask's Overrides name,
+// and warns unless they name both.
+func (d *deriver) passRoles(t *spec.Task) {
+	var roles []string
+	if p, ok := t.Param("Overrides"); ok {
+		obj, _ := p.Value.(spec.Object)
+		for _, key := range []string{"TaskRoleArn", "ExecutionRoleArn"} {
+			if v, ok := obj.Get(key); ok {
+				if s, _ := v.(string); strings.HasPrefix(s, "arn:") {
+					roles = append(roles, s)
+				}
+			}
+		}
+	}
+	if len(roles) > 0 {
+		d.grant(t, []string{"iam:PassRole"}, roles...)
+	}
+	if len(roles) < 2 {
+		d.warn(t, t.Pos, []string{"iam:PassRole"}, "<the task definition's task and execution role ARNs>",
+			"ECS needs iam:PassRole on the task definition's roles, which the definition does not name (Overrides may: TaskRoleArn, ExecutionRoleArn)")
+	}
+}
