@@ -84,6 +84,12 @@ type StateMachine struct {
 	Policies []Object
 	RoleARN  string
 	Used     bool // started by at least one route
+	// Logs (nil: none), Tracing, Publish and Alias (nil: none) are how the
+	// machine is watched and released (observability.go).
+	Logs    *Logs
+	Tracing bool
+	Publish bool
+	Alias   *Alias
 }
 
 // Existing reports whether the machine is referenced by ARN rather than

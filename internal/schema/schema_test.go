@@ -245,6 +245,15 @@ var placeFor = map[string]func(m string) string{
 	"body": func(m string) string {
 		return "version: 1\napi: {name: a}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}}\nroutes: {\"POST /a\": {stateMachine: m, body: " + m + "}}\n"
 	},
+	"logs": func(m string) string {
+		return "version: 1\napi: {name: a}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}, logs: " + m + "}}\nroutes: {\"POST /a\": {stateMachine: m}}\n"
+	},
+	"alias": func(m string) string {
+		return "version: 1\napi: {name: a}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}, publish: true, alias: " + m + "}}\nroutes: {\"POST /a\": {stateMachine: m}}\n"
+	},
+	"deployment": func(m string) string {
+		return "version: 1\napi: {name: a}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}, publish: true, alias: {name: live, deployment: " + m + "}}}\nroutes: {\"POST /a\": {stateMachine: m}}\n"
+	},
 	"executionName": func(m string) string {
 		return "version: 1\napi: {name: a}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}}\nroutes: {\"POST /a/{id}\": {stateMachine: m, input: {id: path.id}, executionName: " + m + "}}\n"
 	},
