@@ -29,7 +29,7 @@ func (b *builder) stateMachines() {
 			// An execution's ARN holds the machine's name, which
 			// CloudFormation picks: the template reads it back.
 			prefix := "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${" + smID + ".Name}:"
-			b.machines[m] = integration.Machine{ARN: b.t.Ref(smID), ARNText: "${" + smID + "}", Executions: b.t.Sub(prefix + "*"), ExecutionsText: prefix}
+			b.machines[m] = integration.Machine{ARN: b.t.Ref(smID), ARNText: machineText(m, smID), Executions: b.t.Sub(prefix + "*"), ExecutionsText: prefix}
 			// Changing the type replaces the machine, and with it the ARN
 			// that the deployed request templates carry.
 			b.shaping = append(b.shaping, m.Name+"="+m.Type)
@@ -80,13 +80,29 @@ func (b *builder) stateMachine(m *spec.StateMachine, smID, frag string, ids map[
 	if m.Literals {
 		def = literals(def)
 	}
-	b.t.CFN.Resources[smID] = &stepfunctions.StateMachine{
+	sm := &stepfunctions.StateMachine{
 		Definition:              def,
 		DefinitionSubstitutions: b.substitutions(m, ids),
 		RoleArn:                 roleArn,
 		StateMachineType:        ptr(m.Type),
 		Tags:                    smTags,
 	}
+	b.t.CFN.Resources[smID] = sm
+	role, _ := b.t.CFN.Resources["ExecutionRole"+frag].(*iam.Role)
+	b.operations(m, sm, role, frag)
+}
+
+// machineText is how a request template names the machine a route starts:
+// through its alias when it has one. An alias's ARN is the machine's with
+// ":NAME" after it (StateMachineAliasListItem, Step Functions API
+// reference). IAM authorizes a call through an alias on the machine's own
+// ARN ("Authorization for versions and aliases", Step Functions developer
+// guide), so the API role's statements keep naming the machine.
+func machineText(m *spec.StateMachine, smID string) string {
+	if m.Alias != nil {
+		return "${" + smID + "}:" + m.Alias.Name
+	}
+	return "${" + smID + "}"
 }
 
 // machineFragments names the state machines' logical IDs.

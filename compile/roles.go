@@ -37,6 +37,7 @@ func (b *builder) apiRole() {
 		AssumeRolePolicyDocument: trust("apigateway.amazonaws.com"),
 		Tags:                     b.tags(),
 	}
+	role.AWSCloudFormationDependsOn = b.aliases()
 	for _, p := range policies {
 		role.Policies = append(role.Policies, iam.Role_Policy{
 			PolicyName: p.name,

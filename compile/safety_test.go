@@ -300,7 +300,10 @@ func checkExecutionBody(rc routeCase, out, v string, sent map[*spec.Mapping]bool
 	if err := json.Unmarshal([]byte(out), &body); err != nil {
 		return fmt.Errorf("the body is not an object: %v\n%s", err, out)
 	}
-	prefix := strings.Replace(rc.arn, ":stateMachine:", ":execution:", 1) + ":"
+	// An execution started through an alias (arn:...:stateMachine:NAME:ALIAS)
+	// is named by the machine alone: arn:...:execution:NAME:ID.
+	machine := strings.Join(strings.SplitN(rc.arn, ":", 8)[:min(7, strings.Count(rc.arn, ":")+1)], ":")
+	prefix := strings.Replace(machine, ":stateMachine:", ":execution:", 1) + ":"
 	want := prefix
 	if sent[r.Execution] && validExecutionID(v) {
 		want += v

@@ -181,6 +181,7 @@ func (g *Gateway) Routes() []string { return g.API.Routes() }
 // creates with this ARN: the ARN is then the stand-in from Vars, not one
 // that exists yet.
 func (g *Gateway) MachineOf(arn string) (string, bool) {
+	arn = Unqualified(arn)
 	for id := range g.express {
 		if g.Vars[id] == arn {
 			return id, true
@@ -252,4 +253,16 @@ func memo[V any](cache *sync.Map, key string, build func(string) (V, error)) (V,
 	}
 	cache.Store(key, v)
 	return v, nil
+}
+
+// Unqualified is a state machine's ARN without the version or alias after
+// its name (arn:...:stateMachine:NAME:live is arn:...:stateMachine:NAME):
+// a call through an alias runs the machine, and its executions are named
+// by the machine alone ("How Step Functions associates executions with a
+// version or alias").
+func Unqualified(arn string) string {
+	if parts := strings.SplitN(arn, ":", 8); len(parts) == 8 && parts[5] == "stateMachine" {
+		return strings.Join(parts[:7], ":")
+	}
+	return arn
 }

@@ -70,7 +70,8 @@ func (t *Table) RequiredKeys() []string {
 
 // Tables lists every field table of the spec language.
 var Tables = []*Table{&TopFields, &APIFields, &StateMachineFields, &StatementFields, &RouteFields, &InputFields, &NameFields,
-	&AuthorizerFields, &CORSFields, &UsagePlanFields, &ThrottleFields, &QuotaFields, &BodyFields, &ParameterFields}
+	&AuthorizerFields, &CORSFields, &UsagePlanFields, &ThrottleFields, &QuotaFields, &BodyFields, &ParameterFields,
+	&LogsFields, &AliasFields, &DeploymentFields}
 
 // TopFields are the keys of the spec itself.
 var TopFields = Table{Name: "spec", Fields: []Field{
@@ -148,13 +149,61 @@ var StateMachineFields = Table{Name: "stateMachine", Fields: []Field{
 	{Name: "roleArn", Doc: "An existing IAM role for the state machine to run as, instead of the one sfnapic creates. Not with policies or arn.",
 		Schema:  `{"type": "string", "pattern": "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$"}`,
 		Example: `{definition: {StartAt: A, States: {A: {Type: Succeed}}}, roleArn: "arn:aws:iam::123456789012:role/run"}`},
+	{Name: "logs", Doc: "Log the execution history to CloudWatch Logs: level (ALL, ERROR, FATAL or OFF), includeData, and retention for the log group sfnapic creates, or logGroupArn for an existing one. sfnapic adds the log-delivery permissions Step Functions needs to the execution role. An EXPRESS machine keeps no history without logs, so one without gets a warning. Not with arn.",
+		Schema:  `{"$ref": "#/$defs/logs"}`,
+		Example: `{type: EXPRESS, definition: {StartAt: A, States: {A: {Type: Succeed}}}, logs: {level: ALL, retention: 30d}}`},
+	{Name: "tracing", Doc: "Send traces of each execution to AWS X-Ray (TracingConfiguration); sfnapic adds the X-Ray permissions to the execution role. Not with arn.",
+		Schema:  `{"type": "boolean", "default": false}`,
+		Example: `{definition: {StartAt: A, States: {A: {Type: Succeed}}}, tracing: true}`},
+	{Name: "publish", Doc: "Publish a version (AWS::StepFunctions::StateMachineVersion) for each revision of the definition and settings that a deploy changes; earlier versions are kept (at most 1000 per machine: delete old ones with aws stepfunctions delete-state-machine-version). Not with arn.",
+		Schema:  `{"type": "boolean", "default": false}`,
+		Example: `{definition: {StartAt: A, States: {A: {Type: Succeed}}}, publish: true}`},
+	{Name: "alias", Doc: "An alias that routes start executions through (their requests name the alias ARN; the API role names the machine, whose ARN authorizes calls through its alias): each deploy that publishes a new version moves it there, at once or by its deployment (a Step Functions canary or linear shift that CloudWatch alarms roll back). Needs publish: true. Not with arn.",
+		Schema:  `{"$ref": "#/$defs/alias"}`,
+		Example: `{definition: {StartAt: A, States: {A: {Type: Succeed}}}, publish: true, alias: {name: live}}`},
 }, Rules: `{
 	"oneOf": [
 		{"required": ["definition"]},
 		{"required": ["definitionFile"]},
-		{"required": ["arn"], "allOf": [{"not": {"required": ["type"]}}, {"not": {"required": ["policies"]}}, {"not": {"required": ["roleArn"]}}]}
+		{"required": ["arn"], "allOf": [{"not": {"required": ["type"]}}, {"not": {"required": ["policies"]}}, {"not": {"required": ["roleArn"]}},
+			{"not": {"anyOf": [{"required": ["logs"]}, {"required": ["tracing"]}, {"required": ["publish"]}, {"required": ["alias"]}]}}]}
 	],
-	"not": {"required": ["policies", "roleArn"]}}`}
+	"not": {"required": ["policies", "roleArn"]},
+	"if": {"required": ["alias"]}, "then": {"required": ["publish"], "properties": {"publish": {"const": true}}}}`}
+
+// LogsFields are the keys of a state machine's logs.
+var LogsFields = Table{Name: "logs", Fields: []Field{
+	{Name: "level", Doc: "Which events are logged: ALL, ERROR (the default: failures), FATAL (only executions that fail) or OFF.",
+		Schema: `{"enum": ["ALL", "ERROR", "FATAL", "OFF"], "default": "ERROR"}`, Example: `{level: ALL}`},
+	{Name: "includeData", Doc: "Log each state's input and output too. Default: false (they may hold personal data).",
+		Schema: `{"type": "boolean", "default": false}`, Example: `{level: ALL, includeData: true}`},
+	{Name: "retention", Doc: "How long the log group sfnapic creates (/aws/vendedlogs/states/STACK-MACHINE) keeps events: a period CloudWatch Logs offers, in days (1d, 3d, 5d, 7d, 14d, 30d, 60d, 90d, 120d, 150d, 180d, 365d, 400d, 545d, 731d, 1096d, 1827d, 2192d, 2557d, 2922d, 3288d, 3653d), or never. Default: 731d. Not with logGroupArn.",
+		Schema: `{"type": "string", "pattern": "^([0-9]+d|never)$", "default": "731d"}`, Example: `{retention: 30d}`},
+	{Name: "logGroupArn", Doc: "An existing log group to write to instead of one sfnapic creates: arn:aws:logs:REGION:ACCOUNT:log-group:NAME (\":*\" is added when missing, as Step Functions wants it).",
+		Schema:  `{"type": "string", "pattern": "^arn:aws[a-z-]*:logs:[a-z0-9-]+:[0-9]{12}:log-group:[.\\-_/#A-Za-z0-9]{1,512}(:\\*)?$"}`,
+		Example: `{logGroupArn: "arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/states/orders:*"}`},
+}, Rules: `{"not": {"required": ["retention", "logGroupArn"]}}`}
+
+// AliasFields are the keys of a state machine's alias.
+var AliasFields = Table{Name: "alias", Fields: []Field{
+	{Name: "name", Required: true, Doc: "The alias's name, the last part of its ARN (STATE_MACHINE_ARN:NAME): a letter, then letters, digits, - and _, at most 80.",
+		Schema: `{"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_-]{0,79}$"}`, Example: `{name: live}`},
+	{Name: "deployment", Doc: "How the alias moves to a new version: CANARY (percentage of executions first, the rest after interval), LINEAR (percentage more every interval) or ALL_AT_ONCE; alarms roll it back. Without it the alias moves at once.",
+		Schema: `{"$ref": "#/$defs/deployment"}`, Example: `{name: live, deployment: {type: CANARY, percentage: 10, interval: 5m}}`},
+}}
+
+// DeploymentFields are the keys of an alias's deployment.
+var DeploymentFields = Table{Name: "deployment", Fields: []Field{
+	{Name: "type", Required: true, Doc: "CANARY, LINEAR or ALL_AT_ONCE. CANARY and LINEAR need percentage and interval.",
+		Schema: `{"enum": ["CANARY", "LINEAR", "ALL_AT_ONCE"]}`, Example: `{type: ALL_AT_ONCE}`},
+	{Name: "percentage", Doc: "The share of executions each step moves to the new version: 1 to 99. Not with ALL_AT_ONCE.",
+		Schema: `{"type": "integer", "minimum": 1, "maximum": 99}`, Example: `{type: LINEAR, percentage: 20, interval: 10m}`},
+	{Name: "interval", Doc: "The time between steps (with ALL_AT_ONCE, how long alarms are watched), in whole minutes: 1m to 2100m, written with its unit (5m, 1h).",
+		Schema: `{"type": "string", "pattern": "^[0-9]+(s|m|h)$"}`, Example: `{type: CANARY, percentage: 10, interval: 5m}`},
+	{Name: "alarms", Doc: "CloudWatch alarms, by name (an alarm ARN is read as its name), that roll the deployment back when one goes into ALARM: at most 100. AWS reads an alarm it cannot find as OK.",
+		Schema: `{"type": "array", "minItems": 1, "maxItems": 100, "items": {"type": "string", "minLength": 1}}`, Example: `{type: ALL_AT_ONCE, alarms: [orders-errors]}`},
+}, Rules: `{"if": {"properties": {"type": {"enum": ["CANARY", "LINEAR"]}}}, "then": {"required": ["percentage", "interval"]},
+	"else": {"not": {"required": ["percentage"]}}}`}
 
 // StatementFields are the keys of an IAM statement under policies.
 var StatementFields = Table{Name: "policyStatement", Fields: []Field{

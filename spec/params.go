@@ -76,8 +76,8 @@ var envName = nameRule{letters, alnum + "-", 64}
 // ReservedIDPrefixes start the logical IDs compile gives resources; a
 // parameter, which shares their name space in a template, may not start
 // with one (compile's TestParameterNamesCannotCollide checks the list).
-var ReservedIDPrefixes = []string{"Api", "Authorizer", "ExecutionRole", "GatewayResponse", "LambdaPermission", "Model",
-	"PlanKey", "RequestValidator", "Resource", "Route", "Stage", "StateMachine", "UsagePlan"}
+var ReservedIDPrefixes = []string{"Alias", "Api", "Authorizer", "ExecutionRole", "GatewayResponse", "LambdaPermission", "LogGroup", "Model",
+	"PlanKey", "RequestValidator", "Resource", "Route", "Stage", "StateMachine", "UsagePlan", "Version"}
 
 // listType reports whether a parameter's Ref is a list, which cannot be
 // put into a definition's string.

@@ -495,6 +495,7 @@ func (p *parser) stateMachines(n *yaml.Node) []*StateMachine {
 				m.Definition, m.Tasks = p.definitionFile(resolve(file), s, at+".definitionFile")
 			}
 		}
+		p.operations(m, v, at, arn != nil)
 		out = append(out, m)
 	})
 	if resolve(n).Kind == yaml.MappingNode && len(out) == 0 && len(p.errs) == 0 {

@@ -93,6 +93,12 @@ type StateMachine struct {
 	// Tasks are the definition's Task states, nested ones included, in
 	// document order: what the execution role's statements derive from.
 	Tasks []Task
+	// Logs (nil: none), Tracing, Publish and Alias (nil: none) are how the
+	// machine is watched and released (observability.go).
+	Logs    *Logs
+	Tracing bool
+	Publish bool
+	Alias   *Alias
 }
 
 // Existing reports whether the machine is referenced by ARN rather than

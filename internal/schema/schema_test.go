@@ -248,6 +248,15 @@ var placeFor = map[string]func(m string) string{
 	"parameter": func(m string) string {
 		return "version: 1\napi: {name: a}\nparameters: {P: " + m + "}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}}\nroutes: {\"POST /a\": {stateMachine: m}}\n"
 	},
+	"logs": func(m string) string {
+		return "version: 1\napi: {name: a}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}, logs: " + m + "}}\nroutes: {\"POST /a\": {stateMachine: m}}\n"
+	},
+	"alias": func(m string) string {
+		return "version: 1\napi: {name: a}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}, publish: true, alias: " + m + "}}\nroutes: {\"POST /a\": {stateMachine: m}}\n"
+	},
+	"deployment": func(m string) string {
+		return "version: 1\napi: {name: a}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}, publish: true, alias: {name: live, deployment: " + m + "}}}\nroutes: {\"POST /a\": {stateMachine: m}}\n"
+	},
 	"executionName": func(m string) string {
 		return "version: 1\napi: {name: a}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}}\nroutes: {\"POST /a/{id}\": {stateMachine: m, input: {id: path.id}, executionName: " + m + "}}\n"
 	},

@@ -154,12 +154,13 @@ func newExecution(call *gateway.Call, in *input) (*execution, *gateway.Reply) {
 	if in.Name == "" {
 		in.Name = gateway.UUID()
 	}
-	e := &execution{machine: in.StateMachineArn, name: in.Name, input: in.Input.text, status: "RUNNING", start: time.Now(),
-		arn: strings.Replace(in.StateMachineArn, ":stateMachine:", ":execution:", 1) + ":" + in.Name}
+	machine := gateway.Unqualified(in.StateMachineArn)
+	e := &execution{machine: machine, name: in.Name, input: in.Input.text, status: "RUNNING", start: time.Now(),
+		arn: strings.Replace(machine, ":stateMachine:", ":execution:", 1) + ":" + in.Name}
 	if call.Express {
 		// An EXPRESS execution's ARN names the run too; Step Functions
 		// keeps no record of it to describe.
-		e.arn = strings.Replace(in.StateMachineArn, ":stateMachine:", ":express:", 1) + ":" + in.Name + ":" + gateway.UUID()
+		e.arn = strings.Replace(machine, ":stateMachine:", ":express:", 1) + ":" + in.Name + ":" + gateway.UUID()
 	}
 	return e, nil
 }
