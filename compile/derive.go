@@ -31,6 +31,7 @@ const (
 type deriver struct {
 	grants []Grant
 	warns  spec.ErrorList
+	subs   map[string]spec.Substitution // the machine's ${Name}s, by Name
 }
 
 // Derive walks a machine's Task states (nested ones included: the parser
@@ -39,7 +40,10 @@ type deriver struct {
 // Where a Task's resource cannot be known before it runs, nothing is
 // derived for it and a warning says what to add under policies.
 func Derive(m *spec.StateMachine) ([]Grant, spec.ErrorList) {
-	d := &deriver{}
+	d := &deriver{subs: map[string]spec.Substitution{}}
+	for _, sub := range m.Substitutions {
+		d.subs[sub.Key] = sub
+	}
 	for i := range m.Tasks {
 		d.task(&m.Tasks[i])
 	}
@@ -124,8 +128,7 @@ func (d *deriver) fixed(t *spec.Task, key string, actions []string, resource str
 			return "", false
 		}
 		if strings.HasPrefix(s, "${") && strings.HasSuffix(s, "}") && strings.Count(s, "${") == 1 {
-			d.warn(t, p.Pos, actions, resource, fmt.Sprintf("%s is %s, which may hold a name or an ARN", key, s))
-			return "", false
+			return d.whole(t, p.Pos, key, s, actions, resource)
 		}
 		return s, true
 	}
@@ -186,8 +189,23 @@ func mergeGrants(grants []Grant) []*statement {
 }
 
 // derivedStatements are the Derived policy's statements, a resource with
-// a ${...} as Fn::Sub.
-func (b *builder) derivedStatements(m *spec.StateMachine) []any {
+// a ${...} as Fn::Sub. ids are the machines' logical IDs: a machine's
+// ${name} is its Ref (the ARN) and ${name.Name} its Name attribute, which
+// Fn::Sub writes as ${LogicalID} and ${LogicalID.Name} ("Fn::Sub" in the
+// CloudFormation User Guide); parameters and pseudo parameters keep their
+// names.
+func (b *builder) derivedStatements(m *spec.StateMachine, ids map[string]string) []any {
+	var machineRefs []string
+	for _, sub := range m.Substitutions {
+		if sub.Machine != nil {
+			to := ids[sub.Machine.Name]
+			if sub.NameOf {
+				to += ".Name"
+			}
+			machineRefs = append(machineRefs, "${"+sub.Key+"}", "${"+to+"}")
+		}
+	}
+	toSub := strings.NewReplacer(machineRefs...)
 	grants, _ := Derive(m)
 	merged := mergeGrants(grants)
 	out := make([]any, 0, len(merged))
@@ -196,7 +214,7 @@ func (b *builder) derivedStatements(m *spec.StateMachine) []any {
 		for i, r := range st.resources {
 			resources[i] = r
 			if strings.Contains(r, "${") {
-				resources[i] = b.t.Sub(r)
+				resources[i] = b.t.Sub(toSub.Replace(r))
 			}
 		}
 		out = append(out, map[string]any{"Effect": "Allow", "Action": st.actions, "Resource": resources})

@@ -17,7 +17,7 @@ func (d *deriver) startExecution(t *spec.Task, pattern string) {
 	if !ok {
 		return
 	}
-	parts := strings.Split(arn, ":")
+	parts := splitARN(arn)
 	if len(parts) < 7 || parts[0] != "arn" || parts[2] != "states" || parts[5] != "stateMachine" {
 		p, _ := t.Param("StateMachineArn")
 		d.warn(t, p.Pos, actions, "<the state machine's ARN>", "StateMachineArn "+quote(arn)+" is not a state machine ARN such as arn:aws:states:eu-west-1:123456789012:stateMachine:child")

@@ -90,7 +90,7 @@ func TestDeriveWarns(t *testing.T) {
 		{"jsonata", `          {Type: Task, QueryLanguage: JSONata, Resource: "arn:aws:states:::lambda:invoke", Arguments: {FunctionName: "{% $f %}"}, End: true}`,
 			"s.yaml:9:104", "FunctionName is chosen at run time"},
 		{"substitution", `          {Type: Task, Resource: "arn:aws:states:::dynamodb:getItem", Parameters: {TableName: "${Table}"}, End: true}`,
-			"s.yaml:9:84", "TableName is ${Table}, which may hold a name or an ARN"},
+			"s.yaml:9:84", `TableName is ${Table}, a parameter that may hold a name or an ARN (sfnapic cannot tell which): if Table holds the name, write TableName: "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${Table}"`},
 		{"unknown optimized", `          {Type: Task, Resource: "arn:aws:states:::glue:startJobRun", End: true}`,
 			"s.yaml:9:24", "does not yet derive the statements of glue:startJobRun"},
 		{"bad queue URL", `          {Type: Task, Resource: "arn:aws:states:::sqs:sendMessage", Parameters: {QueueUrl: "sqs/q"}, End: true}`,
@@ -157,3 +157,59 @@ func TestDerivedPolicyOverIAMQuotaWarns(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// TestDeriveSubstitutions: a whole ${Name} is derived from what the spec
+// says it is: another machine's ${c} is its ARN (and its executions', for
+// .sync), a parameter in a field that takes only an ARN or only a name is
+// that, and a queue URL or topic ARN built from parameters and pseudo
+// parameters gives the ARN with them in it.
+func TestDeriveSubstitutions(t *testing.T) {
+	sm := "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:"
+	cases := []struct{ name, task, want string }{
+		{"machine ARN, sync", `          {Type: Task, Resource: "arn:aws:states:::states:startExecution.sync:2", Parameters: {StateMachineArn: "${c}"}, End: true}`,
+			"states:StartExecution on " + sm + "stateMachine:${c.Name}\n" +
+				"states:DescribeExecution,states:StopExecution on " + sm + "execution:${c.Name}:*\n" +
+				"events:PutTargets,events:PutRule,events:DescribeRule on arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule\n"},
+		{"parameter ARN", `          {Type: Task, Resource: "arn:aws:states:::sns:publish", Parameters: {TopicArn: "${P}", Message: m}, End: true}`,
+			"sns:Publish on ${P}\n"},
+		{"topic ARN from pieces", `          {Type: Task, Resource: "arn:aws:states:::sns:publish", Parameters: {TopicArn: "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:${P}", Message: m}, End: true}`,
+			"sns:Publish on arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:${P}\n"},
+		{"parameter name", `          {Type: Task, Resource: "arn:aws:states:::aws-sdk:s3:getObject", Parameters: {Bucket: "${P}", Key: k}, End: true}`,
+			"s3:GetObject on arn:${AWS::Partition}:s3:::${P}/k\n"},
+		{"machine name as a table", `          {Type: Task, Resource: "arn:aws:states:::dynamodb:getItem", Parameters: {TableName: "${c.Name}"}, End: true}`,
+			"dynamodb:GetItem on arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${c.Name}\n"},
+		{"queue URL from pieces", `          {Type: Task, Resource: "arn:aws:states:::sqs:sendMessage", Parameters: {QueueUrl: "https://sqs.${AWS::Region}.amazonaws.com/${AWS::AccountId}/${P}", MessageBody: m}, End: true}`,
+			"sqs:SendMessage on arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${P}\n"},
+	}
+	for _, c := range cases {
+		src := "version: 1\napi: {name: a}\nparameters:\n  P: {type: String}\nstateMachines:\n  m:\n    definition:\n      StartAt: T\n      States:\n        T:\n" + c.task +
+			"\n  c:\n    definition: {StartAt: A, States: {A: {Type: Succeed}}}\nroutes:\n  POST /a: {stateMachine: m}\n"
+		s, errs := spec.Parse("s.yaml", []byte(src), nil)
+		if errs.HasErrors() {
+			t.Fatalf("%s: %s", c.name, errs.String())
+		}
+		grants, warns := Derive(s.StateMachines[0])
+		if got := render(grants); got != c.want || len(warns) != 0 {
+			t.Errorf("%s: got\n%s%s\nwant\n%s", c.name, got, warns.String(), c.want)
+		}
+	}
+}
+
+// TestDeriveMachineRefsAsLogicalIDs: in the template, a machine's ${c} and
+// ${c.Name} in a derived resource are its logical ID's in the Fn::Sub (a
+// ${c} there would name nothing CloudFormation knows).
+func TestDeriveMachineRefsAsLogicalIDs(t *testing.T) {
+	src := "version: 1\napi: {name: a}\nstateMachines:\n  m:\n    definition:\n      StartAt: T\n      States:\n        T: {Type: Task, Resource: \"arn:aws:states:::dynamodb:getItem\", Parameters: {TableName: \"t-${c.Name}\"}, End: true}\n" +
+		"  c:\n    definition: {StartAt: A, States: {A: {Type: Succeed}}}\nroutes:\n  POST /a: {stateMachine: m}\n"
+	s, errs := spec.Parse("s.yaml", []byte(src), nil)
+	if errs.HasErrors() {
+		t.Fatal(errs.String())
+	}
+	out, _, err := Build(s, "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `table/t-${StateMachineC.Name}`; !strings.Contains(string(out), want) || strings.Contains(string(out), "table/t-${c.Name}") {
+		t.Errorf("want %s in the derived statement, and no table/t-${c.Name}:\n%s", want, out)
+	}
+}

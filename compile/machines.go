@@ -53,7 +53,7 @@ func (b *builder) stateMachine(m *spec.StateMachine, smID, frag string, ids map[
 			Tags:                     b.tags(),
 		}
 		// What the Tasks call is derived; the spec's policies add to it.
-		if derived := b.derivedStatements(m); len(derived) > 0 {
+		if derived := b.derivedStatements(m, ids); len(derived) > 0 {
 			role.Policies = append(role.Policies, iam.Role_Policy{
 				PolicyName:     "Derived",
 				PolicyDocument: policyDocument(derived),
