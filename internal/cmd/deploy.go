@@ -18,7 +18,7 @@ import (
 type deployOptions struct {
 	awsFlags
 	paramFlags
-	params, tags          []string
+	tags                  []string
 	yes                   bool
 	noExecute             bool
 	failOnEmpty           bool
@@ -101,7 +101,6 @@ const deployEndpointHelp = "the AWS endpoint `URL` (CloudFormation, S3), such as
 func addDeployFlags(cmd *cobra.Command, o *deployOptions, all bool) {
 	f := cmd.Flags()
 	o.awsFlags.add(cmd, awsHelp{stack: "the CloudFormation stack `NAME`", endpoint: deployEndpointHelp})
-	f.StringArrayVar(&o.params, "param", nil, "a template parameter `K=V` (repeatable), over --env's and --params's")
 	o.paramFlags.add(cmd)
 	f.StringArrayVar(&o.tags, "tags", nil, "a stack tag `K=V` (repeatable)")
 	f.StringVar(&o.roleARN, "role-arn", "", "an IAM role `ARN` for CloudFormation to act as")

@@ -13,15 +13,18 @@ import (
 	"github.com/sfnapic/sfnapic/spec"
 )
 
-// paramFlags are --env and --params, beside --param: where the values of
-// the spec's parameters come from, in that order, each over the last.
+// paramFlags are --env, --params and --param: where the values of the
+// spec's parameters come from, in that order, each over the last. deploy,
+// diff, render, serve and test-invoke declare them through add.
 type paramFlags struct {
-	env  string
-	file string
+	env    string
+	file   string
+	params []string
 }
 
 func (o *paramFlags) add(cmd *cobra.Command) {
 	f := cmd.Flags()
+	f.StringArrayVar(&o.params, "param", nil, "a template parameter `K=V` (repeatable), over --env's and --params's")
 	f.StringVar(&o.env, "env", "", "the spec's environment `NAME` for the parameter values (the stack defaults to <api.name>-NAME)")
 	f.StringVar(&o.file, "params", "", "a YAML or JSON `FILE` of parameter values, NAME: VALUE, over --env's")
 }
@@ -42,14 +45,9 @@ func (o *paramFlags) resolve(s *spec.Spec, params []deploy.KV) ([]deploy.KV, err
 	if len(s.Parameters) == 0 && o.env == "" && o.file == "" {
 		return params, nil
 	}
-	given, problems := o.readFile()
-	for _, kv := range params {
-		given = append(given, spec.Value{Name: kv.Key, Value: kv.Value, Pos: spec.Pos{File: "--param " + kv.Key + "=" + kv.Value}})
-	}
-	values, more := s.Values(o.env, given, true)
-	problems = append(problems, more...)
-	if len(problems) > 0 {
-		return nil, usagef("the parameter values are not all right:\n  %s", strings.Join(problems, "\n  "))
+	values, err := o.values(s, params, true)
+	if err != nil {
+		return nil, err
 	}
 	names := make([]string, 0, len(values))
 	for k := range values {
@@ -61,6 +59,22 @@ func (o *paramFlags) resolve(s *spec.Spec, params []deploy.KV) ([]deploy.KV, err
 		out[i] = deploy.KV{Key: k, Value: values[k]}
 	}
 	return out, nil
+}
+
+// values checks the values of --env, --params and --param, each over the
+// last: a usage error lists every problem at once. complete asks for a
+// value for every parameter without a default, as CreateChangeSet does.
+func (o *paramFlags) values(s *spec.Spec, params []deploy.KV, complete bool) (map[string]string, error) {
+	given, problems := o.readFile()
+	for _, kv := range params {
+		given = append(given, spec.Value{Name: kv.Key, Value: kv.Value, Pos: spec.Pos{File: "--param " + kv.Key + "=" + kv.Value}})
+	}
+	values, more := s.Values(o.env, given, complete)
+	problems = append(problems, more...)
+	if len(problems) > 0 {
+		return nil, usagef("the parameter values are not all right:\n  %s", strings.Join(problems, "\n  "))
+	}
+	return values, nil
 }
 
 // readFile reads --params: a mapping of names to scalar values, each with

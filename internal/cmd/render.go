@@ -24,6 +24,7 @@ type renderOptions struct {
 	// account's.
 	awsFlags
 	output string
+	values paramFlags
 }
 
 const renderDoc = `Render shows, without deploying, what API Gateway would do with one request
@@ -83,6 +84,7 @@ func newRenderCmd(a *app) *cobra.Command {
 	o.authorizer.add(cmd)
 	f.StringVar(&o.reply, "reply", "", "a Step Functions reply `FILE` to run through the integration responses")
 	f.BoolVar(&o.allVariants, "all-variants", false, "render under every variant of API Gateway's undocumented behaviour")
+	o.values.add(cmd)
 	o.awsFlags.add(cmd, awsHelp{stack: "show the ARNs of the deployed stack `NAME` instead of placeholders", when: "with --stack: "})
 	f.StringVar(&o.output, "output", "text", "`text`, or json for one JSON document (request, input, reply) on stdout")
 	return cmd
@@ -99,8 +101,11 @@ type renderResult struct {
 	// Document names Input: "execution input" or "task output".
 	Document string          `json:"document,omitempty"`
 	Input    json.RawMessage `json:"input,omitempty"`
-	Refused  *renderRefusal  `json:"refused,omitempty"`
-	Reply    *renderReply    `json:"reply,omitempty"`
+	// Substitutions are the values of the started machine's
+	// DefinitionSubstitutions, with the parameters' values.
+	Substitutions map[string]string `json:"substitutions,omitempty"`
+	Refused       *renderRefusal    `json:"refused,omitempty"`
+	Reply         *renderReply      `json:"reply,omitempty"`
 }
 
 type renderRefusal struct {
@@ -163,6 +168,7 @@ func runRender(a *app, args []string, o renderOptions) error {
 		return err
 	}
 	printCall(a, o.output, rt, call, res)
+	printSubstitutions(a, o.output, rt, call, res)
 
 	if mocked, ok := call.Mocked(); ok && reply == nil {
 		// Nothing is called: the answer is the integration response's.
@@ -193,6 +199,9 @@ func (o renderOptions) load(a *app, args []string) (*gateway.Request, *target, e
 	}
 	req, rt, err := loadRequest(a, args, o.request)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := o.values.local(a, rt); err != nil {
 		return nil, nil, err
 	}
 	req.Authorizer = authorizer

@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -30,6 +29,7 @@ type serveOptions struct {
 	addr        string
 	mock        bool
 	mockReplies string
+	values      paramFlags
 	create      bool
 	// allowRemote lets --create make state machines at an endpoint off
 	// this machine (an emulator in another container); never in AWS.
@@ -128,6 +128,7 @@ func newServeCmd(a *app) *cobra.Command {
 	f.StringArrayVar(&o.authorizers, "authorizer", nil, "stand in for Lambda authorizer NAME: `NAME=COMMAND` runs a program with the authorizer event on stdin and its answer on stdout, NAME=@FILE answers with FILE (repeatable)")
 	f.StringArrayVar(&o.iamKeys, "iam-key", nil, "check SigV4 signatures of AWS_IAM routes against the credentials `ID:SECRET` (repeatable)")
 	f.StringArrayVar(&o.apiKeys, "api-key", nil, "take `NAME=VALUE` as the value of API key NAME (repeatable); serve never prints it")
+	o.values.add(cmd)
 	o.awsFlags.add(cmd, awsHelp{stack: "call the state machines of the deployed stack `NAME`",
 		endpoint: "call Step Functions (and CloudFormation) at `URL`, such as an emulator"})
 	return cmd
@@ -188,7 +189,7 @@ func runServe(parent context.Context, a *app, specName string, o serveOptions) e
 
 	if o.watch {
 		go watch(ctx, a, &logMu, sv.files, func() []string {
-			return reload(a, &logMu, specName, o.template, be, srv, keys)
+			return reload(a, &logMu, specName, o, be, srv, keys)
 		})
 	}
 	err = serveUntilDone(ctx, a, httpSrv, ln, o.drain)
@@ -218,6 +219,9 @@ func loadCallers(a *app, specName string, o serveOptions) (*target, *gateway.Key
 	}
 	sv, diags, err := loadTarget(specName, o.template)
 	fmt.Fprint(a.stderr, diags.String())
+	if err == nil {
+		err = o.values.local(a, sv)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -304,8 +308,11 @@ func printServing(a *app, ln net.Listener, g *gateway.Gateway, be *backend, keys
 // reload loads the spec (or template) again for --watch and serves it;
 // one with errors leaves the last good one serving. It returns the files
 // to watch from then on, or nil when it failed.
-func reload(a *app, mu *sync.Mutex, specName, templateName string, be *backend, srv *gateway.Server, keys *gateway.Keys) []string {
-	next, diags, err := loadTarget(specName, templateName)
+func reload(a *app, mu *sync.Mutex, specName string, o serveOptions, be *backend, srv *gateway.Server, keys *gateway.Keys) []string {
+	next, diags, err := loadTarget(specName, o.template)
+	if err == nil {
+		err = o.values.local(a, next)
+	}
 	if err == nil {
 		err = useKeys(next.g, keys)
 	}
@@ -519,7 +526,12 @@ func createMachines(ctx context.Context, a *app, client *sfn.Client, g *gateway.
 	var created []string
 	for _, id := range machineIDs(g.Template) {
 		m := g.Template.CFN.Resources[id].(*stepfunctions.StateMachine)
-		def, err := json.Marshal(m.Definition)
+		def, err := substituted(g.Template, m, func(name string) (string, bool) {
+			if v, ok := vars[name]; ok {
+				return v, true // a machine created before this one
+			}
+			return g.Vars[name], g.Vars[name] != ""
+		})
 		if err != nil {
 			return created, fmt.Errorf("state machine %s: %w", id, err)
 		}

@@ -89,6 +89,9 @@ type target struct {
 	// RestApi Name), the stack's when --stack is not given; apiNameField
 	// says which, for the line that names the stack.
 	apiName, apiNameField string
+	// spec is the spec compiled, nil for a template: its parameters
+	// and environments (paramFlags.local).
+	spec *spec.Spec
 }
 
 // loadTarget compiles the spec, or reads the template (when templateName
@@ -106,7 +109,7 @@ func loadTarget(specName, templateName string) (*target, spec.ErrorList, error) 
 		t.apiName, t.apiNameField = restAPIName(g.Template), "the RestApi's Name"
 		return t, nil, nil
 	}
-	t.files = []string{specName}
+	t.files, t.spec = []string{specName}, sp
 	t.apiName, t.apiNameField = sp.API.Name, "api.name"
 	dir := specName[:strings.LastIndexAny(specName, `/\`)+1]
 	ids := compile.MachineIDs(sp)

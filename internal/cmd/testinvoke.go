@@ -25,6 +25,7 @@ type testInvokeOptions struct {
 	creds   credentialFlags
 	awsFlags
 	timeout time.Duration
+	values  paramFlags
 }
 
 const testInvokeDoc = `Test-invoke calls API Gateway's TestInvokeMethod for a route of a deployed
@@ -68,6 +69,7 @@ func newTestInvokeCmd(a *app) *cobra.Command {
 	o.request.add(cmd)
 	o.creds.add(cmd)
 	o.awsFlags.add(cmd, awsHelp{stack: "the deployed stack `NAME`"})
+	o.values.add(cmd)
 	f.DurationVar(&o.timeout, "timeout", 2*time.Minute, "give up after this `DURATION`")
 	return cmd
 }
@@ -159,6 +161,9 @@ func (o testInvokeOptions) load(a *app, args []string, sec *secrets) (*gateway.R
 	}
 	req, rt, err := loadRequest(a, args, o.request)
 	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := o.values.local(a, rt); err != nil {
 		return nil, nil, nil, err
 	}
 	acc := accessOf(rt, req)
