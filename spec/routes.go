@@ -24,116 +24,9 @@ func (p *parser) routes(n *yaml.Node, machines []*StateMachine, api *API) []*Rou
 	}
 	p.mapping(n, "routes", nil, nil, func(key string, k, v *yaml.Node) {
 		at := child("routes", key)
-		r := p.routeKey(k, key, at)
-		if r != nil {
-			r.ContentTypes = []string{ContentJSON}
-			r.Action = ActionStart
-		}
-		var inputNode, outputNode, errorsNode, actionNode, includeNode *yaml.Node
-		access := map[string]*yaml.Node{} // auth, scopes, apiKey, body
-		p.mapping(v, at, RouteFields.Keys(), RouteFields.RequiredKeys(), func(field string, fk, fv *yaml.Node) {
-			switch field {
-			case "stateMachine":
-				name, ok := p.str(fv, at+".stateMachine")
-				if !ok {
-					return
-				}
-				for _, m := range machines {
-					if m.Name == name {
-						if r != nil {
-							r.StateMachine = m
-						}
-						m.Used = true
-						return
-					}
-				}
-				if len(names) == 0 {
-					p.errs.Add(p.pos(resolve(fv)), at+".stateMachine", "state machine %q is not declared under stateMachines", name)
-					return
-				}
-				p.errs.Add(p.pos(resolve(fv)), at+".stateMachine", "state machine %q is not declared under stateMachines%s; declared: %s", name, suggest(name, names), listNames(names))
-			case "input":
-				inputNode = fv
-			case "output":
-				outputNode = fv
-			case "executionName":
-				if r != nil {
-					r.ExecutionName = p.executionName(fv, at+".executionName", r)
-				}
-			case "contentTypes":
-				if r != nil {
-					r.ContentTypes = p.contentTypes(fv, at+".contentTypes")
-				}
-			case "action":
-				actionNode = fv
-				if a, ok := p.oneOf(fv, at+".action", Actions); ok && r != nil {
-					r.Action = a
-				}
-			case "execution", "error", "cause", "token":
-				if r == nil {
-					return
-				}
-				m := &Mapping{Key: field, Pos: p.pos(resolve(fv))}
-				if !p.mappingValue(fv, at+"."+field, m, r, true) {
-					r.unreadExecution = r.unreadExecution || field == "execution"
-					return
-				}
-				*map[string]**Mapping{"execution": &r.Execution, "error": &r.StopError, "cause": &r.StopCause, "token": &r.Token}[field] = m
-			case "includeInput":
-				includeNode = fv
-				if b := resolve(fv); b.Kind != yaml.ScalarNode || b.ShortTag() != "!!bool" {
-					p.errs.Add(p.pos(b), at+".includeInput", "expected true or false, got %s", describe(b))
-				} else if r != nil {
-					r.IncludeInput = b.Value == "true"
-				}
-			case "errors":
-				errorsNode = fv
-			case "response":
-				if r != nil {
-					r.Response = p.response(fv, at+".response")
-				}
-			case "timeout":
-				if ms, ok := p.timeout(fv, at+".timeout"); ok && r != nil {
-					r.TimeoutMillis = ms
-				}
-			case "auth", "scopes", "apiKey", "body":
-				access[field] = fv
-			}
-		})
-		if r != nil {
-			p.routeAccess(r, access, at, api)
-		}
-		if r != nil && errorsNode != nil {
-			r.Errors = p.errorStatuses(errorsNode, at+".errors")
-		}
-		// Input last: what a body field may be depends on the content types.
-		switch {
-		case r == nil:
-		case inputNode != nil && r.Action == ActionTaskSuccess:
-			p.errs.Add(p.pos(resolve(inputNode)), at+".input", "a taskSuccess route gives a task its output, not an execution its input: write output")
-		case inputNode != nil && Callback(r.Action):
-			p.errs.Add(p.pos(resolve(inputNode)), at+".input", "a %s route sends no execution input: remove input", r.Action)
-		case inputNode != nil:
-			r.Input = p.input(inputNode, at+".input", r)
-		}
-		if r != nil && outputNode != nil {
-			if r.Action != ActionTaskSuccess {
-				p.errs.Add(p.pos(resolve(outputNode)), at+".output", "output is the output a taskSuccess route completes a task with: it needs action: taskSuccess")
-			} else {
-				r.Input = p.input(outputNode, at+".output", r)
-			}
-		}
-		if r != nil {
-			p.actionFits(actionNode, includeNode, at, r)
-		}
-		if r != nil && r.ExecutionName != nil && r.StateMachine != nil && r.StateMachine.Type == TypeExpress {
-			p.errs.Warn(r.ExecutionName.Pos, at+".executionName", "EXPRESS state machines do not deduplicate executions by name")
-		}
+		r := p.route(k, v, key, at, machines, names, api)
 		if r == nil {
 			return
-		}
-		if !r.unreadPath {
-			p.unusedParams(r, r.Input, at)
 		}
 		id := r.Method + " " + strings.Join(r.Segments, "/")
 		if prev, dup := byKey[id]; dup {
@@ -148,6 +41,147 @@ func (p *parser) routes(n *yaml.Node, machines []*StateMachine, api *API) []*Rou
 	}
 	p.siblings(out)
 	return out
+}
+
+// routeNodes are the fields of a route that are read once all the others
+// are: what they may hold depends on the action and the content types.
+type routeNodes struct {
+	input, output, errors, action, include *yaml.Node
+	access                                 map[string]*yaml.Node // auth, scopes, apiKey, body
+}
+
+// route reads one route; nil when its key is unusable (its fields are
+// still checked, so that every error is reported at once).
+func (p *parser) route(k, v *yaml.Node, key, at string, machines []*StateMachine, names []string, api *API) *Route {
+	r := p.routeKey(k, key, at)
+	if r != nil {
+		r.ContentTypes = []string{ContentJSON}
+		r.Action = ActionStart
+	}
+	nodes := &routeNodes{access: map[string]*yaml.Node{}}
+	p.mapping(v, at, RouteFields.Keys(), RouteFields.RequiredKeys(), func(field string, fk, fv *yaml.Node) {
+		p.routeField(field, fv, at, r, nodes, machines, names)
+	})
+	if r == nil {
+		return nil
+	}
+	p.finishRoute(r, nodes, at, api)
+	return r
+}
+
+// routeField reads one field of a route (r is nil when the route's key was
+// unusable) or keeps its node for finishRoute.
+func (p *parser) routeField(field string, fv *yaml.Node, at string, r *Route, nodes *routeNodes, machines []*StateMachine, names []string) {
+	switch field {
+	case "stateMachine":
+		p.routeMachine(fv, at, r, machines, names)
+	case "input":
+		nodes.input = fv
+	case "output":
+		nodes.output = fv
+	case "executionName":
+		if r != nil {
+			r.ExecutionName = p.executionName(fv, at+".executionName", r)
+		}
+	case "contentTypes":
+		if r != nil {
+			r.ContentTypes = p.contentTypes(fv, at+".contentTypes")
+		}
+	case "action":
+		nodes.action = fv
+		if a, ok := p.oneOf(fv, at+".action", Actions); ok && r != nil {
+			r.Action = a
+		}
+	case "execution", "error", "cause", "token":
+		p.actionValue(field, fv, at, r)
+	case "includeInput":
+		nodes.include = fv
+		if b := resolve(fv); b.Kind != yaml.ScalarNode || b.ShortTag() != "!!bool" {
+			p.errs.Add(p.pos(b), at+".includeInput", "expected true or false, got %s", describe(b))
+		} else if r != nil {
+			r.IncludeInput = b.Value == "true"
+		}
+	case "errors":
+		nodes.errors = fv
+	case "response":
+		if r != nil {
+			r.Response = p.response(fv, at+".response")
+		}
+	case "timeout":
+		if ms, ok := p.timeout(fv, at+".timeout"); ok && r != nil {
+			r.TimeoutMillis = ms
+		}
+	case "auth", "scopes", "apiKey", "body":
+		nodes.access[field] = fv
+	}
+}
+
+// routeMachine finds the state machine a route names, and marks it used.
+func (p *parser) routeMachine(fv *yaml.Node, at string, r *Route, machines []*StateMachine, names []string) {
+	name, ok := p.str(fv, at+".stateMachine")
+	if !ok {
+		return
+	}
+	for _, m := range machines {
+		if m.Name == name {
+			if r != nil {
+				r.StateMachine = m
+			}
+			m.Used = true
+			return
+		}
+	}
+	if len(names) == 0 {
+		p.errs.Add(p.pos(resolve(fv)), at+".stateMachine", "state machine %q is not declared under stateMachines", name)
+		return
+	}
+	p.errs.Add(p.pos(resolve(fv)), at+".stateMachine", "state machine %q is not declared under stateMachines%s; declared: %s", name, suggest(name, names), listNames(names))
+}
+
+// actionValue reads where a route's action finds the execution, the
+// error, the cause or the task token.
+func (p *parser) actionValue(field string, fv *yaml.Node, at string, r *Route) {
+	if r == nil {
+		return
+	}
+	m := &Mapping{Key: field, Pos: p.pos(resolve(fv))}
+	if !p.mappingValue(fv, at+"."+field, m, r, true) {
+		r.unreadExecution = r.unreadExecution || field == "execution"
+		return
+	}
+	*map[string]**Mapping{"execution": &r.Execution, "error": &r.StopError, "cause": &r.StopCause, "token": &r.Token}[field] = m
+}
+
+// finishRoute reads the fields whose meaning depends on the others, then
+// checks the route as a whole.
+func (p *parser) finishRoute(r *Route, nodes *routeNodes, at string, api *API) {
+	p.routeAccess(r, nodes.access, at, api)
+	if nodes.errors != nil {
+		r.Errors = p.errorStatuses(nodes.errors, at+".errors")
+	}
+	// Input last: what a body field may be depends on the content types.
+	switch in := nodes.input; {
+	case in != nil && r.Action == ActionTaskSuccess:
+		p.errs.Add(p.pos(resolve(in)), at+".input", "a taskSuccess route gives a task its output, not an execution its input: write output")
+	case in != nil && Callback(r.Action):
+		p.errs.Add(p.pos(resolve(in)), at+".input", "a %s route sends no execution input: remove input", r.Action)
+	case in != nil:
+		r.Input = p.input(in, at+".input", r)
+	}
+	if nodes.output != nil {
+		if r.Action != ActionTaskSuccess {
+			p.errs.Add(p.pos(resolve(nodes.output)), at+".output", "output is the output a taskSuccess route completes a task with: it needs action: taskSuccess")
+		} else {
+			r.Input = p.input(nodes.output, at+".output", r)
+		}
+	}
+	p.actionFits(nodes.action, nodes.include, at, r)
+	if r.ExecutionName != nil && r.StateMachine != nil && r.StateMachine.Type == TypeExpress {
+		p.errs.Warn(r.ExecutionName.Pos, at+".executionName", "EXPRESS state machines do not deduplicate executions by name")
+	}
+	if !r.unreadPath {
+		p.unusedParams(r, r.Input, at)
+	}
 }
 
 // routeKey parses "VERB /path".
