@@ -192,127 +192,155 @@ func (a aslChecker) machine(n *yaml.Node, at string, depth int) {
 	}
 	a.knownFields(n, at, "", "")
 	_, states := a.field(n, "States")
-	startKey, start := a.field(n, "StartAt")
+	_, start := a.field(n, "StartAt")
 	if states == nil || states.Kind != yaml.MappingNode {
 		a.err(n, at, "the definition needs States: a mapping of state names to states")
 		return
 	}
+	names := a.stateNames(states, child(at, "States"))
+	if start == nil {
+		a.err(n, at, "the definition needs StartAt: the name of the first state")
+	} else {
+		a.target(start, child(at, "StartAt"), "StartAt", names)
+	}
+	sat := child(at, "States")
+	for i := 0; i+1 < len(states.Content); i += 2 {
+		name := resolve(states.Content[i]).Value
+		a.state(name, resolve(states.Content[i+1]), child(sat, name), names, depth)
+	}
+}
+
+// stateNames are the names of States, each checked for its length.
+func (a aslChecker) stateNames(states *yaml.Node, at string) []string {
 	var names []string
 	for i := 0; i+1 < len(states.Content); i += 2 {
 		k := resolve(states.Content[i])
 		names = append(names, k.Value)
 		if n := utf8.RuneCountInString(k.Value); n == 0 || n > 80 {
-			a.err(k, child(at, "States"), "state name %q must be 1 to 80 characters", k.Value)
+			a.err(k, at, "state name %q must be 1 to 80 characters", k.Value)
 		}
 	}
 	if len(names) == 0 {
-		a.err(states, child(at, "States"), "States is empty; declare at least one state")
+		a.err(states, at, "States is empty; declare at least one state")
 	}
-	target := func(k, v *yaml.Node, vat, what string) {
-		if v == nil {
+	return names
+}
+
+// target checks that a transition (StartAt, Next, Default) names one of
+// the states; a nil v is no transition.
+func (a aslChecker) target(v *yaml.Node, vat, what string, names []string) {
+	if v == nil {
+		return
+	}
+	if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!str" {
+		a.err(v, vat, "%s must be a state name, got %s", what, describe(v))
+		return
+	}
+	if !contains(names, v.Value) {
+		a.err(v, vat, "%s names state %q, which is not in States%s", what, v.Value, suggest(v.Value, names))
+	}
+}
+
+// state checks one state: its Type and fields, its transitions, and what
+// it holds (a Task's resource, the machines of a Parallel or a Map).
+func (a aslChecker) state(name string, st *yaml.Node, stat string, names []string, depth int) {
+	if st.Kind != yaml.MappingNode {
+		a.err(st, stat, "a state must be a mapping, got %s", describe(st))
+		return
+	}
+	_, typ := a.field(st, "Type")
+	if typ == nil {
+		a.err(st, stat, "the state needs a Type: one of %s", strings.Join(stateTypes, ", "))
+		return
+	}
+	if !contains(stateTypes, typ.Value) {
+		a.err(typ, child(stat, "Type"), "unknown state type %q%s; one of %s", typ.Value, suggest(typ.Value, stateTypes), strings.Join(stateTypes, ", "))
+		return
+	}
+	a.knownFields(st, stat, typ.Value, a.lang)
+	a.transitions(st, stat, typ.Value, names)
+	a.catchers(st, stat, names)
+	switch typ.Value {
+	case "Task":
+		a.taskResource(st, stat)
+		a.task(name, stat, st)
+	case "Parallel":
+		_, branches := a.field(st, "Branches")
+		if branches == nil || branches.Kind != yaml.SequenceNode || len(branches.Content) == 0 {
+			a.err(st, stat, "a Parallel state needs a non-empty Branches list")
 			return
 		}
-		if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!str" {
-			a.err(v, vat, "%s must be a state name, got %s", what, describe(v))
+		for j, b := range branches.Content {
+			a.machine(b, fmt.Sprintf("%s.Branches[%d]", stat, j), depth+1)
+		}
+	case "Map":
+		key := "ItemProcessor"
+		_, proc := a.field(st, key)
+		if proc == nil {
+			key = "Iterator"
+			_, proc = a.field(st, key)
+		}
+		if proc == nil {
+			a.err(st, stat, "a Map state needs an ItemProcessor (or the older Iterator)")
 			return
 		}
-		if !contains(names, v.Value) {
-			a.err(v, vat, "%s names state %q, which is not in States%s", what, v.Value, suggest(v.Value, names))
-		}
+		a.machine(proc, child(stat, key), depth+1)
 	}
-	if start == nil {
-		a.err(n, at, "the definition needs StartAt: the name of the first state")
-	} else {
-		target(startKey, start, child(at, "StartAt"), "StartAt")
+}
+
+// transitions checks a state's Next and End, and a Choice's choices and
+// Default.
+func (a aslChecker) transitions(st *yaml.Node, stat, typ string, names []string) {
+	_, next := a.field(st, "Next")
+	_, end := a.field(st, "End")
+	a.target(next, child(stat, "Next"), "Next", names)
+	if end != nil && end.ShortTag() != "!!bool" {
+		a.err(end, child(stat, "End"), "End must be true or false, not %s", describe(end))
 	}
-	sat := child(at, "States")
-	for i := 0; i+1 < len(states.Content); i += 2 {
-		name := resolve(states.Content[i]).Value
-		st := resolve(states.Content[i+1])
-		stat := child(sat, name)
-		if st.Kind != yaml.MappingNode {
-			a.err(st, stat, "a state must be a mapping, got %s", describe(st))
-			continue
-		}
-		_, typ := a.field(st, "Type")
-		if typ == nil {
-			a.err(st, stat, "the state needs a Type: one of %s", strings.Join(stateTypes, ", "))
-			continue
-		}
-		if !contains(stateTypes, typ.Value) {
-			a.err(typ, child(stat, "Type"), "unknown state type %q%s; one of %s", typ.Value, suggest(typ.Value, stateTypes), strings.Join(stateTypes, ", "))
-			continue
-		}
-		a.knownFields(st, stat, typ.Value, a.lang)
-		nextK, next := a.field(st, "Next")
-		_, end := a.field(st, "End")
-		target(nextK, next, child(stat, "Next"), "Next")
-		if end != nil && end.ShortTag() != "!!bool" {
-			a.err(end, child(stat, "End"), "End must be true or false, not %s", describe(end))
-		}
-		var ends bool
-		if end != nil && end.ShortTag() == "!!bool" {
-			_ = end.Decode(&ends)
-		}
-		switch typ.Value {
-		case "Choice":
-			_, choices := a.field(st, "Choices")
-			if choices == nil || choices.Kind != yaml.SequenceNode || len(choices.Content) == 0 {
-				a.err(st, stat, "a Choice state needs a non-empty Choices list")
-			} else {
-				for j, c := range choices.Content {
-					k, v := a.field(c, "Next")
-					if v == nil {
-						a.err(resolve(c), fmt.Sprintf("%s.Choices[%d]", stat, j), "each choice needs a Next state")
-					}
-					target(k, v, fmt.Sprintf("%s.Choices[%d].Next", stat, j), "Next")
-				}
-			}
-			k, v := a.field(st, "Default")
-			target(k, v, child(stat, "Default"), "Default")
-		case "Succeed", "Fail":
-		default:
-			if (next == nil) == !ends {
-				a.err(st, stat, "a %s state needs exactly one of Next (a state name) or End: true", typ.Value)
-			}
-		}
-		if _, catch := a.field(st, "Catch"); catch != nil && catch.Kind != yaml.SequenceNode {
-			a.err(catch, child(stat, "Catch"), "Catch must be a list of catchers, each with ErrorEquals and Next; got %s", describe(catch))
-		} else if catch != nil {
-			for j, c := range catch.Content {
-				k, v := a.field(c, "Next")
-				cat := fmt.Sprintf("%s.Catch[%d]", stat, j)
+	var ends bool
+	if end != nil && end.ShortTag() == "!!bool" {
+		_ = end.Decode(&ends)
+	}
+	switch typ {
+	case "Choice":
+		_, choices := a.field(st, "Choices")
+		if choices == nil || choices.Kind != yaml.SequenceNode || len(choices.Content) == 0 {
+			a.err(st, stat, "a Choice state needs a non-empty Choices list")
+		} else {
+			for j, c := range choices.Content {
+				_, v := a.field(c, "Next")
 				if v == nil {
-					a.err(resolve(c), cat, "each catcher needs a Next state")
+					a.err(resolve(c), fmt.Sprintf("%s.Choices[%d]", stat, j), "each choice needs a Next state")
 				}
-				target(k, v, cat+".Next", "Next")
+				a.target(v, fmt.Sprintf("%s.Choices[%d].Next", stat, j), "Next", names)
 			}
 		}
-		switch typ.Value {
-		case "Task":
-			a.taskResource(st, stat)
-			a.task(name, stat, st)
-		case "Parallel":
-			_, branches := a.field(st, "Branches")
-			if branches == nil || branches.Kind != yaml.SequenceNode || len(branches.Content) == 0 {
-				a.err(st, stat, "a Parallel state needs a non-empty Branches list")
-				break
-			}
-			for j, b := range branches.Content {
-				a.machine(b, fmt.Sprintf("%s.Branches[%d]", stat, j), depth+1)
-			}
-		case "Map":
-			key := "ItemProcessor"
-			_, proc := a.field(st, key)
-			if proc == nil {
-				key = "Iterator"
-				_, proc = a.field(st, key)
-			}
-			if proc == nil {
-				a.err(st, stat, "a Map state needs an ItemProcessor (or the older Iterator)")
-				break
-			}
-			a.machine(proc, child(stat, key), depth+1)
+		_, v := a.field(st, "Default")
+		a.target(v, child(stat, "Default"), "Default", names)
+	case "Succeed", "Fail":
+	default:
+		if (next == nil) == !ends {
+			a.err(st, stat, "a %s state needs exactly one of Next (a state name) or End: true", typ)
 		}
+	}
+}
+
+// catchers checks a state's Catch list and each catcher's Next.
+func (a aslChecker) catchers(st *yaml.Node, stat string, names []string) {
+	_, catch := a.field(st, "Catch")
+	if catch != nil && catch.Kind != yaml.SequenceNode {
+		a.err(catch, child(stat, "Catch"), "Catch must be a list of catchers, each with ErrorEquals and Next; got %s", describe(catch))
+		return
+	}
+	if catch == nil {
+		return
+	}
+	for j, c := range catch.Content {
+		_, v := a.field(c, "Next")
+		cat := fmt.Sprintf("%s.Catch[%d]", stat, j)
+		if v == nil {
+			a.err(resolve(c), cat, "each catcher needs a Next state")
+		}
+		a.target(v, cat+".Next", "Next", names)
 	}
 }
