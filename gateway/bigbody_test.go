@@ -1,13 +1,10 @@
 package gateway_test
 
 import (
-	"bufio"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"runtime"
 	"strconv"
 	"strings"
@@ -16,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sfnapic/sfnapic/gateway"
+	"github.com/sfnapic/sfnapic/internal/memtest"
 	"github.com/sfnapic/sfnapic/internal/sfnmock"
 )
 
@@ -126,19 +124,7 @@ func TestBigBodyMemory(t *testing.T) {
 		t.Log("20 bodies at once take a while: set SFNAPIC_LOAD=1 to send them")
 	}
 	for _, c := range cases {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestBigBodyMemoryChild$", "-test.v")
-		cmd.Env = append(os.Environ(), memoryChild+"="+strconv.Itoa(c.n))
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("%d bodies: %v\n%s", c.n, err, out)
-		}
-		var base, peak int64
-		for sc := bufio.NewScanner(strings.NewReader(string(out))); sc.Scan(); {
-			fmt.Sscanf(strings.TrimSpace(sc.Text()), "bigbody_test.go:%d: rss %d peak %d", new(int), &base, &peak)
-		}
-		if peak == 0 {
-			t.Fatalf("%d bodies: no measure in\n%s", c.n, out)
-		}
+		base, peak := memtest.Growth(t, "TestBigBodyMemoryChild", memoryChild+"="+strconv.Itoa(c.n))
 		t.Logf("%d bodies of 10 MB at once: resident memory %d MiB before, peak %d MiB (+%d MiB)", c.n, base>>20, peak>>20, (peak-base)>>20)
 		if peak-base > c.limit {
 			t.Errorf("%d bodies of 10 MB at once: the peak grew by %d MiB, want under %d MiB", c.n, (peak-base)>>20, c.limit>>20)
@@ -154,17 +140,18 @@ func TestBigBodyMemoryChild(t *testing.T) {
 	}
 	s := serverWith(t, sfnmock.New(nil), nil)
 	runtime.GC()
-	base := procStatus(t, "VmRSS")
-	var wg sync.WaitGroup
 	codes := make([]int, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			codes[i] = postBig(s, gateway.MaxBody, "").Code
-		}()
-	}
-	wg.Wait()
+	memtest.Measure(t, func() {
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				codes[i] = postBig(s, gateway.MaxBody, "").Code
+			}()
+		}
+		wg.Wait()
+	})
 	// A body that could not get room in time is throttled (429), as API
 	// Gateway sheds load; every other is refused by Step Functions.
 	for i, c := range codes {
@@ -172,23 +159,6 @@ func TestBigBodyMemoryChild(t *testing.T) {
 			t.Errorf("body %d: %d", i, c)
 		}
 	}
-	t.Logf("rss %d peak %d", base, procStatus(t, "VmHWM"))
-}
-
-// procStatus is a size /proc/self/status gives, in bytes.
-func procStatus(t *testing.T, field string) int64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, field+":"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			return kb << 10
-		}
-	}
-	t.Fatalf("no %s in /proc/self/status", field)
-	return 0
 }
 
 var _ http.Handler = (*gateway.Server)(nil)

@@ -2,14 +2,13 @@ package cmd
 
 import (
 	"bufio"
-	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"runtime"
-	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/sfnapic/sfnapic/internal/memtest"
 )
 
 // renderChild names, in the child process TestRenderBigBodyMemory starts,
@@ -56,19 +55,7 @@ func TestRenderBigBodyMemory(t *testing.T) {
 	}
 	body := t.TempDir() + "/big.json"
 	writeBigOrder(t, body, bigBodySize)
-	cmd := exec.Command(os.Args[0], "-test.run=^TestRenderBigBodyMemoryChild$", "-test.v")
-	cmd.Env = append(os.Environ(), renderChild+"="+body)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
-	var base, peak int64
-	for sc := bufio.NewScanner(strings.NewReader(string(out))); sc.Scan(); {
-		fmt.Sscanf(strings.TrimSpace(sc.Text()), "render_big_test.go:%d: rss %d peak %d", new(int), &base, &peak)
-	}
-	if peak == 0 {
-		t.Fatalf("no measure in\n%s", out)
-	}
+	base, peak := memtest.Growth(t, "TestRenderBigBodyMemoryChild", renderChild+"="+body)
 	t.Logf("render -d @big.json (10 MB): resident memory %d MiB before, peak %d MiB (+%d MiB)", base>>20, peak>>20, (peak-base)>>20)
 	if limit := int64(maxRenderGrowth * bigBodySize); peak-base > limit {
 		t.Errorf("render -d @big.json: the peak grew by %d MiB, want under %d MiB", (peak-base)>>20, limit>>20)
@@ -93,28 +80,13 @@ func TestRenderBigBodyMemoryChild(t *testing.T) {
 		t.Skip("run by TestRenderBigBodyMemory")
 	}
 	runtime.GC()
-	base := procStatusOf(t, "VmRSS")
-	code := Main([]string{"render", "../../golden/orders-open/spec.yaml", "POST /orders", "-d", "@" + body}, strings.NewReader(""), io.Discard, io.Discard)
+	var code int
+	memtest.Measure(t, func() {
+		code = Main([]string{"render", "../../golden/orders-open/spec.yaml", "POST /orders", "-d", "@" + body}, strings.NewReader(""), io.Discard, io.Discard)
+	})
 	if code != 0 {
 		t.Errorf("render: exit %d", code)
 	}
-	t.Logf("rss %d peak %d", base, procStatusOf(t, "VmHWM"))
-}
-
-// procStatusOf is a size /proc/self/status gives, in bytes.
-func procStatusOf(t *testing.T, field string) int64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, field+":"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			return kb << 10
-		}
-	}
-	t.Fatalf("no %s in /proc/self/status", field)
-	return 0
 }
 
 // TestRenderSaysAnInputIsTooBig: render shows an input over Step
