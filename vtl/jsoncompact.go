@@ -155,18 +155,15 @@ func (c *compacter) literal(n int) {
 }
 
 func (c *compacter) array(depth int) bool {
-	c.keep(c.i, c.i+1) // [
-	c.i++
+	c.literal(1) // [
 	for {
 		c.space()
 		switch c.s[c.i] {
 		case ']':
-			c.keep(c.i, c.i+1)
-			c.i++
+			c.literal(1)
 			return true
 		case ',':
-			c.keep(c.i, c.i+1)
-			c.i++
+			c.literal(1)
 			c.space()
 		}
 		if !c.value(depth + 1) {
@@ -176,20 +173,17 @@ func (c *compacter) array(depth int) bool {
 }
 
 func (c *compacter) object(depth int) bool {
-	c.keep(c.i, c.i+1) // {
-	c.i++
+	c.literal(1) // {
 	from := len(c.keys)
 	defer c.dropKeys(from)
 	for {
 		c.space()
 		switch c.s[c.i] {
 		case '}':
-			c.keep(c.i, c.i+1)
-			c.i++
+			c.literal(1)
 			return true
 		case ',':
-			c.keep(c.i, c.i+1)
-			c.i++
+			c.literal(1)
 			c.space()
 		}
 		k, ok := c.str(true)
@@ -197,8 +191,7 @@ func (c *compacter) object(depth int) bool {
 			return false
 		}
 		c.space()
-		c.keep(c.i, c.i+1) // :
-		c.i++
+		c.literal(1) // :
 		c.space()
 		if !c.value(depth + 1) {
 			return false
