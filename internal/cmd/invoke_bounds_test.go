@@ -119,7 +119,7 @@ func TestInvokeWaitBoundsAnswers(t *testing.T) {
 			// cause not found), which the SDK retries once, as it retries
 			// any broken connection; the second attempt then reaches it.
 			if n := calls.Load(); n < int64(len(tc.replies)) || n > int64(len(tc.replies))+1 {
-				t.Errorf("%d calls, want %d (or one more): an answer too long is not asked for again", n, len(tc.replies))
+				t.Errorf("%d calls, want %d (or one more): an answer too long is not asked for again\n%.3000s", n, len(tc.replies), stderr)
 			}
 		})
 	}
