@@ -429,7 +429,7 @@ func TestAccessE2ERender(t *testing.T) {
 // routes take any caller; with the example's every route protected, it
 // no longer claims the API has no authorization.
 func TestAccessE2EOffLoopback(t *testing.T) {
-	s := startServe(t, "../../examples/orders-api.yaml", "--addr", "0.0.0.0:0")
+	s := startServe(t, "../../examples/orders-api.yaml", "--env", "staging", "--addr", "0.0.0.0:0")
 	warning, _, _ := strings.Cut(s.stderr.String(), "\n")
 	if !strings.HasPrefix(warning, "warning: serving on ") || strings.Contains(warning, "no authorization") ||
 		!strings.Contains(warning, "every route but the preflights checks its callers") {
