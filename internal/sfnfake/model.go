@@ -15,8 +15,12 @@ import (
 // the errors). An execution ends at once: it succeeds with its input as
 // its output, which is all serve's routes need to see of it.
 
-// account and region are those of every ARN the fake makes.
-const arnPrefix = "arn:aws:states:us-east-1:123456789012:"
+// Account is the account of every ARN the fake makes: not the one of the
+// placeholder ARNs that build and render write (gateway's), so that a
+// test sees which of the two a definition or a call holds. The region is
+// the one the request was signed for, as Step Functions' is that of its
+// endpoint.
+const Account = "111122223333"
 
 // creationDate is the date of everything the fake makes: replies stay
 // the same from run to run.
@@ -35,6 +39,7 @@ type execution struct {
 }
 
 type model struct {
+	arnPrefix  string // arn:aws:states:REGION:ACCOUNT: of the request answered
 	machines   map[string]*machine // by unqualified ARN
 	executions map[string]*execution
 	starts     int // the executions started, which names unnamed ones
@@ -55,7 +60,8 @@ func (s *Server) Stateful() {
 
 // answer is the model's reply to an action, and false for an action the
 // model does not keep.
-func (m *model) answer(action string, body []byte) (Reply, bool) {
+func (m *model) answer(action, region string, body []byte) (Reply, bool) {
+	m.arnPrefix = "arn:aws:states:" + region + ":" + Account + ":"
 	var in map[string]any
 	_ = json.Unmarshal(body, &in)
 	str := func(k string) string { s, _ := in[k].(string); return s }
@@ -97,7 +103,7 @@ func (m *model) create(name, definition, typ string, publish bool) Reply {
 	if typ == "" {
 		typ = "STANDARD"
 	}
-	arn := arnPrefix + "stateMachine:" + name
+	arn := m.arnPrefix + "stateMachine:" + name
 	if old := m.machines[arn]; old != nil {
 		if old.definition != definition || old.typ != typ {
 			return Error(400, "StateMachineAlreadyExists", "State Machine Already Exists: '"+arn+"'")
@@ -297,7 +303,7 @@ func (m *model) start(sync bool, arn, name, input string) Reply {
 		name = id
 	}
 	if sm.typ == "EXPRESS" {
-		execArn := arnPrefix + "express:" + sm.name + ":" + name + ":" + id
+		execArn := m.arnPrefix + "express:" + sm.name + ":" + name + ":" + id
 		if !sync {
 			return ok(map[string]any{"executionArn": execArn, "startDate": creationDate})
 		}
@@ -305,7 +311,7 @@ func (m *model) start(sync bool, arn, name, input string) Reply {
 			"startDate": creationDate, "stopDate": creationDate, "input": input, "output": input,
 			"billingDetails": map[string]any{"billedDurationInMilliseconds": 100, "billedMemoryUsedInMB": 64}})
 	}
-	execArn := arnPrefix + "execution:" + sm.name + ":" + name
+	execArn := m.arnPrefix + "execution:" + sm.name + ":" + name
 	if m.executions[execArn] != nil {
 		return Error(400, "ExecutionAlreadyExists", "Execution Already Exists: '"+execArn+"'")
 	}

@@ -34,11 +34,14 @@ func client(t *testing.T) (*sfn.Client, *sfnfake.Server) {
 func TestVersionsAndAliases(t *testing.T) {
 	c, _ := client(t)
 	ctx := context.Background()
-	m, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("orders"), Definition: aws.String(definition), RoleArn: aws.String("arn:aws:iam::123456789012:role/r")})
+	m, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("orders"), Definition: aws.String(definition), RoleArn: aws.String("arn:aws:iam::111122223333:role/r")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	machine := aws.ToString(m.StateMachineArn)
+	if machine != "arn:aws:states:us-east-1:"+sfnfake.Account+":stateMachine:orders" {
+		t.Errorf("the machine's ARN is %s, want the signed region and the fake's account", machine)
+	}
 	v1, err := c.PublishStateMachineVersion(ctx, &sfn.PublishStateMachineVersionInput{StateMachineArn: m.StateMachineArn})
 	if err != nil || aws.ToString(v1.StateMachineVersionArn) != machine+":1" {
 		t.Fatalf("publish: %v, %v", v1, err)
@@ -107,7 +110,7 @@ func TestSyncThroughAlias(t *testing.T) {
 	c, fake := client(t)
 	ctx := context.Background()
 	m, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("quote"), Definition: aws.String(definition),
-		RoleArn: aws.String("arn:aws:iam::123456789012:role/r"), Type: types.StateMachineTypeExpress, Publish: true})
+		RoleArn: aws.String("arn:aws:iam::111122223333:role/r"), Type: types.StateMachineTypeExpress, Publish: true})
 	if err != nil || aws.ToString(m.StateMachineVersionArn) != aws.ToString(m.StateMachineArn)+":1" {
 		t.Fatalf("create with publish: %+v, %v", m, err)
 	}
@@ -127,7 +130,7 @@ func TestSyncThroughAlias(t *testing.T) {
 	if err != nil || out.Status != types.SyncExecutionStatusSucceeded || aws.ToString(out.Output) != `{"sku": "a"}` || aws.ToString(out.StateMachineArn) != aws.ToString(m.StateMachineArn) {
 		t.Errorf("a synchronous run through the alias: %+v, %v", out, err)
 	}
-	std, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("orders"), Definition: aws.String(definition), RoleArn: aws.String("arn:aws:iam::123456789012:role/r")})
+	std, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("orders"), Definition: aws.String(definition), RoleArn: aws.String("arn:aws:iam::111122223333:role/r")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -104,8 +104,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if !scripted {
 		reply = Reply{Status: http.StatusOK, Body: map[string]any{}}
 		if s.model != nil {
-			if r, kept := s.model.answer(action, body); kept {
-				reply = r
+			if answer, kept := s.model.answer(action, signedRegion(r), body); kept {
+				reply = answer
 			}
 		}
 	}
@@ -119,4 +119,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(reply.Status)
 	_ = json.NewEncoder(w).Encode(reply.Body)
+}
+
+// signedRegion is the region a request was signed for (the credential
+// scope of its SigV4 Authorization header), or us-east-1.
+func signedRegion(r *http.Request) string {
+	_, scope, _ := strings.Cut(r.Header.Get("Authorization"), "Credential=")
+	if parts := strings.Split(scope, "/"); len(parts) >= 3 && parts[2] != "" {
+		return parts[2]
+	}
+	return "us-east-1"
 }
