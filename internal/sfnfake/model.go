@@ -39,7 +39,7 @@ type execution struct {
 }
 
 type model struct {
-	arnPrefix  string // arn:aws:states:REGION:ACCOUNT: of the request answered
+	arnPrefix  string              // arn:aws:states:REGION:ACCOUNT: of the request answered
 	machines   map[string]*machine // by unqualified ARN
 	executions map[string]*execution
 	starts     int // the executions started, which names unnamed ones
