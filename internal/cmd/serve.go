@@ -63,7 +63,9 @@ Where the calls go:
                          deployed stack.
   --endpoint-url URL --create
                          an emulator (moto, LocalStack, Step Functions Local):
-                         serve creates the template's state machines there and
+                         serve creates the template's state machines there
+                         (each after the machines its definition names, with
+                         the version and alias of publish and alias) and
                          deletes them when it stops. The endpoint the SDK
                          resolves (--endpoint-url, AWS_ENDPOINT_URL_SFN,
                          AWS_ENDPOINT_URL, the profile's endpoint_url) must be
