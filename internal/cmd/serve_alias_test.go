@@ -185,3 +185,57 @@ func TestServeCreateAliasUnsupported(t *testing.T) {
 		t.Errorf("PublishStateMachineVersion was sent %d times: an emulator's 500 for an action it lacks is not worth retrying", len(calls))
 	}
 }
+
+// TestServeCreateAliasLeftBehind: a machine and alias an earlier serve
+// left (killed before its cleanup) are brought to the template's: the
+// machine's definition updated, a new version published, and the alias,
+// which routed to the old one, moved to it; all are deleted on exit.
+func TestServeCreateAliasLeftBehind(t *testing.T) {
+	fake := statefulFake(t)
+	orders := emulatorARN("StateMachineOrders")
+	for _, call := range []struct{ action, body string }{
+		{"CreateStateMachine", `{"name": "StateMachineOrders", "definition": "{\"StartAt\":\"Old\",\"States\":{\"Old\":{\"Type\":\"Succeed\"}}}", "roleArn": "r", "publish": true}`},
+		{"CreateStateMachineAlias", `{"name": "live", "routingConfiguration": [{"stateMachineVersionArn": "` + orders + `:1", "weight": 100}]}`},
+	} {
+		req, _ := http.NewRequest("POST", fake.URL, strings.NewReader(call.body))
+		req.Header.Set("X-Amz-Target", "AWSStepFunctions."+call.action)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("%s: %v %v", call.action, resp, err)
+		}
+		resp.Body.Close()
+	}
+	s := startServe(t, filepath.Join(golden.Root(), "observability", "spec.yaml"), "--create", "--endpoint-url", fake.URL)
+	for _, want := range []string{"updated " + orders + ", which was already there", "published version " + orders + ":2",
+		"updated alias " + orders + ":live, which was already there (left by an earlier serve?), to route to " + orders + ":2"} {
+		if !strings.Contains(s.stderr.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, s.stderr)
+		}
+	}
+	if status, _, body := s.do(t, "POST", "/orders", "application/json", `{}`); status != 200 {
+		t.Errorf("POST /orders through the moved alias: %d %s", status, body)
+	}
+	if code := s.stop(); code != 0 {
+		t.Fatalf("serve ended with %d:\n%s", code, s.stderr)
+	}
+	if !strings.Contains(s.stderr.String(), "deleted alias "+orders+":live\ndeleted version "+orders+":2\ndeleted "+orders+"\n") {
+		t.Errorf("stderr does not say the alias, version and machine were deleted:\n%s", s.stderr)
+	}
+}
+
+// TestServeCreateAliasOtherARN: an emulator that names an alias otherwise
+// than Step Functions (the machine's ARN and ":NAME", which the routes
+// start) is refused, saying so, rather than called at an ARN it does not
+// know; what was made is deleted.
+func TestServeCreateAliasOtherARN(t *testing.T) {
+	fake := statefulFake(t)
+	odd := emulatorARN("StateMachineOrders") + "/alias/live"
+	fake.Script("CreateStateMachineAlias", sfnfake.Reply{Status: 200, Body: map[string]any{"stateMachineAliasArn": odd, "creationDate": 1.7e9}})
+	code, _, errs := mainWithin(t, "serve", filepath.Join(golden.Root(), "observability", "spec.yaml"), "--create", "--endpoint-url", fake.URL, "--addr", "127.0.0.1:0")
+	if code != 1 || !strings.Contains(errs, "made alias live of state machine StateMachineOrders as "+odd+", not "+emulatorARN("StateMachineOrders")+":live as Step Functions names an alias") {
+		t.Errorf("exit %d:\n%s", code, errs)
+	}
+	if got := calls(t, fake, "DeleteStateMachineAlias", "stateMachineAliasArn"); len(got) != 1 || got[0] != "DeleteStateMachineAlias "+odd {
+		t.Errorf("deleted aliases %v, want the one made", got)
+	}
+}

@@ -48,7 +48,7 @@ type model struct {
 // Stateful makes the fake keep what it is sent, as Step Functions does,
 // for CreateStateMachine, UpdateStateMachine, DeleteStateMachine,
 // ListStateMachines, PublishStateMachineVersion, CreateStateMachineAlias,
-// DeleteStateMachineAlias, DeleteStateMachineVersion, StartExecution,
+// UpdateStateMachineAlias, DeleteStateMachineAlias, DeleteStateMachineVersion, StartExecution,
 // StartSyncExecution and DescribeExecution (by a machine's, a version's or
 // an alias's ARN). A scripted reply still wins over it; other actions
 // answer {} as before.
@@ -82,6 +82,9 @@ func (m *model) answer(action, region string, body []byte) (Reply, bool) {
 	case "CreateStateMachineAlias":
 		routing, _ := in["routingConfiguration"].([]any)
 		return m.createAlias(str("name"), routing), true
+	case "UpdateStateMachineAlias":
+		routing, _ := in["routingConfiguration"].([]any)
+		return m.updateAlias(str("stateMachineAliasArn"), routing), true
 	case "DeleteStateMachineAlias":
 		return m.deleteAlias(str("stateMachineAliasArn")), true
 	case "DeleteStateMachineVersion":
@@ -189,6 +192,37 @@ func (m *model) qualified(arn string) (sm *machine, version int, alias string) {
 // createAlias makes an alias of one or two versions of one machine whose
 // weights add up to 100.
 func (m *model) createAlias(name string, routing []any) Reply {
+	sm, refusal := m.routing(routing)
+	if refusal != nil {
+		return *refusal
+	}
+	if old, found := sm.aliases[name]; found && fmt.Sprint(old) != fmt.Sprint(routing) {
+		return Error(400, "ConflictException", "Failed to create alias because an alias with the same name and a different routing configuration already exists.")
+	}
+	sm.aliases[name] = routing
+	return ok(map[string]any{"stateMachineAliasArn": sm.arn + ":" + name, "creationDate": creationDate})
+}
+
+// updateAlias routes an alias to other versions of its machine.
+func (m *model) updateAlias(arn string, routing []any) Reply {
+	sm, _, name := m.qualified(arn)
+	if sm == nil || name == "" || sm.aliases[name] == nil {
+		return Error(400, "ResourceNotFound", "Resource not found: 'State Machine Alias Does Not Exist: '"+arn+"''")
+	}
+	owner, refusal := m.routing(routing)
+	if refusal != nil {
+		return *refusal
+	}
+	if owner != sm {
+		return Error(400, "ValidationException", "the versions of an alias must be of its state machine")
+	}
+	sm.aliases[name] = routing
+	return ok(map[string]any{"updateDate": creationDate})
+}
+
+// routing checks an alias's routingConfiguration: one or two versions
+// that exist, of one machine, whose weights add up to 100.
+func (m *model) routing(routing []any) (*machine, *Reply) {
 	var sm *machine
 	total := 0
 	for _, r := range routing {
@@ -198,21 +232,20 @@ func (m *model) createAlias(name string, routing []any) Reply {
 		total += int(weight)
 		owner, v, _ := m.qualified(arn)
 		if owner == nil || owner.versions[v] == 0 {
-			return Error(400, "ResourceNotFound", "Resource not found: 'State Machine Version Does Not Exist: '"+arn+"''")
+			r := Error(400, "ResourceNotFound", "Resource not found: 'State Machine Version Does Not Exist: '"+arn+"''")
+			return nil, &r
 		}
 		if sm != nil && sm != owner {
-			return Error(400, "ValidationException", "the versions of an alias must be of one state machine")
+			r := Error(400, "ValidationException", "the versions of an alias must be of one state machine")
+			return nil, &r
 		}
 		sm = owner
 	}
 	if sm == nil || len(routing) > 2 || total != 100 {
-		return Error(400, "ValidationException", "routingConfiguration must name one or two versions whose weights add up to 100")
+		r := Error(400, "ValidationException", "routingConfiguration must name one or two versions whose weights add up to 100")
+		return nil, &r
 	}
-	if old, found := sm.aliases[name]; found && fmt.Sprint(old) != fmt.Sprint(routing) {
-		return Error(400, "ConflictException", "Failed to create alias because an alias with the same name and a different routing configuration already exists.")
-	}
-	sm.aliases[name] = routing
-	return ok(map[string]any{"stateMachineAliasArn": sm.arn + ":" + name, "creationDate": creationDate})
+	return sm, nil
 }
 
 func (m *model) deleteAlias(arn string) Reply {
