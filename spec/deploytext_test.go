@@ -66,7 +66,7 @@ func TestDeployTextErrors(t *testing.T) {
 				`s.yaml:20:256: stateMachines.f.logs.logGroupArn: "${Machine}" is not a log group ARN such as arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/states/orders:* (ending in :*, as Step Functions wants it): in environment staging it reads "orders staging"`,
 			}},
 		"pool regions compared only when written": {
-			api: "  auth: u\n  authorizers:\n    u: {type: cognito, userPools: [\"arn:aws:cognito-idp:${AWS::Region}:123456789012:userpool/eu-west-1_Ab\", \"arn:aws:cognito-idp:us-east-1:${AWS::AccountId}:userpool/eu-west-1_Ab\"]}\n",
+			api:      "  auth: u\n  authorizers:\n    u: {type: cognito, userPools: [\"arn:aws:cognito-idp:${AWS::Region}:123456789012:userpool/eu-west-1_Ab\", \"arn:aws:cognito-idp:us-east-1:${AWS::AccountId}:userpool/eu-west-1_Ab\"]}\n",
 			machines: "  e: {arn: \"arn:aws:states:${AWS::Region}:${AWS::AccountId}:stateMachine:orders\"}\n",
 			want: []string{
 				`s.yaml:6:109: api.authorizers.u.userPools[1]: user pool "arn:aws:cognito-idp:us-east-1:${AWS::AccountId}:userpool/eu-west-1_Ab" is in region eu-west-1 but the ARN says us-east-1: a pool ID starts with its region`,
