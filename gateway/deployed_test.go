@@ -39,7 +39,7 @@ func TestPoolsFromParameters(t *testing.T) {
 			t.Errorf("issuers %q, %v; want %s", issuers, err, want)
 		}
 		delete(g.Vars, "OtherPool")
-		if _, err := g.poolIssuers(a); err == nil || !strings.Contains(err.Error(), "Ref OtherPool has no value here") {
+		if _, err := g.poolIssuers(a); err == nil || !strings.Contains(err.Error(), "OtherPool (a Ref) has no value here") {
 			t.Errorf("a Ref without a value: %v", err)
 		}
 		return

@@ -230,7 +230,7 @@ func (g *Gateway) text(value string) (string, error) {
 		if v, ok := g.lookup(name); ok {
 			return v, nil
 		}
-		return "", fmt.Errorf("Ref %s has no value here", name)
+		return "", fmt.Errorf("%s (a Ref) has no value here", name)
 	}
 	sub, err := memo(&g.subs, value, g.Template.ParseSub)
 	if err != nil {

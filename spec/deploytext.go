@@ -2,6 +2,7 @@ package spec
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 	"sync"
 
@@ -57,24 +58,46 @@ func (p *parser) deferDeployed(n *yaml.Node, at, s string, ok func(string) bool,
 	return true
 }
 
+// deployCheckBudget bounds the work of checking fields with each
+// environment's values (values looked up and bytes expanded): a hostile
+// spec (thousands of long fields, thousands of environments) must not make
+// it quadratic. Past it the ${Name}s are still checked, and the patterns
+// are left to AWS.
+const deployCheckBudget = 8 << 20
+
+// maxDeployErrors bounds the environments named for one field: past them
+// the field's text is the problem, not an environment's value.
+const maxDeployErrors = 3
+
 // resolveDeployTexts checks each field kept by deployed: its ${Name}s,
 // then its literal parts with the values the parameters are known to take.
 func (p *parser) resolveDeployTexts(s *Spec) {
+	if len(p.deployTexts) == 0 {
+		return
+	}
 	known := append(s.ParamNames(), pseudoParams...)
+	params := map[string]*Parameter{}
+	for _, par := range s.Parameters {
+		params[par.Name] = par
+	}
+	budget := deployCheckBudget
 	for _, d := range p.deployTexts {
-		if p.deployRefs(s, d, known) {
-			p.checkDeployed(s, d)
+		refs, good := p.deployRefs(params, d, known)
+		if good {
+			p.checkDeployed(s, params, d, refs, &budget)
 		}
 	}
 }
 
 // deployRefs checks that each ${Name} of d names a parameter holding one
-// value, or a pseudo parameter, and marks the parameters used. It reports
-// whether all do.
-func (p *parser) deployRefs(s *Spec, d deployText, known []string) bool {
+// value, or a pseudo parameter, and marks the parameters used. It returns
+// the parameters named, each once, and whether all names are good.
+func (p *parser) deployRefs(params map[string]*Parameter, d deployText, known []string) ([]string, bool) {
+	var refs []string
+	named := map[string]bool{}
 	good := true
 	for _, key := range DeployRefs(d.raw) {
-		par := s.Param(key)
+		par := params[key]
 		switch {
 		case contains(pseudoParams, key):
 		case par == nil:
@@ -86,9 +109,13 @@ func (p *parser) deployRefs(s *Spec, d deployText, known []string) bool {
 			good = false
 		default:
 			par.Used = true
+			if !named[key] {
+				named[key] = true
+				refs = append(refs, key)
+			}
 		}
 	}
-	return good
+	return refs, good
 }
 
 // DeployRefs lists the names of the ${Name}s of a field's text in order,
@@ -104,77 +131,73 @@ func DeployRefs(text string) []string {
 }
 
 // checkDeployed checks d's text as it is deployed with the parameters'
-// defaults, and with each environment's values: each ${Name} takes that
-// value, a pseudo parameter a representative one. A combination in which
-// a parameter has no value is not checked, so a parameter with no known
-// value leaves the field unchecked.
-func (p *parser) checkDeployed(s *Spec, d deployText) {
-	seen := map[string]bool{}
-	for _, sc := range scenarios(s) {
-		text, complete := expand(d.raw, sc.values)
-		if !complete || seen[text] {
-			continue
-		}
-		seen[text] = true
-		if d.ok(text) {
-			continue
-		}
-		switch {
-		case !usesParams(s, d.raw):
-			// Only pseudo parameters: the same text everywhere.
+// defaults, and with each environment's values over them: each ${Name}
+// takes that value, a pseudo parameter a representative one. A set of
+// values in which a parameter of refs has none is not checked, so a
+// parameter with no known value leaves the field unchecked. Each check
+// spends budget.
+func (p *parser) checkDeployed(s *Spec, params map[string]*Parameter, d deployText, refs []string, budget *int) {
+	if len(refs) == 0 {
+		// Only pseudo parameters: the same text everywhere.
+		if text := expand(d.raw, nil); !d.ok(text) {
 			p.errs.Add(d.pos, d.at, "%q is not %s (deployed, it reads like %q)", d.raw, d.what, text)
+		}
+		return
+	}
+	seen, failed := map[string]bool{}, 0
+	check := func(env string, own []Value) {
+		if *budget <= 0 || failed == maxDeployErrors {
 			return
-		case sc.env == "":
-			p.errs.Add(d.pos, d.at, "%q is not %s: with the parameters' defaults it reads %q", d.raw, d.what, text)
-		default:
-			p.errs.Add(d.pos, d.at, "%q is not %s: in environment %s it reads %q", d.raw, d.what, sc.env, text)
+		}
+		*budget -= 16 + len(refs) // a map and a key per check
+		p.deployChecks++
+		values := map[string]string{}
+		var key strings.Builder
+		for _, name := range refs {
+			v, ok := valueIn(own, name)
+			if !ok && params[name].Default != nil {
+				v, ok = *params[name].Default, true
+			}
+			if !ok {
+				return
+			}
+			values[name] = v
+			key.WriteString(v + "\x00")
+		}
+		if seen[key.String()] {
+			return
+		}
+		seen[key.String()] = true
+		*budget -= len(d.raw)
+		if text := expand(d.raw, values); !d.ok(text) {
+			failed++
+			if env == "" {
+				p.errs.Add(d.pos, d.at, "%q is not %s: with the parameters' defaults it reads %q", d.raw, d.what, text)
+			} else {
+				p.errs.Add(d.pos, d.at, "%q is not %s: in environment %s it reads %q", d.raw, d.what, env, text)
+			}
 		}
 	}
-}
-
-func usesParams(s *Spec, text string) bool {
-	for _, key := range DeployRefs(text) {
-		if s.Param(key) != nil {
-			return true
-		}
-	}
-	return false
-}
-
-// scenario is one set of values a deployment gives the parameters: their
-// defaults (env "") or an environment's values over them.
-type scenario struct {
-	env    string
-	values map[string]string
-}
-
-func scenarios(s *Spec) []scenario {
-	defaults := map[string]string{}
-	for _, par := range s.Parameters {
-		if par.Default != nil {
-			defaults[par.Name] = *par.Default
-		}
-	}
-	out := []scenario{{values: defaults}}
+	check("", nil)
 	for _, e := range s.Environments {
-		vals := make(map[string]string, len(defaults)+len(e.Values))
-		for k, v := range defaults {
-			vals[k] = v
-		}
-		for _, v := range e.Values {
-			vals[v.Name] = v.Value
-		}
-		out = append(out, scenario{env: e.Name, values: vals})
+		check(e.Name, e.Values)
 	}
-	return out
 }
 
-// expand replaces each ${Name} of text by its value (a pseudo parameter
-// by its representative) and each ${!x} by the text ${x}. complete is
-// false when a parameter has no value in values.
-func expand(text string, values map[string]string) (string, bool) {
-	complete := true
-	out := refRe().ReplaceAllStringFunc(text, func(ref string) string {
+// valueIn finds a parameter's value among an environment's, which are
+// sorted by name.
+func valueIn(values []Value, name string) (string, bool) {
+	i := sort.Search(len(values), func(i int) bool { return values[i].Name >= name })
+	if i < len(values) && values[i].Name == name {
+		return values[i].Value, true
+	}
+	return "", false
+}
+
+// expand replaces each ${Name} of text by its value in values (a pseudo
+// parameter by its representative) and each ${!x} by the text ${x}.
+func expand(text string, values map[string]string) string {
+	return refRe().ReplaceAllStringFunc(text, func(ref string) string {
 		key := ref[2 : len(ref)-1]
 		if lit, ok := strings.CutPrefix(key, "!"); ok {
 			return "${" + lit + "}"
@@ -182,11 +205,8 @@ func expand(text string, values map[string]string) (string, bool) {
 		if v, ok := pseudoExamples[key]; ok {
 			return v
 		}
-		v, ok := values[key]
-		complete = complete && ok
-		return v
+		return values[key]
 	})
-	return out, complete
 }
 
 // literalParts masks each ${...} of text with NUL, so that a pattern can

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -98,5 +99,41 @@ func TestDeployTextUses(t *testing.T) {
 	}
 	if got := DeployRefs("a${X}b${!Y}${AWS::Region}"); strings.Join(got, ",") != "X,AWS::Region" {
 		t.Errorf("DeployRefs = %q", got)
+	}
+}
+
+// TestDeployTextBounded: a field broken in many environments names three
+// of them, and a spec of many fields and many environments checks the
+// fields' patterns within a fixed budget instead of once per pair.
+func TestDeployTextBounded(t *testing.T) {
+	var envs strings.Builder
+	for i := 0; i < 10; i++ {
+		fmt.Fprintf(&envs, "  e%d: {A: \"bad#%d\"}\n", i, i)
+	}
+	src := "version: 1\napi:\n  name: a\n  tags: {t: \"x${A}\"}\nparameters:\n  A: {type: String}\nenvironments:\n" + envs.String() +
+		"stateMachines:\n  m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}\nroutes:\n  POST /a: {stateMachine: m}\n"
+	_, diags := Parse("s.yaml", []byte(src), nil)
+	if n := strings.Count(diags.String(), "api.tags.t:"); n != maxDeployErrors {
+		t.Errorf("%d errors for the tag, want %d:\n%s", n, maxDeployErrors, diags)
+	}
+
+	var b strings.Builder
+	b.WriteString("version: 1\napi:\n  name: a\n  tags:\n")
+	for i := 0; i < 40; i++ {
+		fmt.Fprintf(&b, "    t%d: \"${A}\"\n", i)
+	}
+	b.WriteString("parameters:\n  A: {type: String}\nenvironments:\n")
+	const n = 100_000
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "  e%d: {A: v%d}\n", i, i)
+	}
+	b.WriteString("stateMachines:\n  m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}\nroutes:\n  POST /a: {stateMachine: m}\n")
+	p := &parser{file: "s.yaml"}
+	p.parse([]byte(b.String()))
+	if p.errs.HasErrors() {
+		t.Fatalf("unexpected errors: %.300s", p.errs.String())
+	}
+	if max := deployCheckBudget/16 + 1; p.deployChecks > max || p.deployChecks < n {
+		t.Errorf("%d checks for 40 fields in %d environments, want at least %d and at most %d", p.deployChecks, n, n, max)
 	}
 }

@@ -44,6 +44,9 @@ type parser struct {
 	// deployTexts are the other fields holding ${...}, checked once the
 	// parameters and environments are read.
 	deployTexts []deployText
+	// deployChecks counts the sets of values they were checked with,
+	// which deployCheckBudget bounds.
+	deployChecks int
 	// machine is the state machine whose definition is being read.
 	machine *StateMachine
 	spec    *Spec // set once the machines are read
