@@ -118,6 +118,25 @@ func (p *parser) deployRefs(params map[string]*Parameter, d deployText, known []
 	return refs, good
 }
 
+// existingExecutions refuses an existing machine's arn that takes
+// parameters' values without writing ":stateMachine:" when a route reads
+// or stops its executions: their ARN is the machine's with ":execution:"
+// in its place, which a template can only build from the text.
+func (p *parser) existingExecutions(s *Spec) {
+	for _, d := range p.deployTexts {
+		for _, r := range s.Routes {
+			m := r.StateMachine
+			if m == nil || d.at != child("stateMachines", m.Name)+".arn" || strings.Contains(m.ARN, ":stateMachine:") ||
+				(r.Action != ActionStatus && r.Action != ActionStop) {
+				continue
+			}
+			p.errs.Add(d.pos, d.at, "route %s %s (%s) needs the ARNs of this machine's executions, which sfnapic builds from its ARN by putting \":execution:\" in place of \":stateMachine:\": write the ARN by its parts, such as arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:${Name}",
+				r.Method, r.Path, r.Action)
+			break
+		}
+	}
+}
+
 // DeployRefs lists the names of the ${Name}s of a field's text in order,
 // without the literal ${!x}.
 func DeployRefs(text string) []string {

@@ -137,3 +137,19 @@ func TestDeployTextBounded(t *testing.T) {
 		t.Errorf("%d checks for 40 fields in %d environments, want at least %d and at most %d", p.deployChecks, n, n, max)
 	}
 }
+
+// TestDeployTextExecutions: an existing machine whose arn is one
+// parameter can be started, but a route that reads its executions needs
+// ":stateMachine:" written, to build their ARN from.
+func TestDeployTextExecutions(t *testing.T) {
+	src := "version: 1\napi:\n  name: a\nparameters:\n  Orders: {type: String}\nstateMachines:\n  e: {arn: \"${Orders}\"}\nroutes:\n  POST /a: {stateMachine: e}\n"
+	if _, diags := Parse("s.yaml", []byte(src), nil); diags.HasErrors() {
+		t.Errorf("starting it: %s", diags)
+	}
+	src += "  GET /a/{id}: {stateMachine: e, action: status, execution: path.id}\n"
+	_, diags := Parse("s.yaml", []byte(src), nil)
+	want := `s.yaml:7:12: stateMachines.e.arn: route GET /a/{id} (status) needs the ARNs of this machine's executions, which sfnapic builds from its ARN by putting ":execution:" in place of ":stateMachine:": write the ARN by its parts, such as arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:${Name}` + "\n"
+	if diags.String() != want {
+		t.Errorf("got\n%swant\n%s", diags, want)
+	}
+}

@@ -112,6 +112,7 @@ func (p *parser) parse(src []byte) *Spec {
 	if routes != nil {
 		s.Routes = p.routes(routes, s.StateMachines, &s.API)
 	}
+	p.existingExecutions(s)
 	p.unusedAccess(&s.API, routes != nil)
 	p.unusedParameters(s)
 	for _, m := range s.StateMachines {
