@@ -100,7 +100,7 @@ func action(r *spec.Route) integration.Action {
 func (b *builder) tags() []tags.Tag {
 	var out []tags.Tag
 	for _, t := range b.s.API.Tags {
-		out = append(out, tags.Tag{Key: t.Key, Value: t.Value})
+		out = append(out, tags.Tag{Key: t.Key, Value: b.deployed(t.Value)})
 	}
 	return out
 }

@@ -15,8 +15,15 @@ import (
 
 // exactResource is what the API role may be granted: a state machine's
 // ARN (literal or Ref), or every execution of one machine, which IAM
-// needs to name executions not started yet.
-var exactResource = regexp.MustCompile(`^(arn:aws:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]+|arn:\$\{AWS::Partition\}:states:\$\{AWS::Region\}:\$\{AWS::AccountId\}:execution:\$\{[A-Za-z0-9]+\.Name\}:\*|arn:aws:states:[a-z0-9-]+:\d{12}:execution:[A-Za-z0-9_-]+:\*)$`)
+// needs to name executions not started yet. An existing machine's ARN may
+// take parameters' and pseudo parameters' values (${Name}) in its parts.
+var exactResource = regexp.MustCompile(`^(arn:` + part(`aws`) + `:states:` + part(`[a-z0-9-]+`) + `:` + part(`\d{12}`) + `:stateMachine:` + part(`[A-Za-z0-9_-]`) + `+` +
+	`|arn:\$\{AWS::Partition\}:states:\$\{AWS::Region\}:\$\{AWS::AccountId\}:execution:\$\{[A-Za-z0-9]+\.Name\}:\*` +
+	`|arn:` + part(`aws`) + `:states:` + part(`[a-z0-9-]+`) + `:` + part(`\d{12}`) + `:execution:` + part(`[A-Za-z0-9_-]`) + `+:\*)$`)
+
+// part is a pattern for one part of an ARN, written literally as lit or
+// filled in by the deployment.
+func part(lit string) string { return `(` + lit + `|\$\{[A-Za-z0-9:]+\})` }
 
 // TestAPIRoleIsLeastPrivilege holds the role API Gateway assumes, in every
 // golden template, to exact Step Functions actions on exact resources: no

@@ -67,7 +67,7 @@ func (b *builder) logging(m *spec.StateMachine, frag string) *stepfunctions.Stat
 	if l.Level == "OFF" {
 		return cfg
 	}
-	arn := l.GroupARN
+	arn := b.deployed(l.GroupARN)
 	if arn == "" {
 		id := "LogGroup" + frag
 		group := &logs.LogGroup{
@@ -117,7 +117,7 @@ func (b *builder) version(m *spec.StateMachine, frag string) {
 		// preference, and back when an alarm fires
 		// (AWS::StepFunctions::StateMachineAlias DeploymentPreference).
 		alias.DeploymentPreference = &stepfunctions.StateMachineAlias_DeploymentPreference{
-			StateMachineVersionArn: b.t.Ref(versionID), Type: d.Type, Alarms: d.Alarms,
+			StateMachineVersionArn: b.t.Ref(versionID), Type: d.Type, Alarms: b.deployedList(d.Alarms),
 		}
 		if d.Percentage > 0 {
 			alias.DeploymentPreference.Percentage = ptr(d.Percentage)
