@@ -124,7 +124,7 @@ func (k *e2eKit) accessToken(t *testing.T, scope string) string {
 // serve starts serve on the example with --mock and all four flags.
 func (k *e2eKit) serve(t *testing.T) *serving {
 	t.Helper()
-	return startServe(t, "../../examples/orders-api.yaml", "--mock", "--log-input", "--jwks", k.jwks,
+	return startServe(t, "../../examples/orders-api.yaml", "--env", "prod", "--mock", "--log-input", "--jwks", k.jwks,
 		"--authorizer", "partners="+k.program, "--iam-key", e2eIAMID+":"+e2eIAMSecret,
 		"--api-key", "acme="+e2eKeyAcme, "--api-key", "globex="+e2eKeyGlobex)
 }

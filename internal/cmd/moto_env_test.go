@@ -6,6 +6,8 @@ import (
 	"encoding/xml"
 	"fmt"
 	"net/url"
+	"os"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -16,7 +18,9 @@ import (
 )
 
 // TestExampleEnvDeployAgainstMoto is issue 20's "done means" on the shipped
-// example: `deploy --env staging` makes the stack orders-api-staging with
+// example: examples/orders-api.yaml names no account, region or queue URL
+// (its environments give names: a queue's, a user pool's id, which
+// Cognito makes REGION_ID); `deploy --env staging` makes the stack orders-api-staging with
 // staging's values (and only the parameters the spec declares), and the
 // workflow's execution role holds only the statements derived from its
 // Task states, resolved by CloudFormation for this account and region.
@@ -25,6 +29,14 @@ func TestExampleEnvDeployAgainstMoto(t *testing.T) {
 	cfg := awsEnv(t, endpoint)
 	bucket := motoArtifacts(t, cfg)
 	motoAuthorizerFunction(t, endpoint)
+	src, err := os.ReadFile("../../examples/orders-api.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := poolID.ReplaceAllString(withoutComments(string(src)), "POOL_ID")
+	if found := writtenPlace.FindAllString(text, -1); len(found) > 0 || strings.Contains(text, "amazonaws.com/") && !strings.Contains(text, "${AWS::AccountId}/${ApprovalQueue}") {
+		t.Errorf("the example writes an account, a region or a queue URL: %q", found)
+	}
 	code, out, errs := run(t, "deploy", "../../examples/orders-api.yaml", "--env", "staging", "--yes", "--poll", "10ms", "--s3-bucket", bucket)
 	if code != 0 || !strings.Contains(errs, "Stack orders-api-staging is CREATE_COMPLETE") {
 		t.Fatalf("deploy --env staging exited %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
@@ -39,7 +51,7 @@ func TestExampleEnvDeployAgainstMoto(t *testing.T) {
 		params = append(params, aws.ToString(p.ParameterKey)+"="+aws.ToString(p.ParameterValue))
 	}
 	sort.Strings(params)
-	if want := "[ApprovalQueue=order-approvals-staging]"; fmt.Sprint(params) != want {
+	if want := "[ApprovalQueue=order-approvals-staging PartnerAuthorizer=check-partner UserPool=eu-west-1_StAgInG]"; fmt.Sprint(params) != want {
 		t.Errorf("the stack's parameters are %v, want %s", params, want)
 	}
 	// moto 5.2.1 makes a machine from DefinitionString only: one made
@@ -53,6 +65,24 @@ func TestExampleEnvDeployAgainstMoto(t *testing.T) {
 	if got != want {
 		t.Errorf("the orders machine's execution role holds\n%s\nwant only the derived statement\n%s", got, want)
 	}
+}
+
+var (
+	// writtenPlace is an account id or a region name; poolID a Cognito
+	// user pool's id.
+	writtenPlace = regexp.MustCompile(`[0-9]{12}|[a-z]{2}(-gov)?-[a-z]+-[0-9]`)
+	poolID       = regexp.MustCompile(`\b[a-z]{2}(-gov)?-[a-z]+-[0-9]_[0-9A-Za-z]+`)
+)
+
+// withoutComments drops the YAML comment lines, which say how to deploy.
+func withoutComments(src string) string {
+	var kept []string
+	for _, line := range strings.Split(src, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(line), "#") {
+			kept = append(kept, line)
+		}
+	}
+	return strings.Join(kept, "\n")
 }
 
 // executionRolePolicies reads the inline policies of a stack's role from
