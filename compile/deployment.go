@@ -1,8 +1,12 @@
 package compile
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
 	"slices"
 	"sort"
 	"strings"
@@ -72,6 +76,35 @@ var snapshot = []string{
 	"AWS::ApiGateway::RestApi", // without its tags
 }
 
+// hashValues adds the value of each parameter that the snapshotted
+// resources read (a Ref to it, or ${Name} in a Fn::Sub: an existing
+// machine's ARN in a request template, a user pool, an authorizer's
+// function, the VPC endpoints of the resource policy). A Deployment is a
+// snapshot of what those resolved to when it was made: without this, a
+// deploy that changes only such a value updates the Method but serves the
+// old value until something else changes the API. A template built
+// without values (build, the goldens) hashes none. NoEcho values are left
+// out, since the ID is printed and ten hex digits of a short secret's hash
+// can be searched; a change to one alone does not redeploy (docs/deploy.md).
+func (b *builder) hashValues(h io.Writer, snap []byte) {
+	if b.values == nil {
+		return
+	}
+	for _, p := range b.s.Parameters {
+		v, ok := b.values[p.Name]
+		if !ok && p.Default != nil {
+			v, ok = *p.Default, true
+		}
+		if !ok || p.NoEcho {
+			continue
+		}
+		ref, _ := json.Marshal(map[string]string{"Ref": p.Name})
+		if bytes.Contains(snap, ref) || bytes.Contains(snap, []byte("${"+p.Name+"}")) {
+			fmt.Fprintf(h, "parameter %s=%q\n", p.Name, v)
+		}
+	}
+}
+
 // apiHash hashes the canonical JSON of every resource of a type in
 // snapshot (the API, its resources, methods, templates, responses,
 // validator, ...) plus the other facts that change what a deployment
@@ -85,6 +118,7 @@ func (b *builder) apiHash() string {
 		}
 	}
 	sort.Strings(ids)
+	var snap []byte
 	for _, id := range ids {
 		// Hash what CloudFormation will see, intrinsics restored, so that
 		// a change inside a Fn::Sub template changes the hash.
@@ -101,7 +135,9 @@ func (b *builder) apiHash() string {
 		}
 		h.Write([]byte(id))
 		h.Write(j)
+		snap = append(snap, j...)
 	}
+	b.hashValues(h, snap)
 	for _, e := range b.shaping {
 		h.Write([]byte(e + "\n"))
 	}
