@@ -20,6 +20,8 @@ func (d *deriver) lambda(t *spec.Task, action string) {
 	parts := strings.Split(name, ":")
 	var base string
 	switch {
+	case d.param(name) != nil && d.isARN(name):
+		base = name
 	case len(parts) >= 7 && parts[0] == "arn" && parts[5] == "function":
 		base = strings.Join(parts[:7], ":")
 	case len(parts) >= 3 && parts[1] == "function":
@@ -39,7 +41,7 @@ func (d *deriver) dynamodb(t *spec.Task, action string) {
 	if !ok {
 		return
 	}
-	if !strings.HasPrefix(table, "arn:") {
+	if !d.isARN(table) {
 		table = "arn:" + partition + ":dynamodb:" + here + ":table/" + table
 	}
 	if _, has := t.Param("IndexName"); has {
@@ -135,9 +137,13 @@ func (d *deriver) events(t *spec.Task, action string) {
 				d.warn(t, p.Pos, actions, what, "an entry's EventBusName is not a name or ARN written in the definition")
 				return
 			}
+			if par := d.param(s); par != nil && d.holds(par) == "" {
+				d.nameOrARN(t, p.Pos, "EventBusName", s, par, actions, what)
+				return
+			}
 			bus = s
 		}
-		if !strings.HasPrefix(bus, "arn:") {
+		if !d.isARN(bus) {
 			bus = "arn:" + partition + ":events:" + here + ":event-bus/" + bus
 		}
 		if !containsString(buses, bus) {
