@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/sfnapic/sfnapic/spec"
@@ -16,6 +17,17 @@ func (d *deriver) lambda(t *spec.Task, action string) {
 	name, ok := d.fixed(t, "FunctionName", actions, "[<the function's ARN>, <its ARN>:*]")
 	if !ok {
 		return
+	}
+	if par := d.param(name); par != nil && !d.isARN(name) {
+		// Names, but a partial ARN (ACCOUNT:function:NAME) is no name to
+		// build the ARN around.
+		for _, v := range d.paramValues(par) {
+			if strings.Contains(v, ":function:") {
+				p, _ := t.Param("FunctionName")
+				d.warn(t, p.Pos, actions, "[<the function's ARN>, <its ARN>:*]", fmt.Sprintf("FunctionName is %s, and parameter %s holds the partial ARN %q: give it the function's name or its full ARN", name, par.Name, v))
+				return
+			}
+		}
 	}
 	parts := strings.Split(name, ":")
 	var base string
