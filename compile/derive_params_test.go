@@ -14,11 +14,15 @@ func TestDeriveFromParameters(t *testing.T) {
 	fn := "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:"
 	cases := []struct{ name, task, p, q, want, warn string }{
 		{"child machine", `          {Type: Task, Resource: "arn:aws:states:::states:startExecution", Parameters: {StateMachineArn: "${Q}"}, End: true}`,
-			"x", "y", "states:StartExecution on ${Q}\n", ""},
+			"x", "arn:aws:states:eu-west-1:1:stateMachine:c", "states:StartExecution on ${Q}\n", ""},
+		{"child machine unknown: taken as the ARN the field takes", `          {Type: Task, Resource: "arn:aws:states:::states:startExecution", Parameters: {StateMachineArn: "${Q}"}, End: true}`,
+			"x", "", "states:StartExecution on ${Q}\n", ""},
 		{"child machine .sync: executions from the ARN's parts", `          {Type: Task, Resource: "arn:aws:states:::states:startExecution.sync", Parameters: {StateMachineArn: "${P}"}, End: true}`,
-			"x", "y", "states:StartExecution on ${P}\n" +
+			"arn:aws:states:eu-west-1:1:stateMachine:c", "", "states:StartExecution on ${P}\n" +
 				"states:DescribeExecution,states:StopExecution on arn:${P#1}:states:${P#3}:${P#4}:execution:${P#6}:*\n" +
 				"events:PutTargets,events:PutRule,events:DescribeRule on arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule\n", ""},
+		{"child machine: a value that is no machine ARN", `          {Type: Task, Resource: "arn:aws:states:::states:startExecution.sync", Parameters: {StateMachineArn: "${P}"}, End: true}`,
+			"ship", "", "", "parameter P holds \"ship\", which is not a state machine ARN"},
 		{"topic", `          {Type: Task, Resource: "arn:aws:states:::sns:publish", Parameters: {TopicArn: "${Q}", Message: m}, End: true}`,
 			"x", "y", "sns:Publish on ${Q}\n", ""},
 		{"function names", `          {Type: Task, Resource: "arn:aws:states:::lambda:invoke", Parameters: {FunctionName: "${P}"}, End: true}`,

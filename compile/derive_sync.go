@@ -18,6 +18,15 @@ func (d *deriver) startExecution(t *spec.Task, pattern string) {
 		return
 	}
 	if par := d.param(arn); par != nil {
+		// Fn::Select of a part an ARN lacks fails the deployment: a value
+		// known not to be a machine's ARN is refused here instead.
+		for _, v := range d.paramValues(par) {
+			if parts := strings.Split(v, ":"); len(parts) < 7 || parts[0] != "arn" || parts[2] != "states" || parts[5] != "stateMachine" {
+				p, _ := t.Param("StateMachineArn")
+				d.warn(t, p.Pos, actions, "<the state machine's ARN>", "StateMachineArn is "+arn+", and parameter "+par.Name+" holds "+quote(v)+", which is not a state machine ARN such as arn:aws:states:eu-west-1:123456789012:stateMachine:child")
+				return
+			}
+		}
 		d.grant(t, actions, arn)
 		if strings.HasPrefix(pattern, "sync") {
 			// The child's executions: arn:PARTITION:states:REGION:ACCOUNT:execution:NAME:*,
