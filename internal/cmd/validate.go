@@ -81,7 +81,7 @@ func explainGrants(w io.Writer, s *spec.Spec) {
 			fmt.Fprintf(w, "%s: stateMachines.%s: its role is %s: nothing is derived into it\n", m.Pos, m.Name, m.RoleARN)
 			continue
 		}
-		grants, _ := compile.Derive(m)
+		grants, _ := compile.Derive(s, m)
 		fmt.Fprintf(w, "%s: stateMachines.%s: %d statement(s) derived from %d Task state(s), %d under policies\n",
 			m.Pos, m.Name, len(grants), len(m.Tasks), len(m.Policies))
 		for _, g := range grants {
