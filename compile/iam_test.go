@@ -2,6 +2,7 @@ package compile
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -45,11 +46,13 @@ func TestAPIRoleIsLeastPrivilege(t *testing.T) {
 					}
 					ManagedPolicyArns []any
 					Policies          []struct {
+						PolicyName     string
 						PolicyDocument struct {
 							Statement []struct {
-								Effect   string
-								Action   any
-								Resource any
+								Effect    string
+								Action    any
+								Resource  any
+								Condition map[string]map[string]any
 							}
 						}
 					}
@@ -71,6 +74,14 @@ func TestAPIRoleIsLeastPrivilege(t *testing.T) {
 			}
 			for _, pol := range p.Policies {
 				for _, st := range pol.PolicyDocument.Statement {
+					if pol.PolicyName == "Encryption" {
+						// An encrypted machine's key: KMS only, and only
+						// for that machine's data.
+						if st.Effect != "Allow" || !strings.HasPrefix(fmt.Sprint(st.Action), "[kms:Decrypt") || st.Condition["StringEquals"]["kms:EncryptionContext:aws:states:stateMachineArn"] == nil {
+							t.Errorf("%s: key statement %v on %v if %v: want kms:Decrypt (and kms:GenerateDataKey) for one machine", where, st.Action, st.Resource, st.Condition)
+						}
+						continue
+					}
 					action, ok := st.Action.(string)
 					if st.Effect != "Allow" || !ok || !strings.HasPrefix(action, "states:") || strings.ContainsAny(action, "*?") {
 						t.Errorf("%s: statement allows %v (%s): want one exact states: action", where, st.Action, st.Effect)

@@ -92,6 +92,9 @@ func (b *builder) stateMachine(m *spec.StateMachine, smID, frag string, ids map[
 	b.t.CFN.Resources[smID] = sm
 	role, _ := b.t.CFN.Resources["ExecutionRole"+frag].(*iam.Role)
 	b.operations(m, sm, role, frag)
+	if m.Encryption != nil {
+		b.encryption(m, smID, frag)
+	}
 }
 
 // machineText is how a request template names the machine a route starts:

@@ -71,7 +71,7 @@ func (t *Table) RequiredKeys() []string {
 // Tables lists every field table of the spec language.
 var Tables = []*Table{&TopFields, &APIFields, &StateMachineFields, &StatementFields, &RouteFields, &InputFields, &NameFields,
 	&AuthorizerFields, &CORSFields, &UsagePlanFields, &ThrottleFields, &QuotaFields, &BodyFields, &ParameterFields,
-	&LogsFields, &AliasFields, &DeploymentFields}
+	&LogsFields, &AliasFields, &DeploymentFields, &EncryptionFields}
 
 // TopFields are the keys of the spec itself.
 var TopFields = Table{Name: "spec", Fields: []Field{
@@ -161,12 +161,15 @@ var StateMachineFields = Table{Name: "stateMachine", Fields: []Field{
 	{Name: "alias", Doc: "An alias that routes start executions through (their requests name the alias ARN; the API role names the machine, whose ARN authorizes calls through its alias): each deploy that publishes a new version moves it there, at once or by its deployment (a Step Functions canary or linear shift that CloudWatch alarms roll back). Needs publish: true. Not with arn.",
 		Schema:  `{"$ref": "#/$defs/alias"}`,
 		Example: `{definition: {StartAt: A, States: {A: {Type: Succeed}}}, publish: true, alias: {name: live}}`},
+	{Name: "encryption", Doc: "Encrypt the definition and execution history with a customer managed KMS key as well as AWS's own (EncryptionConfiguration): key, and reuse. sfnapic lets the execution role, and the API role for the routes that start or read its executions, use the key only for this machine (the kms:EncryptionContext:aws:states:stateMachineArn condition); the key's policy must allow the account's IAM policies (and, with logs, delivery.logs.amazonaws.com to kms:Decrypt). Not with arn.",
+		Schema:  `{"$ref": "#/$defs/encryption"}`,
+		Example: `{definition: {StartAt: A, States: {A: {Type: Succeed}}}, encryption: {key: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", reuse: 5m}}`},
 }, Rules: `{
 	"oneOf": [
 		{"required": ["definition"]},
 		{"required": ["definitionFile"]},
 		{"required": ["arn"], "allOf": [{"not": {"required": ["type"]}}, {"not": {"required": ["policies"]}}, {"not": {"required": ["roleArn"]}},
-			{"not": {"anyOf": [{"required": ["logs"]}, {"required": ["tracing"]}, {"required": ["publish"]}, {"required": ["alias"]}]}}]}
+			{"not": {"anyOf": [{"required": ["logs"]}, {"required": ["tracing"]}, {"required": ["publish"]}, {"required": ["alias"]}, {"required": ["encryption"]}]}}]}
 	],
 	"not": {"required": ["policies", "roleArn"]},
 	"if": {"required": ["alias"]}, "then": {"required": ["publish"], "properties": {"publish": {"const": true}}}}`}
@@ -183,6 +186,15 @@ var LogsFields = Table{Name: "logs", Fields: []Field{
 		Schema:  `{"type": "string", "anyOf": [{"pattern": "^arn:aws[a-z-]*:logs:[a-z0-9-]+:[0-9]{12}:log-group:[.\\-_/#A-Za-z0-9]{1,512}(:\\*)?$"}, {"pattern": "\\$\\{[^}]*\\}"}]}`,
 		Example: `{logGroupArn: "arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/states/orders:*"}`},
 }, Rules: `{"not": {"required": ["retention", "logGroupArn"]}}`}
+
+// EncryptionFields are the keys of a state machine's encryption.
+var EncryptionFields = Table{Name: "encryption", Fields: []Field{
+	{Name: "key", Required: true, Doc: "The KMS key's ARN (arn:aws:kms:REGION:ACCOUNT:key/ID: IAM authorizes a key's use on the key's ARN, not an alias's), or ${Parameter} for a parameter that holds it.",
+		Schema:  `{"type": "string", "pattern": "^(arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]{1,128}|\\$\\{[A-Za-z][A-Za-z0-9]*\\})$"}`,
+		Example: `{key: "${OrdersKey}"}`},
+	{Name: "reuse", Doc: "How long Step Functions reuses a data key before it asks KMS for a new one: 60s (1m) to 900s (15m). Default: AWS's, 300s.",
+		Schema: `{"type": "string", "pattern": "^[0-9]+[smh]$"}`, Example: `{key: "${OrdersKey}", reuse: 5m}`},
+}}
 
 // AliasFields are the keys of a state machine's alias.
 var AliasFields = Table{Name: "alias", Fields: []Field{

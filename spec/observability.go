@@ -93,7 +93,7 @@ func (p *parser) operations(m *StateMachine, n *yaml.Node, at string, existing b
 		seen[k.Value] = true
 		fat := at + "." + k.Value
 		switch k.Value {
-		case "logs", "tracing", "publish", "alias":
+		case "logs", "tracing", "publish", "alias", "encryption":
 			if existing {
 				p.errs.Add(p.pos(k), fat, "%s applies only to state machines sfnapic creates; an existing machine keeps its own", k.Value)
 				continue
@@ -109,6 +109,8 @@ func (p *parser) operations(m *StateMachine, n *yaml.Node, at string, existing b
 		case "alias":
 			aliasNode = k
 			m.Alias = p.alias(v, fat)
+		case "encryption":
+			m.Encryption = p.encryption(v, fat)
 		}
 	}
 	if aliasNode != nil && !m.Publish {

@@ -76,7 +76,7 @@ var envName = nameRule{letters, alnum + "-", 64}
 // ReservedIDPrefixes start the logical IDs compile gives resources; a
 // parameter, which shares their name space in a template, may not start
 // with one (compile's TestParameterNamesCannotCollide checks the list).
-var ReservedIDPrefixes = []string{"Alias", "Api", "Authorizer", "ExecutionRole", "GatewayResponse", "LambdaPermission", "LogGroup", "Model",
+var ReservedIDPrefixes = []string{"Alias", "Api", "Authorizer", "ExecutionRole", "GatewayResponse", "KeyPolicy", "LambdaPermission", "LogGroup", "Model",
 	"PlanKey", "RequestValidator", "Resource", "Route", "Stage", "StateMachine", "UsagePlan", "Version"}
 
 // listType reports whether a parameter's Ref is a list, which cannot be

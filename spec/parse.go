@@ -47,6 +47,8 @@ type parser struct {
 	// deployChecks counts the sets of values they were checked with,
 	// which deployCheckBudget bounds.
 	deployChecks int
+	// encryptionRefs are the machines' keys given as ${P} (encryption.go).
+	encryptionRefs []encryptionRef
 	// machine is the state machine whose definition is being read.
 	machine *StateMachine
 	spec    *Spec // set once the machines are read
@@ -109,6 +111,7 @@ func (p *parser) parse(src []byte) *Spec {
 	}
 	p.resolveSubstitutions(s)
 	p.resolveDeployTexts(s)
+	p.resolveEncryption(s)
 	if routes != nil {
 		s.Routes = p.routes(routes, s.StateMachines, &s.API)
 	}
