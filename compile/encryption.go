@@ -17,13 +17,9 @@ func (b *builder) encryptionContext(smID string) map[string]any {
 	return map[string]any{"StringEquals": map[string]any{"kms:EncryptionContext:aws:states:stateMachineArn": b.t.Ref(smID)}}
 }
 
-// keyValue is the key's ARN as the template writes it.
-func (b *builder) keyValue(e *spec.Encryption) string {
-	if e.Param != nil {
-		return b.t.Ref(e.Param.Name)
-	}
-	return e.Key
-}
+// keyValue is the key's ARN as the template writes it: a Ref or Fn::Sub
+// where it holds ${Name}.
+func (b *builder) keyValue(e *spec.Encryption) string { return b.deployed(e.Key) }
 
 // encryption sets a machine's EncryptionConfiguration and, when sfnapic
 // makes its role, gives the role the key. goformation v7 lacks the
@@ -67,10 +63,14 @@ func (b *builder) encryption(m *spec.StateMachine, smID, frag string) {
 // routeKeyActions are the KMS actions the API role needs on an encrypted
 // machine's key for a route's action: every call that reads an
 // execution's data decrypts it, and one that gives an execution data
-// (its input, a task's output) encrypts it with a new data key (a Step
+// (its input, a task's output) encrypts it with a new data key. Sources:
+// the Step Functions API reference says callers of DescribeExecution and
+// StartSyncExecution on a machine encrypted with a KMS key need
+// kms:Decrypt (their includedData parameter); the rest is from a Step
 // Functions engineer's review of aws-samples/aws-stepfunctions-examples
-// PR #74: StartExecution needs kms:GenerateDataKey and kms:Decrypt,
-// StopExecution kms:Decrypt).
+// PR #74 (StartExecution needs kms:GenerateDataKey and kms:Decrypt,
+// StopExecution kms:Decrypt), the best public evidence found; AWS's
+// "Data at rest encryption" page could not be read here.
 func routeKeyActions(action string) []string {
 	switch action {
 	case spec.ActionStart, spec.ActionStartSync, spec.ActionTaskSuccess, spec.ActionTaskFailure:

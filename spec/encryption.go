@@ -13,9 +13,9 @@ import (
 // Functions").
 type Encryption struct {
 	Pos Pos
-	// Key is the key's ARN as written, or ${P}: then Param is P.
-	Key   string
-	Param *Parameter
+	// Key is the key's ARN as written: ${Name} of a parameter or a pseudo
+	// parameter may stand anywhere in it (compile writes a Ref or Fn::Sub).
+	Key string
 	// ReuseSeconds is how long Step Functions reuses a data key, 60 to
 	// 900; 0 leaves AWS's default (300).
 	ReuseSeconds int
@@ -55,52 +55,25 @@ func (p *parser) encryption(n *yaml.Node, at string) *Encryption {
 	return e
 }
 
+// encryptionKey reads the key: its ARN, with ${Name} of a parameter or a
+// pseudo parameter anywhere (checked as the other ARN fields are,
+// deploytext.go).
 func (p *parser) encryptionKey(e *Encryption, v *yaml.Node, at string) {
 	s, ok := p.str(v, at)
 	if !ok {
 		return
 	}
 	e.Key = s
-	if _, param := wholeRef(s); param {
-		p.encryptionRefs = append(p.encryptionRefs, encryptionRef{e: e, pos: p.pos(resolve(v)), at: at})
-		return
+	what := "a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	if strings.Contains(s, ":alias/") {
+		what += " (IAM authorizes a key's use on the key's ARN, not an alias's, so give the key's)"
 	}
-	if !kmsKeyArnRe().MatchString(s) {
-		hint := ""
-		if strings.Contains(s, ":alias/") {
-			hint = "; IAM authorizes a key's use on the key's ARN, not an alias's, so give the key's"
-		}
-		p.errs.Add(p.pos(resolve(v)), at, "%q is not a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab, nor a ${Parameter}%s", s, hint)
-	}
+	p.deployed(v, at, s, kmsKeyArnRe().MatchString, what)
 }
 
-// wholeRef returns Name when s is exactly one ${Name}.
-func wholeRef(s string) (string, bool) {
-	if !strings.HasPrefix(s, "${") || !strings.HasSuffix(s, "}") || strings.Count(s, "${") != 1 {
-		return "", false
-	}
-	return s[2 : len(s)-1], true
-}
-
-// encryptionRef is a key given as ${P}, resolved once the parameters are.
-type encryptionRef struct {
-	e   *Encryption
-	pos Pos
-	at  string
-}
-
-// resolveEncryption resolves each key given as ${P} to its parameter.
+// resolveEncryption warns where the spec gives the role: sfnapic grants
+// the key only to a role it makes.
 func (p *parser) resolveEncryption(s *Spec) {
-	for _, r := range p.encryptionRefs {
-		name, _ := wholeRef(r.e.Key)
-		par := s.Param(name)
-		if par == nil || listType(par.Type) {
-			p.errs.Add(r.pos, r.at, "${%s} names no String parameter of this spec%s; declare it under parameters, or give the key's ARN", name, suggest(name, s.ParamNames()))
-			continue
-		}
-		par.Used = true
-		r.e.Param = par
-	}
 	for _, m := range s.StateMachines {
 		if m.Encryption != nil && m.RoleARN != "" {
 			p.errs.Warn(m.Encryption.Pos, "stateMachines."+m.Name+".encryption", "the role given as roleArn needs kms:Decrypt and kms:GenerateDataKey on the key (sfnapic grants them only to a role it creates), conditioned on kms:EncryptionContext:aws:states:stateMachineArn")

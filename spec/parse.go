@@ -47,8 +47,6 @@ type parser struct {
 	// deployChecks counts the sets of values they were checked with,
 	// which deployCheckBudget bounds.
 	deployChecks int
-	// encryptionRefs are the machines' keys given as ${P} (encryption.go).
-	encryptionRefs []encryptionRef
 	// machine is the state machine whose definition is being read.
 	machine *StateMachine
 	spec    *Spec // set once the machines are read
