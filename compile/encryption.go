@@ -12,6 +12,14 @@ import (
 // KMS calls Step Functions makes for a machine carry the encryption
 // context aws:states:stateMachineArn = the machine's ARN.
 
+// keyActions are what the execution role does with its machine's key:
+// decrypt the machine's data and encrypt new data with a new data key.
+var keyActions = []string{"kms:Decrypt", "kms:GenerateDataKey"}
+
+// logsKey reports whether log delivery needs the key too: it encrypts the
+// logs of an encrypted machine that logs.
+func logsKey(m *spec.StateMachine) bool { return m.Logs != nil && m.Logs.Level != "OFF" }
+
 // encryptionContext is the condition that limits a key to one machine.
 func (b *builder) encryptionContext(smID string) map[string]any {
 	return map[string]any{"StringEquals": map[string]any{"kms:EncryptionContext:aws:states:stateMachineArn": b.t.Ref(smID)}}
@@ -39,10 +47,10 @@ func (b *builder) encryption(m *spec.StateMachine, smID, frag string) {
 	// delivery uses, whose context names the account's log groups (the
 	// CDK's CustomerManagedEncryptionConfiguration grants the same).
 	statements := []any{map[string]any{
-		"Effect": "Allow", "Action": []string{"kms:Decrypt", "kms:GenerateDataKey"}, "Resource": b.keyValue(e),
+		"Effect": "Allow", "Action": keyActions, "Resource": b.keyValue(e),
 		"Condition": b.encryptionContext(smID),
 	}}
-	if m.Logs != nil && m.Logs.Level != "OFF" {
+	if logsKey(m) {
 		statements = append(statements, map[string]any{
 			"Effect": "Allow", "Action": "kms:GenerateDataKey", "Resource": b.keyValue(e),
 			"Condition": map[string]any{"StringEquals": map[string]any{

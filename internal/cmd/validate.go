@@ -71,7 +71,8 @@ func newValidateCmd(a *app) *cobra.Command {
 
 // explainGrants prints the statements derived for each machine whose
 // role sfnapic creates: a heading per machine, then per statement the
-// Task's position and path, its actions and its resources.
+// Task's position and path, its actions and its resources, then what the
+// machine's own settings (logs, tracing, encryption) add.
 func explainGrants(w io.Writer, s *spec.Spec) {
 	for _, m := range s.StateMachines {
 		switch {
@@ -89,6 +90,9 @@ func explainGrants(w io.Writer, s *spec.Spec) {
 			for _, r := range g.Resources {
 				fmt.Fprintf(w, "      on %s\n", r)
 			}
+		}
+		for _, g := range compile.SettingGrants(m) {
+			fmt.Fprintf(w, "  stateMachines.%s.%s\n    Allow %s\n      on %s (%s)\n", m.Name, g.Setting, strings.Join(g.Actions, ", "), g.Resource, g.Why)
 		}
 	}
 }
