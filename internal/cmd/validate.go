@@ -18,7 +18,8 @@ warnings alone do not fail. With no SPEC, it checks ./` + defaultSpec + `.
 
 With --explain, it also prints, for each state machine whose execution role
 sfnapic creates, every IAM statement derived from the workflow, under the
-position of the Task state it came from. Statements under the spec's
+position of the Task state it came from, then what the machine's own
+settings add (log delivery, X-Ray, its KMS key). Statements under the spec's
 policies are added to these; a Task whose resource is chosen at run time
 derives nothing and is a warning instead.
 
