@@ -153,3 +153,18 @@ func TestDeployTextExecutions(t *testing.T) {
 		t.Errorf("got\n%swant\n%s", diags, want)
 	}
 }
+
+// TestUnusedParameterWarns: a parameter nothing reads is a warning at its
+// name that says where one may be written; one read only by an ARN field
+// is used.
+func TestUnusedParameterWarns(t *testing.T) {
+	src := "version: 1\napi:\n  name: a\n" +
+		"parameters:\n  Spare: {type: String}\n  Orders: {type: String}\n" +
+		"stateMachines:\n  e: {arn: \"arn:aws:states:us-east-1:123456789012:stateMachine:${Orders}\"}\n" +
+		"routes:\n  POST /a: {stateMachine: e}\n"
+	_, diags := Parse("s.yaml", []byte(src), nil)
+	want := "s.yaml:5:3: parameters.Spare: warning: nothing uses this parameter: write ${Spare} in a definition or in a field that takes an ARN"
+	if got := diags.String(); !strings.HasPrefix(got, want) || strings.Count(got, "\n") != 1 {
+		t.Errorf("want one warning starting\n%s\ngot\n%s", want, got)
+	}
+}

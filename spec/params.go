@@ -454,7 +454,7 @@ func (p *parser) unusedParameters(s *Spec) {
 	}
 	for _, par := range s.Parameters {
 		if !par.Used && !p.errs.HasErrors() {
-			p.errs.Warn(par.Pos, child("parameters", par.Name), "no definition or policy uses this parameter: write ${%s} in a definition, or {Ref: %s} or ${%s} in an Fn::Sub of a policy", par.Name, par.Name, par.Name)
+			p.errs.Warn(par.Pos, child("parameters", par.Name), "nothing uses this parameter: write ${%s} in a definition or in a field that takes an ARN (arn, roleArn, logGroupArn, a key, userPools, function, vpcEndpoints, tags), or {Ref: %s} or ${%s} in an Fn::Sub of a policy", par.Name, par.Name, par.Name)
 		}
 	}
 }
