@@ -27,7 +27,8 @@ routes:
 // its role the log-delivery actions; tracing turns X-Ray on with its
 // actions; publish makes a version; and a route starts executions through
 // the alias, while the API role keeps naming the machine (whose ARN
-// authorizes calls through its alias).
+// authorizes calls through its alias) and may start it only through the
+// alias (states:StateMachineQualifier).
 func TestObservedMachine(t *testing.T) {
 	s, errs := spec.Parse("s.yaml", []byte(observedSpec), nil)
 	if s == nil || errs.HasErrors() {
@@ -64,7 +65,12 @@ func TestObservedMachine(t *testing.T) {
 	if tpl := jsonText(t, resolved(t, b, "RouteAPost")); !strings.Contains(tpl, `${StateMachineM}:live`) {
 		t.Errorf("the route does not start executions through the alias:\n%s", tpl)
 	}
-	if api := jsonText(t, resolved(t, b, "ApiRole")); strings.Contains(api, ":live") || !strings.Contains(api, "StateMachineM") {
+	api := jsonText(t, resolved(t, b, "ApiRole"))
+	if strings.Contains(api, ":live") || !strings.Contains(api, "StateMachineM") {
 		t.Errorf("the API role names the alias, not the machine:\n%s", api)
+	}
+	// ...and may start it only through the alias.
+	if !strings.Contains(api, `"Action":"states:StartExecution","Condition":{"ForAnyValue:StringEquals":{"states:StateMachineQualifier":["live"]}}`) {
+		t.Errorf("the API role may start the machine other than through its alias:\n%s", api)
 	}
 }

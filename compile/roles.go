@@ -1,34 +1,45 @@
 package compile
 
 import (
-	"github.com/awslabs/goformation/v7/cloudformation/iam"
+	"maps"
+	"slices"
 	"strings"
+
+	"github.com/awslabs/goformation/v7/cloudformation/iam"
+
+	"github.com/sfnapic/sfnapic/spec"
 )
 
 // apiRole creates the role API Gateway assumes to call Step Functions. It
 // gets one policy per action the routes use, each allowing exactly that
-// action on exactly the resources the routes target.
+// action on exactly the resources the routes target; a start through an
+// alias only through that alias.
 func (b *builder) apiRole() {
 	type policy struct {
 		name      string
 		action    string
-		resources []string
+		resources map[string][]string // by the alias a start must name ("": none)
 		seen      map[string]bool
 	}
 	var policies []*policy
 	byAction := map[string]*policy{}
 	for _, r := range b.s.Routes {
 		a := action(r)
+		qualifier := startQualifier(r.StateMachine)
 		for _, p := range a.Permissions(b.machines[r.StateMachine]) {
 			pol := byAction[p.Action]
 			if pol == nil {
-				pol = &policy{name: a.Name(), action: p.Action, seen: map[string]bool{}}
+				pol = &policy{name: a.Name(), action: p.Action, resources: map[string][]string{}, seen: map[string]bool{}}
 				byAction[p.Action] = pol
 				policies = append(policies, pol)
 			}
-			if !pol.seen[p.Resource] {
-				pol.seen[p.Resource] = true
-				pol.resources = append(pol.resources, p.Resource)
+			q := ""
+			if p.Action == "states:StartExecution" || p.Action == "states:StartSyncExecution" {
+				q = qualifier
+			}
+			if key := q + "\x00" + p.Resource; !pol.seen[key] {
+				pol.seen[key] = true
+				pol.resources[q] = append(pol.resources[q], p.Resource)
 			}
 		}
 	}
@@ -39,14 +50,15 @@ func (b *builder) apiRole() {
 	}
 	role.AWSCloudFormationDependsOn = b.aliases()
 	for _, p := range policies {
-		role.Policies = append(role.Policies, iam.Role_Policy{
-			PolicyName: p.name,
-			PolicyDocument: policyDocument([]any{map[string]any{
-				"Effect":   "Allow",
-				"Action":   p.action,
-				"Resource": p.resources,
-			}}),
-		})
+		var statements []any
+		for _, q := range slices.Sorted(maps.Keys(p.resources)) {
+			st := map[string]any{"Effect": "Allow", "Action": p.action, "Resource": p.resources[q]}
+			if q != "" {
+				st["Condition"] = qualifierCondition(q)
+			}
+			statements = append(statements, st)
+		}
+		role.Policies = append(role.Policies, iam.Role_Policy{PolicyName: p.name, PolicyDocument: policyDocument(statements)})
 	}
 	// Routes to a machine encrypted with a customer managed key use the
 	// key too (encryption.go).
@@ -54,6 +66,27 @@ func (b *builder) apiRole() {
 		role.Policies = append(role.Policies, iam.Role_Policy{PolicyName: "Encryption", PolicyDocument: policyDocument(keys)})
 	}
 	b.t.CFN.Resources[idAPIRole] = role
+}
+
+// startQualifier is the alias a route's start must go through: the
+// machine's alias, for a machine sfnapic makes with one ("" otherwise).
+func startQualifier(m *spec.StateMachine) string {
+	if m.Alias == nil || m.Existing() {
+		return ""
+	}
+	return m.Alias.Name
+}
+
+// qualifierCondition allows a start only through the alias named: Step
+// Functions authorizes a call through an alias on the machine's ARN, and
+// gives the alias in states:StateMachineQualifier, a condition key of
+// StartExecution and StartSyncExecution ("Authorization for versions and
+// aliases in Step Functions workflows"; the Service Authorization
+// Reference lists the key for both). It holds a list (ArrayOfString):
+// ForAnyValue is false when a call names no qualifier, where ForAllValues
+// would be true, so a start through the machine's own ARN is refused.
+func qualifierCondition(alias string) map[string]any {
+	return map[string]any{"ForAnyValue:StringEquals": map[string]any{"states:StateMachineQualifier": []string{alias}}}
 }
 
 // trust lets a service assume a role.
