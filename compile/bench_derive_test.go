@@ -108,17 +108,6 @@ func BenchmarkBuildWorkflow(b *testing.B) {
 		if grants, warns := Derive(s, s.StateMachines[0]); len(grants) != 8 || len(warns) != 0 {
 			b.Fatalf("the workflow derives %d statements (want 8), warnings: %s", len(grants), warns)
 		}
-		b.Run(fmt.Sprintf("routes=%d/json", n), func(b *testing.B) {
-			b.ReportAllocs()
-			var size int
-			for b.Loop() {
-				out, _, err := Build(s, "json")
-				if err != nil {
-					b.Fatal(err)
-				}
-				size = len(out)
-			}
-			b.ReportMetric(float64(size), "bytes/template")
-		})
+		b.Run(fmt.Sprintf("routes=%d/json", n), func(b *testing.B) { benchBuild(b, s, "json") })
 	}
 }
