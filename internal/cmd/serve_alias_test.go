@@ -239,3 +239,18 @@ func TestServeCreateAliasOtherARN(t *testing.T) {
 		t.Errorf("deleted aliases %v, want the one made", got)
 	}
 }
+
+// TestServeCreateFailureSaysWhatIsLeft: when creating fails part-way and
+// deleting what was made fails too, serve says both, with the command
+// that deletes what is left.
+func TestServeCreateFailureSaysWhatIsLeft(t *testing.T) {
+	fake := statefulFake(t)
+	fake.Script("PublishStateMachineVersion", sfnfake.Reply{Status: 500, Body: "<!doctype html><title>500 Internal Server Error</title>"})
+	fake.Script("DeleteStateMachine", sfnfake.Error(400, "AccessDeniedException", "no"))
+	code, _, errs := mainWithin(t, "serve", filepath.Join(golden.Root(), "observability", "spec.yaml"), "--create", "--endpoint-url", fake.URL, "--addr", "127.0.0.1:0")
+	orders := emulatorARN("StateMachineOrders")
+	if code != 1 || !strings.Contains(errs, "does not do PublishStateMachineVersion") ||
+		!strings.Contains(errs, "could not delete state machine "+orders) || !strings.Contains(errs, "aws stepfunctions delete-state-machine --state-machine-arn "+orders) {
+		t.Errorf("exit %d:\n%s", code, errs)
+	}
+}

@@ -48,7 +48,12 @@ func (be *backend) create(ctx context.Context, a *app, client *sfn.Client, g *ga
 	err := c.createMachines(ctx)
 	be.cleanup = c.deleteMade
 	if err != nil {
-		_ = be.cleanup(context.Background())
+		// What could not be deleted is said at once, with the command that
+		// deletes it: the error about creating may be rewritten on its way
+		// out (explainAWS), and must not take these lines with it.
+		if left := be.cleanup(context.Background()); left != nil {
+			fmt.Fprintf(a.stderr, "sfnapic: %v\n", left)
+		}
 		return err
 	}
 	machines, aliases := 0, 0
@@ -301,8 +306,10 @@ func (c *creator) publishAlias(ctx context.Context, id, arn string) error {
 	in := &sfn.CreateStateMachineAliasInput{Name: aws.String(name), Description: alias.Description,
 		RoutingConfiguration: []sfntypes.RoutingConfigurationListItem{{StateMachineVersionArn: aws.String(versionArn), Weight: 100}}}
 	out, err := c.client.CreateStateMachineAlias(ctx, in, once)
+	action := "CreateStateMachineAlias"
 	var conflict *sfntypes.ConflictException
 	if errors.As(err, &conflict) {
+		action = "UpdateStateMachineAlias"
 		// An alias of that name, left by an earlier serve, routes
 		// elsewhere: it now routes to this version.
 		_, err = c.client.UpdateStateMachineAlias(ctx, &sfn.UpdateStateMachineAliasInput{StateMachineAliasArn: aws.String(arn + ":" + name),
@@ -313,7 +320,7 @@ func (c *creator) publishAlias(ctx context.Context, id, arn string) error {
 		}
 	}
 	if err != nil {
-		return c.unsupported(fmt.Sprintf("creating alias %s of state machine %s", name, id), "CreateStateMachineAlias", err)
+		return c.unsupported(fmt.Sprintf("creating alias %s of state machine %s", name, id), action, err)
 	}
 	aliasArn := aws.ToString(out.StateMachineAliasArn)
 	c.made = append(c.made, made{"alias", aliasArn, "delete-state-machine-alias --state-machine-alias-arn " + aliasArn})
