@@ -145,6 +145,7 @@ func (p *parser) document(file string, src []byte) (*yaml.Node, bool) {
 	if len(doc.Content) == 0 {
 		return nil, true
 	}
+	p.templateKeys(file, doc.Content[0], "")
 	return doc.Content[0], true
 }
 
@@ -400,8 +401,10 @@ func (p *parser) tags(n *yaml.Node, at string) []Tag {
 			p.errs.Add(p.pos(k), kat, "tag key %q may hold only letters, digits, spaces and _ . : / = + - @", key)
 		}
 		if s, ok := p.str(v, kat); ok {
-			if len(s) > 256 {
-				p.errs.Add(p.pos(v), kat, "a tag value must be at most 256 characters")
+			// Step Functions takes a state machine's tag value of 1 to 256
+			// characters (AWS::StepFunctions::StateMachine TagsEntry).
+			if s == "" || len(s) > 256 {
+				p.errs.Add(p.pos(v), kat, "a tag value must be 1 to 256 characters (Step Functions refuses an empty one on a state machine)")
 			}
 			if !tagText(s) {
 				p.errs.Add(p.pos(v), kat, "tag value %q may hold only letters, digits, spaces and _ . : / = + - @", s)
