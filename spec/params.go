@@ -483,7 +483,11 @@ func (s *Spec) Values(env string, given []Value, complete bool) (map[string]stri
 	}
 	for _, v := range given {
 		par := s.Param(v.Name)
-		if par == nil {
+		switch {
+		case par == nil && len(s.Parameters) == 0:
+			problems = append(problems, fmt.Sprintf("%s: this spec declares no parameters: add %s under parameters, or leave the value out", v.Pos, v.Name))
+			continue
+		case par == nil:
 			problems = append(problems, fmt.Sprintf("%s: the spec declares no parameter %q%s; parameters: %s", v.Pos, v.Name, suggest(v.Name, s.ParamNames()), strings.Join(s.ParamNames(), ", ")))
 			continue
 		}
