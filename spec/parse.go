@@ -41,6 +41,8 @@ type parser struct {
 	errs  ErrorList
 	// subRefs are the definitions' ${...}, checked once all is read.
 	subRefs []subRef
+	// policyRefs are the policies' Ref and Fn::Sub names, likewise.
+	policyRefs []policyRef
 	// machine is the state machine whose definition is being read.
 	machine *StateMachine
 	spec    *Spec // set once the machines are read
@@ -102,6 +104,7 @@ func (p *parser) parse(src []byte) *Spec {
 		s.StateMachines = p.stateMachines(machines)
 	}
 	p.resolveSubstitutions(s)
+	p.checkPolicyRefs(s)
 	if routes != nil {
 		s.Routes = p.routes(routes, s.StateMachines, &s.API)
 	}
