@@ -86,3 +86,46 @@ func TestTemplateKeysAtTheLimit(t *testing.T) {
 		t.Errorf("a key pushed over by an escape: %.500s", errs)
 	}
 }
+
+// TestTaskResourceShape: a Task's Resource that starts arn: yet has a
+// character Step Functions refuses (a quote, a backslash, a letter outside
+// ASCII, a control) is an error at its position; the integrations' and
+// functions' ARNs, with ${...} anywhere in them, pass.
+func TestTaskResourceShape(t *testing.T) {
+	task := func(res string) string {
+		return "version: 1\napi: {name: a}\nparameters:\n  Fn: {type: String}\nstateMachines:\n  m:\n    definition: {StartAt: T, States: {T: {Type: Task, Resource: \"" + res + "\", End: true}}}\nroutes:\n  POST /a: {stateMachine: m}\n"
+	}
+	for _, res := range []string{
+		"arn:aws:states:::lambda:invoke", "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "arn:aws:states:::states:startExecution.sync:2",
+		"arn:aws:states:::aws-sdk:dynamodb:query", "arn:aws-cn:lambda:cn-north-1:123456789012:function:f:$LATEST",
+		"arn:aws:states:eu-west-1:123456789012:activity:packing", "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${Fn}",
+		"${Fn}",
+	} {
+		if _, errs := Parse("s.yaml", []byte(task(res)), nil); errs.HasErrors() {
+			t.Errorf("%s: %s", res, errs)
+		}
+	}
+	for _, res := range []string{"arn:aws:states:::lambda:invoke'", `arn:aws:states:::lambda:invoke\\`, "arn:aws:states:::lambda:invokeé", `arn:aws:states:::lambda:invoke\x01`, "arn:aws:states:::lambda", "${Fn}x${Fn}"} {
+		_, errs := Parse("s.yaml", []byte(task(res)), nil)
+		if !strings.Contains(errs.String(), "s.yaml:7:65: stateMachines.m.definition.States.T.Resource: Resource ") || !strings.Contains(errs.String(), "is not an ARN") {
+			t.Errorf("%s: %s", res, errs)
+		}
+	}
+}
+
+// TestRequestParamNameFitsTheTemplate: a query or header name too long
+// for the template key it becomes is refused; one at the limit passes.
+func TestRequestParamNameFitsTheTemplate(t *testing.T) {
+	spec := func(from string) string {
+		return "version: 1\napi: {name: a}\nstateMachines:\n  m: {definition: {StartAt: P, States: {P: {Type: Pass, End: true}}}}\nroutes:\n  POST /a:\n    stateMachine: m\n    input: {x: " + from + "}\n"
+	}
+	if _, errs := Parse("s.yaml", []byte(spec("query."+strings.Repeat("q", maxRequestParamName))), nil); errs.HasErrors() {
+		t.Errorf("a name at the limit: %.300s", errs)
+	}
+	for _, loc := range []string{"query", "header"} {
+		_, errs := Parse("s.yaml", []byte(spec(loc+"."+strings.Repeat("q", maxRequestParamName+1))), nil)
+		if want := "s.yaml:8:16: routes[\"POST /a\"].input.x: the " + loc + " name \"qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq...\" is 996 characters"; !strings.HasPrefix(errs.String(), want) {
+			t.Errorf("%s: got %.300s\nwant %s", loc, errs, want)
+		}
+	}
+}

@@ -22,6 +22,11 @@ const (
 	// reads a JSON template with a YAML reader, and YAML limits an
 	// implicit key to 1024 characters (YAML 1.2 §7.4, 1.1 §9.1.3).
 	maxTemplateKey = 1024
+	// maxRequestParamName bounds a query or header name, which the
+	// template writes as the key "method.request.querystring.NAME" (or
+	// .header.NAME) of the method's RequestParameters: the longest such
+	// prefix and the quotes leave this much of maxTemplateKey.
+	maxRequestParamName = maxTemplateKey - len(`"method.request.querystring."`)
 )
 
 // paramValueLength says what is wrong with v's length as a parameter
@@ -31,6 +36,17 @@ func paramValueLength(v string) string {
 		return fmt.Sprintf("the value is %d bytes; CloudFormation takes a parameter value of at most %d: keep long text in SSM Parameter Store and give its name with type AWS::SSM::Parameter::Value<String>", len(v), maxParamValue)
 	}
 	return ""
+}
+
+// requestParamLength refuses a query or header name too long for the
+// template key it becomes. Path names are part of a route's key, which
+// templateKeys bounds.
+func (p *parser) requestParamLength(pos Pos, at string, from Location, name string) bool {
+	if (from != FromQuery && from != FromHeader) || len(name) <= maxRequestParamName {
+		return true
+	}
+	p.errs.Add(pos, at, "the %s name %q is %d characters; the template's key method.request.%s.NAME takes at most %d", from, truncate(name, 40), len(name), map[Location]string{FromQuery: "querystring", FromHeader: "header"}[from], maxRequestParamName)
+	return false
 }
 
 // paramDescription refuses a parameter description CloudFormation would.
