@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -87,7 +88,7 @@ func (p *parser) checkPolicyRefs(s *Spec) {
 		if contains(known, name) || resourceID(name) {
 			continue
 		}
-		what, literal := "Ref "+quote(r.name), ""
+		what, literal := "Ref "+strconv.Quote(r.name), ""
 		if r.sub {
 			what, literal = "${"+r.name+"}", "; write ${!"+r.name+"} for the text ${"+r.name+"}"
 		}
@@ -103,14 +104,14 @@ func (p *parser) checkPolicyRefs(s *Spec) {
 // sfnapic makes: a reserved prefix and letters and digits after it.
 func resourceID(name string) bool {
 	for _, pre := range ReservedIDPrefixes {
-		if strings.HasPrefix(name, pre) && alnumOnly(name) {
+		if strings.HasPrefix(name, pre) && logicalIDText(name) {
 			return true
 		}
 	}
 	return false
 }
 
-func alnumOnly(s string) bool {
+func logicalIDText(s string) bool {
 	for _, r := range s {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
 			return false
@@ -118,5 +119,3 @@ func alnumOnly(s string) bool {
 	}
 	return s != ""
 }
-
-func quote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"` }
