@@ -129,3 +129,30 @@ func TestRequestParamNameFitsTheTemplate(t *testing.T) {
 		}
 	}
 }
+
+// TestMachineARNLengths: a roleArn or logGroupArn longer than the 256
+// characters Step Functions takes is refused (the log group's with the
+// :* the template adds); 256 passes.
+func TestMachineARNLengths(t *testing.T) {
+	doc := func(role, group string) string {
+		return "version: 1\napi: {name: a}\nstateMachines:\n  m:\n    roleArn: " + role + "\n    logs: {logGroupArn: \"" + group + "\"}\n    definition: {StartAt: P, States: {P: {Type: Pass, End: true}}}\nroutes:\n  POST /a: {stateMachine: m}\n"
+	}
+	role := "arn:aws:iam::123456789012:role/"
+	group := "arn:aws:logs:us-east-1:123456789012:log-group:"
+	if _, errs := Parse("s.yaml", []byte(doc(role+strings.Repeat("r", 256-len(role)), group+strings.Repeat("g", 254-len(group)))), nil); errs.HasErrors() {
+		t.Errorf("ARNs of 256 characters: %s", errs)
+	}
+	_, errs := Parse("s.yaml", []byte(doc(role+strings.Repeat("r", 257-len(role)), group+strings.Repeat("g", 255-len(group)))), nil)
+	want := []string{
+		"s.yaml:5:14: stateMachines.m.roleArn: the ARN is 257 characters; Step Functions takes at most 256 here",
+		"s.yaml:6:25: stateMachines.m.logs.logGroupArn: the ARN is 257 characters; Step Functions takes at most 256 here",
+	}
+	if len(errs) != len(want) {
+		t.Fatalf("got %d diagnostics, want %d:\n%s", len(errs), len(want), errs)
+	}
+	for i, w := range want {
+		if errs[i].Error() != w {
+			t.Errorf("got  %s\nwant %s", errs[i], w)
+		}
+	}
+}

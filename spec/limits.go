@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"strings"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -27,6 +28,11 @@ const (
 	// .header.NAME) of the method's RequestParameters: the longest such
 	// prefix and the quotes leave this much of maxTemplateKey.
 	maxRequestParamName = maxTemplateKey - len(`"method.request.querystring."`)
+	// maxMachineARN bounds the ARNs a state machine takes: its RoleArn
+	// and its logging's LogGroupArn, 1 to 256 characters each
+	// (AWS::StepFunctions::StateMachine RoleArn and
+	// CloudWatchLogsLogGroup LogGroupArn).
+	maxMachineARN = 256
 )
 
 // paramValueLength says what is wrong with v's length as a parameter
@@ -47,6 +53,14 @@ func (p *parser) requestParamLength(pos Pos, at string, from Location, name stri
 	}
 	p.errs.Add(pos, at, "the %s name %q is %d characters; the template's key method.request.%s.NAME takes at most %d", from, truncate(name, 40), len(name), map[Location]string{FromQuery: "querystring", FromHeader: "header"}[from], maxRequestParamName)
 	return false
+}
+
+// machineARNLength refuses an ARN longer than a state machine takes. One
+// with a ${Name} in it has its length only at deploy.
+func (p *parser) machineARNLength(n *yaml.Node, at, arn string) {
+	if len(arn) > maxMachineARN && !strings.Contains(arn, "${") {
+		p.errs.Add(p.pos(resolve(n)), at, "the ARN is %d characters; Step Functions takes at most %d here", len(arn), maxMachineARN)
+	}
 }
 
 // paramDescription refuses a parameter description CloudFormation would.

@@ -482,6 +482,7 @@ func (p *parser) stateMachines(n *yaml.Node) []*StateMachine {
 				if !roleArnRe().MatchString(s) {
 					p.errs.Add(p.pos(resolve(role)), at+".roleArn", "%q is not an IAM role ARN such as arn:aws:iam::123456789012:role/orders-workflow", s)
 				}
+				p.machineARNLength(role, at+".roleArn", s)
 				m.RoleARN = s
 			}
 		}
