@@ -40,6 +40,7 @@ type Template struct {
 	intrinsics map[string]json.RawMessage // placeholder -> the function object
 	memo       map[string]string          // a call's arguments -> its placeholder
 	marshalled map[string][]byte          // compact JSON of resources, by logical ID
+	props      map[string][]property      // properties goformation lacks, by logical ID (property.go)
 	scratch    []byte                     // Resolved's encoding buffer, reused
 }
 

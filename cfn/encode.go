@@ -44,6 +44,9 @@ type encoder struct {
 	out   []byte
 	html  bool
 	depth int
+	// extra are properties the first resource written gets after its
+	// struct's (property.go).
+	extra []property
 }
 
 // maxEncodeDepth stops a cyclic value, as encoding/json does, with an error
@@ -277,6 +280,9 @@ func (e *encoder) resource(v reflect.Value, p *plan) error {
 	if err := e.structure(v, p.fields); err != nil {
 		return err
 	}
+	if err := e.extraProperties(); err != nil {
+		return err
+	}
 	for _, a := range p.attrs {
 		av := v.Field(a.index)
 		if empty(av) {
@@ -434,4 +440,24 @@ func appendString(out []byte, s string, html bool) []byte {
 	}
 	out = append(out, s[start:]...)
 	return append(out, '"')
+}
+
+// extraProperties writes the properties SetProperty kept into the
+// Properties object just written (its closing brace is the last byte).
+func (e *encoder) extraProperties() error {
+	extra := e.extra
+	e.extra = nil
+	for _, p := range extra {
+		e.out = e.out[:len(e.out)-1]
+		if e.out[len(e.out)-1] != '{' {
+			e.out = append(e.out, ',')
+		}
+		e.out = appendString(e.out, p.key, e.html)
+		e.out = append(e.out, ':')
+		if err := e.value(reflect.ValueOf(p.value)); err != nil {
+			return err
+		}
+		e.out = append(e.out, '}')
+	}
+	return nil
 }

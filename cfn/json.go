@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"sort"
 )
 
@@ -28,7 +29,7 @@ func (t *Template) ResourceJSON(id string) ([]byte, error) {
 	if b, ok := t.marshalled[id]; ok {
 		return b, nil
 	}
-	b, err := t.Resolved(t.CFN.Resources[id])
+	b, err := t.resolved1(t.CFN.Resources[id], t.props[id])
 	if err != nil {
 		return nil, fmt.Errorf("encoding resource %s: %w", id, err)
 	}
@@ -38,11 +39,16 @@ func (t *Template) ResourceJSON(id string) ([]byte, error) {
 
 // Resolved marshals a value (a resource, or part of one) to compact JSON
 // and restores the template's intrinsics in it.
-func (t *Template) Resolved(v any) ([]byte, error) {
+func (t *Template) Resolved(v any) ([]byte, error) { return t.resolved1(v, nil) }
+
+// resolved1 is Resolved, writing extra properties into the resource v.
+func (t *Template) resolved1(v any, extra []property) ([]byte, error) {
 	// The encoding is copied by the writer below, so its buffer is the
 	// template's to reuse (a fresh buffer per resource would add a sixth
 	// to what a 1000-route build allocates).
-	b, err := appendEncoded(t.scratch[:0], v, false)
+	e := encoder{out: t.scratch[:0], extra: extra}
+	err := e.value(reflect.ValueOf(v))
+	b := e.out
 	if err != nil {
 		return nil, err
 	}

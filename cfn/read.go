@@ -67,11 +67,14 @@ func Parse(data []byte) (*Template, error) {
 	}
 	c.Resources = cloudformation.Resources{}
 	for id, raw := range resources {
-		r, err := t.resource(raw)
+		r, extra, err := t.resource(raw)
 		if err != nil {
 			return nil, fmt.Errorf("reading resource %s: %w", id, err)
 		}
 		c.Resources[id] = r
+		for _, p := range extra {
+			t.SetProperty(id, p.key, p.value)
+		}
 	}
 	t.CFN = c
 	// Each resource is written out as it was read, key order included
@@ -100,14 +103,14 @@ var resourceTypes = sync.OnceValue(func() map[string]reflect.Type {
 
 // resource reads one resource into its typed goformation struct, with its
 // intrinsics held as placeholders.
-func (t *Template) resource(raw []byte) (cloudformation.Resource, error) {
+func (t *Template) resource(raw []byte) (cloudformation.Resource, []property, error) {
 	v, err := decodeNumbers(raw)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("a resource is a mapping with a Type")
+		return nil, nil, fmt.Errorf("a resource is a mapping with a Type")
 	}
 	typ, _ := m["Type"].(string)
 	var r cloudformation.Resource
@@ -117,21 +120,44 @@ func (t *Template) resource(raw []byte) (cloudformation.Resource, error) {
 	case known:
 		r = reflect.New(gt).Interface().(cloudformation.Resource)
 	case typ == "":
-		return nil, fmt.Errorf("a resource needs a Type")
+		return nil, nil, fmt.Errorf("a resource needs a Type")
 	default:
-		return nil, fmt.Errorf("unknown resource type %q", typ)
+		return nil, nil, fmt.Errorf("unknown resource type %q", typ)
 	}
+	var extra []property
 	if props, ok := m["Properties"]; ok && !isCustom(r) {
 		m["Properties"] = coerce(props, reflect.TypeOf(r).Elem())
+		extra = t.liftMissing(typ, m["Properties"])
 	}
 	b, err := json.Marshal(t.hold(m))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := json.Unmarshal(b, r); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return r, nil
+	return r, extra, nil
+}
+
+// missingProperties are the properties CloudFormation has and goformation
+// v7's structs lack, by resource type (property.go).
+var missingProperties = map[string][]string{
+	"AWS::StepFunctions::StateMachine": {"EncryptionConfiguration"},
+}
+
+// liftMissing takes the properties goformation's struct lacks out of a
+// resource's properties, which the struct would refuse, to be kept beside
+// it (SetProperty), intrinsics held as placeholders.
+func (t *Template) liftMissing(typ string, props any) []property {
+	m, _ := props.(map[string]any)
+	var out []property
+	for _, key := range missingProperties[typ] {
+		if v, ok := m[key]; ok {
+			out = append(out, property{key, t.hold(v)})
+			delete(m, key)
+		}
+	}
+	return out
 }
 
 // coerce turns the scalars that CloudFormation takes in place of one

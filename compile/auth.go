@@ -71,7 +71,7 @@ func (b *builder) authorizers() {
 			// (Authorizer.identitySource: method.request.header.Authorization
 			// is the console's default and what clients send).
 			res.Type = authCognito
-			res.ProviderARNs = a.UserPools
+			res.ProviderARNs = b.deployedList(a.UserPools)
 			res.IdentitySource = ptr("method.request.header.Authorization")
 		} else {
 			b.lambdaAuthorizer(a, id, res)
@@ -96,9 +96,13 @@ func (b *builder) lambdaAuthorizer(a *spec.Authorizer, id string, res *apigatewa
 	res.IdentitySource = ptr(strings.Join(sources, ", "))
 	res.AuthorizerResultTtlInSeconds = ptr(a.TTL)
 	// The function's invocation URI in API Gateway's form for Lambda
-	// (Authorizer.authorizerUri). The ARN is literal: ${ is escaped so
+	// (Authorizer.authorizerUri). The ARN's ${Name}s of parameters are
+	// variables of the same Fn::Sub; a literal one has its ${ escaped so
 	// that Fn::Sub keeps it.
-	fn := strings.ReplaceAll(a.Function, "${", "${!")
+	fn := a.Function
+	if len(spec.DeployRefs(fn)) == 0 {
+		fn = strings.ReplaceAll(fn, "${", "${!")
+	}
 	res.AuthorizerUri = ptr(b.t.Sub("arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/" + fn + "/invocations"))
 	// Only this API's authorizer may invoke the function: the source ARN
 	// names it exactly ("Control access to a Lambda authorizer", the
@@ -106,7 +110,7 @@ func (b *builder) lambdaAuthorizer(a *spec.Authorizer, id string, res *apigatewa
 	// never a wildcard that would let any API of the account call it.
 	b.t.CFN.Resources["LambdaPermission"+b.auths[a.Name]] = &lambda.Permission{
 		Action:       "lambda:InvokeFunction",
-		FunctionName: a.Function,
+		FunctionName: b.deployed(a.Function),
 		Principal:    "apigateway.amazonaws.com",
 		SourceArn:    ptr(b.t.Sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${" + idAPI + "}/authorizers/${" + id + "}")),
 	}

@@ -19,9 +19,19 @@ func benchSpec(tb testing.TB, n int) *spec.Spec { return benchSpecOf(tb, n, fals
 // authorizer (the default), CORS for two origins, a key of a usage plan on
 // every GET and a body schema on every POST and PUT.
 func benchSpecOf(tb testing.TB, n int, access bool) *spec.Spec {
+	return benchSpecWith(tb, n, access, benchPlainMachine)
+}
+
+// benchPlainMachine is the one state machine of the benchmark spec, which
+// every route starts.
+const benchPlainMachine = "stateMachines:\n  flow:\n    definition: {StartAt: A, States: {A: {Type: Pass, End: true}}}\n"
+
+// benchSpecWith is benchSpecOf with the given top-level sections after
+// api (a state machine called flow among them) instead of the plain one.
+func benchSpecWith(tb testing.TB, n int, access bool, sections string) *spec.Spec {
 	var whole *spec.Spec
 	for first := 0; first < n; first += spec.MaxRoutes {
-		s := benchChunk(tb, first, min(n, first+spec.MaxRoutes), access)
+		s := benchChunk(tb, first, min(n, first+spec.MaxRoutes), access, sections)
 		if whole == nil {
 			whole = s
 			continue
@@ -35,13 +45,13 @@ func benchSpecOf(tb testing.TB, n int, access bool) *spec.Spec {
 }
 
 // benchChunk parses routes [first, last) of the benchmark spec.
-func benchChunk(tb testing.TB, first, last int, access bool) *spec.Spec {
+func benchChunk(tb testing.TB, first, last int, access bool, sections string) *spec.Spec {
 	var b strings.Builder
 	b.WriteString("version: 1\napi:\n  name: bench\n")
 	if access {
 		b.WriteString(benchAccess)
 	}
-	b.WriteString("stateMachines:\n  flow:\n    definition: {StartAt: A, States: {A: {Type: Pass, End: true}}}\nroutes:\n")
+	b.WriteString(sections + "routes:\n")
 	verbs := []string{"GET", "POST", "PUT", "DELETE"}
 	for i := first; i < last; i++ {
 		fmt.Fprintf(&b, "  %s /things%d/{id}:\n    stateMachine: flow\n    input:\n      id: path.id\n      page: query.page\n      who: header.X-User\n      thing.name: body.name\n", verbs[i%4], i/4)

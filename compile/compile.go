@@ -34,6 +34,9 @@ type builder struct {
 	paths namer
 	// auths names the authorizers (see authorizerIDs).
 	auths namer
+	// values are the parameters' values a deploy gives (nil when the
+	// template is built without them): see apiHash.
+	values map[string]string
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -42,10 +45,21 @@ func ptr[T any](v T) *T { return &v }
 // template is serialized with its JSON or YAML method (or with Build).
 func Compile(s *spec.Spec) *cfn.Template { return compile(s).t }
 
+// CompileFor builds the template that a deploy with these parameter
+// values sends: the Deployment's ID also hashes the values of the
+// parameters the API itself reads (see apiHash).
+func CompileFor(s *spec.Spec, values map[string]string) *cfn.Template {
+	return compileWith(s, values).t
+}
+
 // compile builds every resource, then, in a final pass, the Deployment
 // whose ID hashes them and the Stage that serves it.
-func compile(s *spec.Spec) *builder {
+func compile(s *spec.Spec) *builder { return compileWith(s, nil) }
+
+// compileWith is compile with the values a deploy gives.
+func compileWith(s *spec.Spec, values map[string]string) *builder {
 	b := build(s)
+	b.values = values
 	b.deployment()
 	return b
 }
@@ -100,7 +114,7 @@ func action(r *spec.Route) integration.Action {
 func (b *builder) tags() []tags.Tag {
 	var out []tags.Tag
 	for _, t := range b.s.API.Tags {
-		out = append(out, tags.Tag{Key: t.Key, Value: t.Value})
+		out = append(out, tags.Tag{Key: t.Key, Value: b.deployed(t.Value)})
 	}
 	return out
 }

@@ -1,8 +1,11 @@
 package compile
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
+	"io"
 	"slices"
 	"sort"
 	"strings"
@@ -72,6 +75,41 @@ var snapshot = []string{
 	"AWS::ApiGateway::RestApi", // without its tags
 }
 
+// readValues marks the parameters a snapshotted resource reads: a Ref to
+// one, or its ${Name} in a Fn::Sub (an existing machine's ARN in a request
+// template, a user pool, an authorizer's function, the VPC endpoints of
+// the resource policy). Only a deploy, which has values, looks.
+func (b *builder) readValues(read map[string]bool, j []byte) {
+	if b.values == nil {
+		return
+	}
+	for _, p := range b.s.Parameters {
+		if !read[p.Name] && (bytes.Contains(j, []byte(`{"Ref":"`+p.Name+`"}`)) || bytes.Contains(j, []byte("${"+p.Name+"}"))) {
+			read[p.Name] = true
+		}
+	}
+}
+
+// hashValues adds the value of each parameter the snapshotted resources
+// read. A Deployment is a snapshot of what those resolved to when it was
+// made: without this, a deploy that changes only such a value updates the
+// Method but serves the old value until something else changes the API.
+// A template built without values (build, the goldens) hashes none.
+// NoEcho values are left out, since the ID is printed and ten hex digits
+// of a short secret's hash can be searched; a change to one alone does
+// not redeploy (docs/deploy.md).
+func (b *builder) hashValues(h io.Writer, read map[string]bool) {
+	for _, p := range b.s.Parameters {
+		v, ok := b.values[p.Name]
+		if !ok && p.Default != nil {
+			v, ok = *p.Default, true
+		}
+		if ok && read[p.Name] && !p.NoEcho {
+			fmt.Fprintf(h, "parameter %s=%q\n", p.Name, v)
+		}
+	}
+}
+
 // apiHash hashes the canonical JSON of every resource of a type in
 // snapshot (the API, its resources, methods, templates, responses,
 // validator, ...) plus the other facts that change what a deployment
@@ -85,6 +123,7 @@ func (b *builder) apiHash() string {
 		}
 	}
 	sort.Strings(ids)
+	read := map[string]bool{} // the parameters these resources read
 	for _, id := range ids {
 		// Hash what CloudFormation will see, intrinsics restored, so that
 		// a change inside a Fn::Sub template changes the hash.
@@ -101,7 +140,9 @@ func (b *builder) apiHash() string {
 		}
 		h.Write([]byte(id))
 		h.Write(j)
+		b.readValues(read, j)
 	}
+	b.hashValues(h, read)
 	for _, e := range b.shaping {
 		h.Write([]byte(e + "\n"))
 	}

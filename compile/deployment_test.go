@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -297,4 +298,74 @@ func TestDeploymentHashIsOfTheFinalTemplate(t *testing.T) {
 			t.Errorf("%s: the finished template hashes to %s, which no Deployment carries", filepath.Base(dir), b.apiHash())
 		}
 	}
+}
+
+// TestDeploymentHashesValuesTheAPIReads: the template a deploy sends names
+// its Deployment after the values of the parameters the API's resources
+// read (the existing machine's ARN in a request template, a user pool, an
+// authorizer's function, the VPC endpoints), so a new value redeploys;
+// a value only a definition, a role or a tag reads, a NoEcho value, and a
+// build without values leave the ID as it was.
+func TestDeploymentHashesValuesTheAPIReads(t *testing.T) {
+	s := goldenSpec(t, "arn-params")
+	deployment := func(values map[string]string) string {
+		t.Helper()
+		return deploymentOf(t, s, values)
+	}
+	staging := map[string]string{"PoolSuffix": "AbCdEf", "OtherPool": "arn:aws:cognito-idp:eu-west-1:111111111111:userpool/eu-west-1_Staging", "Machine": "legacy-orders-staging"}
+	base := deployment(staging)
+	if base == deployment(nil) {
+		t.Errorf("deploy's Deployment %s is the value-less build's", base)
+	}
+	if again := deployment(maps.Clone(staging)); again != base {
+		t.Errorf("the same values give %s and %s", base, again)
+	}
+	for name, value := range map[string]string{"Machine": "legacy-orders", "PoolSuffix": "Other1", "OtherPool": "arn:aws:cognito-idp:eu-west-1:1:userpool/eu-west-1_X", "Endpoint": "vpce-0bbbbbbbbbbbbbbbb", "Account": "222222222222", "Team": "edge"} {
+		v := maps.Clone(staging)
+		v[name] = value
+		if deployment(v) == base {
+			t.Errorf("a new value of %s, which the API reads, keeps Deployment %s", name, base)
+		}
+	}
+
+	// params-environments: ApprovalQueue and LogLevel only reach the
+	// definition, Table a policy, Secret is NoEcho.
+	p := goldenSpec(t, "params-environments")
+	values := map[string]string{"ApprovalQueue": "q", "LogLevel": "ERROR", "Table": "/t", "Secret": "s"}
+	first := deploymentOf(t, p, values)
+	for _, name := range []string{"ApprovalQueue", "LogLevel", "Table", "Secret"} {
+		v := maps.Clone(values)
+		v[name] += "2"
+		if got := deploymentOf(t, p, v); got != first {
+			t.Errorf("a new value of %s, which the API does not read, changed the Deployment", name)
+		}
+	}
+	if first != deploymentOf(t, p, nil) {
+		t.Errorf("values the API does not read changed the Deployment")
+	}
+}
+
+func goldenSpec(t *testing.T, name string) *spec.Spec {
+	t.Helper()
+	dir := filepath.Join(golden.Root(), name)
+	src, err := os.ReadFile(filepath.Join(dir, "spec.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, diags := spec.Parse("spec.yaml", src, os.DirFS(dir))
+	if s == nil {
+		t.Fatalf("%s does not parse:\n%s", name, diags)
+	}
+	return s
+}
+
+func deploymentOf(t *testing.T, s *spec.Spec, values map[string]string) string {
+	t.Helper()
+	for id := range compileWith(s, values).t.CFN.Resources {
+		if strings.HasPrefix(id, "StageDeployment") {
+			return id
+		}
+	}
+	t.Fatal("no Deployment")
+	return ""
 }

@@ -32,15 +32,18 @@ type deriver struct {
 	grants []Grant
 	warns  spec.ErrorList
 	subs   map[string]spec.Substitution // the machine's ${Name}s, by Name
+	envs   []*spec.Environment          // the spec's, for the values parameters take
 }
 
 // Derive walks a machine's Task states (nested ones included: the parser
 // collected them from Parallel branches and Map processors) and returns
 // the statements its execution role needs, in the order of the Tasks.
 // Where a Task's resource cannot be known before it runs, nothing is
-// derived for it and a warning says what to add under policies.
-func Derive(m *spec.StateMachine) ([]Grant, spec.ErrorList) {
-	d := &deriver{subs: map[string]spec.Substitution{}}
+// derived for it and a warning says what to add under policies. s is the
+// spec of m: a parameter's values in its environments tell whether the
+// parameter holds names or ARNs.
+func Derive(s *spec.Spec, m *spec.StateMachine) ([]Grant, spec.ErrorList) {
+	d := &deriver{subs: map[string]spec.Substitution{}, envs: s.Environments}
 	for _, sub := range m.Substitutions {
 		d.subs[sub.Key] = sub
 	}
@@ -69,6 +72,8 @@ func (d *deriver) warn(t *spec.Task, pos spec.Pos, actions []string, resource, w
 func (d *deriver) task(t *spec.Task) {
 	parts := strings.Split(t.Resource, ":")
 	switch {
+	case d.param(t.Resource) != nil:
+		d.resourceParam(t, d.param(t.Resource))
 	case len(parts) >= 7 && parts[0] == "arn" && parts[2] == "lambda" && parts[5] == "function":
 		base := strings.Join(parts[:7], ":")
 		d.grant(t, []string{"lambda:InvokeFunction"}, base, base+":*")
@@ -112,8 +117,8 @@ func (d *deriver) optimized(t *spec.Task, service, action, pattern string) {
 
 // fixed reads a parameter whose value sfnapic must know to derive a
 // statement. It warns, and returns false, when the value is missing, is
-// chosen at run time, or is a whole ${Name} substitution (which may hold a
-// name or an ARN: sfnapic cannot tell which).
+// chosen at run time, or is a whole ${Name} substitution that sfnapic
+// cannot read as a name or as an ARN (whole).
 func (d *deriver) fixed(t *spec.Task, key string, actions []string, resource string) (string, bool) {
 	p, ok := t.Param(key)
 	switch {
@@ -127,7 +132,7 @@ func (d *deriver) fixed(t *spec.Task, key string, actions []string, resource str
 			d.warn(t, p.Pos, actions, resource, fmt.Sprintf("%s is not a string", key))
 			return "", false
 		}
-		if strings.HasPrefix(s, "${") && strings.HasSuffix(s, "}") && strings.Count(s, "${") == 1 {
+		if _, ok := wholeSub(s); ok {
 			return d.whole(t, p.Pos, key, s, actions, resource)
 		}
 		return s, true
@@ -150,7 +155,7 @@ func DeriveWarnings(s *spec.Spec) spec.ErrorList {
 		if m.Existing() || m.RoleARN != "" {
 			continue
 		}
-		grants, warns := Derive(m)
+		grants, warns := Derive(s, m)
 		out = append(out, warns...)
 		if n := policySize(m, grants); n > maxRolePolicyChars {
 			out.Warn(m.Pos, "stateMachines."+m.Name, "the execution role's policies come to about %d characters, over the %d IAM takes for a role's inline policies: give the role as roleArn, or call fewer distinct resources", n, maxRolePolicyChars)
@@ -206,16 +211,13 @@ func (b *builder) derivedStatements(m *spec.StateMachine, ids map[string]string)
 		}
 	}
 	toSub := strings.NewReplacer(machineRefs...)
-	grants, _ := Derive(m)
+	grants, _ := Derive(b.s, m)
 	merged := mergeGrants(grants)
 	out := make([]any, 0, len(merged))
 	for _, st := range merged {
 		resources := make([]any, len(st.resources))
 		for i, r := range st.resources {
-			resources[i] = r
-			if strings.Contains(r, "${") {
-				resources[i] = b.t.Sub(toSub.Replace(r))
-			}
+			resources[i] = b.resourceValue(toSub.Replace(r))
 		}
 		out = append(out, map[string]any{"Effect": "Allow", "Action": st.actions, "Resource": resources})
 	}

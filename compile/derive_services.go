@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/sfnapic/sfnapic/spec"
@@ -17,9 +18,22 @@ func (d *deriver) lambda(t *spec.Task, action string) {
 	if !ok {
 		return
 	}
+	if par := d.param(name); par != nil && !d.isARN(name) {
+		// Names, but a partial ARN (ACCOUNT:function:NAME) is no name to
+		// build the ARN around.
+		for _, v := range d.paramValues(par) {
+			if strings.Contains(v, ":function:") {
+				p, _ := t.Param("FunctionName")
+				d.warn(t, p.Pos, actions, "[<the function's ARN>, <its ARN>:*]", fmt.Sprintf("FunctionName is %s, and parameter %s holds the partial ARN %q: give it the function's name or its full ARN", name, par.Name, v))
+				return
+			}
+		}
+	}
 	parts := strings.Split(name, ":")
 	var base string
 	switch {
+	case d.param(name) != nil && d.isARN(name):
+		base = name
 	case len(parts) >= 7 && parts[0] == "arn" && parts[5] == "function":
 		base = strings.Join(parts[:7], ":")
 	case len(parts) >= 3 && parts[1] == "function":
@@ -39,7 +53,7 @@ func (d *deriver) dynamodb(t *spec.Task, action string) {
 	if !ok {
 		return
 	}
-	if !strings.HasPrefix(table, "arn:") {
+	if !d.isARN(table) {
 		table = "arn:" + partition + ":dynamodb:" + here + ":table/" + table
 	}
 	if _, has := t.Param("IndexName"); has {
@@ -135,9 +149,13 @@ func (d *deriver) events(t *spec.Task, action string) {
 				d.warn(t, p.Pos, actions, what, "an entry's EventBusName is not a name or ARN written in the definition")
 				return
 			}
+			if par := d.param(s); par != nil && d.holds(par) == "" {
+				d.nameOrARN(t, p.Pos, "EventBusName", s, par, actions, what)
+				return
+			}
 			bus = s
 		}
-		if !strings.HasPrefix(bus, "arn:") {
+		if !d.isARN(bus) {
 			bus = "arn:" + partition + ":events:" + here + ":event-bus/" + bus
 		}
 		if !containsString(buses, bus) {

@@ -23,14 +23,14 @@ var eitherFields = map[string]string{
 	"TableName":      "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/%s",
 	"TaskDefinition": "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:task-definition/%s",
 	"QueueUrl":       "https://sqs.${AWS::Region}.amazonaws.com/${AWS::AccountId}/%s",
+	"EventBusName":   "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/%s",
 }
 
 // whole reads a field whose value is one ${Name}, which the spec resolved
 // to a machine of this stack, a pseudo parameter or a parameter. A
 // machine's ${m} is its ARN, and ${m.Name} and a pseudo parameter are
-// names; a parameter is taken as what the field takes, unless the field
-// takes a name or an ARN: then the warning says how to write it so that
-// sfnapic knows which.
+// names; a parameter is taken as what the field takes, and in a field
+// that takes a name or an ARN, as what its known values are (nameOrARN).
 func (d *deriver) whole(t *spec.Task, pos spec.Pos, key, s string, actions []string, resource string) (string, bool) {
 	sub, known := d.subs[s[2:len(s)-1]]
 	switch {
@@ -40,9 +40,7 @@ func (d *deriver) whole(t *spec.Task, pos spec.Pos, key, s string, actions []str
 	case sub.Machine != nil && !sub.NameOf:
 		return machineARN(sub.Machine.Name), true
 	case sub.Parameter != nil && eitherFields[key] != "":
-		d.warn(t, pos, actions, resource, fmt.Sprintf("%s is %s, a parameter that may hold a name or an ARN (sfnapic cannot tell which): if %s holds the name, write %s: %q for sfnapic to derive it",
-			key, s, sub.Parameter.Name, key, fmt.Sprintf(eitherFields[key], s)))
-		return "", false
+		return d.nameOrARN(t, pos, key, s, sub.Parameter, actions, resource)
 	}
 	return s, true
 }

@@ -17,6 +17,26 @@ func (d *deriver) startExecution(t *spec.Task, pattern string) {
 	if !ok {
 		return
 	}
+	if par := d.param(arn); par != nil {
+		// Fn::Select of a part an ARN lacks fails the deployment: a value
+		// known not to be a machine's ARN is refused here instead.
+		for _, v := range d.paramValues(par) {
+			if parts := strings.Split(v, ":"); len(parts) < 7 || parts[0] != "arn" || parts[2] != "states" || parts[5] != "stateMachine" {
+				p, _ := t.Param("StateMachineArn")
+				d.warn(t, p.Pos, actions, "<the state machine's ARN>", "StateMachineArn is "+arn+", and parameter "+par.Name+" holds "+quote(v)+", which is not a state machine ARN such as arn:aws:states:eu-west-1:123456789012:stateMachine:child")
+				return
+			}
+		}
+		d.grant(t, actions, arn)
+		if strings.HasPrefix(pattern, "sync") {
+			// The child's executions: arn:PARTITION:states:REGION:ACCOUNT:execution:NAME:*,
+			// the parts read from the machine's ARN that the parameter holds.
+			d.grant(t, []string{"states:DescribeExecution", "states:StopExecution"},
+				"arn:"+partOf(par, 1)+":states:"+partOf(par, 3)+":"+partOf(par, 4)+":execution:"+partOf(par, 6)+":*")
+			d.managedRule(t, "StepFunctionsGetEventsForStepFunctionsExecutionRule")
+		}
+		return
+	}
 	parts := splitARN(arn)
 	if len(parts) < 7 || parts[0] != "arn" || parts[2] != "states" || parts[5] != "stateMachine" {
 		p, _ := t.Param("StateMachineArn")
@@ -51,11 +71,11 @@ func (d *deriver) runTask(t *spec.Task, pattern string) {
 	if !ok {
 		return
 	}
-	if !strings.HasPrefix(def, "arn:") {
-		def = "arn:" + partition + ":ecs:" + here + ":task-definition/" + def
-	}
-	if !strings.Contains(def[strings.LastIndex(def, "/")+1:], ":") {
+	if !d.hasRevision(def) {
 		def += ":*"
+	}
+	if !d.isARN(def) {
+		def = "arn:" + partition + ":ecs:" + here + ":task-definition/" + def
 	}
 	d.grant(t, actions, def)
 	if strings.HasPrefix(pattern, "sync") {
@@ -71,15 +91,31 @@ func (d *deriver) runTask(t *spec.Task, pattern string) {
 	d.passRoles(t)
 }
 
-// passRoles grants iam:PassRole on the roles a RunTask's Overrides name,
-// and warns unless they name both.
+// hasRevision reports whether a task definition (family[:revision] or
+// its ARN, or a ${P} holding either) names a revision: without one, every
+// revision of the family is granted.
+func (d *deriver) hasRevision(def string) bool {
+	vals := []string{def}
+	if par := d.param(def); par != nil {
+		vals = d.paramValues(par)
+	}
+	for _, v := range vals {
+		if !strings.Contains(v[strings.LastIndex(v, "/")+1:], ":") {
+			return false
+		}
+	}
+	return len(vals) > 0
+}
+
+// passRoles grants iam:PassRole on the roles a RunTask's Overrides name
+// (an ARN, or a parameter holding one), and warns unless they name both.
 func (d *deriver) passRoles(t *spec.Task) {
 	var roles []string
 	if p, ok := t.Param("Overrides"); ok {
 		obj, _ := p.Value.(spec.Object)
 		for _, key := range []string{"TaskRoleArn", "ExecutionRoleArn"} {
 			if v, ok := obj.Get(key); ok {
-				if s, _ := v.(string); strings.HasPrefix(s, "arn:") {
+				if s, _ := v.(string); strings.HasPrefix(s, "arn:") || d.param(s) != nil {
 					roles = append(roles, s)
 				}
 			}

@@ -28,7 +28,7 @@ routes:
 	if errs.HasErrors() {
 		t.Fatalf("parse: %s", errs.String())
 	}
-	return Derive(s.StateMachines[0])
+	return Derive(s, s.StateMachines[0])
 }
 
 func render(grants []Grant) string {
@@ -90,7 +90,7 @@ func TestDeriveWarns(t *testing.T) {
 		{"jsonata", `          {Type: Task, QueryLanguage: JSONata, Resource: "arn:aws:states:::lambda:invoke", Arguments: {FunctionName: "{% $f %}"}, End: true}`,
 			"s.yaml:9:104", "FunctionName is chosen at run time"},
 		{"substitution", `          {Type: Task, Resource: "arn:aws:states:::dynamodb:getItem", Parameters: {TableName: "${Table}"}, End: true}`,
-			"s.yaml:9:84", `TableName is ${Table}, a parameter that may hold a name or an ARN (sfnapic cannot tell which): if Table holds the name, write TableName: "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${Table}"`},
+			"s.yaml:9:84", `TableName is ${Table}, and parameter Table has no default and no environment sets it, so sfnapic cannot tell whether it holds a name or an ARN: give Table only names or only ARNs (a default or each environment's value), or if it holds the name write TableName: "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${Table}"`},
 		{"unknown optimized", `          {Type: Task, Resource: "arn:aws:states:::glue:startJobRun", End: true}`,
 			"s.yaml:9:24", "does not yet derive the statements of glue:startJobRun"},
 		{"bad queue URL", `          {Type: Task, Resource: "arn:aws:states:::sqs:sendMessage", Parameters: {QueueUrl: "sqs/q"}, End: true}`,
@@ -188,7 +188,7 @@ func TestDeriveSubstitutions(t *testing.T) {
 		if errs.HasErrors() {
 			t.Fatalf("%s: %s", c.name, errs.String())
 		}
-		grants, warns := Derive(s.StateMachines[0])
+		grants, warns := Derive(s, s.StateMachines[0])
 		if got := render(grants); got != c.want || len(warns) != 0 {
 			t.Errorf("%s: got\n%s%s\nwant\n%s", c.name, got, warns.String(), c.want)
 		}

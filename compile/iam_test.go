@@ -2,6 +2,7 @@ package compile
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,8 +16,15 @@ import (
 
 // exactResource is what the API role may be granted: a state machine's
 // ARN (literal or Ref), or every execution of one machine, which IAM
-// needs to name executions not started yet.
-var exactResource = regexp.MustCompile(`^(arn:aws:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]+|arn:\$\{AWS::Partition\}:states:\$\{AWS::Region\}:\$\{AWS::AccountId\}:execution:\$\{[A-Za-z0-9]+\.Name\}:\*|arn:aws:states:[a-z0-9-]+:\d{12}:execution:[A-Za-z0-9_-]+:\*)$`)
+// needs to name executions not started yet. An existing machine's ARN may
+// take parameters' and pseudo parameters' values (${Name}) in its parts.
+var exactResource = regexp.MustCompile(`^(arn:` + part(`aws`) + `:states:` + part(`[a-z0-9-]+`) + `:` + part(`\d{12}`) + `:stateMachine:` + part(`[A-Za-z0-9_-]`) + `+` +
+	`|arn:\$\{AWS::Partition\}:states:\$\{AWS::Region\}:\$\{AWS::AccountId\}:execution:\$\{[A-Za-z0-9]+\.Name\}:\*` +
+	`|arn:` + part(`aws`) + `:states:` + part(`[a-z0-9-]+`) + `:` + part(`\d{12}`) + `:execution:` + part(`[A-Za-z0-9_-]`) + `+:\*)$`)
+
+// part is a pattern for one part of an ARN, written literally as lit or
+// filled in by the deployment.
+func part(lit string) string { return `(` + lit + `|\$\{[A-Za-z0-9:]+\})` }
 
 // TestAPIRoleIsLeastPrivilege holds the role API Gateway assumes, in every
 // golden template, to exact Step Functions actions on exact resources: no
@@ -38,11 +46,13 @@ func TestAPIRoleIsLeastPrivilege(t *testing.T) {
 					}
 					ManagedPolicyArns []any
 					Policies          []struct {
+						PolicyName     string
 						PolicyDocument struct {
 							Statement []struct {
-								Effect   string
-								Action   any
-								Resource any
+								Effect    string
+								Action    any
+								Resource  any
+								Condition map[string]map[string]any
 							}
 						}
 					}
@@ -64,6 +74,14 @@ func TestAPIRoleIsLeastPrivilege(t *testing.T) {
 			}
 			for _, pol := range p.Policies {
 				for _, st := range pol.PolicyDocument.Statement {
+					if pol.PolicyName == "Encryption" {
+						// An encrypted machine's key: KMS only, and only
+						// for that machine's data.
+						if st.Effect != "Allow" || !strings.HasPrefix(fmt.Sprint(st.Action), "[kms:Decrypt") || st.Condition["StringEquals"]["kms:EncryptionContext:aws:states:stateMachineArn"] == nil {
+							t.Errorf("%s: key statement %v on %v if %v: want kms:Decrypt (and kms:GenerateDataKey) for one machine", where, st.Action, st.Resource, st.Condition)
+						}
+						continue
+					}
 					action, ok := st.Action.(string)
 					if st.Effect != "Allow" || !ok || !strings.HasPrefix(action, "states:") || strings.ContainsAny(action, "*?") {
 						t.Errorf("%s: statement allows %v (%s): want one exact states: action", where, st.Action, st.Effect)

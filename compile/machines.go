@@ -22,7 +22,9 @@ func (b *builder) stateMachines() {
 		smID := "StateMachine" + frag
 		if m.Existing() {
 			prefix := strings.Replace(m.ARN, ":stateMachine:", ":execution:", 1) + ":"
-			b.machines[m] = integration.Machine{ARN: m.ARN, ARNText: m.ARN, Executions: prefix + "*", ExecutionsText: prefix}
+			// The ARN may take parameters' values: the request
+			// templates then read it through Fn::Sub (requestTemplates).
+			b.machines[m] = integration.Machine{ARN: b.deployed(m.ARN), ARNText: m.ARN, Executions: b.deployed(prefix + "*"), ExecutionsText: prefix}
 			b.shaping = append(b.shaping, m.Name+"="+m.ARN)
 		} else {
 			b.stateMachine(m, smID, frag, ids)
@@ -44,7 +46,7 @@ func (b *builder) stateMachines() {
 // stateMachine creates one state machine, and its execution role unless
 // the spec gives a roleArn.
 func (b *builder) stateMachine(m *spec.StateMachine, smID, frag string, ids map[string]string) {
-	roleArn := m.RoleARN
+	roleArn := b.deployed(m.RoleARN)
 	if roleArn == "" {
 		roleID := "ExecutionRole" + frag
 		role := &iam.Role{
@@ -74,7 +76,7 @@ func (b *builder) stateMachine(m *spec.StateMachine, smID, frag string, ids map[
 	}
 	var smTags []stepfunctions.StateMachine_TagsEntry
 	for _, tg := range b.s.API.Tags {
-		smTags = append(smTags, stepfunctions.StateMachine_TagsEntry{Key: tg.Key, Value: tg.Value})
+		smTags = append(smTags, stepfunctions.StateMachine_TagsEntry{Key: tg.Key, Value: b.deployed(tg.Value)})
 	}
 	def := m.Definition
 	if m.Literals {
@@ -90,6 +92,9 @@ func (b *builder) stateMachine(m *spec.StateMachine, smID, frag string, ids map[
 	b.t.CFN.Resources[smID] = sm
 	role, _ := b.t.CFN.Resources["ExecutionRole"+frag].(*iam.Role)
 	b.operations(m, sm, role, frag)
+	if m.Encryption != nil {
+		b.encryption(m, smID, frag)
+	}
 }
 
 // machineText is how a request template names the machine a route starts:

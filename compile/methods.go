@@ -57,7 +57,8 @@ func (b *builder) requestTemplates(r *spec.Route, rest integration.REST) map[str
 	for _, ct := range r.ContentTypes {
 		text := rest.RequestTemplate(requestParts(r, ct))
 		markers := strings.NewReplacer(arnMarker, m.ARNText, executionsMarker, m.ExecutionsText)
-		if r.StateMachine.Existing() || !strings.Contains(text, arnMarker) && !strings.Contains(text, executionsMarker) {
+		literal := r.StateMachine.Existing() && len(spec.DeployRefs(m.ARNText)) == 0
+		if literal || !strings.Contains(text, arnMarker) && !strings.Contains(text, executionsMarker) {
 			// A literal ARN, or none (a callback names no machine): no
 			// Fn::Sub.
 			templates[ct] = markers.Replace(text)

@@ -67,7 +67,7 @@ func (b *builder) logging(m *spec.StateMachine, frag string) *stepfunctions.Stat
 	if l.Level == "OFF" {
 		return cfg
 	}
-	arn := l.GroupARN
+	arn := b.deployed(l.GroupARN)
 	if arn == "" {
 		id := "LogGroup" + frag
 		group := &logs.LogGroup{
@@ -117,7 +117,7 @@ func (b *builder) version(m *spec.StateMachine, frag string) {
 		// preference, and back when an alarm fires
 		// (AWS::StepFunctions::StateMachineAlias DeploymentPreference).
 		alias.DeploymentPreference = &stepfunctions.StateMachineAlias_DeploymentPreference{
-			StateMachineVersionArn: b.t.Ref(versionID), Type: d.Type, Alarms: d.Alarms,
+			StateMachineVersionArn: b.t.Ref(versionID), Type: d.Type, Alarms: b.deployedList(d.Alarms),
 		}
 		if d.Percentage > 0 {
 			alias.DeploymentPreference.Percentage = ptr(d.Percentage)
@@ -145,4 +145,33 @@ func (b *builder) aliases() []string {
 	}
 	sort.Strings(ids)
 	return ids
+}
+
+// SettingGrant is a statement the execution role gets for a setting of
+// its machine (logs, tracing, encryption) rather than for a Task.
+type SettingGrant struct {
+	Setting  string // the machine's field: logs, tracing or encryption
+	Actions  []string
+	Resource string // as the spec writes it: * where the API takes no ARN
+	Why      string
+}
+
+// SettingGrants lists the statements a machine's own settings add to the
+// role sfnapic makes for it, as operations and encryption write them, for
+// validate --explain.
+func SettingGrants(m *spec.StateMachine) []SettingGrant {
+	var out []SettingGrant
+	if m.Logs != nil && m.Logs.Level != "OFF" {
+		out = append(out, SettingGrant{"logs", logDeliveryActions, "*", "log delivery takes no resource ARN"})
+	}
+	if m.Tracing {
+		out = append(out, SettingGrant{"tracing", xrayActions, "*", "X-Ray's trace APIs take no resource ARN"})
+	}
+	if e := m.Encryption; e != nil {
+		out = append(out, SettingGrant{"encryption", keyActions, e.Key, "for this machine's data only, by kms:EncryptionContext:aws:states:stateMachineArn"})
+		if logsKey(m) {
+			out = append(out, SettingGrant{"encryption", []string{"kms:GenerateDataKey"}, e.Key, "for log delivery, by kms:EncryptionContext:SourceArn"})
+		}
+	}
+	return out
 }

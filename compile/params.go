@@ -60,6 +60,33 @@ func (b *builder) substitutions(m *spec.StateMachine, ids map[string]string) map
 	return out
 }
 
+// deployed writes a spec field whose value may come from the deployment
+// (${Name} of a parameter or pseudo parameter, spec.DeployRefs): the text
+// itself when it names none, a Ref when it is exactly one, an Fn::Sub
+// otherwise. A ${!x} is the text ${x}, in Fn::Sub and out of it.
+func (b *builder) deployed(s string) string {
+	refs := spec.DeployRefs(s)
+	switch {
+	case len(refs) == 0:
+		return unescape(s)
+	case s == "${"+refs[0]+"}":
+		return b.t.Ref(refs[0])
+	}
+	return b.t.Sub(s)
+}
+
+// deployedList is deployed for each text of a list (nil for none).
+func (b *builder) deployedList(list []string) []string {
+	if len(list) == 0 {
+		return nil
+	}
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = b.deployed(s)
+	}
+	return out
+}
+
 // literals writes each ${!Name} of a definition as the text ${Name}, which
 // DefinitionSubstitutions leaves alone when Name is not one of its keys
 // (the spec refuses a definition that substitutes Name too).

@@ -21,7 +21,7 @@ func (b *builder) restAPI() {
 		api.Description = ptr(s.API.Description)
 	}
 	if s.API.Endpoint == spec.EndpointPrivate {
-		api.EndpointConfiguration.VpcEndpointIds = s.API.VPCEndpoints
+		api.EndpointConfiguration.VpcEndpointIds = b.deployedList(s.API.VPCEndpoints)
 		api.Policy = b.privatePolicy()
 	}
 	b.t.CFN.Resources[idAPI] = api
@@ -55,7 +55,7 @@ func (b *builder) privatePolicy() map[string]any {
 		"Principal": "*",
 		"Action":    "execute-api:Invoke",
 		"Resource":  res,
-		"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceVpce": b.s.API.VPCEndpoints}},
+		"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceVpce": b.deployedList(b.s.API.VPCEndpoints)}},
 	}})
 }
 

@@ -48,6 +48,11 @@ func (b *builder) apiRole() {
 			}}),
 		})
 	}
+	// Routes to a machine encrypted with a customer managed key use the
+	// key too (encryption.go).
+	if keys := b.apiKeyStatements(); len(keys) > 0 {
+		role.Policies = append(role.Policies, iam.Role_Policy{PolicyName: "Encryption", PolicyDocument: policyDocument(keys)})
+	}
 	b.t.CFN.Resources[idAPIRole] = role
 }
 

@@ -68,6 +68,13 @@ func requestTemplates(t *testing.T, s *spec.Spec) []routeCase {
 			vars[id+".Name"] = id
 		}
 	}
+	for _, par := range s.Parameters {
+		// An existing machine's ARN may take parameters' values.
+		vars[par.Name] = "value-of-" + par.Name
+		if par.Default != nil {
+			vars[par.Name] = *par.Default
+		}
+	}
 	lookup := func(name string) (string, bool) { v, ok := vars[name]; return v, ok }
 	var out []routeCase
 	for i, r := range s.Routes {

@@ -140,7 +140,10 @@ func tokenKind(c cognitoClaims, scopes []string) string {
 // poolIssuers are the iss values of the authorizer's user pools, from
 // their ARNs: arn:PARTITION:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID
 // is issued by https://cognito-idp.REGION.amazonaws.com/POOL_ID (Cognito
-// developer guide, "Verifying a JSON Web Token").
+// developer guide, "Verifying a JSON Web Token"). A pool id starts with
+// its pool's region (REGION_ID), which wins over the ARN's: an ARN written
+// with ${AWS::Region} reads here as serve's placeholder region, while the
+// pool's id, a parameter's value, is the real one.
 func (g *Gateway) poolIssuers(a *restapi.Authorizer) ([]string, error) {
 	var out []string
 	for _, p := range a.ProviderARNs {
@@ -156,7 +159,11 @@ func (g *Gateway) poolIssuers(a *restapi.Authorizer) ([]string, error) {
 		if !ok || pool == "" || parts[3] == "" {
 			return nil, fmt.Errorf("the Cognito authorizer %s: %q is not a user pool ARN (arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID)", a.Name, arn)
 		}
-		out = append(out, "https://cognito-idp."+parts[3]+".amazonaws.com/"+pool)
+		region := parts[3]
+		if r, _, ok := strings.Cut(pool, "_"); ok && r != "" {
+			region = r
+		}
+		out = append(out, "https://cognito-idp."+region+".amazonaws.com/"+pool)
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("the Cognito authorizer %s has no ProviderARNs", a.Name)

@@ -223,8 +223,15 @@ func (g *Gateway) lookup(name string) (string, bool) {
 }
 
 // text evaluates a string property, reading its Fn::Sub once and
-// substituting the current Vars each time.
+// substituting the current Vars each time. A Ref (a property that is one
+// parameter's value, such as a user pool's ARN) reads its name's Var.
 func (g *Gateway) text(value string) (string, error) {
+	if name, ok := g.Template.RefTarget(value); ok {
+		if v, ok := g.lookup(name); ok {
+			return v, nil
+		}
+		return "", fmt.Errorf("%s (a Ref) has no value here", name)
+	}
 	sub, err := memo(&g.subs, value, g.Template.ParseSub)
 	if err != nil {
 		return "", err

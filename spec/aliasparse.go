@@ -85,6 +85,8 @@ func (p *parser) minutes(n *yaml.Node, at string, secs int) int {
 	return secs / 60
 }
 
+func alarmName(s string) bool { return s != "" && len(s) <= 255 }
+
 // alarms reads the CloudWatch alarms that roll a deployment back. AWS wants
 // their names: an ARN there names no alarm, which CloudWatch reads as OK, so
 // the deployment would never roll back (AWS::StepFunctions::StateMachineAlias
@@ -106,9 +108,13 @@ func (p *parser) alarms(n *yaml.Node, at string) []string {
 			continue
 		}
 		if m := alarmArnRe().FindStringSubmatch(s); m != nil {
-			s = m[1]
+			s = m[4]
 		}
-		if s == "" || len(s) > 255 {
+		if p.deferDeployed(c, iat, s, alarmName, "an alarm name of 1 to 255 characters") {
+			out = append(out, s)
+			continue
+		}
+		if !alarmName(s) {
 			p.errs.Add(p.pos(resolve(c)), iat, "an alarm name holds 1 to 255 characters")
 			continue
 		}

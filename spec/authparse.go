@@ -30,6 +30,11 @@ var (
 	userPoolArnRe = sync.OnceValue(func() *regexp.Regexp {
 		return regexp.MustCompile(`^arn:aws[a-z-]*:cognito-idp:([a-z0-9-]+):[0-9]{12}:userpool/([a-z0-9-]+)_[0-9A-Za-z]+$`)
 	})
+	// poolRegionsRe finds the two regions of a user pool ARN whose
+	// ${...} literalParts masked.
+	poolRegionsRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^arn:[^:]*:cognito-idp:([a-z0-9-]+):[^:]*:userpool/([a-z0-9-]+)_`)
+	})
 )
 
 // FindAuthorizer returns the authorizer of that name, or nil.
@@ -124,13 +129,15 @@ func (p *parser) cognito(z *Authorizer, fields map[string]*yaml.Node, n *yaml.No
 		if s == "" {
 			continue
 		}
-		pos := p.pos(resolve(resolve(pools).Content[i]))
-		m := userPoolArnRe().FindStringSubmatch(s)
-		switch {
-		case m == nil:
-			p.errs.Add(pos, fmt.Sprintf("%s.userPools[%d]", at, i), "%q is not a user pool ARN such as arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf", s)
-		case m[1] != m[2]:
-			p.errs.Add(pos, fmt.Sprintf("%s.userPools[%d]", at, i), "user pool %q is in region %s but the ARN says %s: a pool ID starts with its region", s, m[2], m[1])
+		c := resolve(pools).Content[i]
+		pat := fmt.Sprintf("%s.userPools[%d]", at, i)
+		p.deployed(c, pat, s, userPoolArnRe().MatchString, "a user pool ARN such as arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf")
+		// The regions compared are those written: a part the deployment
+		// fills in is not known here, and a literal that is no ARN has
+		// had its error.
+		m := poolRegionsRe().FindStringSubmatch(literalParts(s))
+		if m != nil && m[1] != m[2] && (strings.Contains(s, "${") || userPoolArnRe().MatchString(s)) {
+			p.errs.Add(p.pos(resolve(c)), pat, "user pool %q is in region %s but the ARN says %s: a pool ID starts with its region", s, m[2], m[1])
 		}
 		z.UserPools = append(z.UserPools, s)
 	}
@@ -144,9 +151,7 @@ func (p *parser) lambda(z *Authorizer, fields map[string]*yaml.Node, n *yaml.Nod
 	if fn == nil {
 		p.errs.Add(p.pos(resolve(n)), at, "a lambda authorizer needs function: the ARN of the Lambda function that decides")
 	} else if s, ok := p.str(fn, at+".function"); ok {
-		if !lambdaArnRe().MatchString(s) {
-			p.errs.Add(p.pos(resolve(fn)), at+".function", "%q is not a Lambda function ARN such as arn:aws:lambda:eu-west-1:123456789012:function:check-partner", s)
-		}
+		p.deployed(fn, at+".function", s, lambdaArnRe().MatchString, "a Lambda function ARN such as arn:aws:lambda:eu-west-1:123456789012:function:check-partner")
 		z.Function = s
 	}
 	z.Identity, z.TTL = []string{"header.Authorization"}, DefaultAuthorizerTTL

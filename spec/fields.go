@@ -71,7 +71,7 @@ func (t *Table) RequiredKeys() []string {
 // Tables lists every field table of the spec language.
 var Tables = []*Table{&TopFields, &APIFields, &StateMachineFields, &StatementFields, &RouteFields, &InputFields, &NameFields,
 	&AuthorizerFields, &CORSFields, &UsagePlanFields, &ThrottleFields, &QuotaFields, &BodyFields, &ParameterFields,
-	&LogsFields, &AliasFields, &DeploymentFields}
+	&LogsFields, &AliasFields, &DeploymentFields, &EncryptionFields}
 
 // TopFields are the keys of the spec itself.
 var TopFields = Table{Name: "spec", Fields: []Field{
@@ -90,7 +90,7 @@ var TopFields = Table{Name: "spec", Fields: []Field{
 			"propertyNames": {"pattern": "^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY)[ \\t]+/([A-Za-z0-9._:{}+-]+(/[A-Za-z0-9._:{}+-]+)*)?[ \\t]*$"},
 			"additionalProperties": {"$ref": "#/$defs/route"}}`,
 		Example: `{version: 1, api: {name: a}, stateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}}}, routes: {POST /a: {stateMachine: m}}}`},
-	{Name: "parameters", Doc: "Values given when the template is deployed, by name: the template's CloudFormation Parameters. A name holds letters and digits and starts with a letter (not with a prefix of sfnapic's resource IDs, such as Api or Stage). A definition writes ${Name} where the value goes (CloudFormation puts it in through DefinitionSubstitutions); a policy writes {Ref: Name} or ${Name} in an Fn::Sub. One nothing uses gets a warning.",
+	{Name: "parameters", Doc: "Values given when the template is deployed, by name: the template's CloudFormation Parameters. A name holds letters and digits and starts with a letter (not with a prefix of sfnapic's resource IDs, such as Api or Stage). A definition writes ${Name} where the value goes (CloudFormation puts it in through DefinitionSubstitutions); a policy writes {Ref: Name} or ${Name} in an Fn::Sub; an existing machine's arn, roleArn, logs.logGroupArn, alarms, api.tags values, api.vpcEndpoints and an authorizer's userPools and function write ${Name} in their text. One nothing uses gets a warning.",
 		Schema: `{"type": "object", "minProperties": 1, "propertyNames": {"pattern": "^[A-Za-z][A-Za-z0-9]{0,254}$"},
 			"additionalProperties": {"$ref": "#/$defs/parameter"}}`,
 		Example: `{version: 1, api: {name: a}, parameters: {Queue: {type: String}}, environments: {prod: {Queue: q}}, stateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Pass, Result: "${Queue}", End: true}}}}}, routes: {POST /a: {stateMachine: m}}}`},
@@ -109,7 +109,7 @@ var APIFields = Table{Name: "api", Fields: []Field{
 	{Name: "endpoint", Doc: "Endpoint type. Default: REGIONAL. PRIVATE needs vpcEndpoints.",
 		Schema: `{"enum": ["REGIONAL", "EDGE", "PRIVATE"], "default": "REGIONAL"}`, Example: `{name: a, endpoint: EDGE}`},
 	{Name: "vpcEndpoints", Doc: "Required with endpoint: PRIVATE, and only allowed there: the VPC endpoint IDs (vpce-...) allowed to call the API. The generated resource policy allows execute-api:Invoke from these endpoints on exactly the declared routes (path parameters become the only wildcards).",
-		Schema:  `{"type": "array", "minItems": 1, "items": {"type": "string", "pattern": "^vpce-[0-9a-f]{8,17}$"}}`,
+		Schema:  `{"type": "array", "minItems": 1, "items": {"type": "string", "anyOf": [{"pattern": "^vpce-[0-9a-f]{8,17}$"}, {"pattern": "\\$\\{[^}]*\\}"}]}}`,
 		Example: `{name: a, endpoint: PRIVATE, vpcEndpoints: [vpce-0123456789abcdef0]}`},
 	{Name: "tags", Doc: "Tag keys and their string values, put on every taggable resource: the API, its stage, the roles and the state machines. At most 50; keys (1 to 128 characters) starting aws: are reserved; a value is 1 to 256 characters (a state machine takes no empty one).",
 		Schema: `{"type": "object", "maxProperties": 50,
@@ -141,13 +141,13 @@ var StateMachineFields = Table{Name: "stateMachine", Fields: []Field{
 	{Name: "definitionFile", Doc: "An ASL file next to the spec (.asl.json, .asl.yaml or .asl.yml), relative to the spec's directory (no ..): a regular file of at most 4 MiB, read through the directory so that no symbolic link leads out of it.",
 		Schema: `{"type": "string", "pattern": "\\.(json|ya?ml)$"}`, Example: `{definitionFile: flow.asl.json}`},
 	{Name: "arn", Doc: "The ARN of an existing state machine. Nothing is created; the API role may start only this ARN.",
-		Schema:  `{"type": "string", "pattern": "^arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[A-Za-z0-9_-]{1,80}$"}`,
+		Schema:  `{"type": "string", "anyOf": [{"pattern": "^arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[A-Za-z0-9_-]{1,80}$"}, {"pattern": "\\$\\{[^}]*\\}"}]}`,
 		Example: `{arn: "arn:aws:states:us-east-1:123456789012:stateMachine:orders"}`},
 	{Name: "policies", Doc: "IAM policy statements for the execution role sfnapic creates: what the workflow's tasks may do. Each needs Effect, Action and Resource (Sid and Condition are optional), for example lambda:InvokeFunction on one function; values may use intrinsic functions such as {\"Fn::Sub\": \"arn:${AWS::Partition}:...\"}. Wildcards get a warning. They add to the statements sfnapic derives from the definition's Task states (see Statements derived from the workflow): write here only what cannot be derived, such as a resource chosen at run time, which a warning names. Not with roleArn or arn.",
 		Schema:  `{"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/policyStatement"}}`,
 		Example: `{definition: {StartAt: A, States: {A: {Type: Succeed}}}, policies: [{Effect: Allow, Action: "sqs:SendMessage", Resource: "arn:aws:sqs:us-east-1:123456789012:q"}]}`},
 	{Name: "roleArn", Doc: "An existing IAM role for the state machine to run as, instead of the one sfnapic creates. Not with policies or arn.",
-		Schema:  `{"type": "string", "pattern": "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$"}`,
+		Schema:  `{"type": "string", "anyOf": [{"pattern": "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$"}, {"pattern": "\\$\\{[^}]*\\}"}]}`,
 		Example: `{definition: {StartAt: A, States: {A: {Type: Succeed}}}, roleArn: "arn:aws:iam::123456789012:role/run"}`},
 	{Name: "logs", Doc: "Log the execution history to CloudWatch Logs: level (ALL, ERROR, FATAL or OFF), includeData, and retention for the log group sfnapic creates, or logGroupArn for an existing one. sfnapic adds the log-delivery permissions Step Functions needs to the execution role. An EXPRESS machine keeps no history without logs, so one without gets a warning. Not with arn.",
 		Schema:  `{"$ref": "#/$defs/logs"}`,
@@ -161,12 +161,15 @@ var StateMachineFields = Table{Name: "stateMachine", Fields: []Field{
 	{Name: "alias", Doc: "An alias that routes start executions through (their requests name the alias ARN; the API role names the machine, whose ARN authorizes calls through its alias): each deploy that publishes a new version moves it there, at once or by its deployment (a Step Functions canary or linear shift that CloudWatch alarms roll back). Needs publish: true. Not with arn.",
 		Schema:  `{"$ref": "#/$defs/alias"}`,
 		Example: `{definition: {StartAt: A, States: {A: {Type: Succeed}}}, publish: true, alias: {name: live}}`},
+	{Name: "encryption", Doc: "Encrypt the definition and execution history with a customer managed KMS key as well as AWS's own (EncryptionConfiguration): key, and reuse. sfnapic lets the execution role, and the API role for the routes that start or read its executions, use the key only for this machine (the kms:EncryptionContext:aws:states:stateMachineArn condition); the key's policy must allow the account's IAM policies (and, with logs, delivery.logs.amazonaws.com to kms:Decrypt). Not with arn.",
+		Schema:  `{"$ref": "#/$defs/encryption"}`,
+		Example: `{definition: {StartAt: A, States: {A: {Type: Succeed}}}, encryption: {key: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", reuse: 5m}}`},
 }, Rules: `{
 	"oneOf": [
 		{"required": ["definition"]},
 		{"required": ["definitionFile"]},
 		{"required": ["arn"], "allOf": [{"not": {"required": ["type"]}}, {"not": {"required": ["policies"]}}, {"not": {"required": ["roleArn"]}},
-			{"not": {"anyOf": [{"required": ["logs"]}, {"required": ["tracing"]}, {"required": ["publish"]}, {"required": ["alias"]}]}}]}
+			{"not": {"anyOf": [{"required": ["logs"]}, {"required": ["tracing"]}, {"required": ["publish"]}, {"required": ["alias"]}, {"required": ["encryption"]}]}}]}
 	],
 	"not": {"required": ["policies", "roleArn"]},
 	"if": {"required": ["alias"]}, "then": {"required": ["publish"], "properties": {"publish": {"const": true}}}}`}
@@ -180,9 +183,18 @@ var LogsFields = Table{Name: "logs", Fields: []Field{
 	{Name: "retention", Doc: "How long the log group sfnapic creates (/aws/vendedlogs/states/STACK-MACHINE) keeps events: a period CloudWatch Logs offers, in days (1d, 3d, 5d, 7d, 14d, 30d, 60d, 90d, 120d, 150d, 180d, 365d, 400d, 545d, 731d, 1096d, 1827d, 2192d, 2557d, 2922d, 3288d, 3653d), or never. Default: 731d. Not with logGroupArn.",
 		Schema: `{"type": "string", "pattern": "^([0-9]+d|never)$", "default": "731d"}`, Example: `{retention: 30d}`},
 	{Name: "logGroupArn", Doc: "An existing log group to write to instead of one sfnapic creates: arn:aws:logs:REGION:ACCOUNT:log-group:NAME (\":*\" is added when missing, as Step Functions wants it).",
-		Schema:  `{"type": "string", "pattern": "^arn:aws[a-z-]*:logs:[a-z0-9-]+:[0-9]{12}:log-group:[.\\-_/#A-Za-z0-9]{1,512}(:\\*)?$"}`,
+		Schema:  `{"type": "string", "anyOf": [{"pattern": "^arn:aws[a-z-]*:logs:[a-z0-9-]+:[0-9]{12}:log-group:[.\\-_/#A-Za-z0-9]{1,512}(:\\*)?$"}, {"pattern": "\\$\\{[^}]*\\}"}]}`,
 		Example: `{logGroupArn: "arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/states/orders:*"}`},
 }, Rules: `{"not": {"required": ["retention", "logGroupArn"]}}`}
+
+// EncryptionFields are the keys of a state machine's encryption.
+var EncryptionFields = Table{Name: "encryption", Fields: []Field{
+	{Name: "key", Required: true, Doc: "The KMS key's ARN (arn:aws:kms:REGION:ACCOUNT:key/ID: IAM authorizes a key's use on the key's ARN, not an alias's), or ${Parameter} for a parameter that holds it.",
+		Schema:  `{"type": "string", "pattern": "^(arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]{1,128}|\\$\\{[A-Za-z][A-Za-z0-9]*\\})$"}`,
+		Example: `{key: "${OrdersKey}"}`},
+	{Name: "reuse", Doc: "How long Step Functions reuses a data key before it asks KMS for a new one: 60s (1m) to 900s (15m). Default: AWS's, 300s.",
+		Schema: `{"type": "string", "pattern": "^[0-9]+[smh]$"}`, Example: `{key: "${OrdersKey}", reuse: 5m}`},
+}}
 
 // AliasFields are the keys of a state machine's alias.
 var AliasFields = Table{Name: "alias", Fields: []Field{
@@ -306,10 +318,10 @@ var AuthorizerFields = Table{Name: "authorizer", Fields: []Field{
 	{Name: "type", Required: true, Doc: "cognito (an Amazon Cognito user pool's tokens, COGNITO_USER_POOLS) or lambda (a Lambda function decides: TOKEN when identity is one header, REQUEST otherwise).",
 		Schema: `{"enum": ["cognito", "lambda"]}`, Example: `{type: cognito, userPools: ["arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf"]}`},
 	{Name: "userPools", Doc: "For cognito, and required there: the ARNs of the user pools whose tokens are accepted, arn:aws:cognito-idp:REGION:ACCOUNT:userpool/REGION_ID (at most 1000). The pool ID must start with the ARN's region.",
-		Schema:  `{"type": "array", "minItems": 1, "maxItems": 1000, "uniqueItems": true, "items": {"type": "string", "pattern": "^arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:[0-9]{12}:userpool/[a-z0-9-]+_[0-9A-Za-z]+$"}}`,
+		Schema:  `{"type": "array", "minItems": 1, "maxItems": 1000, "uniqueItems": true, "items": {"type": "string", "anyOf": [{"pattern": "^arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:[0-9]{12}:userpool/[a-z0-9-]+_[0-9A-Za-z]+$"}, {"pattern": "\\$\\{[^}]*\\}"}]}}`,
 		Example: `{type: cognito, userPools: ["arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf", "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_GhIjKl"]}`},
 	{Name: "function", Doc: "For lambda, and required there: the ARN of the function that decides, arn:aws:lambda:REGION:ACCOUNT:function:NAME[:VERSION-OR-ALIAS] (the Lambda API reference's pattern). sfnapic grants API Gateway the right to invoke it for this authorizer only.",
-		Schema:  `{"type": "string", "pattern": "^arn:aws[a-zA-Z-]*:lambda:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]:[0-9]{12}:function:[a-zA-Z0-9_-]{1,64}(:(\\$LATEST|[a-zA-Z0-9_-]{1,128}))?$"}`,
+		Schema:  `{"type": "string", "anyOf": [{"pattern": "^arn:aws[a-zA-Z-]*:lambda:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]:[0-9]{12}:function:[a-zA-Z0-9_-]{1,64}(:(\\$LATEST|[a-zA-Z0-9_-]{1,128}))?$"}, {"pattern": "\\$\\{[^}]*\\}"}]}`,
 		Example: `{type: lambda, function: "arn:aws:lambda:eu-west-1:123456789012:function:check-partner"}`},
 	{Name: "identity", Doc: "For lambda: where the caller's identity is, as header.NAME, query.NAME, context.FIELD or stageVariables.NAME; with a ttl above 0s, a request lacking one of them is refused (401) before the function runs, and answers are cached by their values. Default: [header.Authorization]. Exactly one header makes a TOKEN authorizer, anything else a REQUEST one.",
 		Schema:  `{"type": "array", "minItems": 1, "uniqueItems": true, "items": {"type": "string", "pattern": "^(header\\.[A-Za-z0-9!#$%&*+.^_|~-]+|query\\.[A-Za-z0-9_.~-]+|context\\.[A-Za-z0-9_.]+|stageVariables\\.[A-Za-z0-9_]+)$"}}`,

@@ -69,7 +69,8 @@ var (
 		return regexp.MustCompile(`^arn:aws[a-z-]*:logs:[a-z0-9-]+:[0-9]{12}:log-group:[.\-_/#A-Za-z0-9]{1,512}(:\*)?$`)
 	})
 	alarmArnRe = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`^arn:aws[a-z-]*:cloudwatch:[a-z0-9-]+:[0-9]{12}:alarm:(.+)$`)
+		// The partition, region and account may come from the deployment.
+		return regexp.MustCompile(`^arn:(aws[a-z-]*|\$\{[^}]*\}):cloudwatch:([a-z0-9-]+|\$\{[^}]*\}):([0-9]{12}|\$\{[^}]*\}):alarm:(.+)$`)
 	})
 	aliasName = nameRule{letters, alnum + "_-", 80}
 )
@@ -92,7 +93,7 @@ func (p *parser) operations(m *StateMachine, n *yaml.Node, at string, existing b
 		seen[k.Value] = true
 		fat := at + "." + k.Value
 		switch k.Value {
-		case "logs", "tracing", "publish", "alias":
+		case "logs", "tracing", "publish", "alias", "encryption":
 			if existing {
 				p.errs.Add(p.pos(k), fat, "%s applies only to state machines sfnapic creates; an existing machine keeps its own", k.Value)
 				continue
@@ -108,6 +109,8 @@ func (p *parser) operations(m *StateMachine, n *yaml.Node, at string, existing b
 		case "alias":
 			aliasNode = k
 			m.Alias = p.alias(v, fat)
+		case "encryption":
+			m.Encryption = p.encryption(v, fat)
 		}
 	}
 	if aliasNode != nil && !m.Publish {
@@ -218,11 +221,19 @@ func (p *parser) logGroupArn(n *yaml.Node, at string) string {
 	if !ok {
 		return ""
 	}
-	if !logGroupArnRe().MatchString(v) {
-		p.errs.Add(p.pos(resolve(n)), at, "%q is not a log group ARN such as arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/states/orders:*", v)
+	what := "a log group ARN such as arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/states/orders:*"
+	fits := logGroupArnRe().MatchString
+	if strings.HasSuffix(v, "}") {
+		// Ending in a parameter's value, which ":*" cannot be added to
+		// here: the value must end with it.
+		fits = func(s string) bool { return logGroupArnRe().MatchString(s) && strings.HasSuffix(s, ":*") }
+		what += " (ending in :*, as Step Functions wants it)"
+	}
+	if !p.deferDeployed(n, at, v, fits, what) && !fits(v) {
+		p.errs.Add(p.pos(resolve(n)), at, "%q is not %s", v, what)
 		return ""
 	}
-	if !strings.HasSuffix(v, ":*") {
+	if !strings.HasSuffix(v, ":*") && !strings.HasSuffix(v, "}") {
 		v += ":*"
 	}
 	p.machineARNLength(n, at, v) // as written into the template, with :*

@@ -76,7 +76,7 @@ var envName = nameRule{letters, alnum + "-", 64}
 // ReservedIDPrefixes start the logical IDs compile gives resources; a
 // parameter, which shares their name space in a template, may not start
 // with one (compile's TestParameterNamesCannotCollide checks the list).
-var ReservedIDPrefixes = []string{"Alias", "Api", "Authorizer", "ExecutionRole", "GatewayResponse", "LambdaPermission", "LogGroup", "Model",
+var ReservedIDPrefixes = []string{"Alias", "Api", "Authorizer", "ExecutionRole", "GatewayResponse", "KeyPolicy", "LambdaPermission", "LogGroup", "Model",
 	"PlanKey", "RequestValidator", "Resource", "Route", "Stage", "StateMachine", "UsagePlan", "Version"}
 
 // listType reports whether a parameter's Ref is a list, which cannot be
@@ -458,7 +458,7 @@ func (p *parser) unusedParameters(s *Spec) {
 	}
 	for _, par := range s.Parameters {
 		if !par.Used && !p.errs.HasErrors() {
-			p.errs.Warn(par.Pos, child("parameters", par.Name), "no definition or policy uses this parameter: write ${%s} in a definition, or {Ref: %s} or ${%s} in an Fn::Sub of a policy", par.Name, par.Name, par.Name)
+			p.errs.Warn(par.Pos, child("parameters", par.Name), "nothing uses this parameter: write ${%s} in a definition or in a field that takes an ARN (arn, roleArn, logGroupArn, a key, userPools, function, vpcEndpoints, tags), or {Ref: %s} or ${%s} in an Fn::Sub of a policy", par.Name, par.Name, par.Name)
 		}
 	}
 }

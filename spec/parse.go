@@ -41,6 +41,12 @@ type parser struct {
 	errs  ErrorList
 	// subRefs are the definitions' ${...}, checked once all is read.
 	subRefs []subRef
+	// deployTexts are the other fields holding ${...}, checked once the
+	// parameters and environments are read.
+	deployTexts []deployText
+	// deployChecks counts the sets of values they were checked with,
+	// which deployCheckBudget bounds.
+	deployChecks int
 	// policyRefs are the policies' Ref and Fn::Sub names, likewise.
 	policyRefs []policyRef
 	// machine is the state machine whose definition is being read.
@@ -104,10 +110,13 @@ func (p *parser) parse(src []byte) *Spec {
 		s.StateMachines = p.stateMachines(machines)
 	}
 	p.resolveSubstitutions(s)
+	p.resolveDeployTexts(s)
+	p.resolveEncryption(s)
 	p.checkPolicyRefs(s)
 	if routes != nil {
 		s.Routes = p.routes(routes, s.StateMachines, &s.API)
 	}
+	p.existingExecutions(s)
 	p.unusedAccess(&s.API, routes != nil)
 	p.unusedParameters(s)
 	for _, m := range s.StateMachines {
@@ -382,9 +391,7 @@ func (p *parser) vpcEndpoints(n *yaml.Node, at string) []string {
 	for i, c := range n.Content {
 		cat := fmt.Sprintf("%s[%d]", at, i)
 		if s, ok := p.str(c, cat); ok {
-			if !validVPCEndpoint(s) {
-				p.errs.Add(p.pos(resolve(c)), cat, "%q is not a VPC endpoint ID such as vpce-0123456789abcdef0", s)
-			}
+			p.deployed(c, cat, s, validVPCEndpoint, "a VPC endpoint ID such as vpce-0123456789abcdef0")
 			out = append(out, s)
 		}
 	}
@@ -404,6 +411,10 @@ func (p *parser) tags(n *yaml.Node, at string) []Tag {
 			p.errs.Add(p.pos(k), kat, "tag key %q may hold only letters, digits, spaces and _ . : / = + - @", key)
 		}
 		if s, ok := p.str(v, kat); ok {
+			if p.deferDeployed(v, kat, s, tagValue, "a tag value: 1 to 256 characters, only letters, digits, spaces and _ . : / = + - @") {
+				out = append(out, Tag{Key: key, Value: s})
+				return
+			}
 			// Step Functions takes a state machine's tag value of 1 to 256
 			// characters (AWS::StepFunctions::StateMachine TagsEntry).
 			if s == "" || len(s) > 256 {
@@ -479,9 +490,7 @@ func (p *parser) stateMachines(n *yaml.Node) []*StateMachine {
 			m.Policies = p.policies(policies, at+".policies")
 		case role != nil:
 			if s, ok := p.str(role, at+".roleArn"); ok {
-				if !roleArnRe().MatchString(s) {
-					p.errs.Add(p.pos(resolve(role)), at+".roleArn", "%q is not an IAM role ARN such as arn:aws:iam::123456789012:role/orders-workflow", s)
-				}
+				p.deployed(role, at+".roleArn", s, roleArnRe().MatchString, "an IAM role ARN such as arn:aws:iam::123456789012:role/orders-workflow")
 				p.machineARNLength(role, at+".roleArn", s)
 				m.RoleARN = s
 			}
@@ -489,9 +498,7 @@ func (p *parser) stateMachines(n *yaml.Node) []*StateMachine {
 		switch {
 		case arn != nil:
 			if s, ok := p.str(arn, at+".arn"); ok {
-				if !arnRe().MatchString(s) {
-					p.errs.Add(p.pos(resolve(arn)), at+".arn", "%q is not a state machine ARN such as arn:aws:states:us-east-1:123456789012:stateMachine:orders", s)
-				}
+				p.deployed(arn, at+".arn", s, arnRe().MatchString, "a state machine ARN such as arn:aws:states:us-east-1:123456789012:stateMachine:orders")
 				m.ARN = s
 			}
 		case def != nil:
@@ -726,6 +733,9 @@ func (p *parser) noControl(n *yaml.Node, at, s string) {
 
 // tagText reports whether s holds only what AWS allows in tags: letters,
 // digits, white space and _ . : / = + - @.
+// tagValue is AWS's rule for a tag's value.
+func tagValue(s string) bool { return s != "" && len(s) <= 256 && tagText(s) }
+
 func tagText(s string) bool {
 	for _, r := range s {
 		switch {

@@ -99,6 +99,8 @@ type StateMachine struct {
 	Tracing bool
 	Publish bool
 	Alias   *Alias
+	// Encryption is its customer managed KMS key; nil: AWS's own.
+	Encryption *Encryption
 }
 
 // Existing reports whether the machine is referenced by ARN rather than

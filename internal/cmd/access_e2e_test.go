@@ -124,7 +124,7 @@ func (k *e2eKit) accessToken(t *testing.T, scope string) string {
 // serve starts serve on the example with --mock and all four flags.
 func (k *e2eKit) serve(t *testing.T) *serving {
 	t.Helper()
-	return startServe(t, "../../examples/orders-api.yaml", "--mock", "--log-input", "--jwks", k.jwks,
+	return startServe(t, "../../examples/orders-api.yaml", "--env", "prod", "--mock", "--log-input", "--jwks", k.jwks,
 		"--authorizer", "partners="+k.program, "--iam-key", e2eIAMID+":"+e2eIAMSecret,
 		"--api-key", "acme="+e2eKeyAcme, "--api-key", "globex="+e2eKeyGlobex)
 }
@@ -429,7 +429,7 @@ func TestAccessE2ERender(t *testing.T) {
 // routes take any caller; with the example's every route protected, it
 // no longer claims the API has no authorization.
 func TestAccessE2EOffLoopback(t *testing.T) {
-	s := startServe(t, "../../examples/orders-api.yaml", "--addr", "0.0.0.0:0")
+	s := startServe(t, "../../examples/orders-api.yaml", "--env", "staging", "--addr", "0.0.0.0:0")
 	warning, _, _ := strings.Cut(s.stderr.String(), "\n")
 	if !strings.HasPrefix(warning, "warning: serving on ") || strings.Contains(warning, "no authorization") ||
 		!strings.Contains(warning, "every route but the preflights checks its callers") {

@@ -175,6 +175,9 @@ func runDeploy(cmd *cobra.Command, a *app, specName string, o deployOptions, dif
 	if params, err = o.stackAndParams(a, c.spec, specName, params); err != nil {
 		return err
 	}
+	if c.out, err = withValues(c, params); err != nil {
+		return err
+	}
 	fmt.Fprint(a.stderr, compile.Exposure(c.spec).String())
 	opts := &deploy.Options{
 		Stack: o.stack, Template: c.out, Params: params, Tags: tags,
@@ -204,6 +207,20 @@ func runDeploy(cmd *cobra.Command, a *app, specName string, o deployOptions, dif
 		}
 	}
 	return deployExit(err)
+}
+
+// withValues is the template that deploy sends: built with the values, so
+// that a new value of a parameter the API reads redeploys it (see
+// compile.CompileFor). A spec without parameters is as built.
+func withValues(c *compiled, params []deploy.KV) ([]byte, error) {
+	if len(c.spec.Parameters) == 0 {
+		return c.out, nil
+	}
+	values := make(map[string]string, len(params))
+	for _, kv := range params {
+		values[kv.Key] = kv.Value
+	}
+	return compile.CompileFor(c.spec, values).JSON()
 }
 
 const destroyDoc = `Destroy deletes the CloudFormation stack NAME and every resource it created,

@@ -147,9 +147,11 @@ func newRestAPI(t *testing.T, ag *apigateway.Client, before map[string]bool) str
 	return made[0]
 }
 
+// deployToMoto deploys the example (or a spec made from it) with its
+// staging values.
 func deployToMoto(t *testing.T, spec, stack, bucket string) string {
 	t.Helper()
-	code, out, errs := run(t, "deploy", spec, "--stack", stack, "--yes", "--poll", "10ms", "--s3-bucket", bucket)
+	code, out, errs := run(t, "deploy", spec, "--env", "staging", "--stack", stack, "--yes", "--poll", "10ms", "--s3-bucket", bucket)
 	if code != 0 || !strings.Contains(errs, "Stack "+stack+" is CREATE_COMPLETE") {
 		t.Fatalf("deploy %s exited %d\nstdout:\n%s\nstderr:\n%s", stack, code, out, errs)
 	}

@@ -57,6 +57,7 @@ func (o *paramFlags) local(a *app, t *target) error {
 	if o.env != "" {
 		t.apiName, t.apiNameField = o.stackBase(t.apiName), "api.name and --env"
 	}
+	t.nameExisting()
 	return nil
 }
 

@@ -3,6 +3,7 @@ package cmd
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -55,6 +56,34 @@ func TestDeployRefusesBadValuesAtOnce(t *testing.T) {
 	}
 	if len(f.Requests) != 0 {
 		t.Errorf("CloudFormation was called: %v", f.Calls())
+	}
+}
+
+// TestDeployRedeploysForANewValue: the template deploy sends names its
+// Deployment after the values the API reads, so deploying prod's values
+// over staging's makes a new Deployment (API Gateway serves a method's
+// new ARN only from a new one); the same values deployed again do not.
+func TestDeployRedeploysForANewValue(t *testing.T) {
+	const arnParams = "../../golden/arn-params/spec.yaml"
+	sent := func(env string) string {
+		t.Helper()
+		f := fakeAWS(t)
+		code, _, errs := mainWithin(t, "deploy", arnParams, "--env", env, "--yes", "--poll", "1ms")
+		if code != 0 {
+			t.Fatalf("deploy --env %s: exit %d\n%s", env, code, errs)
+		}
+		id := regexp.MustCompile(`"StageDeployment[0-9A-F]+"`).FindString(form(t, f, "CreateChangeSet").Get("TemplateBody"))
+		if id == "" {
+			t.Fatalf("deploy --env %s sent no Deployment", env)
+		}
+		return id
+	}
+	staging, prod := sent("staging"), sent("prod")
+	if staging == prod {
+		t.Errorf("staging and prod values give the same Deployment %s", staging)
+	}
+	if again := sent("staging"); again != staging {
+		t.Errorf("the same values give Deployments %s and %s", staging, again)
 	}
 }
 

@@ -12,10 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
-	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
-	"github.com/awslabs/goformation/v7/cloudformation/stepfunctions"
 	"github.com/spf13/cobra"
 
 	"github.com/sfnapic/sfnapic/gateway"
@@ -66,7 +63,9 @@ Where the calls go:
                          deployed stack.
   --endpoint-url URL --create
                          an emulator (moto, LocalStack, Step Functions Local):
-                         serve creates the template's state machines there and
+                         serve creates the template's state machines there
+                         (each after the machines its definition names, with
+                         the version and alias of publish and alias) and
                          deletes them when it stops. The endpoint the SDK
                          resolves (--endpoint-url, AWS_ENDPOINT_URL_SFN,
                          AWS_ENDPOINT_URL, the profile's endpoint_url) must be
@@ -475,92 +474,6 @@ func mockBackend(replies string, g *gateway.Gateway) (*backend, error) {
 		about = fmt.Sprintf("mock (no AWS calls), %d scripted replies from %s", len(scripts), replies)
 	}
 	return &backend{sf: sfnmock.New(scripts), mock: true, about: about}, nil
-}
-
-// create creates the template's state machines at the emulator, and
-// deletes them on cleanup (at once when creating one failed).
-func (be *backend) create(ctx context.Context, a *app, client *sfn.Client, g *gateway.Gateway, where string) error {
-	created, err := createMachines(ctx, a, client, g, be.vars)
-	be.cleanup = func(ctx context.Context) error {
-		var errs []error
-		for _, arn := range created {
-			if _, err := client.DeleteStateMachine(ctx, &sfn.DeleteStateMachineInput{StateMachineArn: aws.String(arn)}); err != nil {
-				errs = append(errs, fmt.Errorf("could not delete %s: %w (delete it with aws stepfunctions delete-state-machine)", arn, err))
-				continue
-			}
-			fmt.Fprintf(a.stderr, "deleted %s\n", arn)
-		}
-		return errors.Join(errs...)
-	}
-	if err != nil {
-		_ = be.cleanup(context.Background())
-		return err
-	}
-	be.about = fmt.Sprintf("Step Functions at %s, with %d state machine%s created from the template (deleted on exit)", where, len(created), plural(len(created)))
-	be.missing = "serve did not create it"
-	return nil
-}
-
-// serveRole is the role the created machines name: emulators accept any
-// role ARN and run no IAM.
-const serveRole = "arn:aws:iam::" + gateway.PlaceholderAccount + ":role/sfnapic-serve"
-
-// createMachines creates the template's state machines at an emulator,
-// named by their logical IDs, and returns the ARNs it created (also when
-// it fails part-way, so that they can be deleted). A machine of that name
-// already there (an earlier serve that was killed left it) gets the
-// template's definition: an emulator may hand back the old one unchanged
-// (moto does), and it is deleted on exit like the others.
-func createMachines(ctx context.Context, a *app, client *sfn.Client, g *gateway.Gateway, vars map[string]string) ([]string, error) {
-	existing := map[string]string{} // name -> ARN
-	p := sfn.NewListStateMachinesPaginator(client, &sfn.ListStateMachinesInput{})
-	for pages := 0; p.HasMorePages() && pages < 100; pages++ {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("listing the state machines there: %w", err)
-		}
-		for _, m := range page.StateMachines {
-			existing[aws.ToString(m.Name)] = aws.ToString(m.StateMachineArn)
-		}
-	}
-	var created []string
-	for _, id := range machineIDs(g.Template) {
-		m := g.Template.CFN.Resources[id].(*stepfunctions.StateMachine)
-		def, err := substituted(g.Template, m, func(name string) (string, bool) {
-			if v, ok := vars[name]; ok {
-				return v, true // a machine created before this one
-			}
-			return g.Vars[name], g.Vars[name] != ""
-		})
-		if err != nil {
-			return created, fmt.Errorf("state machine %s: %w", id, err)
-		}
-		typ := sfntypes.StateMachineTypeStandard
-		if m.StateMachineType != nil {
-			typ = sfntypes.StateMachineType(*m.StateMachineType)
-		}
-		arn, found := existing[id]
-		if found {
-			if _, err := client.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{
-				StateMachineArn: aws.String(arn), Definition: aws.String(string(def)), RoleArn: aws.String(serveRole),
-			}); err != nil {
-				return created, fmt.Errorf("state machine %s is already there (%s), and updating it failed: %w; delete it, or restart the emulator", id, arn, err)
-			}
-			fmt.Fprintf(a.stderr, "updated %s, which was already there (left by an earlier serve?), to the template's definition\n", arn)
-		} else {
-			out, err := client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
-				Name: aws.String(id), Definition: aws.String(string(def)), RoleArn: aws.String(serveRole), Type: typ,
-			})
-			if err != nil {
-				return created, fmt.Errorf("creating state machine %s: %w", id, err)
-			}
-			arn = aws.ToString(out.StateMachineArn)
-			fmt.Fprintf(a.stderr, "created %s\n", arn)
-		}
-		created = append(created, arn)
-		setMachine(vars, id, arn)
-	}
-	return created, nil
 }
 
 // watch polls the files every so often and calls reload when one changed;

@@ -18,7 +18,8 @@ warnings alone do not fail. With no SPEC, it checks ./` + defaultSpec + `.
 
 With --explain, it also prints, for each state machine whose execution role
 sfnapic creates, every IAM statement derived from the workflow, under the
-position of the Task state it came from. Statements under the spec's
+position of the Task state it came from, then what the machine's own
+settings add (log delivery, X-Ray, its KMS key). Statements under the spec's
 policies are added to these; a Task whose resource is chosen at run time
 derives nothing and is a warning instead.
 
@@ -71,7 +72,8 @@ func newValidateCmd(a *app) *cobra.Command {
 
 // explainGrants prints the statements derived for each machine whose
 // role sfnapic creates: a heading per machine, then per statement the
-// Task's position and path, its actions and its resources.
+// Task's position and path, its actions and its resources, then what the
+// machine's own settings (logs, tracing, encryption) add.
 func explainGrants(w io.Writer, s *spec.Spec) {
 	for _, m := range s.StateMachines {
 		switch {
@@ -81,7 +83,7 @@ func explainGrants(w io.Writer, s *spec.Spec) {
 			fmt.Fprintf(w, "%s: stateMachines.%s: its role is %s: nothing is derived into it\n", m.Pos, m.Name, m.RoleARN)
 			continue
 		}
-		grants, _ := compile.Derive(m)
+		grants, _ := compile.Derive(s, m)
 		fmt.Fprintf(w, "%s: stateMachines.%s: %d statement(s) derived from %d Task state(s), %d under policies\n",
 			m.Pos, m.Name, len(grants), len(m.Tasks), len(m.Policies))
 		for _, g := range grants {
@@ -89,6 +91,9 @@ func explainGrants(w io.Writer, s *spec.Spec) {
 			for _, r := range g.Resources {
 				fmt.Fprintf(w, "      on %s\n", r)
 			}
+		}
+		for _, g := range compile.SettingGrants(m) {
+			fmt.Fprintf(w, "  stateMachines.%s.%s\n    Allow %s\n      on %s (%s)\n", m.Name, g.Setting, strings.Join(g.Actions, ", "), g.Resource, g.Why)
 		}
 	}
 }

@@ -254,6 +254,9 @@ var placeFor = map[string]func(m string) string{
 	"alias": func(m string) string {
 		return "version: 1\napi: {name: a}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}, publish: true, alias: " + m + "}}\nroutes: {\"POST /a\": {stateMachine: m}}\n"
 	},
+	"encryption": func(m string) string {
+		return "version: 1\napi: {name: a}\nparameters: {OrdersKey: {}}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}, encryption: " + m + "}}\nroutes: {\"POST /a\": {stateMachine: m}}\n"
+	},
 	"deployment": func(m string) string {
 		return "version: 1\napi: {name: a}\nstateMachines: {m: {definition: {StartAt: A, States: {A: {Type: Succeed}}}, publish: true, alias: {name: live, deployment: " + m + "}}}\nroutes: {\"POST /a\": {stateMachine: m}}\n"
 	},

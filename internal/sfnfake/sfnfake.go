@@ -48,6 +48,7 @@ type Server struct {
 	mu       sync.Mutex
 	replies  map[string]Reply
 	requests []Request
+	model    *model // what the fake keeps, once Stateful
 }
 
 // Start runs a fake on loopback until Close.
@@ -62,7 +63,8 @@ func Start() *Server {
 func (s *Server) Close() { s.srv.Close() }
 
 // Script sets the reply to an action until the next Script for it.
-// Unscripted actions answer 200 with {}.
+// Unscripted actions answer 200 with {}, or as the model of Stateful
+// answers.
 func (s *Server) Script(action string, r Reply) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -99,10 +101,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.requests = append(s.requests, Request{Action: action, Body: body})
 	reply, scripted := s.replies[action]
-	s.mu.Unlock()
 	if !scripted {
 		reply = Reply{Status: http.StatusOK, Body: map[string]any{}}
+		if s.model != nil {
+			if answer, kept := s.model.answer(action, signedRegion(r), body); kept {
+				reply = answer
+			}
+		}
 	}
+	s.mu.Unlock()
 	if reply.Delay > 0 {
 		select {
 		case <-time.After(reply.Delay):
@@ -112,4 +119,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(reply.Status)
 	_ = json.NewEncoder(w).Encode(reply.Body)
+}
+
+// signedRegion is the region a request was signed for (the credential
+// scope of its SigV4 Authorization header), or us-east-1.
+func signedRegion(r *http.Request) string {
+	_, scope, _ := strings.Cut(r.Header.Get("Authorization"), "Credential=")
+	if parts := strings.Split(scope, "/"); len(parts) >= 3 && parts[2] != "" {
+		return parts[2]
+	}
+	return "us-east-1"
 }

@@ -1,0 +1,172 @@
+package compile
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/sfnapic/sfnapic/spec"
+)
+
+// A Task's field may be one ${P}, P a parameter: its value is given at
+// deployment. Where the field takes only an ARN, the statement names ${P}
+// itself (Fn::Sub). Where it takes a name or an ARN, the values the spec
+// gives P (its default and each environment's) tell which it holds: the
+// ARN is built around ${P} when they are all names, and ${P} is the ARN
+// when they are all ARNs; mixed or unknown values get a warning that says
+// what to write.
+
+// param returns the parameter that s, a whole ${Name}, stands for, or nil.
+func (d *deriver) param(s string) *spec.Parameter {
+	name, ok := wholeSub(s)
+	if !ok {
+		return nil
+	}
+	return d.subs[name].Parameter
+}
+
+// wholeSub returns Name when s is exactly one ${Name}.
+func wholeSub(s string) (string, bool) {
+	if !strings.HasPrefix(s, "${") || !strings.HasSuffix(s, "}") || strings.Count(s, "${") != 1 {
+		return "", false
+	}
+	return s[2 : len(s)-1], true
+}
+
+// paramValues are the values the spec gives par: its default, then each
+// environment's, each once. None means only the deployment knows.
+func (d *deriver) paramValues(par *spec.Parameter) []string {
+	var out []string
+	if par.Default != nil {
+		out = append(out, *par.Default)
+	}
+	for _, e := range d.envs {
+		for _, v := range e.Values {
+			if v.Name == par.Name && !containsString(out, v.Value) {
+				out = append(out, v.Value)
+			}
+		}
+	}
+	return out
+}
+
+// holds says what a parameter's known values are: "names", "ARNs", or ""
+// when they are mixed or there are none.
+func (d *deriver) holds(par *spec.Parameter) string {
+	vals := d.paramValues(par)
+	arns := 0
+	for _, v := range vals {
+		if strings.HasPrefix(v, "arn:") {
+			arns++
+		}
+	}
+	switch {
+	case len(vals) == 0:
+		return ""
+	case arns == 0:
+		return "names"
+	case arns == len(vals):
+		return "ARNs"
+	}
+	return ""
+}
+
+// isARN reports whether a field's value is an ARN: written as one, or a
+// ${P} whose known values are all ARNs.
+func (d *deriver) isARN(s string) bool {
+	if strings.HasPrefix(s, "arn:") {
+		return true
+	}
+	par := d.param(s)
+	return par != nil && d.holds(par) == "ARNs"
+}
+
+// nameOrARN reads a ${P} in a field that takes a name or an ARN: the
+// caller builds the ARN around it when P holds names (d.isARN tells it
+// apart), and the warning says what to write when sfnapic cannot tell.
+func (d *deriver) nameOrARN(t *spec.Task, pos spec.Pos, key, s string, par *spec.Parameter, actions []string, resource string) (string, bool) {
+	if d.holds(par) != "" && key != "QueueUrl" {
+		return s, true
+	}
+	why := "has no default and no environment sets it"
+	if len(d.paramValues(par)) > 0 {
+		why = "is given both names and ARNs (" + strings.Join(d.paramValues(par), ", ") + ")"
+	}
+	if key == "QueueUrl" {
+		why = "may hold a queue's name or its URL"
+	}
+	d.warn(t, pos, actions, resource, fmt.Sprintf("%s is %s, and parameter %s %s, so sfnapic cannot tell whether it holds a name or an ARN: give %s only names or only ARNs (a default or each environment's value), or if it holds the name write %s: %q",
+		key, s, par.Name, why, par.Name, key, fmt.Sprintf(eitherFields[key], s)))
+	return "", false
+}
+
+// resourceParam derives the grant of a Task whose Resource is ${P}: a
+// Lambda function's ARN (lambda:InvokeFunction on it and its versions and
+// aliases), unless P's known values are activities', which workers poll
+// (nothing to grant). Values of any other kind get a warning.
+func (d *deriver) resourceParam(t *spec.Task, par *spec.Parameter) {
+	fns, activities := 0, 0
+	vals := d.paramValues(par)
+	for _, v := range vals {
+		parts := strings.Split(v, ":")
+		switch {
+		case len(parts) >= 7 && parts[0] == "arn" && parts[2] == "lambda" && parts[5] == "function":
+			fns++
+		case len(parts) >= 7 && parts[0] == "arn" && parts[2] == "states" && parts[5] == "activity":
+			activities++
+		}
+	}
+	switch {
+	case activities > 0 && activities == len(vals):
+	case activities == 0 && fns == len(vals):
+		d.grant(t, []string{"lambda:InvokeFunction"}, t.Resource, t.Resource+":*")
+	default:
+		d.warns.Warn(t.Pos, t.Path+".Resource", "Resource is %s, and parameter %s's values (%s) are not all Lambda function ARNs or all activity ARNs, so no statement is derived for it; add the statement it needs under policies",
+			t.Resource, par.Name, strings.Join(vals, ", "))
+	}
+}
+
+// partOf writes part i of the ARN that parameter P holds (its parts
+// separated by ':'), as ${P#i}: derivedStatements makes it an Fn::Sub
+// variable that selects the part. A .sync child's executions are named
+// from its machine's ARN this way.
+func partOf(par *spec.Parameter, i int) string {
+	return "${" + par.Name + "#" + strconv.Itoa(i) + "}"
+}
+
+// resourceValue is a derived resource as the template writes it: the
+// ARN itself, or an Fn::Sub of it, with a variable for each ${P#i}.
+func (b *builder) resourceValue(r string) any {
+	if !strings.Contains(r, "${") {
+		return r
+	}
+	if !strings.Contains(r, "#") {
+		return b.t.Sub(r)
+	}
+	vars := map[string]any{}
+	var text strings.Builder
+	for {
+		i := strings.Index(r, "${")
+		j := strings.IndexByte(r[max(i, 0):], '}')
+		if i < 0 || j < 0 {
+			text.WriteString(r)
+			break
+		}
+		key := r[i+2 : i+j]
+		text.WriteString(r[:i])
+		r = r[i+j+1:]
+		name, part, isPart := strings.Cut(key, "#")
+		if !isPart {
+			text.WriteString("${" + key + "}")
+			continue
+		}
+		n, _ := strconv.Atoi(part)
+		v := name + "Part" + part
+		vars[v] = map[string]any{"Fn::Select": []any{n, map[string]any{"Fn::Split": []any{":", map[string]any{"Ref": name}}}}}
+		text.WriteString("${" + v + "}")
+	}
+	if len(vars) == 0 {
+		return b.t.Sub(text.String())
+	}
+	return map[string]any{"Fn::Sub": []any{text.String(), vars}}
+}

@@ -1,0 +1,77 @@
+package compile
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestDeriveFromParameters pins what a field that is one ${P}, P a
+// parameter, derives: fields that take only an ARN name ${P}; fields that
+// take a name or an ARN follow P's known values (default and
+// environments), and warn, saying what to write, when those are mixed or
+// there are none.
+func TestDeriveFromParameters(t *testing.T) {
+	fn := "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:"
+	cases := []struct{ name, task, p, q, want, warn string }{
+		{"child machine", `          {Type: Task, Resource: "arn:aws:states:::states:startExecution", Parameters: {StateMachineArn: "${Q}"}, End: true}`,
+			"x", "arn:aws:states:eu-west-1:1:stateMachine:c", "states:StartExecution on ${Q}\n", ""},
+		{"child machine unknown: taken as the ARN the field takes", `          {Type: Task, Resource: "arn:aws:states:::states:startExecution", Parameters: {StateMachineArn: "${Q}"}, End: true}`,
+			"x", "", "states:StartExecution on ${Q}\n", ""},
+		{"child machine .sync: executions from the ARN's parts", `          {Type: Task, Resource: "arn:aws:states:::states:startExecution.sync", Parameters: {StateMachineArn: "${P}"}, End: true}`,
+			"arn:aws:states:eu-west-1:1:stateMachine:c", "", "states:StartExecution on ${P}\n" +
+				"states:DescribeExecution,states:StopExecution on arn:${P#1}:states:${P#3}:${P#4}:execution:${P#6}:*\n" +
+				"events:PutTargets,events:PutRule,events:DescribeRule on arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule\n", ""},
+		{"child machine: a value that is no machine ARN", `          {Type: Task, Resource: "arn:aws:states:::states:startExecution.sync", Parameters: {StateMachineArn: "${P}"}, End: true}`,
+			"ship", "", "", "parameter P holds \"ship\", which is not a state machine ARN"},
+		{"topic", `          {Type: Task, Resource: "arn:aws:states:::sns:publish", Parameters: {TopicArn: "${Q}", Message: m}, End: true}`,
+			"x", "y", "sns:Publish on ${Q}\n", ""},
+		{"function names", `          {Type: Task, Resource: "arn:aws:states:::lambda:invoke", Parameters: {FunctionName: "${P}"}, End: true}`,
+			"f", "g", "lambda:InvokeFunction on " + fn + "${P} " + fn + "${P}:*\n", ""},
+		{"function ARNs", `          {Type: Task, Resource: "arn:aws:states:::lambda:invoke", Parameters: {FunctionName: "${P}"}, End: true}`,
+			"arn:aws:lambda:eu-west-1:1:function:f", "y", "lambda:InvokeFunction on ${P} ${P}:*\n", ""},
+		{"function names and ARNs", `          {Type: Task, Resource: "arn:aws:states:::lambda:invoke", Parameters: {FunctionName: "${P}"}, End: true}`,
+			"f", "P=arn:aws:lambda:eu-west-1:1:function:f", "", "parameter P is given both names and ARNs (f, arn:aws:lambda:eu-west-1:1:function:f)"},
+		{"function unknown", `          {Type: Task, Resource: "arn:aws:states:::lambda:invoke", Parameters: {FunctionName: "${Q}"}, End: true}`,
+			"f", "", "", "parameter Q has no default and no environment sets it"},
+		{"function name ending in function, with a qualifier", `          {Type: Task, Resource: "arn:aws:states:::lambda:invoke", Parameters: {FunctionName: "${P}"}, End: true}`,
+			"myfunction:live", "", "lambda:InvokeFunction on " + fn + "${P} " + fn + "${P}:*\n", ""},
+		{"function partial ARN", `          {Type: Task, Resource: "arn:aws:states:::lambda:invoke", Parameters: {FunctionName: "${P}"}, End: true}`,
+			"123456789012:function:f", "", "", "parameter P holds the partial ARN \"123456789012:function:f\""},
+		{"table ARNs", `          {Type: Task, Resource: "arn:aws:states:::dynamodb:getItem", Parameters: {TableName: "${Q}"}, End: true}`,
+			"x", "arn:aws:dynamodb:eu-west-1:1:table/t", "dynamodb:GetItem on ${Q}\n", ""},
+		{"Lambda ARN as Resource", `          {Type: Task, Resource: "${P}", End: true}`,
+			"arn:aws:lambda:eu-west-1:1:function:f", "y", "lambda:InvokeFunction on ${P} ${P}:*\n", ""},
+		{"activity ARN as Resource", `          {Type: Task, Resource: "${P}", End: true}`,
+			"arn:aws:states:eu-west-1:1:activity:a", "y", "", ""},
+		{"other ARN as Resource", `          {Type: Task, Resource: "${P}", End: true}`,
+			"arn:aws:lambda:eu-west-1:1:function:f", "P=arn:aws:states:eu-west-1:1:activity:a", "", "are not all Lambda function ARNs or all activity ARNs"},
+		{"ECS roles", `          {Type: Task, Resource: "arn:aws:states:::ecs:runTask", Parameters: {TaskDefinition: "${P}", Overrides: {TaskRoleArn: "${Q}", ExecutionRoleArn: "arn:aws:iam::1:role/e"}}, End: true}`,
+			"ship:3", "y", "ecs:RunTask on arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:task-definition/${P}\n" +
+				"iam:PassRole on ${Q} arn:aws:iam::1:role/e\n", ""},
+		{"ECS family without revision", `          {Type: Task, Resource: "arn:aws:states:::ecs:runTask", Parameters: {TaskDefinition: "${P}", Overrides: {TaskRoleArn: "arn:aws:iam::1:role/t", ExecutionRoleArn: "arn:aws:iam::1:role/e"}}, End: true}`,
+			"ship", "y", "ecs:RunTask on arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:task-definition/${P}:*\n" +
+				"iam:PassRole on arn:aws:iam::1:role/t arn:aws:iam::1:role/e\n", ""},
+		{"bus name and bus ARN", `          {Type: Task, Resource: "arn:aws:states:::events:putEvents", Parameters: {Entries: [{EventBusName: "${P}"}, {EventBusName: "${Q}"}, {EventBusName: "arn:aws:events:eu-west-1:1:event-bus/c"}]}, End: true}`,
+			"b", "arn:aws:events:eu-west-1:1:event-bus/q", "events:PutEvents on arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/${P} ${Q} arn:aws:events:eu-west-1:1:event-bus/c\n", ""},
+		{"bus unknown", `          {Type: Task, Resource: "arn:aws:states:::events:putEvents", Parameters: {Entries: [{EventBusName: "${Q}"}]}, End: true}`,
+			"b", "", "", "parameter Q has no default and no environment sets it"},
+	}
+	for _, c := range cases {
+		// P has the default c.p; environment prod gives Q c.q, or P
+		// another value when c.q is "P=value".
+		extra := "parameters:\n  P: {default: \"" + c.p + "\"}\n  Q: {}\n"
+		if name, v, ok := strings.Cut(c.q, "="); ok {
+			extra += "environments:\n  prod: {" + name + ": \"" + v + "\"}\n"
+		} else if c.q != "" {
+			extra += "environments:\n  prod: {Q: \"" + c.q + "\"}\n"
+		}
+		grants, warns := deriveOne(t, c.task, extra)
+		got := render(grants)
+		switch {
+		case c.warn == "" && (got != c.want || len(warns) != 0):
+			t.Errorf("%s: got\n%s%s\nwant\n%s", c.name, got, warns.String(), c.want)
+		case c.warn != "" && (got != c.want || len(warns) != 1 || !strings.Contains(warns[0].Msg, c.warn)):
+			t.Errorf("%s: got\n%s%s\nwant one warning: ...%s...", c.name, got, warns.String(), c.warn)
+		}
+	}
+}
