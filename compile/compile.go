@@ -68,7 +68,7 @@ func compileWith(s *spec.Spec, values map[string]string) *builder {
 // deployment adds last: the Deployment's ID hashes what build made.
 func build(s *spec.Spec) *builder {
 	b := &builder{s: s, t: cfn.New(), machines: map[*spec.StateMachine]integration.Machine{}}
-	b.t.CFN.Description = "sfnapic: " + s.API.Name + " (generated from the spec; edit the spec, not this template)"
+	b.t.CFN.Description = fit("sfnapic: "+s.API.Name+" (generated from the spec; edit the spec, not this template)", maxTemplateDescription)
 	b.parameters()
 	b.stateMachines()
 	b.paths = b.pathIDs()

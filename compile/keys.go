@@ -101,7 +101,7 @@ func (b *builder) apiKey(name, frag, plan string) {
 		Tags:    b.tags(),
 	}
 	b.t.CFN.Outputs[KeyOutput(id)] = cloudformation.Output{
-		Description: ptr("ID of API key " + name + " (usage plan " + plan + "); its value: aws apigateway get-api-key --api-key <this ID> --include-value --query value --output text"),
+		Description: ptr(fit("ID of API key "+name+" (usage plan "+plan+"); its value: aws apigateway get-api-key --api-key <this ID> --include-value --query value --output text", maxOutputDescription)),
 		Value:       b.t.Ref(id),
 	}
 }

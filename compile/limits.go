@@ -38,6 +38,7 @@ func Build(s *spec.Spec, format string) ([]byte, spec.ErrorList, error) {
 		out, err = t.YAML()
 	} else {
 		out, err = t.JSON()
+		out = escapeUnprintable(out)
 	}
 	if err != nil {
 		return nil, nil, err

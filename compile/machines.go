@@ -37,7 +37,7 @@ func (b *builder) stateMachines() {
 			b.shaping = append(b.shaping, m.Name+"="+m.Type)
 		}
 		b.t.CFN.Outputs[MachineOutput(smID)] = cloudformation.Output{
-			Description: ptr("ARN of state machine " + m.Name),
+			Description: ptr(fit("ARN of state machine "+m.Name, maxOutputDescription)),
 			Value:       b.machines[m].ARN,
 		}
 	}

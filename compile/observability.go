@@ -98,7 +98,7 @@ func (b *builder) version(m *spec.StateMachine, frag string) {
 	b.t.CFN.Resources[versionID] = &stepfunctions.StateMachineVersion{
 		StateMachineArn:                      b.t.Ref(smID),
 		StateMachineRevisionId:               ptr(b.t.GetAtt(smID, "StateMachineRevisionId")),
-		Description:                          ptr("Published by sfnapic for state machine " + m.Name),
+		Description:                          ptr(fit("Published by sfnapic for state machine "+m.Name, maxVersionDescription)),
 		AWSCloudFormationUpdateReplacePolicy: policies.UpdateReplacePolicy("Retain"),
 		// Deleting the stack deletes the machine, and with it every
 		// version ("Authorization for versions and aliases": DeleteStateMachine
@@ -110,7 +110,7 @@ func (b *builder) version(m *spec.StateMachine, frag string) {
 	}
 	alias := &stepfunctions.StateMachineAlias{
 		Name:        ptr(m.Alias.Name),
-		Description: ptr("The version the routes of " + b.s.API.Name + " start"),
+		Description: ptr(fit("The version the routes of "+b.s.API.Name+" start", maxVersionDescription)),
 	}
 	if d := m.Alias.Deployment; d != nil {
 		// CloudFormation shifts executions to the new version by the

@@ -258,6 +258,9 @@ func (a aslChecker) state(name string, st *yaml.Node, stat string, names []strin
 		return
 	}
 	a.knownFields(st, stat, typ.Value, a.lang)
+	if typ.Value == "Choice" {
+		a.choiceRules(st, stat)
+	}
 	a.transitions(st, stat, typ.Value, names)
 	a.catchers(st, stat, names)
 	switch typ.Value {

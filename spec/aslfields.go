@@ -1,7 +1,9 @@
 package spec
 
 import (
+	"regexp"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 )
@@ -76,7 +78,20 @@ func (a aslChecker) taskResource(st *yaml.Node, at string) {
 		a.err(st, at, "a Task state needs a Resource: the ARN of what it calls, such as arn:aws:states:::lambda:invoke")
 	case r.Kind != yaml.ScalarNode || r.ShortTag() != "!!str":
 		a.err(r, child(at, "Resource"), "Resource must be an ARN string, got %s", describe(r))
-	case !strings.HasPrefix(r.Value, "arn:") && !(strings.HasPrefix(r.Value, "${") && strings.HasSuffix(r.Value, "}")):
+	case strings.HasPrefix(r.Value, "${") && strings.HasSuffix(r.Value, "}") && strings.Count(r.Value, "${") == 1:
+	case !taskARNRe().MatchString(subRe().ReplaceAllString(r.Value, "0")):
 		a.err(r, child(at, "Resource"), "Resource %q is not an ARN such as arn:aws:states:::lambda:invoke or arn:aws:lambda:eu-west-1:123456789012:function:name", r.Value)
 	}
 }
+
+// taskARNRe is the shape Step Functions takes as a Task's Resource:
+// partition, service, region, account, a resource type and a name, and
+// an optional qualifier (the pattern of the States Language schema
+// cfn-lint checks Definition with, for any partition). Each ${Name} of
+// the text is read as "0", a value that fits any part but the type.
+var taskARNRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^arn:[a-z0-9-]+:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:[a-z0-9-]+:[a-zA-Z0-9-_.]+(:(\$LATEST|[a-zA-Z0-9-_.]+))?$`)
+})
+
+// subRe is a ${Name} that DefinitionSubstitutions fills.
+var subRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{[^}]*\}`) })

@@ -236,5 +236,6 @@ func (p *parser) logGroupArn(n *yaml.Node, at string) string {
 	if !strings.HasSuffix(v, ":*") && !strings.HasSuffix(v, "}") {
 		v += ":*"
 	}
+	p.machineARNLength(n, at, v) // as written into the template, with :*
 	return v
 }

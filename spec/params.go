@@ -118,6 +118,7 @@ func (p *parser) parameterField(par *Parameter, key string, v *yaml.Node, at str
 		}
 	case "description":
 		par.Description, _ = p.str(v, at)
+		p.paramDescription(v, at, par.Description)
 	case "default":
 		if s, ok := p.scalar(v, at); ok {
 			par.Default = &s
@@ -166,6 +167,9 @@ func (p *parser) checkDefault(par *Parameter, at string) {
 
 // Check says what is wrong with v as the parameter's value, or "".
 func (par *Parameter) Check(v string) string {
+	if msg := paramValueLength(v); msg != "" {
+		return msg
+	}
 	if len(par.Allowed) > 0 && !contains(par.Allowed, v) {
 		return fmt.Sprintf("%q is not one of the values allowed for %s: %s%s", v, par.Name, strings.Join(par.Allowed, ", "), suggest(v, par.Allowed))
 	}
@@ -479,7 +483,11 @@ func (s *Spec) Values(env string, given []Value, complete bool) (map[string]stri
 	}
 	for _, v := range given {
 		par := s.Param(v.Name)
-		if par == nil {
+		switch {
+		case par == nil && len(s.Parameters) == 0:
+			problems = append(problems, fmt.Sprintf("%s: this spec declares no parameters: add %s under parameters, or leave the value out", v.Pos, v.Name))
+			continue
+		case par == nil:
 			problems = append(problems, fmt.Sprintf("%s: the spec declares no parameter %q%s; parameters: %s", v.Pos, v.Name, suggest(v.Name, s.ParamNames()), strings.Join(s.ParamNames(), ", ")))
 			continue
 		}

@@ -47,6 +47,8 @@ type parser struct {
 	// deployChecks counts the sets of values they were checked with,
 	// which deployCheckBudget bounds.
 	deployChecks int
+	// policyRefs are the policies' Ref and Fn::Sub names, likewise.
+	policyRefs []policyRef
 	// machine is the state machine whose definition is being read.
 	machine *StateMachine
 	spec    *Spec // set once the machines are read
@@ -110,6 +112,7 @@ func (p *parser) parse(src []byte) *Spec {
 	p.resolveSubstitutions(s)
 	p.resolveDeployTexts(s)
 	p.resolveEncryption(s)
+	p.checkPolicyRefs(s)
 	if routes != nil {
 		s.Routes = p.routes(routes, s.StateMachines, &s.API)
 	}
@@ -154,6 +157,7 @@ func (p *parser) document(file string, src []byte) (*yaml.Node, bool) {
 	if len(doc.Content) == 0 {
 		return nil, true
 	}
+	p.templateKeys(file, doc.Content[0], "")
 	return doc.Content[0], true
 }
 
@@ -407,12 +411,14 @@ func (p *parser) tags(n *yaml.Node, at string) []Tag {
 			p.errs.Add(p.pos(k), kat, "tag key %q may hold only letters, digits, spaces and _ . : / = + - @", key)
 		}
 		if s, ok := p.str(v, kat); ok {
-			if p.deferDeployed(v, kat, s, tagValue, "a tag value: at most 256 characters, only letters, digits, spaces and _ . : / = + - @") {
+			if p.deferDeployed(v, kat, s, tagValue, "a tag value: 1 to 256 characters, only letters, digits, spaces and _ . : / = + - @") {
 				out = append(out, Tag{Key: key, Value: s})
 				return
 			}
-			if len(s) > 256 {
-				p.errs.Add(p.pos(v), kat, "a tag value must be at most 256 characters")
+			// Step Functions takes a state machine's tag value of 1 to 256
+			// characters (AWS::StepFunctions::StateMachine TagsEntry).
+			if s == "" || len(s) > 256 {
+				p.errs.Add(p.pos(v), kat, "a tag value must be 1 to 256 characters (Step Functions refuses an empty one on a state machine)")
 			}
 			if !tagText(s) {
 				p.errs.Add(p.pos(v), kat, "tag value %q may hold only letters, digits, spaces and _ . : / = + - @", s)
@@ -485,6 +491,7 @@ func (p *parser) stateMachines(n *yaml.Node) []*StateMachine {
 		case role != nil:
 			if s, ok := p.str(role, at+".roleArn"); ok {
 				p.deployed(role, at+".roleArn", s, roleArnRe().MatchString, "an IAM role ARN such as arn:aws:iam::123456789012:role/orders-workflow")
+				p.machineARNLength(role, at+".roleArn", s)
 				m.RoleARN = s
 			}
 		}
@@ -727,7 +734,7 @@ func (p *parser) noControl(n *yaml.Node, at, s string) {
 // tagText reports whether s holds only what AWS allows in tags: letters,
 // digits, white space and _ . : / = + - @.
 // tagValue is AWS's rule for a tag's value.
-func tagValue(s string) bool { return len(s) <= 256 && tagText(s) }
+func tagValue(s string) bool { return s != "" && len(s) <= 256 && tagText(s) }
 
 func tagText(s string) bool {
 	for _, r := range s {

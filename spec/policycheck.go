@@ -41,6 +41,8 @@ func (p *parser) statementValue(key string, n *yaml.Node, at string) {
 		}
 		if k := resolve(n.Content[0]); !contains(intrinsics, k.Value) {
 			p.errs.Add(p.pos(k), at, "%q is not an intrinsic function%s; a mapping here must be one of %s", k.Value, suggest(strings.TrimSpace(k.Value), intrinsics), strings.Join(intrinsics, ", "))
+		} else {
+			p.policyIntrinsic(k.Value, n.Content[1], at)
 		}
 	case yaml.ScalarNode:
 		if n.ShortTag() != "!!str" {

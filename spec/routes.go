@@ -456,6 +456,9 @@ func (p *parser) source(n *yaml.Node, at string, m *Mapping, r *Route, name bool
 		return false
 	}
 	m.Name = rest
+	if !p.requestParamLength(pos, at, m.From, rest) {
+		return false
+	}
 	switch m.From {
 	case FromPath:
 		params := r.Params()

@@ -101,7 +101,7 @@ const deployEndpointHelp = "the AWS endpoint `URL` (CloudFormation, S3), such as
 func addDeployFlags(cmd *cobra.Command, o *deployOptions, all bool) {
 	f := cmd.Flags()
 	o.awsFlags.add(cmd, awsHelp{stack: "the CloudFormation stack `NAME`", endpoint: deployEndpointHelp})
-	o.paramFlags.add(cmd)
+	o.paramFlags.add(cmd, envStackUsage)
 	f.StringArrayVar(&o.tags, "tags", nil, "a stack tag `K=V` (repeatable)")
 	f.StringVar(&o.roleARN, "role-arn", "", "an IAM role `ARN` for CloudFormation to act as")
 	f.StringVar(&o.s3Bucket, "s3-bucket", "", "the S3 `BUCKET` for templates over 51,200 bytes")

@@ -34,7 +34,7 @@ func form(t *testing.T, f *cfnfake.Fake, action string) url.Values {
 	return out[0]
 }
 
-// TestDeployFlagsReachCloudFormation: --role-arn, --tags, --param,
+// TestDeployFlagsReachCloudFormation: --role-arn, --tags,
 // --disable-rollback and --termination-protection reach CloudFormation's
 // calls as they were given, and nothing of them is sent without the
 // flags.
@@ -42,19 +42,14 @@ func TestDeployFlagsReachCloudFormation(t *testing.T) {
 	f := deployCalls(t,
 		"--role-arn", "arn:aws:iam::123456789012:role/cfn-deployer",
 		"--tags", "team=payments", "--tags", "cost-centre=42",
-		"--param", "Stage=blue", "--param", "Note=a=b",
 		"--disable-rollback", "--termination-protection")
 	cs := form(t, f, "CreateChangeSet")
 	for key, want := range map[string]string{
-		"RoleARN":                            "arn:aws:iam::123456789012:role/cfn-deployer",
-		"Tags.member.1.Key":                  "team",
-		"Tags.member.1.Value":                "payments",
-		"Tags.member.2.Key":                  "cost-centre",
-		"Tags.member.2.Value":                "42",
-		"Parameters.member.1.ParameterKey":   "Stage",
-		"Parameters.member.1.ParameterValue": "blue",
-		"Parameters.member.2.ParameterKey":   "Note",
-		"Parameters.member.2.ParameterValue": "a=b",
+		"RoleARN":             "arn:aws:iam::123456789012:role/cfn-deployer",
+		"Tags.member.1.Key":   "team",
+		"Tags.member.1.Value": "payments",
+		"Tags.member.2.Key":   "cost-centre",
+		"Tags.member.2.Value": "42",
 	} {
 		if got := cs.Get(key); got != want {
 			t.Errorf("CreateChangeSet %s = %q, want %q", key, got, want)
@@ -70,7 +65,7 @@ func TestDeployFlagsReachCloudFormation(t *testing.T) {
 	// Without the flags, none of it.
 	f = deployCalls(t)
 	cs = form(t, f, "CreateChangeSet")
-	for _, key := range []string{"RoleARN", "Tags.member.1.Key", "Parameters.member.1.ParameterKey"} {
+	for _, key := range []string{"RoleARN", "Tags.member.1.Key", "Parameters.member.1.ParameterKey"} { // item-api has no parameters
 		if cs.Has(key) {
 			t.Errorf("without flags, CreateChangeSet has %s = %q", key, cs.Get(key))
 		}

@@ -22,10 +22,21 @@ type paramFlags struct {
 	params []string
 }
 
-func (o *paramFlags) add(cmd *cobra.Command) {
+// What --env does besides giving the values, by command: deploy, diff
+// and test-invoke act on a stack named after it, render and serve have no
+// stack unless --stack names one.
+const (
+	envStackUsage  = "the spec's environment `NAME` for the parameter values (the stack defaults to <api.name>-NAME)"
+	envRenderUsage = "the spec's environment `NAME` for the parameter values the rendered request shows"
+	envServeUsage  = "the spec's environment `NAME` for the parameter values the local API uses (and --create's state machines)"
+)
+
+// add declares the flags; envUsage is --env's help for this command (one
+// of the env*Usage above).
+func (o *paramFlags) add(cmd *cobra.Command, envUsage string) {
 	f := cmd.Flags()
 	f.StringArrayVar(&o.params, "param", nil, "a template parameter `K=V` (repeatable), over --env's and --params's")
-	f.StringVar(&o.env, "env", "", "the spec's environment `NAME` for the parameter values (the stack defaults to <api.name>-NAME)")
+	f.StringVar(&o.env, "env", "", envUsage)
 	f.StringVar(&o.file, "params", "", "a YAML or JSON `FILE` of parameter values, NAME: VALUE, over --env's")
 }
 
@@ -39,12 +50,10 @@ func (o *paramFlags) stackBase(apiName string) string {
 
 // resolve checks every value for the spec's parameters (--env's, then
 // --params's, then each --param) and returns them sorted by name, or a
-// usage error listing every problem at once. A spec that declares no
-// parameters passes --param on as given when neither --env nor --params is.
+// usage error listing every problem at once. A --param that names no
+// parameter of the spec is one of them, whether or not the spec declares
+// any: CloudFormation would refuse it at CreateChangeSet.
 func (o *paramFlags) resolve(s *spec.Spec, params []deploy.KV) ([]deploy.KV, error) {
-	if len(s.Parameters) == 0 && o.env == "" && o.file == "" {
-		return params, nil
-	}
 	values, err := o.values(s, params, true)
 	if err != nil {
 		return nil, err

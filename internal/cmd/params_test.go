@@ -86,3 +86,73 @@ func TestDeployRedeploysForANewValue(t *testing.T) {
 		t.Errorf("the same values give Deployments %s and %s", staging, again)
 	}
 }
+
+// TestParamValueKeepsItsEquals: --param K=V splits at the first '=', so a
+// value may hold more of them, and reaches CloudFormation as given.
+func TestParamValueKeepsItsEquals(t *testing.T) {
+	f := fakeAWS(t)
+	code, _, errs := mainWithin(t, "deploy", paramsSpec, "--env", "prod", "--param", "Secret=a=b", "--yes", "--poll", "1ms")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	cs := form(t, f, "CreateChangeSet")
+	if k, v := cs.Get("Parameters.member.3.ParameterKey"), cs.Get("Parameters.member.3.ParameterValue"); k != "Secret" || v != "a=b" {
+		t.Errorf("parameter 3 = %s=%s, want Secret=a=b", k, v)
+	}
+}
+
+// TestParamOnASpecWithoutParameters: a --param or --params value for a
+// spec that declares no parameters is refused, saying so, by deploy before
+// any call to CloudFormation and by render; it used to reach
+// CreateChangeSet, which refuses an unknown parameter.
+func TestParamOnASpecWithoutParameters(t *testing.T) {
+	f := fakeAWS(t)
+	file := filepath.Join(t.TempDir(), "values.yaml")
+	if err := os.WriteFile(file, []byte("Note: x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const item = "../../examples/item-api.yaml"
+	for _, args := range [][]string{
+		{"deploy", item, "--stack", "demo", "--param", "Stage=blue", "--params", file, "--yes", "--poll", "1ms"},
+		{"render", item, "GET /items/1", "--param", "Stage=blue", "--params", file},
+	} {
+		code, _, errs := mainWithin(t, args...)
+		if code != 2 {
+			t.Fatalf("%s: exit %d, want 2\n%s", args[0], code, errs)
+		}
+		for _, want := range []string{
+			"--param Stage=blue: this spec declares no parameters: add Stage under parameters, or leave the value out",
+			file + ":1:7: this spec declares no parameters: add Note under parameters",
+		} {
+			if !strings.Contains(errs, want) {
+				t.Errorf("%s: stderr lacks %q:\n%s", args[0], want, errs)
+			}
+		}
+	}
+	if len(f.Requests) != 0 {
+		t.Errorf("CloudFormation was called: %v", f.Calls())
+	}
+}
+
+// TestEnvHelpSaysWhatItNames: --env's help tells of the stack it names
+// only in the commands that act on a stack by default.
+func TestEnvHelpSaysWhatItNames(t *testing.T) {
+	for cmd, stack := range map[string]bool{"deploy": true, "diff": true, "test-invoke": true, "render": false, "serve": false} {
+		code, out, errs := mainWithin(t, cmd, "--help")
+		if code != 0 {
+			t.Fatalf("%s --help: exit %d\n%s", cmd, code, errs)
+		}
+		line := ""
+		for _, l := range strings.Split(out, "\n") {
+			if strings.Contains(l, "--env NAME") {
+				line = l
+			}
+		}
+		if line == "" {
+			t.Fatalf("%s --help has no --env:\n%s", cmd, out)
+		}
+		if got := strings.Contains(line, "<api.name>-NAME"); got != stack {
+			t.Errorf("%s --env help names the stack: %t, want %t: %s", cmd, got, stack, line)
+		}
+	}
+}

@@ -84,7 +84,7 @@ func newRenderCmd(a *app) *cobra.Command {
 	o.authorizer.add(cmd)
 	f.StringVar(&o.reply, "reply", "", "a Step Functions reply `FILE` to run through the integration responses")
 	f.BoolVar(&o.allVariants, "all-variants", false, "render under every variant of API Gateway's undocumented behaviour")
-	o.values.add(cmd)
+	o.values.add(cmd, envRenderUsage)
 	o.awsFlags.add(cmd, awsHelp{stack: "show the ARNs of the deployed stack `NAME` instead of placeholders", when: "with --stack: "})
 	f.StringVar(&o.output, "output", "text", "`text`, or json for one JSON document (request, input, reply) on stdout")
 	return cmd

@@ -127,7 +127,7 @@ func newServeCmd(a *app) *cobra.Command {
 	f.StringArrayVar(&o.authorizers, "authorizer", nil, "stand in for Lambda authorizer NAME: `NAME=COMMAND` runs a program with the authorizer event on stdin and its answer on stdout, NAME=@FILE answers with FILE (repeatable)")
 	f.StringArrayVar(&o.iamKeys, "iam-key", nil, "check SigV4 signatures of AWS_IAM routes against the credentials `ID:SECRET` (repeatable)")
 	f.StringArrayVar(&o.apiKeys, "api-key", nil, "take `NAME=VALUE` as the value of API key NAME (repeatable); serve never prints it")
-	o.values.add(cmd)
+	o.values.add(cmd, envServeUsage)
 	o.awsFlags.add(cmd, awsHelp{stack: "call the state machines of the deployed stack `NAME`",
 		endpoint: "call Step Functions (and CloudFormation) at `URL`, such as an emulator"})
 	return cmd

@@ -69,7 +69,7 @@ func newTestInvokeCmd(a *app) *cobra.Command {
 	o.request.add(cmd)
 	o.creds.add(cmd)
 	o.awsFlags.add(cmd, awsHelp{stack: "the deployed stack `NAME`"})
-	o.values.add(cmd)
+	o.values.add(cmd, envStackUsage)
 	f.DurationVar(&o.timeout, "timeout", 2*time.Minute, "give up after this `DURATION`")
 	return cmd
 }

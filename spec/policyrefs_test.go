@@ -1,0 +1,43 @@
+package spec
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestPolicyRefsNameSomething: a policy's Ref and Fn::Sub names must be a
+// parameter, a pseudo parameter or a resource sfnapic makes (an Fn::Sub's
+// own variables and ${!...} aside); any other is an error at its value,
+// with the closest name.
+func TestPolicyRefsNameSomething(t *testing.T) {
+	src := `version: 1
+api: {name: a}
+parameters:
+  Queue: {type: String}
+stateMachines:
+  m:
+    definition: {StartAt: P, States: {P: {Type: Pass, End: true}}}
+    policies:
+      - {Effect: Allow, Action: sqs:SendMessage, Resource: {Ref: Queu}}
+      - {Effect: Allow, Action: sqs:SendMessage, Resource: {Fn::Sub: "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${x}"}}
+      - {Effect: Allow, Action: sqs:SendMessage, Resource: [{Ref: ""}, {Ref: "StateMachineM'"}]}
+      - {Effect: Allow, Action: sqs:SendMessage, Resource: [{Ref: Queue}, {Ref: StateMachineM}, {Fn::Sub: "${StateMachineM.Name}${!x}${Queue}"}, {Fn::Sub: ["${q}", {q: {Ref: Queue}}]}]}
+routes:
+  POST /a: {stateMachine: m}
+`
+	_, errs := Parse("s.yaml", []byte(src), nil)
+	want := []string{
+		`s.yaml:9:66: stateMachines.m.policies[0].Resource: Ref "Queu" names no parameter, pseudo parameter (such as AWS::Region) or resource of the template (did you mean "Queue"?); parameters: Queue`,
+		`s.yaml:10:70: stateMachines.m.policies[1].Resource: ${x} names no parameter`,
+		`s.yaml:11:67: stateMachines.m.policies[2].Resource[0]: Ref "" names no parameter`,
+		`s.yaml:11:78: stateMachines.m.policies[2].Resource[1]: Ref "StateMachineM'" names no parameter`,
+	}
+	if len(errs) != len(want) {
+		t.Fatalf("got %d diagnostics, want %d:\n%s", len(errs), len(want), errs.String())
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(errs[i].Error(), w) {
+			t.Errorf("diagnostic %d:\n got %s\nwant %s", i, errs[i].Error(), w)
+		}
+	}
+}
