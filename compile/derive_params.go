@@ -117,6 +117,10 @@ func (d *deriver) resourceParam(t *spec.Task, par *spec.Parameter) {
 		}
 	}
 	switch {
+	case len(vals) == 0:
+		// Nothing tells a function from an activity (or anything else).
+		d.warns.Warn(t.Pos, t.Path+".Resource", "Resource is %s, and parameter %s has no default and no environment sets it, so sfnapic cannot tell whether it is a Lambda function's ARN or an activity's, and no statement is derived for it: give %s a default or an environment value, or, for a function, add under policies: {Effect: Allow, Action: [lambda:InvokeFunction], Resource: [{\"Fn::Sub\": \"%s\"}, {\"Fn::Sub\": \"%s:*\"}]} (an activity needs none)",
+			t.Resource, par.Name, par.Name, t.Resource, t.Resource)
 	case activities > 0 && activities == len(vals):
 	case activities == 0 && fns == len(vals):
 		d.grant(t, []string{"lambda:InvokeFunction"}, t.Resource, t.Resource+":*")

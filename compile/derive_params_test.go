@@ -53,6 +53,18 @@ func TestDeriveFromParameters(t *testing.T) {
 				"iam:PassRole on arn:aws:iam::1:role/t arn:aws:iam::1:role/e\n", ""},
 		{"bus name and bus ARN", `          {Type: Task, Resource: "arn:aws:states:::events:putEvents", Parameters: {Entries: [{EventBusName: "${P}"}, {EventBusName: "${Q}"}, {EventBusName: "arn:aws:events:eu-west-1:1:event-bus/c"}]}, End: true}`,
 			"b", "arn:aws:events:eu-west-1:1:event-bus/q", "events:PutEvents on arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/${P} ${Q} arn:aws:events:eu-west-1:1:event-bus/c\n", ""},
+		{"ECS family ARN without revision: every revision, ${P} kept whole", `          {Type: Task, Resource: "arn:aws:states:::ecs:runTask", Parameters: {TaskDefinition: "${P}", Overrides: {TaskRoleArn: "arn:aws:iam::1:role/t", ExecutionRoleArn: "arn:aws:iam::1:role/e"}}, End: true}`,
+			"arn:aws:ecs:eu-west-1:1:task-definition/worker", "y", "ecs:RunTask on ${P}:*\n" +
+				"iam:PassRole on arn:aws:iam::1:role/t arn:aws:iam::1:role/e\n", ""},
+		{"ECS family and family:revision mixed", `          {Type: Task, Resource: "arn:aws:states:::ecs:runTask", Parameters: {TaskDefinition: "${P}", Overrides: {TaskRoleArn: "arn:aws:iam::1:role/t", ExecutionRoleArn: "arn:aws:iam::1:role/e"}}, End: true}`,
+			"worker", "P=worker:3", "iam:PassRole on arn:aws:iam::1:role/t arn:aws:iam::1:role/e\n",
+			"parameter P is given task definitions both with and without a revision (worker, worker:3)"},
+		{"child machine .sync unknown: no parts selected from a value never seen", `          {Type: Task, Resource: "arn:aws:states:::states:startExecution.sync:2", Parameters: {StateMachineArn: "${Q}"}, End: true}`,
+			"x", "", "states:StartExecution on ${Q}\n" +
+				"events:PutTargets,events:PutRule,events:DescribeRule on arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule\n",
+			"parameter Q has no default and no environment sets it, so sfnapic cannot read the child machine's name from it"},
+		{"Resource unknown", `          {Type: Task, Resource: "${Q}", End: true}`,
+			"x", "", "", "parameter Q has no default and no environment sets it, so sfnapic cannot tell whether it is a Lambda function's ARN or an activity's"},
 		{"bus unknown", `          {Type: Task, Resource: "arn:aws:states:::events:putEvents", Parameters: {Entries: [{EventBusName: "${Q}"}]}, End: true}`,
 			"b", "", "", "parameter Q has no default and no environment sets it"},
 	}
