@@ -130,6 +130,67 @@ func (d *deriver) resourceParam(t *spec.Task, par *spec.Parameter) {
 	}
 }
 
+// wildcards warns at each known value, holding * or ?, of a parameter
+// that a derived statement reads: IAM reads them as wildcards in a
+// Resource, so the statement would reach every resource they match (a
+// table's default "*": every table). The spec cannot tell which values a
+// statement reads; the warning names the statements each value widens.
+func (d *deriver) wildcards() {
+	var pars []*spec.Parameter
+	reads := map[*spec.Parameter][]string{}
+	for _, g := range d.grants {
+		for _, r := range g.Resources {
+			for _, name := range subNames(r) {
+				par := d.subs[name].Parameter
+				if par == nil {
+					continue
+				}
+				if reads[par] == nil {
+					pars = append(pars, par)
+				}
+				st := g.Task.Path + " (" + strings.Join(g.Actions, ",") + " on " + r + ")"
+				if !containsString(reads[par], st) {
+					reads[par] = append(reads[par], st)
+				}
+			}
+		}
+	}
+	for _, par := range pars {
+		widens := func(pos spec.Pos, path, whose, v string) {
+			if strings.ContainsAny(v, "*?") {
+				d.warns.Warn(pos, path, "parameter %s's %s %s holds * or ?, which IAM reads as wildcards in a statement's Resource: the statement derived from %s would reach every resource it matches; give %s the exact name or ARN, or write the statement you mean under policies",
+					par.Name, whose, quote(v), strings.Join(reads[par], " and from "), par.Name)
+			}
+		}
+		if par.Default != nil {
+			widens(par.Pos, "parameters."+par.Name+".default", "default", *par.Default)
+		}
+		for _, e := range d.envs {
+			for _, v := range e.Values {
+				if v.Name == par.Name {
+					widens(v.Pos, "environments."+e.Name+"."+par.Name, "value in environment "+e.Name, v.Value)
+				}
+			}
+		}
+	}
+}
+
+// subNames are the names of the ${Name}s in a derived resource, a
+// ${P#i} (a part of P) as P.
+func subNames(r string) []string {
+	var names []string
+	for {
+		i := strings.Index(r, "${")
+		j := strings.IndexByte(r[max(i, 0):], '}')
+		if i < 0 || j < 0 {
+			return names
+		}
+		name, _, _ := strings.Cut(r[i+2:i+j], "#")
+		names = append(names, name)
+		r = r[i+j+1:]
+	}
+}
+
 // partOf writes part i of the ARN that parameter P holds (its parts
 // separated by ':'), as ${P#i}: derivedStatements makes it an Fn::Sub
 // variable that selects the part. A .sync child's executions are named

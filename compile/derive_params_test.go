@@ -87,3 +87,28 @@ func TestDeriveFromParameters(t *testing.T) {
 		}
 	}
 }
+
+// TestDeriveWildcardValues: a known value of a parameter that a derived
+// statement reads, holding * or ?, would widen the statement to every
+// resource it matches (a table default "*": every table). The warning is
+// at the value (the parameter, for its default), names the statement, and
+// a parameter no derived statement reads raises none.
+func TestDeriveWildcardValues(t *testing.T) {
+	task := `          {Type: Task, Resource: "arn:aws:states:::dynamodb:getItem", Parameters: {TableName: "${P}"}, Next: U}
+        U: {Type: Task, Resource: "arn:aws:states:::sns:publish", Parameters: {TopicArn: "${Q}", Message: "${R}"}, End: true}`
+	extra := "parameters:\n  P: {default: \"*\"}\n  Q: {default: \"arn:aws:sns:eu-west-1:1:t\"}\n  R: {default: \"*\"}\n" +
+		"environments:\n  prod: {P: orders, Q: \"arn:aws:sns:eu-west-1:1:orders-?\"}\n"
+	grants, warns := deriveOne(t, task, extra)
+	want := []struct{ at, path, msg string }{
+		{"s.yaml:14:3", "parameters.P.default", `parameter P's default "*" holds * or ?, which IAM reads as wildcards in a statement's Resource: the statement derived from stateMachines.m.definition.States.T (dynamodb:GetItem on arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${P}) would reach every resource it matches`},
+		{"s.yaml:18:24", "environments.prod.Q", `parameter Q's value in environment prod "arn:aws:sns:eu-west-1:1:orders-?" holds * or ?`},
+	}
+	if len(grants) != 2 || len(warns) != len(want) {
+		t.Fatalf("got\n%s%s\nwant %d warnings", render(grants), warns.String(), len(want))
+	}
+	for i, w := range want {
+		if got := warns[i]; got.Pos.String() != w.at || got.Path != w.path || !strings.Contains(got.Msg, w.msg) {
+			t.Errorf("warning %d: got %s\nwant at %s (%s): ...%s...", i, got, w.at, w.path, w.msg)
+		}
+	}
+}
