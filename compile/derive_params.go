@@ -103,7 +103,8 @@ func (d *deriver) nameOrARN(t *spec.Task, pos spec.Pos, key, s string, par *spec
 // resourceParam derives the grant of a Task whose Resource is ${P}: a
 // Lambda function's ARN (lambda:InvokeFunction on it and its versions and
 // aliases), unless P's known values are activities', which workers poll
-// (nothing to grant). Values of any other kind get a warning.
+// (nothing to grant). Values of any other kind, or none known, get a
+// warning.
 func (d *deriver) resourceParam(t *spec.Task, par *spec.Parameter) {
 	fns, activities := 0, 0
 	vals := d.paramValues(par)
