@@ -50,6 +50,7 @@ func Derive(s *spec.Spec, m *spec.StateMachine) ([]Grant, spec.ErrorList) {
 	for i := range m.Tasks {
 		d.task(&m.Tasks[i])
 	}
+	d.wildcards()
 	return d.grants, d.warns
 }
 

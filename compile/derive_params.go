@@ -103,7 +103,8 @@ func (d *deriver) nameOrARN(t *spec.Task, pos spec.Pos, key, s string, par *spec
 // resourceParam derives the grant of a Task whose Resource is ${P}: a
 // Lambda function's ARN (lambda:InvokeFunction on it and its versions and
 // aliases), unless P's known values are activities', which workers poll
-// (nothing to grant). Values of any other kind get a warning.
+// (nothing to grant). Values of any other kind, or none known, get a
+// warning.
 func (d *deriver) resourceParam(t *spec.Task, par *spec.Parameter) {
 	fns, activities := 0, 0
 	vals := d.paramValues(par)
@@ -117,12 +118,77 @@ func (d *deriver) resourceParam(t *spec.Task, par *spec.Parameter) {
 		}
 	}
 	switch {
+	case len(vals) == 0:
+		// Nothing tells a function from an activity (or anything else).
+		d.warns.Warn(t.Pos, t.Path+".Resource", "Resource is %s, and parameter %s has no default and no environment sets it, so sfnapic cannot tell whether it is a Lambda function's ARN or an activity's, and no statement is derived for it: give %s a default or an environment value, or, for a function, add under policies: {Effect: Allow, Action: [lambda:InvokeFunction], Resource: [{\"Fn::Sub\": \"%s\"}, {\"Fn::Sub\": \"%s:*\"}]} (an activity needs none)",
+			t.Resource, par.Name, par.Name, t.Resource, t.Resource)
 	case activities > 0 && activities == len(vals):
 	case activities == 0 && fns == len(vals):
 		d.grant(t, []string{"lambda:InvokeFunction"}, t.Resource, t.Resource+":*")
 	default:
 		d.warns.Warn(t.Pos, t.Path+".Resource", "Resource is %s, and parameter %s's values (%s) are not all Lambda function ARNs or all activity ARNs, so no statement is derived for it; add the statement it needs under policies",
 			t.Resource, par.Name, strings.Join(vals, ", "))
+	}
+}
+
+// wildcards warns at each known value, holding * or ?, of a parameter
+// that a derived statement reads: IAM reads them as wildcards in a
+// Resource, so the statement would reach every resource they match (a
+// table's default "*": every table). The spec cannot tell which values a
+// statement reads; the warning names the statements each value widens.
+func (d *deriver) wildcards() {
+	var pars []*spec.Parameter
+	reads := map[*spec.Parameter][]string{}
+	for _, g := range d.grants {
+		for _, r := range g.Resources {
+			for _, name := range subNames(r) {
+				par := d.subs[name].Parameter
+				if par == nil {
+					continue
+				}
+				if reads[par] == nil {
+					pars = append(pars, par)
+				}
+				st := g.Task.Path + " (" + strings.Join(g.Actions, ",") + " on " + r + ")"
+				if !containsString(reads[par], st) {
+					reads[par] = append(reads[par], st)
+				}
+			}
+		}
+	}
+	for _, par := range pars {
+		widens := func(pos spec.Pos, path, whose, v string) {
+			if strings.ContainsAny(v, "*?") {
+				d.warns.Warn(pos, path, "parameter %s's %s %s holds * or ?, which IAM reads as wildcards in a statement's Resource: the statement derived from %s would reach every resource it matches; give %s the exact name or ARN, or write the statement you mean under policies",
+					par.Name, whose, quote(v), strings.Join(reads[par], " and from "), par.Name)
+			}
+		}
+		if par.Default != nil {
+			widens(par.Pos, "parameters."+par.Name+".default", "default", *par.Default)
+		}
+		for _, e := range d.envs {
+			for _, v := range e.Values {
+				if v.Name == par.Name {
+					widens(v.Pos, "environments."+e.Name+"."+par.Name, "value in environment "+e.Name, v.Value)
+				}
+			}
+		}
+	}
+}
+
+// subNames are the names of the ${Name}s in a derived resource, a
+// ${P#i} (a part of P) as P.
+func subNames(r string) []string {
+	var names []string
+	for {
+		i := strings.Index(r, "${")
+		j := strings.IndexByte(r[max(i, 0):], '}')
+		if i < 0 || j < 0 {
+			return names
+		}
+		name, _, _ := strings.Cut(r[i+2:i+j], "#")
+		names = append(names, name)
+		r = r[i+j+1:]
 	}
 }
 

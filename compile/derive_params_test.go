@@ -53,6 +53,18 @@ func TestDeriveFromParameters(t *testing.T) {
 				"iam:PassRole on arn:aws:iam::1:role/t arn:aws:iam::1:role/e\n", ""},
 		{"bus name and bus ARN", `          {Type: Task, Resource: "arn:aws:states:::events:putEvents", Parameters: {Entries: [{EventBusName: "${P}"}, {EventBusName: "${Q}"}, {EventBusName: "arn:aws:events:eu-west-1:1:event-bus/c"}]}, End: true}`,
 			"b", "arn:aws:events:eu-west-1:1:event-bus/q", "events:PutEvents on arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/${P} ${Q} arn:aws:events:eu-west-1:1:event-bus/c\n", ""},
+		{"ECS family ARN without revision: every revision, ${P} kept whole", `          {Type: Task, Resource: "arn:aws:states:::ecs:runTask", Parameters: {TaskDefinition: "${P}", Overrides: {TaskRoleArn: "arn:aws:iam::1:role/t", ExecutionRoleArn: "arn:aws:iam::1:role/e"}}, End: true}`,
+			"arn:aws:ecs:eu-west-1:1:task-definition/worker", "y", "ecs:RunTask on ${P}:*\n" +
+				"iam:PassRole on arn:aws:iam::1:role/t arn:aws:iam::1:role/e\n", ""},
+		{"ECS family and family:revision mixed", `          {Type: Task, Resource: "arn:aws:states:::ecs:runTask", Parameters: {TaskDefinition: "${P}", Overrides: {TaskRoleArn: "arn:aws:iam::1:role/t", ExecutionRoleArn: "arn:aws:iam::1:role/e"}}, End: true}`,
+			"worker", "P=worker:3", "iam:PassRole on arn:aws:iam::1:role/t arn:aws:iam::1:role/e\n",
+			"parameter P is given task definitions both with and without a revision (worker, worker:3)"},
+		{"child machine .sync unknown: no parts selected from a value never seen", `          {Type: Task, Resource: "arn:aws:states:::states:startExecution.sync:2", Parameters: {StateMachineArn: "${Q}"}, End: true}`,
+			"x", "", "states:StartExecution on ${Q}\n" +
+				"events:PutTargets,events:PutRule,events:DescribeRule on arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule\n",
+			"parameter Q has no default and no environment sets it, so sfnapic cannot read the child machine's name from it"},
+		{"Resource unknown", `          {Type: Task, Resource: "${Q}", End: true}`,
+			"x", "", "", "parameter Q has no default and no environment sets it, so sfnapic cannot tell whether it is a Lambda function's ARN or an activity's"},
 		{"bus unknown", `          {Type: Task, Resource: "arn:aws:states:::events:putEvents", Parameters: {Entries: [{EventBusName: "${Q}"}]}, End: true}`,
 			"b", "", "", "parameter Q has no default and no environment sets it"},
 	}
@@ -72,6 +84,31 @@ func TestDeriveFromParameters(t *testing.T) {
 			t.Errorf("%s: got\n%s%s\nwant\n%s", c.name, got, warns.String(), c.want)
 		case c.warn != "" && (got != c.want || len(warns) != 1 || !strings.Contains(warns[0].Msg, c.warn)):
 			t.Errorf("%s: got\n%s%s\nwant one warning: ...%s...", c.name, got, warns.String(), c.warn)
+		}
+	}
+}
+
+// TestDeriveWildcardValues: a known value of a parameter that a derived
+// statement reads, holding * or ?, would widen the statement to every
+// resource it matches (a table default "*": every table). The warning is
+// at the value (the parameter, for its default), names the statement, and
+// a parameter no derived statement reads raises none.
+func TestDeriveWildcardValues(t *testing.T) {
+	task := `          {Type: Task, Resource: "arn:aws:states:::dynamodb:getItem", Parameters: {TableName: "${P}"}, Next: U}
+        U: {Type: Task, Resource: "arn:aws:states:::sns:publish", Parameters: {TopicArn: "${Q}", Message: "${R}"}, End: true}`
+	extra := "parameters:\n  P: {default: \"*\"}\n  Q: {default: \"arn:aws:sns:eu-west-1:1:t\"}\n  R: {default: \"*\"}\n" +
+		"environments:\n  prod: {P: orders, Q: \"arn:aws:sns:eu-west-1:1:orders-?\"}\n"
+	grants, warns := deriveOne(t, task, extra)
+	want := []struct{ at, path, msg string }{
+		{"s.yaml:14:3", "parameters.P.default", `parameter P's default "*" holds * or ?, which IAM reads as wildcards in a statement's Resource: the statement derived from stateMachines.m.definition.States.T (dynamodb:GetItem on arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${P}) would reach every resource it matches`},
+		{"s.yaml:18:24", "environments.prod.Q", `parameter Q's value in environment prod "arn:aws:sns:eu-west-1:1:orders-?" holds * or ?`},
+	}
+	if len(grants) != 2 || len(warns) != len(want) {
+		t.Fatalf("got\n%s%s\nwant %d warnings", render(grants), warns.String(), len(want))
+	}
+	for i, w := range want {
+		if got := warns[i]; got.Pos.String() != w.at || got.Path != w.path || !strings.Contains(got.Msg, w.msg) {
+			t.Errorf("warning %d: got %s\nwant at %s (%s): ...%s...", i, got, w.at, w.path, w.msg)
 		}
 	}
 }

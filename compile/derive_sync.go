@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/sfnapic/sfnapic/spec"
@@ -29,10 +30,7 @@ func (d *deriver) startExecution(t *spec.Task, pattern string) {
 		}
 		d.grant(t, actions, arn)
 		if strings.HasPrefix(pattern, "sync") {
-			// The child's executions: arn:PARTITION:states:REGION:ACCOUNT:execution:NAME:*,
-			// the parts read from the machine's ARN that the parameter holds.
-			d.grant(t, []string{"states:DescribeExecution", "states:StopExecution"},
-				"arn:"+partOf(par, 1)+":states:"+partOf(par, 3)+":"+partOf(par, 4)+":execution:"+partOf(par, 6)+":*")
+			d.childExecutions(t, arn, par)
 			d.managedRule(t, "StepFunctionsGetEventsForStepFunctionsExecutionRule")
 		}
 		return
@@ -50,6 +48,24 @@ func (d *deriver) startExecution(t *spec.Task, pattern string) {
 	executions := strings.Join(append(parts[:5:5], "execution", parts[6], "*"), ":")
 	d.grant(t, []string{"states:DescribeExecution", "states:StopExecution"}, executions)
 	d.managedRule(t, "StepFunctionsGetEventsForStepFunctionsExecutionRule")
+}
+
+// childExecutions grants what waiting for a child machine, given as
+// parameter par, needs on its executions:
+// arn:PARTITION:states:REGION:ACCOUNT:execution:NAME:*, the parts selected
+// from the machine's ARN that par holds. With no value known to be such an
+// ARN, a deploy-time value that is not one would fail the stack at
+// Fn::Select, so nothing is derived for them and a warning says what to
+// write.
+func (d *deriver) childExecutions(t *spec.Task, arn string, par *spec.Parameter) {
+	actions := []string{"states:DescribeExecution", "states:StopExecution"}
+	if len(d.paramValues(par)) == 0 {
+		p, _ := t.Param("StateMachineArn")
+		d.warns.Warn(p.Pos, t.Path, "StateMachineArn is %s, and parameter %s has no default and no environment sets it, so sfnapic cannot read the child machine's name from it to name its executions: give %s a default or an environment value, the machine's ARN (such as arn:aws:states:eu-west-1:123456789012:stateMachine:child), or add under policies: {Effect: Allow, Action: [%s], Resource: {\"Fn::Sub\": \"arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:<the child machine's name>:*\"}}",
+			arn, par.Name, par.Name, strings.Join(actions, ", "))
+		return
+	}
+	d.grant(t, actions, "arn:"+partOf(par, 1)+":states:"+partOf(par, 3)+":"+partOf(par, 4)+":execution:"+partOf(par, 6)+":*")
 }
 
 // managedRule grants what a .sync integration needs on the EventBridge
@@ -71,13 +87,20 @@ func (d *deriver) runTask(t *spec.Task, pattern string) {
 	if !ok {
 		return
 	}
-	if !d.hasRevision(def) {
-		def += ":*"
-	}
+	revision, ok := d.revision(t, def)
+	// isARN before the suffix: ${P}:* is no longer a whole ${P}, and would
+	// be taken for a name and built into an ARN around the ARN P holds.
+	arn := def
 	if !d.isARN(def) {
-		def = "arn:" + partition + ":ecs:" + here + ":task-definition/" + def
+		arn = "arn:" + partition + ":ecs:" + here + ":task-definition/" + def
 	}
-	d.grant(t, actions, def)
+	switch {
+	case !ok:
+	case revision:
+		d.grant(t, actions, arn)
+	default:
+		d.grant(t, actions, arn+":*")
+	}
 	if strings.HasPrefix(pattern, "sync") {
 		cluster := "default"
 		if c, ok := t.Param("Cluster"); ok && !c.Dynamic() {
@@ -91,20 +114,41 @@ func (d *deriver) runTask(t *spec.Task, pattern string) {
 	d.passRoles(t)
 }
 
-// hasRevision reports whether a task definition (family[:revision] or
-// its ARN, or a ${P} holding either) names a revision: without one, every
-// revision of the family is granted.
-func (d *deriver) hasRevision(def string) bool {
-	vals := []string{def}
-	if par := d.param(def); par != nil {
-		vals = d.paramValues(par)
+// revision reports whether a task definition (family[:revision] or its
+// ARN, or a ${P} holding either) names a revision: without one, every
+// revision of the family is granted. When P's known values are mixed, the
+// grant of either kind would match nothing in some environment: it warns,
+// saying what to write, and returns false for ok.
+func (d *deriver) revision(t *spec.Task, def string) (revision, ok bool) {
+	par := d.param(def)
+	if par == nil {
+		return hasRevision(def), true
 	}
+	vals := d.paramValues(par)
+	with := 0
 	for _, v := range vals {
-		if !strings.Contains(v[strings.LastIndex(v, "/")+1:], ":") {
-			return false
+		if hasRevision(v) {
+			with++
 		}
 	}
-	return len(vals) > 0
+	if with == 0 || with == len(vals) {
+		return with > 0, true
+	}
+	arn := def
+	if !d.isARN(def) {
+		arn = fmt.Sprintf(eitherFields["TaskDefinition"], def)
+	}
+	p, _ := t.Param("TaskDefinition")
+	d.warn(t, p.Pos, []string{"ecs:RunTask"}, fmt.Sprintf(`[{"Fn::Sub": %q}, {"Fn::Sub": %q}]`, arn, arn+":*"),
+		fmt.Sprintf("TaskDefinition is %s, and parameter %s is given task definitions both with and without a revision (%s), so sfnapic cannot tell whether to grant one revision or every revision of the family: give %s only families or only family:revision values",
+			def, par.Name, strings.Join(vals, ", "), par.Name))
+	return false, false
+}
+
+// hasRevision reports whether a task definition, family[:revision] or its
+// ARN, names a revision.
+func hasRevision(def string) bool {
+	return strings.Contains(def[strings.LastIndex(def, "/")+1:], ":")
 }
 
 // passRoles grants iam:PassRole on the roles a RunTask's Overrides name
