@@ -204,11 +204,11 @@ func (b *builder) derivedStatements(m *spec.StateMachine, ids map[string]string)
 	var machineRefs []string
 	for _, sub := range m.Substitutions {
 		if sub.Machine != nil {
-			to := ids[sub.Machine.Name]
-			if sub.NameOf {
-				to += ".Name"
-			}
-			machineRefs = append(machineRefs, "${"+sub.Key+"}", "${"+to+"}")
+			// A statement may name the machine's Name even when the
+			// definition names only its ARN (a startExecution's
+			// executions), so both forms are mapped.
+			name, id := sub.Machine.Name, ids[sub.Machine.Name]
+			machineRefs = append(machineRefs, "${"+name+"}", "${"+id+"}", "${"+name+".Name}", "${"+id+".Name}")
 		}
 	}
 	toSub := strings.NewReplacer(machineRefs...)

@@ -213,3 +213,23 @@ func TestDeriveMachineRefsAsLogicalIDs(t *testing.T) {
 		t.Errorf("want %s in the derived statement, and no table/t-${c.Name}:\n%s", want, out)
 	}
 }
+
+// TestDeriveChildNameFromItsARN: a .sync child named only by its ARN
+// (${c}) derives its executions from its Name, which the template writes
+// as ${StateMachineC.Name}, though the definition never wrote ${c.Name}
+// (found by TestHostileSpecsDeploy: cfn-lint's E1019 on ${c.Name}).
+func TestDeriveChildNameFromItsARN(t *testing.T) {
+	src := "version: 1\napi: {name: a}\nstateMachines:\n  m:\n    definition:\n      StartAt: T\n      States:\n        T: {Type: Task, Resource: \"arn:aws:states:::states:startExecution.sync:2\", Parameters: {StateMachineArn: \"${c}\"}, End: true}\n" +
+		"  c:\n    definition: {StartAt: A, States: {A: {Type: Succeed}}}\nroutes:\n  POST /a: {stateMachine: m}\n"
+	s, errs := spec.Parse("s.yaml", []byte(src), nil)
+	if errs.HasErrors() {
+		t.Fatal(errs.String())
+	}
+	out, _, err := Build(s, "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `execution:${StateMachineC.Name}:*`; !strings.Contains(string(out), want) || strings.Contains(string(out), "${c.Name}") {
+		t.Errorf("want %s in the derived statement, and no ${c.Name}:\n%s", want, out)
+	}
+}
