@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -177,7 +178,7 @@ func (p *parser) checkDeployed(s *Spec, params map[string]*Parameter, d deployTe
 			if !ok && params[name].Default != nil {
 				v, ok = *params[name].Default, true
 			}
-			if !ok {
+			if !ok || fromSSM(params[name]) {
 				return
 			}
 			values[name] = v
@@ -201,6 +202,48 @@ func (p *parser) checkDeployed(s *Spec, params map[string]*Parameter, d deployTe
 	for _, e := range s.Environments {
 		check(e.Name, e.Values)
 	}
+}
+
+// fromSSM reports whether a parameter's values name SSM parameters, whose
+// values CloudFormation reads at deploy time: its default and its
+// environments' values are names, not what a field receives.
+func fromSSM(par *Parameter) bool {
+	return strings.HasPrefix(par.Type, "AWS::SSM::Parameter::Value<")
+}
+
+// CheckFields checks each field that takes ${Name} (deployed) with the
+// values a deployment gives: the parse checked the values the spec knows
+// (defaults, environments); these may come from --param or --params,
+// and would otherwise reach the template, and the request templates that
+// carry an existing machine's ARN, unchecked. A field with a parameter
+// that has no value here, or whose value SSM holds, is left to AWS.
+func (s *Spec) CheckFields(values map[string]string) []string {
+	var problems []string
+	for _, d := range s.deployTexts {
+		vals, known := map[string]string{}, true
+		for _, name := range DeployRefs(d.raw) {
+			par := s.Param(name)
+			if par == nil {
+				continue // a pseudo parameter
+			}
+			v, ok := values[name]
+			if !ok && par.Default != nil {
+				v, ok = *par.Default, true
+			}
+			if !ok || fromSSM(par) {
+				known = false
+				break
+			}
+			vals[name] = v
+		}
+		if !known || len(vals) == 0 {
+			continue
+		}
+		if text := expand(d.raw, vals); !d.ok(text) {
+			problems = append(problems, fmt.Sprintf("%s: %s: %q is not %s: with these values it reads %q", d.pos, d.at, d.raw, d.what, text))
+		}
+	}
+	return problems
 }
 
 // valueIn finds a parameter's value among an environment's, which are

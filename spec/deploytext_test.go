@@ -168,3 +168,28 @@ func TestUnusedParameterWarns(t *testing.T) {
 		t.Errorf("want one warning starting\n%s\ngot\n%s", want, got)
 	}
 }
+
+// TestCheckFieldsWithDeployValues: a value given at deploy time (not
+// known to the spec) is checked against each field that reads it, as the
+// spec's own values are at parse time, so no --param can put a quote or a
+// template into an ARN that a request template carries; a parameter whose
+// value SSM holds is left to AWS, at parse time and at deploy time.
+func TestCheckFieldsWithDeployValues(t *testing.T) {
+	src := "version: 1\napi:\n  name: a\n  auth: users\n  authorizers:\n    users: {type: cognito, userPools: [\"${Pool}\"]}\n" +
+		"parameters:\n  Orders: {type: String}\n  Pool: {type: \"AWS::SSM::Parameter::Value<String>\", default: /shop/pool-arn}\n" +
+		"stateMachines:\n  e: {arn: \"arn:aws:states:us-east-1:123456789012:stateMachine:${Orders}\"}\n" +
+		"routes:\n  POST /a: {stateMachine: e}\n"
+	s, diags := Parse("s.yaml", []byte(src), nil)
+	if s == nil || diags.HasErrors() {
+		t.Fatalf("an SSM parameter's default (a name in SSM) was checked as the field's value:\n%s", diags)
+	}
+	given := []Value{{Name: "Orders", Value: `x", "y": "$context.requestId`, Pos: Pos{File: "--param Orders"}}}
+	_, problems := s.Values("", given, true)
+	want := `s.yaml:11:12: stateMachines.e.arn: "arn:aws:states:us-east-1:123456789012:stateMachine:${Orders}" is not a state machine ARN`
+	if len(problems) != 1 || !strings.HasPrefix(problems[0], want) {
+		t.Errorf("want one problem starting\n%s\ngot %q", want, problems)
+	}
+	if _, problems := s.Values("", []Value{{Name: "Orders", Value: "orders-v2"}}, true); len(problems) != 0 {
+		t.Errorf("a good value: %q", problems)
+	}
+}

@@ -502,5 +502,5 @@ func (s *Spec) Values(env string, given []Value, complete bool) (map[string]stri
 			problems = append(problems, fmt.Sprintf("parameter %s has no value and no default: give it with --param %s=VALUE, in a --params file, or in an environment", par.Name, par.Name))
 		}
 	}
-	return out, problems
+	return out, append(problems, s.CheckFields(out)...)
 }

@@ -111,6 +111,7 @@ func (p *parser) parse(src []byte) *Spec {
 	}
 	p.resolveSubstitutions(s)
 	p.resolveDeployTexts(s)
+	s.deployTexts = p.deployTexts
 	p.resolveEncryption(s)
 	p.checkPolicyRefs(s)
 	if routes != nil {

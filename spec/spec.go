@@ -32,6 +32,9 @@ type Spec struct {
 	RoutesPos     Pos             // the routes key, for spec-wide diagnostics
 	Parameters    []*Parameter    // in spec order
 	Environments  []*Environment  // in spec order
+	// deployTexts are the fields that take ${Name}, kept to check the
+	// values a deployment gives (CheckFields).
+	deployTexts []deployText
 }
 
 // Endpoint types of a REST API.

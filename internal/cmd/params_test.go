@@ -156,3 +156,23 @@ func TestEnvHelpSaysWhatItNames(t *testing.T) {
 		}
 	}
 }
+
+// TestDeployChecksValuesAgainstTheFields: a --param value that would make
+// an ARN field wrong (here the existing machine's ARN, which request
+// templates carry) is refused before any AWS call, by deploy and render.
+func TestDeployChecksValuesAgainstTheFields(t *testing.T) {
+	const arnParams = "../../golden/arn-params/spec.yaml"
+	f := fakeAWS(t)
+	bad := `Machine=x", "y": "$context.requestId`
+	code, _, errs := mainWithin(t, "deploy", arnParams, "--env", "staging", "--param", bad, "--yes", "--poll", "1ms")
+	if code != 2 || !strings.Contains(errs, "stateMachines.legacy.arn:") || !strings.Contains(errs, "is not a state machine ARN") {
+		t.Errorf("deploy: exit %d\n%s", code, errs)
+	}
+	if len(f.Requests) != 0 {
+		t.Errorf("CloudFormation was called: %v", f.Calls())
+	}
+	code, out, errs := mainWithin(t, "render", arnParams, "POST /orders", "-d", "{}", "--env", "staging", "--param", bad)
+	if code != 2 || strings.Contains(out, "requestId") || !strings.Contains(errs, "is not a state machine ARN") {
+		t.Errorf("render: exit %d\n%s\n%s", code, out, errs)
+	}
+}
