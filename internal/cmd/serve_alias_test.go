@@ -254,3 +254,33 @@ func TestServeCreateFailureSaysWhatIsLeft(t *testing.T) {
 		t.Errorf("exit %d:\n%s", code, errs)
 	}
 }
+
+// TestServeCreateSettlesPseudoParameters: the first machine serve makes is
+// made before the emulator's account and region are known; a definition
+// naming them is updated to the emulator's (the fake's account is
+// 111122223333, serve's placeholder 123456789012), as later machines get
+// them at once.
+func TestServeCreateSettlesPseudoParameters(t *testing.T) {
+	fake := statefulFake(t)
+	spec := writeSpec(t, t.TempDir(), "s.yaml", `version: 1
+api: {name: a}
+stateMachines:
+  first:
+    definition: {StartAt: A, States: {A: {Type: Pass, Result: {queue: "https://sqs.${AWS::Region}.amazonaws.com/${AWS::AccountId}/q"}, End: true}}}
+routes:
+  POST /a: {stateMachine: first}
+`)
+	s := startServe(t, spec, "--create", "--endpoint-url", fake.URL)
+	defer s.stop()
+	var last string
+	for _, r := range fake.Requests() {
+		if r.Action == "CreateStateMachine" || r.Action == "UpdateStateMachine" {
+			var in struct{ Definition string }
+			_ = json.Unmarshal(r.Body, &in)
+			last = in.Definition
+		}
+	}
+	if !strings.Contains(last, "https://sqs.us-east-1.amazonaws.com/111122223333/q") {
+		t.Errorf("the machine's definition at the emulator is\n%s\nwant the emulator's account in it\n%s", last, s.stderr)
+	}
+}

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -132,12 +133,15 @@ func (c *creator) createMachines(ctx context.Context) error {
 		}
 	}
 	for _, id := range order {
-		arn, err := c.createMachine(ctx, id, existing[id])
+		arn, def, err := c.createMachine(ctx, id, existing[id])
 		if err != nil {
 			return err
 		}
 		c.made = append(c.made, made{"state machine", arn, "delete-state-machine --state-machine-arn " + arn})
 		setMachine(c.vars, id, arn)
+		if err := c.settle(ctx, id, arn, def); err != nil {
+			return err
+		}
 		if err := c.publishAlias(ctx, id, arn); err != nil {
 			return err
 		}
@@ -150,25 +154,20 @@ func (c *creator) createMachines(ctx context.Context) error {
 // that was killed left it) gets the template's definition: an emulator
 // may hand back the old one unchanged (moto does), and it is deleted on
 // exit like the others.
-func (c *creator) createMachine(ctx context.Context, id, arn string) (string, error) {
+func (c *creator) createMachine(ctx context.Context, id, arn string) (string, []byte, error) {
 	m := c.g.Template.CFN.Resources[id].(*stepfunctions.StateMachine)
-	def, err := substituted(c.g.Template, m, func(name string) (string, bool) {
-		if v, ok := c.vars[name]; ok {
-			return v, true // a machine created before this one
-		}
-		return c.g.Vars[name], c.g.Vars[name] != ""
-	})
+	def, err := c.definition(id)
 	if err != nil {
-		return "", fmt.Errorf("state machine %s: %w", id, err)
+		return "", nil, err
 	}
 	if arn != "" {
 		if _, err := c.client.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{
 			StateMachineArn: aws.String(arn), Definition: aws.String(string(def)), RoleArn: aws.String(serveRole),
 		}); err != nil {
-			return "", fmt.Errorf("state machine %s is already there (%s), and updating it failed: %w; delete it, or restart the emulator", id, arn, err)
+			return "", nil, fmt.Errorf("state machine %s is already there (%s), and updating it failed: %w; delete it, or restart the emulator", id, arn, err)
 		}
 		fmt.Fprintf(c.a.stderr, "updated %s, which was already there (left by an earlier serve?), to the template's definition\n", arn)
-		return arn, nil
+		return arn, def, nil
 	}
 	typ := sfntypes.StateMachineTypeStandard
 	if m.StateMachineType != nil {
@@ -178,11 +177,46 @@ func (c *creator) createMachine(ctx context.Context, id, arn string) (string, er
 		Name: aws.String(id), Definition: aws.String(string(def)), RoleArn: aws.String(serveRole), Type: typ,
 	})
 	if err != nil {
-		return "", fmt.Errorf("creating state machine %s: %w", id, err)
+		return "", nil, fmt.Errorf("creating state machine %s: %w", id, err)
 	}
 	arn = aws.ToString(out.StateMachineArn)
 	fmt.Fprintf(c.a.stderr, "created %s\n", arn)
-	return arn, nil
+	return arn, def, nil
+}
+
+// definition is machine id's definition with its substitutions made:
+// machines created before it by their real ARNs and names, the rest from
+// the gateway's values (the environment's, placeholders for what only
+// AWS knows).
+func (c *creator) definition(id string) ([]byte, error) {
+	m := c.g.Template.CFN.Resources[id].(*stepfunctions.StateMachine)
+	def, err := substituted(c.g.Template, m, func(name string) (string, bool) {
+		if v, ok := c.vars[name]; ok {
+			return v, true // a machine created before this one
+		}
+		return c.g.Vars[name], c.g.Vars[name] != ""
+	})
+	if err != nil {
+		return nil, fmt.Errorf("state machine %s: %w", id, err)
+	}
+	return def, nil
+}
+
+// settle gives a machine the definition it should have had: the first
+// one is made before the emulator's region and account are known (its
+// ARN tells them), so a definition naming ${AWS::Region} or
+// ${AWS::AccountId} was sent with serve's placeholders, which the later
+// machines do not see.
+func (c *creator) settle(ctx context.Context, id, arn string, sent []byte) error {
+	def, err := c.definition(id)
+	if err != nil || bytes.Equal(def, sent) {
+		return err
+	}
+	if _, err := c.client.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(arn), Definition: aws.String(string(def))}); err != nil {
+		return fmt.Errorf("state machine %s: updating its definition to the emulator's region and account: %w", id, err)
+	}
+	fmt.Fprintf(c.a.stderr, "updated %s: its definition names the emulator's region and account, known once a machine was made there\n", arn)
+	return nil
 }
 
 // creationOrder is the template's machines in an order where each comes
