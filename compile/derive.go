@@ -43,6 +43,13 @@ type deriver struct {
 // spec of m: a parameter's values in its environments tell whether the
 // parameter holds names or ARNs.
 func Derive(s *spec.Spec, m *spec.StateMachine) ([]Grant, spec.ErrorList) {
+	d := derive(s, m)
+	d.wildcards()
+	return d.grants, d.warns
+}
+
+// derive walks m's Tasks into a deriver's grants and warnings.
+func derive(s *spec.Spec, m *spec.StateMachine) *deriver {
 	d := &deriver{subs: map[string]spec.Substitution{}, envs: s.Environments}
 	for _, sub := range m.Substitutions {
 		d.subs[sub.Key] = sub
@@ -50,8 +57,7 @@ func Derive(s *spec.Spec, m *spec.StateMachine) ([]Grant, spec.ErrorList) {
 	for i := range m.Tasks {
 		d.task(&m.Tasks[i])
 	}
-	d.wildcards()
-	return d.grants, d.warns
+	return d
 }
 
 func (d *deriver) grant(t *spec.Task, actions []string, resources ...string) {

@@ -137,6 +137,29 @@ func (d *deriver) resourceParam(t *spec.Task, par *spec.Parameter) {
 // table's default "*": every table). The spec cannot tell which values a
 // statement reads; the warning names the statements each value widens.
 func (d *deriver) wildcards() {
+	pars, reads := d.paramReaders()
+	for _, par := range pars {
+		widens := func(pos spec.Pos, path, whose, v string) {
+			if wild(v) {
+				d.warns.Warn(pos, path, "%s", widenMessage(par, whose, v, reads[par]))
+			}
+		}
+		if par.Default != nil {
+			widens(par.Pos, "parameters."+par.Name+".default", "default", *par.Default)
+		}
+		for _, e := range d.envs {
+			for _, v := range e.Values {
+				if v.Name == par.Name {
+					widens(v.Pos, "environments."+e.Name+"."+par.Name, "value in environment "+e.Name, v.Value)
+				}
+			}
+		}
+	}
+}
+
+// paramReaders are the parameters the derived statements read, in the
+// order they are first read, each with the statements that read it.
+func (d *deriver) paramReaders() ([]*spec.Parameter, map[*spec.Parameter][]string) {
 	var pars []*spec.Parameter
 	reads := map[*spec.Parameter][]string{}
 	for _, g := range d.grants {
@@ -156,24 +179,36 @@ func (d *deriver) wildcards() {
 			}
 		}
 	}
-	for _, par := range pars {
-		widens := func(pos spec.Pos, path, whose, v string) {
-			if strings.ContainsAny(v, "*?") {
-				d.warns.Warn(pos, path, "parameter %s's %s %s holds * or ?, which IAM reads as wildcards in a statement's Resource: the statement derived from %s would reach every resource it matches; give %s the exact name or ARN, or write the statement you mean under policies",
-					par.Name, whose, quote(v), strings.Join(reads[par], " and from "), par.Name)
-			}
+	return pars, reads
+}
+
+func wild(v string) bool { return strings.ContainsAny(v, "*?") }
+
+func widenMessage(par *spec.Parameter, whose, v string, reads []string) string {
+	return fmt.Sprintf("parameter %s's %s %s holds * or ?, which IAM reads as wildcards in a statement's Resource: the statement derived from %s would reach every resource it matches; give %s the exact name or ARN, or write the statement you mean under policies",
+		par.Name, whose, quote(v), strings.Join(reads, " and from "), par.Name)
+}
+
+// WideValues refuses the values a deployment gives (--param, --params, an
+// environment's) that would widen a statement derived from the workflow:
+// a * or ? in a parameter a derived Resource reads. The spec's own values
+// are warnings at their positions (Derive); a value given at deploy time
+// has no position to warn at and would reach IAM unseen, so it is a
+// problem, as a value outside allowed is.
+func WideValues(s *spec.Spec, values map[string]string) []string {
+	var problems []string
+	for _, m := range s.StateMachines {
+		if m.Existing() || m.RoleARN != "" {
+			continue
 		}
-		if par.Default != nil {
-			widens(par.Pos, "parameters."+par.Name+".default", "default", *par.Default)
-		}
-		for _, e := range d.envs {
-			for _, v := range e.Values {
-				if v.Name == par.Name {
-					widens(v.Pos, "environments."+e.Name+"."+par.Name, "value in environment "+e.Name, v.Value)
-				}
+		pars, reads := derive(s, m).paramReaders()
+		for _, par := range pars {
+			if v, ok := values[par.Name]; ok && wild(v) {
+				problems = append(problems, widenMessage(par, "value", v, reads[par]))
 			}
 		}
 	}
+	return problems
 }
 
 // subNames are the names of the ${Name}s in a derived resource, a

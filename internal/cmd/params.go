@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
 
+	"github.com/sfnapic/sfnapic/compile"
 	"github.com/sfnapic/sfnapic/internal/deploy"
 	"github.com/sfnapic/sfnapic/spec"
 )
@@ -80,6 +81,13 @@ func (o *paramFlags) values(s *spec.Spec, params []deploy.KV, complete bool) (ma
 	}
 	values, more := s.Values(o.env, given, complete)
 	problems = append(problems, more...)
+	// A wildcard in a value the spec holds is a warning at its position;
+	// one given here would reach IAM unseen.
+	fromFlags := map[string]string{}
+	for _, v := range given {
+		fromFlags[v.Name] = v.Value
+	}
+	problems = append(problems, compile.WideValues(s, fromFlags)...)
 	if len(problems) > 0 {
 		return nil, usagef("the parameter values are not all right:\n  %s", strings.Join(problems, "\n  "))
 	}

@@ -176,3 +176,22 @@ func TestDeployChecksValuesAgainstTheFields(t *testing.T) {
 		t.Errorf("render: exit %d\n%s\n%s", code, out, errs)
 	}
 }
+
+// TestDeployRefusesWideningValues: a --param value holding * or ? for a
+// parameter a derived statement reads (Table: dynamodb on table/${Table})
+// is refused before any AWS call, naming the statement it would widen; a
+// value no derived statement reads passes.
+func TestDeployRefusesWideningValues(t *testing.T) {
+	const spec = "../../golden/derived-parameter-values/spec.yaml"
+	f := fakeAWS(t)
+	code, _, errs := mainWithin(t, "deploy", spec, "--env", "staging", "--param", "Table=orders-*", "--param", "Child=arn:aws:states:us-east-1:123456789012:stateMachine:c", "--param", "Step=arn:aws:states:us-east-1:123456789012:activity:a", "--yes", "--poll", "1ms")
+	if code != 2 || !strings.Contains(errs, `parameter Table's value "orders-*" holds * or ?`) {
+		t.Errorf("deploy: exit %d\n%s", code, errs)
+	}
+	if len(f.Requests) != 0 {
+		t.Errorf("CloudFormation was called: %v", f.Calls())
+	}
+	if code, _, errs := mainWithin(t, "deploy", spec, "--env", "staging", "--param", "Table=orders-2", "--param", "Child=arn:aws:states:us-east-1:123456789012:stateMachine:c", "--param", "Step=arn:aws:states:us-east-1:123456789012:activity:a", "--yes", "--poll", "1ms"); code != 0 {
+		t.Errorf("deploy with an exact table: exit %d\n%s", code, errs)
+	}
+}
