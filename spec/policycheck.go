@@ -49,6 +49,9 @@ func (p *parser) statementValue(key string, n *yaml.Node, at string) {
 			return // p.strings reported it
 		}
 		s := n.Value
+		for _, name := range subNames(s) {
+			p.policyRefs = append(p.policyRefs, policyRef{name: name, pos: p.pos(n), at: at, plain: true, text: s})
+		}
 		switch {
 		case key == "Resource" && s != "*" && !strings.HasPrefix(s, "arn:"):
 			p.errs.Add(p.pos(n), at, "Resource %q is not an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE) or \"*\"; for a value CloudFormation computes, write an intrinsic such as {Fn::Sub: \"arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:orders\"}", s)

@@ -14,6 +14,12 @@ type policyRef struct {
 	pos  Pos
 	at   string
 	sub  bool // ${name} in an Fn::Sub, rather than a Ref
+	// plain: ${name} in a plain string, which CloudFormation leaves as it
+	// is and IAM reads as a policy variable (${aws:username}); an error
+	// only when it names a parameter or pseudo parameter, the Fn::Sub
+	// forgotten.
+	plain bool
+	text  string // the plain string
 }
 
 // allPseudoParams are every pseudo parameter a template may name
@@ -80,8 +86,16 @@ func subNames(s string) []string {
 // ("Unresolved resource dependencies").
 func (p *parser) checkPolicyRefs(s *Spec) {
 	known := append(s.ParamNames(), allPseudoParams...)
+	plainSaid := map[Pos]bool{} // one error for a string, however many names
 	for _, r := range p.policyRefs {
 		name := r.name
+		if r.plain {
+			if contains(known, name) && !plainSaid[r.pos] {
+				plainSaid[r.pos] = true
+				p.errs.Add(r.pos, r.at, "%q is a plain string: CloudFormation puts no value in its ${%s}, and IAM would read it as a policy variable; write {\"Fn::Sub\": %q}", r.text, name, r.text)
+			}
+			continue
+		}
 		if r.sub {
 			name, _, _ = strings.Cut(name, ".")
 		}

@@ -41,3 +41,30 @@ routes:
 		}
 	}
 }
+
+// TestPlainStringPolicyNames: ${Name} of a parameter or pseudo parameter
+// in a plain-string Resource is refused once, with the Fn::Sub to write
+// (CloudFormation leaves a plain string alone, and IAM would read it as a
+// policy variable); an IAM policy variable such as ${aws:username} is
+// left as it is, as is the same text inside an Fn::Sub.
+func TestPlainStringPolicyNames(t *testing.T) {
+	src := `version: 1
+api: {name: a}
+parameters:
+  Queue: {type: String}
+stateMachines:
+  m:
+    definition: {StartAt: A, States: {A: {Type: Succeed}}}
+    policies:
+      - {Effect: Allow, Action: sqs:SendMessage, Resource: "arn:aws:sqs:${AWS::Region}:123456789012:${Queue}"}
+      - {Effect: Allow, Action: s3:GetObject, Resource: "arn:aws:s3:::bucket/${aws:username}/*"}
+      - {Effect: Allow, Action: sqs:SendMessage, Resource: {"Fn::Sub": "arn:aws:sqs:${AWS::Region}:123456789012:${Queue}"}}
+routes:
+  POST /a: {stateMachine: m}
+`
+	_, errs := Parse("s.yaml", []byte(src), nil)
+	want := `s.yaml:9:60: stateMachines.m.policies[0].Resource: "arn:aws:sqs:${AWS::Region}:123456789012:${Queue}" is a plain string: CloudFormation puts no value in its ${AWS::Region}, and IAM would read it as a policy variable; write {"Fn::Sub": "arn:aws:sqs:${AWS::Region}:123456789012:${Queue}"}`
+	if len(errs) != 1 || errs[0].Error() != want {
+		t.Errorf("want only\n%s\ngot\n%s", want, errs.String())
+	}
+}
