@@ -138,7 +138,8 @@ func (p *parser) existingExecutions(s *Spec) {
 	}
 }
 
-// DeployRefs lists the names of the ${Name}s of a field's text in order,
+// DeployRefs lists the names of the ${Name}s of a text (a field that
+// takes them, an Fn::Sub of a policy), in order,
 // without the literal ${!x}.
 func DeployRefs(text string) []string {
 	var out []string

@@ -49,7 +49,7 @@ func (p *parser) statementValue(key string, n *yaml.Node, at string) {
 			return // p.strings reported it
 		}
 		s := n.Value
-		for _, name := range subNames(s) {
+		for _, name := range DeployRefs(s) {
 			p.policyRefs = append(p.policyRefs, policyRef{name: name, pos: p.pos(n), at: at, plain: true, text: s})
 		}
 		switch {

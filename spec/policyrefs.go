@@ -50,32 +50,11 @@ func (p *parser) policyIntrinsic(fn string, v *yaml.Node, at string) {
 		if v.Kind != yaml.ScalarNode {
 			return
 		}
-		for _, name := range subNames(v.Value) {
+		for _, name := range DeployRefs(v.Value) {
 			if !contains(vars, name) {
 				p.policyRefs = append(p.policyRefs, policyRef{name: name, pos: p.pos(v), at: at, sub: true})
 			}
 		}
-	}
-}
-
-// subNames are the ${...} of an Fn::Sub text, without the ${!...} that
-// stand for themselves.
-func subNames(s string) []string {
-	var out []string
-	for {
-		i := strings.Index(s, "${")
-		if i < 0 {
-			return out
-		}
-		s = s[i+2:]
-		j := strings.IndexByte(s, '}')
-		if j < 0 {
-			return out
-		}
-		if !strings.HasPrefix(s, "!") {
-			out = append(out, s[:j])
-		}
-		s = s[j+1:]
 	}
 }
 
