@@ -17,7 +17,10 @@ import (
 var (
 	machineFields = []string{"Comment", "QueryLanguage", "StartAt", "States", "TimeoutSeconds", "Version",
 		"ProcessorConfig"} // ProcessorConfig: a Map's ItemProcessor
-	// flowFields are every state's but Choice, Succeed and Fail.
+	// flowFields are every state's but Choice, Succeed and Fail. The lists
+	// follow the Developer Guide's pages, not cfn-lint's schema alone:
+	// that schema lacks a Parallel's Parameters, which the Parallel page
+	// lists (JSONPath only).
 	flowFields  = []string{"Comment", "Type", "QueryLanguage", "Next", "End", "InputPath", "OutputPath", "Arguments", "Output", "Assign"}
 	retryFields = []string{"ResultPath", "ResultSelector", "Retry", "Catch"}
 	stateFields = map[string][]string{
@@ -27,7 +30,7 @@ var (
 		"Choice":   {"Comment", "Type", "QueryLanguage", "Choices", "Default", "InputPath", "OutputPath", "Arguments", "Output", "Assign"},
 		"Succeed":  {"Comment", "Type", "QueryLanguage", "InputPath", "OutputPath", "Output"},
 		"Fail":     {"Comment", "Type", "QueryLanguage", "Error", "Cause", "ErrorPath", "CausePath"},
-		"Parallel": append(append([]string{"Branches"}, retryFields...), flowFields...),
+		"Parallel": append(append([]string{"Branches", "Parameters"}, retryFields...), flowFields...),
 		"Map": append(append([]string{"Parameters", "ItemSelector", "Iterator", "ItemProcessor", "ItemsPath", "Items", "ItemReader",
 			"ItemBatcher", "ResultWriter", "MaxConcurrency", "MaxConcurrencyPath", "ToleratedFailurePercentage",
 			"ToleratedFailurePercentagePath", "ToleratedFailureCount", "ToleratedFailureCountPath", "Label"}, retryFields...), flowFields...),

@@ -95,3 +95,37 @@ func TestASLTaskResourceInDefinitionFile(t *testing.T) {
 		}
 	}
 }
+
+// TestASLParallelTakesParameters: a Parallel state's Parameters (JSONPath
+// only, on the Developer Guide's Parallel page) is accepted, and refused
+// under JSONata like every JSONPath field.
+func TestASLParallelTakesParameters(t *testing.T) {
+	src := `version: 1
+api: {name: a}
+stateMachines:
+  m:
+    definition:
+      StartAt: P
+      States:
+        P:
+          Type: Parallel
+          Parameters: {"id.$": "$.id"}
+          Branches:
+            - {StartAt: A, States: {A: {Type: Pass, End: true}}}
+          Next: J
+        J:
+          Type: Parallel
+          QueryLanguage: JSONata
+          Parameters: {}
+          Branches:
+            - {StartAt: A, States: {A: {Type: Pass, End: true}}}
+          End: true
+routes:
+  POST /a: {stateMachine: m}
+`
+	_, errs := Parse("s.yaml", []byte(src), nil)
+	want := `s.yaml:17:11: stateMachines.m.definition.States.J.Parameters: Parameters is a JSONPath field; this state's QueryLanguage is JSONata, which uses Arguments, Output and Assign instead`
+	if len(errs) != 1 || errs[0].Error() != want {
+		t.Fatalf("got:\n%s\nwant only:\n%s", errs.String(), want)
+	}
+}
