@@ -81,7 +81,7 @@ func (a aslChecker) taskResource(st *yaml.Node, at string) {
 		a.err(st, at, "a Task state needs a Resource: the ARN of what it calls, such as arn:aws:states:::lambda:invoke")
 	case r.Kind != yaml.ScalarNode || r.ShortTag() != "!!str":
 		a.err(r, child(at, "Resource"), "Resource must be an ARN string, got %s", describe(r))
-	case strings.HasPrefix(r.Value, "${") && strings.HasSuffix(r.Value, "}") && strings.Count(r.Value, "${") == 1:
+	case wholeSubRe().MatchString(r.Value):
 	case !taskARNRe().MatchString(subRe().ReplaceAllString(r.Value, "0")):
 		a.err(r, child(at, "Resource"), "Resource %q is not an ARN such as arn:aws:states:::lambda:invoke or arn:aws:lambda:eu-west-1:123456789012:function:name", r.Value)
 	}
@@ -90,10 +90,22 @@ func (a aslChecker) taskResource(st *yaml.Node, at string) {
 // taskARNRe is the shape Step Functions takes as a Task's Resource:
 // partition, service, region, account, a resource type and a name, and
 // an optional qualifier (the pattern of the States Language schema
-// cfn-lint checks Definition with, for any partition). Each ${Name} of
-// the text is read as "0", a value that fits any part but the type.
+// cfn-lint checks Definition with, for any partition). An activity's name
+// is wider than that schema's: CreateActivity forbids only whitespace,
+// control characters and < > { } [ ] ? * " # % \ ^ | ~ ` $ & , ; : /, so
+// orders+v2@eu and übersetzung are names. Each ${Name} of the text is
+// read as "0", a value that fits any part but the type.
 var taskARNRe = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^arn:[a-z0-9-]+:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:[a-z0-9-]+:[a-zA-Z0-9-_.]+(:(\$LATEST|[a-zA-Z0-9-_.]+))?$`)
+	return regexp.MustCompile(`^arn:[a-z0-9-]+:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:` +
+		`(activity:[^\s\p{Z}\p{Cc}<>{}\[\]?*"#%\\^|~` + "`" + `$&,;:/]+|` +
+		`[a-z0-9-]+:[a-zA-Z0-9-_.]+(:(\$LATEST|[a-zA-Z0-9-_.]+))?)$`)
+})
+
+// wholeSubRe is a Resource that is one ${Name}, whose value
+// DefinitionSubstitutions fills with a whole ARN, optionally followed by
+// a qualifier (${Fn}:live: a version or alias of the function it holds).
+var wholeSubRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\$\{[^}]*\}(:(\$LATEST|[a-zA-Z0-9-_.]+|\$\{[^}]*\}))?$`)
 })
 
 // subRe is a ${Name} that DefinitionSubstitutions fills.

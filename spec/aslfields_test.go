@@ -129,3 +129,41 @@ routes:
 		t.Fatalf("got:\n%s\nwant only:\n%s", errs.String(), want)
 	}
 }
+
+// TestASLTaskResourceNames: an activity's name may hold any character
+// CreateActivity allows (not only the function name's letters), and a
+// ${Name} holding a function ARN may carry a qualifier; a forbidden
+// character in an activity name, or a qualifier that is not one, is still
+// refused.
+func TestASLTaskResourceNames(t *testing.T) {
+	src := `version: 1
+api: {name: a}
+parameters:
+  Fn: {type: String}
+stateMachines:
+  m:
+    definition:
+      StartAt: A
+      States:
+        A: {Type: Task, Resource: "arn:aws:states:us-east-1:123456789012:activity:orders+v2@eu", Next: B}
+        B: {Type: Task, Resource: "arn:aws:states:us-east-1:123456789012:activity:übersetzung", Next: C}
+        C: {Type: Task, Resource: "${Fn}:live", Next: D}
+        D: {Type: Task, Resource: "arn:aws:states:us-east-1:123456789012:activity:a b", Next: E}
+        E: {Type: Task, Resource: "${Fn}:live:x", End: true}
+routes:
+  POST /a: {stateMachine: m}
+`
+	_, errs := Parse("s.yaml", []byte(src), nil)
+	want := []string{
+		`s.yaml:13:35: stateMachines.m.definition.States.D.Resource: Resource "arn:aws:states:us-east-1:123456789012:activity:a b" is not an ARN such as arn:aws:states:::lambda:invoke or arn:aws:lambda:eu-west-1:123456789012:function:name`,
+		`s.yaml:14:35: stateMachines.m.definition.States.E.Resource: Resource "${Fn}:live:x" is not an ARN such as arn:aws:states:::lambda:invoke or arn:aws:lambda:eu-west-1:123456789012:function:name`,
+	}
+	if len(errs) != len(want) {
+		t.Fatalf("got %d diagnostics, want %d:\n%s", len(errs), len(want), errs.String())
+	}
+	for i, w := range want {
+		if errs[i].Error() != w {
+			t.Errorf("diagnostic %d:\n got %s\nwant %s", i, errs[i].Error(), w)
+		}
+	}
+}
