@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -404,7 +405,7 @@ func (p *parser) tags(n *yaml.Node, at string) []Tag {
 	p.mapping(n, at, nil, nil, func(key string, k, v *yaml.Node) {
 		kat := child(at, key)
 		switch {
-		case key == "" || len(key) > 128:
+		case key == "" || utf8.RuneCountInString(key) > 128: // AWS counts characters, not bytes
 			p.errs.Add(p.pos(k), kat, "a tag key must be 1 to 128 characters")
 		case strings.HasPrefix(strings.ToLower(key), "aws:"):
 			p.errs.Add(p.pos(k), kat, "tag keys starting with \"aws:\" are reserved by AWS")
@@ -418,7 +419,7 @@ func (p *parser) tags(n *yaml.Node, at string) []Tag {
 			}
 			// Step Functions takes a state machine's tag value of 1 to 256
 			// characters (AWS::StepFunctions::StateMachine TagsEntry).
-			if s == "" || len(s) > 256 {
+			if s == "" || utf8.RuneCountInString(s) > 256 {
 				p.errs.Add(p.pos(v), kat, "a tag value must be 1 to 256 characters (Step Functions refuses an empty one on a state machine)")
 			}
 			if !tagText(s) {
@@ -732,11 +733,12 @@ func (p *parser) noControl(n *yaml.Node, at, s string) {
 	}
 }
 
+// tagValue is AWS's rule for a tag's value: 1 to 256 characters (not
+// bytes: übersetzung is 11).
+func tagValue(s string) bool { return s != "" && utf8.RuneCountInString(s) <= 256 && tagText(s) }
+
 // tagText reports whether s holds only what AWS allows in tags: letters,
 // digits, white space and _ . : / = + - @.
-// tagValue is AWS's rule for a tag's value.
-func tagValue(s string) bool { return s != "" && len(s) <= 256 && tagText(s) }
-
 func tagText(s string) bool {
 	for _, r := range s {
 		switch {
