@@ -430,8 +430,8 @@ func markPolicyUses(s *Spec, v any) {
 			markPolicyUses(s, x)
 		}
 	case string:
-		for _, par := range s.Parameters {
-			if strings.Contains(v, "${"+par.Name+"}") {
+		for _, name := range DeployRefs(v) {
+			if par := s.Param(strings.TrimSpace(name)); par != nil { // ${ Name } as Fn::Sub reads it
 				par.Used = true
 			}
 		}

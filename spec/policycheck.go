@@ -50,7 +50,8 @@ func (p *parser) statementValue(key string, n *yaml.Node, at string) {
 		}
 		s := n.Value
 		for _, name := range DeployRefs(s) {
-			p.policyRefs = append(p.policyRefs, policyRef{name: name, pos: p.pos(n), at: at, plain: true, text: s})
+			// Trimmed as an Fn::Sub would: "${ Bucket }" forgot it too.
+			p.policyRefs = append(p.policyRefs, policyRef{name: strings.TrimSpace(name), pos: p.pos(n), at: at, plain: true, text: s})
 		}
 		switch {
 		case key == "Resource" && s != "*" && !strings.HasPrefix(s, "arn:"):

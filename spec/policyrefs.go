@@ -42,7 +42,7 @@ func (p *parser) policyIntrinsic(fn string, v *yaml.Node, at string) {
 		if v.Kind == yaml.SequenceNode && len(v.Content) == 2 {
 			if m := resolve(v.Content[1]); m.Kind == yaml.MappingNode {
 				for i := 0; i < len(m.Content); i += 2 {
-					vars = append(vars, resolve(m.Content[i]).Value)
+					vars = append(vars, strings.TrimSpace(resolve(m.Content[i]).Value))
 				}
 			}
 			v = resolve(v.Content[0])
@@ -51,7 +51,9 @@ func (p *parser) policyIntrinsic(fn string, v *yaml.Node, at string) {
 			return
 		}
 		for _, name := range DeployRefs(v.Value) {
-			if !contains(vars, name) {
+			// CloudFormation trims the name of a ${ Name } (cfn-lint's
+			// Sub rule does too), so it names Name.
+			if name = strings.TrimSpace(name); !contains(vars, name) {
 				p.policyRefs = append(p.policyRefs, policyRef{name: name, pos: p.pos(v), at: at, sub: true})
 			}
 		}

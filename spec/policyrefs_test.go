@@ -68,3 +68,35 @@ routes:
 		t.Errorf("want only\n%s\ngot\n%s", want, errs.String())
 	}
 }
+
+// TestPolicySubNamesAreTrimmed: CloudFormation trims the name of a
+// ${ Name } in an Fn::Sub (so does cfn-lint), so ${ Bucket } names the
+// parameter Bucket (and uses it) in either form of Fn::Sub, and the same
+// text in a plain string is refused as a forgotten Fn::Sub.
+func TestPolicySubNamesAreTrimmed(t *testing.T) {
+	src := `version: 1
+api: {name: a}
+parameters:
+  Bucket: {type: String}
+stateMachines:
+  m:
+    definition: {StartAt: A, States: {A: {Type: Succeed}}}
+    policies:
+      - {Effect: Allow, Action: s3:GetObject, Resource: {"Fn::Sub": "arn:aws:s3:::${ Bucket }/*"}}
+      - {Effect: Allow, Action: s3:GetObject, Resource: {"Fn::Sub": ["arn:aws:s3:::${ B }/*", {B: {Ref: Bucket}}]}}
+      - {Effect: Allow, Action: s3:GetObject, Resource: "arn:aws:s3:::${ Bucket }/*"}
+routes:
+  POST /a: {stateMachine: m}
+`
+	_, errs := Parse("s.yaml", []byte(src), nil)
+	want := `s.yaml:11:57: stateMachines.m.policies[2].Resource: "arn:aws:s3:::${ Bucket }/*" is a plain string: CloudFormation puts no value in its ${Bucket}, and IAM would read it as a policy variable; write {"Fn::Sub": "arn:aws:s3:::${ Bucket }/*"}`
+	if len(errs) != 1 || errs[0].Error() != want {
+		t.Errorf("want only\n%s\ngot\n%s", want, errs.String())
+	}
+
+	src = strings.Replace(src, "      - {Effect: Allow, Action: s3:GetObject, Resource: \"arn:aws:s3:::${ Bucket }/*\"}\n", "", 1)
+	src = strings.Replace(src, "      - {Effect: Allow, Action: s3:GetObject, Resource: {\"Fn::Sub\": [\"arn:aws:s3:::${ B }/*\", {B: {Ref: Bucket}}]}}\n", "", 1)
+	if _, errs := Parse("s.yaml", []byte(src), nil); len(errs) != 0 {
+		t.Errorf("${ Bucket } in an Fn::Sub alone: want no diagnostics (no unused-parameter warning), got\n%s", errs.String())
+	}
+}
