@@ -189,12 +189,13 @@ func widenMessage(par *spec.Parameter, whose, v string, reads []string) string {
 		par.Name, whose, quote(v), strings.Join(reads, " and from "), par.Name)
 }
 
-// WideValues refuses the values a deployment gives (--param, --params, an
-// environment's) that would widen a statement derived from the workflow:
-// a * or ? in a parameter a derived Resource reads. The spec's own values
-// are warnings at their positions (Derive); a value given at deploy time
-// has no position to warn at and would reach IAM unseen, so it is a
-// problem, as a value outside allowed is.
+// WideValues lists warnings for the values a deployment gives (--param,
+// --params, an environment's) that would widen a statement derived from
+// the workflow: a * or ? in a parameter a derived Resource reads. The
+// spec's own values are warnings at their positions (Derive); these have
+// none, so the commands print them. They are not refused: an S3 object
+// key may hold * and ?, and IAM has no way to write them literally in a
+// derived statement, only ${*} and ${?} in one written under policies.
 func WideValues(s *spec.Spec, values map[string]string) []string {
 	var problems []string
 	for _, m := range s.StateMachines {
@@ -204,7 +205,8 @@ func WideValues(s *spec.Spec, values map[string]string) []string {
 		pars, reads := derive(s, m).paramReaders()
 		for _, par := range pars {
 			if v, ok := values[par.Name]; ok && wild(v) {
-				problems = append(problems, widenMessage(par, "value", v, reads[par]))
+				problems = append(problems, widenMessage(par, "value", v, reads[par])+
+					"; if the value means * or ? literally, write that statement with IAM's escapes ${*} and ${?} (in an Fn::Sub, ${!*} and ${!?})")
 			}
 		}
 	}

@@ -137,7 +137,7 @@ func keyValues(flag string, in []string) ([]deploy.KV, error) {
 // file's, the flags') and names the stack when --stack does not: api.name,
 // with the environment's name after it.
 func (o *deployOptions) stackAndParams(a *app, s *spec.Spec, specName string, params []deploy.KV) ([]deploy.KV, error) {
-	params, err := o.resolve(s, params)
+	params, err := o.resolve(s, params, a.stderr)
 	if err != nil {
 		return nil, err
 	}

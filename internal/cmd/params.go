@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"strings"
@@ -54,8 +55,8 @@ func (o *paramFlags) stackBase(apiName string) string {
 // usage error listing every problem at once. A --param that names no
 // parameter of the spec is one of them, whether or not the spec declares
 // any: CloudFormation would refuse it at CreateChangeSet.
-func (o *paramFlags) resolve(s *spec.Spec, params []deploy.KV) ([]deploy.KV, error) {
-	values, err := o.values(s, params, true)
+func (o *paramFlags) resolve(s *spec.Spec, params []deploy.KV, stderr io.Writer) ([]deploy.KV, error) {
+	values, err := o.values(s, params, true, stderr)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +75,8 @@ func (o *paramFlags) resolve(s *spec.Spec, params []deploy.KV) ([]deploy.KV, err
 // values checks the values of --env, --params and --param, each over the
 // last: a usage error lists every problem at once. complete asks for a
 // value for every parameter without a default, as CreateChangeSet does.
-func (o *paramFlags) values(s *spec.Spec, params []deploy.KV, complete bool) (map[string]string, error) {
+// A value that widens a derived statement is a warning on stderr.
+func (o *paramFlags) values(s *spec.Spec, params []deploy.KV, complete bool, stderr io.Writer) (map[string]string, error) {
 	given, problems := o.readFile()
 	for _, kv := range params {
 		given = append(given, spec.Value{Name: kv.Key, Value: kv.Value, Pos: spec.Pos{File: "--param " + kv.Key + "=" + kv.Value}})
@@ -82,12 +84,15 @@ func (o *paramFlags) values(s *spec.Spec, params []deploy.KV, complete bool) (ma
 	values, more := s.Values(o.env, given, complete)
 	problems = append(problems, more...)
 	// A wildcard in a value the spec holds is a warning at its position;
-	// one given here would reach IAM unseen.
+	// one given here is said here, or it would reach IAM unseen. Not
+	// refused: an S3 key may hold * and ? (see compile.WideValues).
 	fromFlags := map[string]string{}
 	for _, v := range given {
 		fromFlags[v.Name] = v.Value
 	}
-	problems = append(problems, compile.WideValues(s, fromFlags)...)
+	for _, w := range compile.WideValues(s, fromFlags) {
+		fmt.Fprintf(stderr, "warning: %s\n", w)
+	}
 	if len(problems) > 0 {
 		return nil, usagef("the parameter values are not all right:\n  %s", strings.Join(problems, "\n  "))
 	}

@@ -33,7 +33,7 @@ func (o *paramFlags) local(a *app, t *target) error {
 		}
 		return nil
 	}
-	values, err := o.values(t.spec, given, false)
+	values, err := o.values(t.spec, given, false, a.stderr)
 	if err != nil {
 		return err
 	}

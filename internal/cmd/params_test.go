@@ -177,21 +177,27 @@ func TestDeployChecksValuesAgainstTheFields(t *testing.T) {
 	}
 }
 
-// TestDeployRefusesWideningValues: a --param value holding * or ? for a
+// TestDeployWarnsOfWideningValues: a --param value holding * or ? for a
 // parameter a derived statement reads (Table: dynamodb on table/${Table})
-// is refused before any AWS call, naming the statement it would widen; a
-// value no derived statement reads passes.
-func TestDeployRefusesWideningValues(t *testing.T) {
+// is a warning on stderr naming the statement it would widen and IAM's
+// escapes, not a refusal (an S3 key may hold * and ?): the deploy goes on.
+// An exact value gets no warning; render warns too.
+func TestDeployWarnsOfWideningValues(t *testing.T) {
 	const spec = "../../golden/derived-parameter-values/spec.yaml"
 	f := fakeAWS(t)
 	code, _, errs := mainWithin(t, "deploy", spec, "--env", "staging", "--param", "Table=orders-*", "--param", "Child=arn:aws:states:us-east-1:123456789012:stateMachine:c", "--param", "Step=arn:aws:states:us-east-1:123456789012:activity:a", "--yes", "--poll", "1ms")
-	if code != 2 || !strings.Contains(errs, `parameter Table's value "orders-*" holds * or ?`) {
+	if code != 0 || !strings.Contains(errs, `warning: parameter Table's value "orders-*" holds * or ?`) || !strings.Contains(errs, "IAM's escapes ${*} and ${?}") {
 		t.Errorf("deploy: exit %d\n%s", code, errs)
 	}
-	if len(f.Requests) != 0 {
-		t.Errorf("CloudFormation was called: %v", f.Calls())
+	if len(f.Requests) == 0 {
+		t.Errorf("the deploy stopped before CloudFormation")
 	}
-	if code, _, errs := mainWithin(t, "deploy", spec, "--env", "staging", "--param", "Table=orders-2", "--param", "Child=arn:aws:states:us-east-1:123456789012:stateMachine:c", "--param", "Step=arn:aws:states:us-east-1:123456789012:activity:a", "--yes", "--poll", "1ms"); code != 0 {
+	code, _, errs = mainWithin(t, "deploy", spec, "--env", "staging", "--param", "Table=orders-2", "--param", "Child=arn:aws:states:us-east-1:123456789012:stateMachine:c", "--param", "Step=arn:aws:states:us-east-1:123456789012:activity:a", "--yes", "--poll", "1ms")
+	if code != 0 || strings.Contains(errs, "warning: parameter Table's value \"") {
 		t.Errorf("deploy with an exact table: exit %d\n%s", code, errs)
+	}
+	code, _, errs = mainWithin(t, "render", spec, "POST /orders", "-d", "{}", "--env", "staging", "--param", "Table=orders-?")
+	if !strings.Contains(errs, `warning: parameter Table's value "orders-?" holds * or ?`) {
+		t.Errorf("render: exit %d\n%s", code, errs)
 	}
 }
