@@ -34,8 +34,13 @@ func wholeSub(s string) (string, bool) {
 }
 
 // paramValues are the values the spec gives par: its default, then each
-// environment's, each once. None means only the deployment knows.
+// environment's, each once. None means only the deployment knows, as for
+// an SSM-typed parameter: what the spec gives it are SSM parameter names
+// (/cfg/fn), and CloudFormation reads the values at deploy time.
 func (d *deriver) paramValues(par *spec.Parameter) []string {
+	if par.FromSSM() {
+		return nil
+	}
 	var out []string
 	if par.Default != nil {
 		out = append(out, *par.Default)
@@ -88,16 +93,33 @@ func (d *deriver) nameOrARN(t *spec.Task, pos spec.Pos, key, s string, par *spec
 	if d.holds(par) != "" && key != "QueueUrl" {
 		return s, true
 	}
-	why := "has no default and no environment sets it"
+	why := unknownValue(par)
 	if len(d.paramValues(par)) > 0 {
 		why = "is given both names and ARNs (" + strings.Join(d.paramValues(par), ", ") + ")"
 	}
 	if key == "QueueUrl" {
 		why = "may hold a queue's name or its URL"
 	}
-	d.warn(t, pos, actions, resource, fmt.Sprintf("%s is %s, and parameter %s %s, so sfnapic cannot tell whether it holds a name or an ARN: give %s only names or only ARNs (a default or each environment's value), or if it holds the name write %s: %q",
-		key, s, par.Name, why, par.Name, key, fmt.Sprintf(eitherFields[key], s)))
+	d.warn(t, pos, actions, resource, fmt.Sprintf("%s is %s, and parameter %s %s, so sfnapic cannot tell whether it holds a name or an ARN: %s, or if it holds the name write %s: %q",
+		key, s, par.Name, why, giveValues(par, "give "+par.Name+" only names or only ARNs (a default or each environment's value)"), key, fmt.Sprintf(eitherFields[key], s)))
 	return "", false
+}
+
+// unknownValue says why paramValues knows no value of par.
+func unknownValue(par *spec.Parameter) string {
+	if par.FromSSM() {
+		return "is read from Systems Manager at deploy time (the spec gives it SSM parameter names, not values)"
+	}
+	return "has no default and no environment sets it"
+}
+
+// giveValues is what to do so that sfnapic knows par's values: fix,
+// unless par is SSM-typed, whose values the spec can never give.
+func giveValues(par *spec.Parameter, fix string) string {
+	if par.FromSSM() {
+		return "make " + par.Name + " a String parameter whose values (default, environments') are the value itself, not an SSM name"
+	}
+	return fix
 }
 
 // resourceParam derives the grant of a Task whose Resource is ${P}: a
@@ -120,8 +142,8 @@ func (d *deriver) resourceParam(t *spec.Task, par *spec.Parameter) {
 	switch {
 	case len(vals) == 0:
 		// Nothing tells a function from an activity (or anything else).
-		d.warns.Warn(t.Pos, t.Path+".Resource", "Resource is %s, and parameter %s has no default and no environment sets it, so sfnapic cannot tell whether it is a Lambda function's ARN or an activity's, and no statement is derived for it: give %s a default or an environment value, or, for a function, add under policies: {Effect: Allow, Action: [lambda:InvokeFunction], Resource: [{\"Fn::Sub\": \"%s\"}, {\"Fn::Sub\": \"%s:*\"}]} (an activity needs none)",
-			t.Resource, par.Name, par.Name, t.Resource, t.Resource)
+		d.warns.Warn(t.Pos, t.Path+".Resource", "Resource is %s, and parameter %s %s, so sfnapic cannot tell whether it is a Lambda function's ARN or an activity's, and no statement is derived for it: %s, or, for a function, add under policies: {Effect: Allow, Action: [lambda:InvokeFunction], Resource: [{\"Fn::Sub\": \"%s\"}, {\"Fn::Sub\": \"%s:*\"}]} (an activity needs none)",
+			t.Resource, par.Name, unknownValue(par), giveValues(par, "give "+par.Name+" a default or an environment value"), t.Resource, t.Resource)
 	case activities > 0 && activities == len(vals):
 	case activities == 0 && fns == len(vals):
 		d.grant(t, []string{"lambda:InvokeFunction"}, t.Resource, t.Resource+":*")
@@ -139,6 +161,9 @@ func (d *deriver) resourceParam(t *spec.Task, par *spec.Parameter) {
 func (d *deriver) wildcards() {
 	pars, reads := d.paramReaders()
 	for _, par := range pars {
+		if par.FromSSM() {
+			continue // its values are SSM names, not what the statement reads
+		}
 		widens := func(pos spec.Pos, path, whose, v string) {
 			if wild(v) {
 				d.warns.Warn(pos, path, "%s", widenMessage(par, whose, v, reads[par]))
@@ -204,7 +229,7 @@ func WideValues(s *spec.Spec, values map[string]string) []string {
 		}
 		pars, reads := derive(s, m).paramReaders()
 		for _, par := range pars {
-			if v, ok := values[par.Name]; ok && wild(v) {
+			if v, ok := values[par.Name]; ok && wild(v) && !par.FromSSM() {
 				problems = append(problems, widenMessage(par, "value", v, reads[par])+
 					"; if the value means * or ? literally, write that statement with IAM's escapes ${*} and ${?} (in an Fn::Sub, ${!*} and ${!?})")
 			}

@@ -3,6 +3,8 @@ package compile
 import (
 	"strings"
 	"testing"
+
+	"github.com/sfnapic/sfnapic/spec"
 )
 
 // TestDeriveFromParameters pins what a field that is one ${P}, P a
@@ -110,5 +112,46 @@ func TestDeriveWildcardValues(t *testing.T) {
 		if got := warns[i]; got.Pos.String() != w.at || got.Path != w.path || !strings.Contains(got.Msg, w.msg) {
 			t.Errorf("warning %d: got %s\nwant at %s (%s): ...%s...", i, got, w.at, w.path, w.msg)
 		}
+	}
+}
+
+// TestDeriveSSMParametersHaveNoKnownValue: an SSM-typed parameter's
+// default and environments' values are SSM parameter names (/cfg/fn),
+// not what the field receives, so the deriver knows no value of it: a
+// FunctionName of one is not taken for a function's name (which would
+// grant arn:...:function:${F}, AccessDenied at run time), a Resource or a
+// child machine's ARN is not judged by the name, and a * in the name
+// widens nothing, at build or at deploy (WideValues).
+func TestDeriveSSMParametersHaveNoKnownValue(t *testing.T) {
+	const ssm = "{type: \"AWS::SSM::Parameter::Value<String>\", default: \"/cfg/*\"}"
+	cases := []struct{ name, task, want, warn string }{
+		{"function", `          {Type: Task, Resource: "arn:aws:states:::lambda:invoke", Parameters: {FunctionName: "${P}"}, End: true}`,
+			"", "parameter P is read from Systems Manager at deploy time"},
+		{"Resource", `          {Type: Task, Resource: "${P}", End: true}`,
+			"", "parameter P is read from Systems Manager at deploy time (the spec gives it SSM parameter names, not values), so sfnapic cannot tell whether it is a Lambda function's ARN"},
+		{"child machine .sync", `          {Type: Task, Resource: "arn:aws:states:::states:startExecution.sync:2", Parameters: {StateMachineArn: "${P}"}, End: true}`,
+			"states:StartExecution on ${P}\n" +
+				"events:PutTargets,events:PutRule,events:DescribeRule on arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule\n",
+			"parameter P is read from Systems Manager at deploy time (the spec gives it SSM parameter names, not values), so sfnapic cannot read the child machine's name"},
+		{"topic: an ARN-only field reads ${P}, and the name's * widens nothing", `          {Type: Task, Resource: "arn:aws:states:::sns:publish", Parameters: {TopicArn: "${P}", Message: m}, End: true}`,
+			"sns:Publish on ${P}\n", ""},
+	}
+	for _, c := range cases {
+		grants, warns := deriveOne(t, c.task, "parameters:\n  P: "+ssm+"\n")
+		got := render(grants)
+		switch {
+		case c.warn == "" && (got != c.want || len(warns) != 0):
+			t.Errorf("%s: got\n%s%s\nwant\n%s", c.name, got, warns.String(), c.want)
+		case c.warn != "" && (got != c.want || len(warns) != 1 || !strings.Contains(warns[0].Msg, c.warn) || !strings.Contains(warns[0].Msg, "make P a String parameter")):
+			t.Errorf("%s: got\n%s%s\nwant one warning: ...%s...", c.name, got, warns.String(), c.warn)
+		}
+	}
+	src := "version: 1\napi: {name: a}\nparameters:\n  P: " + ssm + "\nstateMachines:\n  m:\n    definition: {StartAt: T, States: {T: {Type: Task, Resource: \"arn:aws:states:::sns:publish\", Parameters: {TopicArn: \"${P}\", Message: m}, End: true}}}\nroutes:\n  POST /a: {stateMachine: m}\n"
+	s, errs := spec.Parse("s.yaml", []byte(src), nil)
+	if errs.HasErrors() {
+		t.Fatal(errs.String())
+	}
+	if wide := WideValues(s, map[string]string{"P": "/cfg/orders-*"}); len(wide) != 0 {
+		t.Errorf("WideValues of an SSM name: %q", wide)
 	}
 }

@@ -61,8 +61,8 @@ func (d *deriver) childExecutions(t *spec.Task, arn string, par *spec.Parameter)
 	actions := []string{"states:DescribeExecution", "states:StopExecution"}
 	if len(d.paramValues(par)) == 0 {
 		p, _ := t.Param("StateMachineArn")
-		d.warns.Warn(p.Pos, t.Path, "StateMachineArn is %s, and parameter %s has no default and no environment sets it, so sfnapic cannot read the child machine's name from it to name its executions: give %s a default or an environment value, the machine's ARN (such as arn:aws:states:eu-west-1:123456789012:stateMachine:child), or add under policies: {Effect: Allow, Action: [%s], Resource: {\"Fn::Sub\": \"arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:<the child machine's name>:*\"}}",
-			arn, par.Name, par.Name, strings.Join(actions, ", "))
+		d.warns.Warn(p.Pos, t.Path, "StateMachineArn is %s, and parameter %s %s, so sfnapic cannot read the child machine's name from it to name its executions: %s, or add under policies: {Effect: Allow, Action: [%s], Resource: {\"Fn::Sub\": \"arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:<the child machine's name>:*\"}}",
+			arn, par.Name, unknownValue(par), giveValues(par, "give "+par.Name+" a default or an environment value, the machine's ARN (such as arn:aws:states:eu-west-1:123456789012:stateMachine:child)"), strings.Join(actions, ", "))
 		return
 	}
 	d.grant(t, actions, "arn:"+partOf(par, 1)+":states:"+partOf(par, 3)+":"+partOf(par, 4)+":execution:"+partOf(par, 6)+":*")

@@ -179,7 +179,7 @@ func (p *parser) checkDeployed(s *Spec, params map[string]*Parameter, d deployTe
 			if !ok && params[name].Default != nil {
 				v, ok = *params[name].Default, true
 			}
-			if !ok || fromSSM(params[name]) {
+			if !ok || params[name].FromSSM() {
 				return
 			}
 			values[name] = v
@@ -205,10 +205,11 @@ func (p *parser) checkDeployed(s *Spec, params map[string]*Parameter, d deployTe
 	}
 }
 
-// fromSSM reports whether a parameter's values name SSM parameters, whose
+// FromSSM reports whether a parameter's values name SSM parameters, whose
 // values CloudFormation reads at deploy time: its default and its
-// environments' values are names, not what a field receives.
-func fromSSM(par *Parameter) bool {
+// environments' values are names, not what a field receives, so whatever
+// reads them (these checks, compile's deriver) knows no value of it.
+func (par *Parameter) FromSSM() bool {
 	return strings.HasPrefix(par.Type, "AWS::SSM::Parameter::Value<")
 }
 
@@ -231,7 +232,7 @@ func (s *Spec) CheckFields(values map[string]string) []string {
 			if !ok && par.Default != nil {
 				v, ok = *par.Default, true
 			}
-			if !ok || fromSSM(par) {
+			if !ok || par.FromSSM() {
 				known = false
 				break
 			}
