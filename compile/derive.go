@@ -77,7 +77,10 @@ func (d *deriver) warn(t *spec.Task, pos spec.Pos, actions []string, resource, w
 // Lambda function ARN, or an activity ARN (which workers poll: the
 // execution role needs nothing for it).
 func (d *deriver) task(t *spec.Task) {
-	parts := strings.Split(t.Resource, ":")
+	// Split as an ARN, not at every colon: ${AWS::Region} and
+	// ${AWS::Partition} (CDK's arn:${AWS::Partition}:states:::lambda:invoke)
+	// are one part each.
+	parts := splitARN(t.Resource)
 	switch {
 	case d.param(t.Resource) != nil:
 		d.resourceParam(t, d.param(t.Resource))

@@ -29,7 +29,7 @@ func (d *deriver) lambda(t *spec.Task, action string) {
 			}
 		}
 	}
-	parts := strings.Split(name, ":")
+	parts := splitARN(name) // ${AWS::Region} is one part
 	var base string
 	switch {
 	case d.param(name) != nil && d.isARN(name):
