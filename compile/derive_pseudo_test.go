@@ -1,6 +1,9 @@
 package compile
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestDerivePseudoParametersInARNs: an ARN written with pseudo parameters
 // (CDK's arn:${AWS::Partition}:states:::lambda:invoke, a function ARN with
@@ -23,5 +26,14 @@ func TestDerivePseudoParametersInARNs(t *testing.T) {
 		if got := render(grants); got != c.want || len(warns) != 0 {
 			t.Errorf("%s: got\n%s%s\nwant\n%s", c.name, got, warns.String(), c.want)
 		}
+	}
+}
+
+// TestDerivePutEventsWithoutEntries: a putEvents Task that gives no
+// Entries is warned of at the Task (the absent field has no position).
+func TestDerivePutEventsWithoutEntries(t *testing.T) {
+	_, warns := deriveOne(t, `          {Type: Task, Resource: "arn:aws:states:::events:putEvents", End: true}`)
+	if len(warns) != 1 || warns[0].Pos.String() != "s.yaml:9:24" || !strings.Contains(warns[0].Msg, "the Task gives no Entries") {
+		t.Errorf("got\n%s", warns.String())
 	}
 }

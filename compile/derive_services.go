@@ -131,7 +131,11 @@ func (d *deriver) events(t *spec.Task, action string) {
 	const what = "<the event bus's ARN>"
 	p, ok := t.Param("Entries")
 	entries, isList := p.Value.([]any)
-	if !ok || p.Dynamic() || !isList {
+	switch {
+	case !ok: // no position of its own: the Task's
+		d.warn(t, t.Pos, actions, what, "the Task gives no Entries")
+		return
+	case p.Dynamic() || !isList:
 		d.warn(t, p.Pos, actions, what, "the Task's Entries are not a list written in the definition")
 		return
 	}

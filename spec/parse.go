@@ -293,13 +293,35 @@ func (p *parser) str(n *yaml.Node, at string) (string, bool) {
 	n = resolve(n)
 	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" {
 		hint := ""
-		if n.Kind == yaml.ScalarNode && n.ShortTag() != "!!null" {
+		switch {
+		case n.Kind == yaml.ScalarNode && shortForm(n.Tag, n.Value) != "":
+			hint = shortForm(n.Tag, n.Value)
+		case n.Kind == yaml.ScalarNode && n.ShortTag() != "!!null":
 			hint = fmt.Sprintf("; quote it if you mean the text: %q", n.Value)
 		}
 		p.errs.Add(p.pos(n), at, "expected a string, got %s%s", describe(n), hint)
 		return "", false
 	}
 	return n.Value, true
+}
+
+// shortForm is the hint for a CloudFormation short form (!Sub, !Ref,
+// !GetAtt): a spec is read as plain YAML, so the tag is no intrinsic and
+// quoting it would give the text, not the value; the full form is what
+// works, in a policy. "" for any other tag.
+func shortForm(tag, value string) string {
+	fn, ok := strings.CutPrefix(tag, "!")
+	if !ok || strings.HasPrefix(fn, "!") || !contains(intrinsics, "Fn::"+fn) && fn != "Ref" {
+		return ""
+	}
+	if fn != "Ref" {
+		fn = "Fn::" + fn
+	}
+	full := fmt.Sprintf("{%q: %q}", fn, value)
+	if res, attr, dotted := strings.Cut(value, "."); fn == "Fn::GetAtt" && dotted {
+		full = fmt.Sprintf("{%q: [%q, %q]}", fn, res, attr)
+	}
+	return fmt.Sprintf("; a spec is plain YAML, which does not read CloudFormation's short form %s: in a policy write %s (a field that takes an ARN takes ${Name} in its text)", tag, full)
 }
 
 // oneOf returns a string that must be one of allowed.
