@@ -34,6 +34,13 @@ routes:
 		`s.yaml:11:33: stateMachines.m.policies[4].Action: warning: "sqs:*" is a wildcard`,
 		`s.yaml:11:52: stateMachines.m.policies[4].Resource: warning: "*" is a wildcard`,
 	}
+	diagnosticsStart(t, errs, want)
+}
+
+// diagnosticsStart fails unless errs are as many as want and each starts
+// with its want, in order.
+func diagnosticsStart(t *testing.T, errs ErrorList, want []string) {
+	t.Helper()
 	if len(errs) != len(want) {
 		t.Fatalf("got %d diagnostics, want %d:\n%s", len(errs), len(want), errs.String())
 	}

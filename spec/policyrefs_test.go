@@ -32,14 +32,7 @@ routes:
 		`s.yaml:11:67: stateMachines.m.policies[2].Resource[0]: Ref "" names no parameter`,
 		`s.yaml:11:78: stateMachines.m.policies[2].Resource[1]: Ref "StateMachineM'" names no parameter`,
 	}
-	if len(errs) != len(want) {
-		t.Fatalf("got %d diagnostics, want %d:\n%s", len(errs), len(want), errs.String())
-	}
-	for i, w := range want {
-		if !strings.HasPrefix(errs[i].Error(), w) {
-			t.Errorf("diagnostic %d:\n got %s\nwant %s", i, errs[i].Error(), w)
-		}
-	}
+	diagnosticsStart(t, errs, want)
 }
 
 // TestPlainStringPolicyNames: ${Name} of a parameter or pseudo parameter
