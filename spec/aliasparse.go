@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -87,6 +88,16 @@ func (p *parser) minutes(n *yaml.Node, at string, secs int) int {
 
 func alarmName(s string) bool { return s != "" && len(s) <= 255 }
 
+// nonPseudo is the first ${Name} of text that is not a pseudo parameter.
+func nonPseudo(text string) string {
+	for _, name := range DeployRefs(text) {
+		if !contains(pseudoParams, name) {
+			return name
+		}
+	}
+	return ""
+}
+
 // alarms reads the CloudWatch alarms that roll a deployment back. AWS wants
 // their names: an ARN there names no alarm, which CloudWatch reads as OK, so
 // the deployment would never roll back (AWS::StepFunctions::StateMachineAlias
@@ -108,6 +119,13 @@ func (p *parser) alarms(n *yaml.Node, at string) []string {
 			continue
 		}
 		if m := alarmArnRe().FindStringSubmatch(s); m != nil {
+			if other := nonPseudo(strings.TrimSuffix(s, m[4])); other != "" {
+				// Only the name is kept: a parameter (or a typo) before it
+				// would vanish unchecked; the stack's own region and
+				// account are what a name means anyway.
+				p.errs.Add(p.pos(resolve(c)), iat, "%q: a deployment takes alarms by name, and only the name of an alarm ARN is kept, so its ${%s} would be dropped; write the alarm's name (%s), in the stack's region and account", s, other, m[4])
+				continue
+			}
 			s = m[4]
 		}
 		if p.deferDeployed(c, iat, s, alarmName, "an alarm name of 1 to 255 characters") {

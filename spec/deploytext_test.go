@@ -193,3 +193,21 @@ func TestCheckFieldsWithDeployValues(t *testing.T) {
 		t.Errorf("a good value: %q", problems)
 	}
 }
+
+// TestAlarmARNKeepsOnlyItsName: an alarm ARN is kept as its name, so a
+// ${Name} other than a pseudo parameter in the rest of it (which would
+// vanish unchecked) is refused with the name to write; the stack's own
+// ${AWS::Region} and ${AWS::AccountId} there are fine.
+func TestAlarmARNKeepsOnlyItsName(t *testing.T) {
+	src := "version: 1\napi: {name: a}\nstateMachines:\n  m:\n    definition: {StartAt: A, States: {A: {Type: Succeed}}}\n    publish: true\n" +
+		"    alias: {name: live, deployment: {type: CANARY, percentage: 10, interval: 5m, alarms: [\"arn:aws:cloudwatch:${Bogus}:123456789012:alarm:x\", \"arn:aws:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:y\"]}}\n" +
+		"routes:\n  POST /a: {stateMachine: m}\n"
+	s, diags := Parse("s.yaml", []byte(src), nil)
+	want := `s.yaml:7:91: stateMachines.m.alias.deployment.alarms[0]: "arn:aws:cloudwatch:${Bogus}:123456789012:alarm:x": a deployment takes alarms by name, and only the name of an alarm ARN is kept, so its ${Bogus} would be dropped; write the alarm's name (x)`
+	if len(diags) != 1 || !strings.HasPrefix(diags[0].Error(), want) {
+		t.Errorf("want one diagnostic starting\n%s\ngot\n%s", want, diags)
+	}
+	if s != nil {
+		t.Errorf("a spec with an error parsed")
+	}
+}
