@@ -79,3 +79,18 @@ func TestRenderAllVariants(t *testing.T) {
 		t.Errorf("a note missing: exit %d\n%s", code, stderr)
 	}
 }
+
+// TestRenderStackPlace: with --stack, ${AWS::Partition}, ${AWS::Region}
+// and ${AWS::AccountId} are the stack's, read from its ID, also for a
+// spec whose only machine exists already (no machine of its own tells
+// them).
+func TestRenderStackPlace(t *testing.T) {
+	f := fakeAWS(t)
+	st := f.AddStack("legacy-api", "CREATE_COMPLETE", map[string]any{})
+	st.ID = "arn:aws:cloudformation:eu-west-1:210987654321:stack/legacy-api/1"
+	spec := writeSpec(t, t.TempDir(), "s.yaml", "version: 1\napi: {name: legacy-api}\nstateMachines:\n  legacy: {arn: \"arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:legacy\"}\nroutes:\n  POST /a: {stateMachine: legacy}\n")
+	code, stdout, stderr := run(t, "render", spec, "POST /a", "-d", "{}", "--stack", "legacy-api")
+	if code != 0 || !strings.Contains(stdout, `"stateMachineArn": "arn:aws:states:eu-west-1:210987654321:stateMachine:legacy"`) {
+		t.Errorf("render --stack: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+}

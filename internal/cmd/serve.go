@@ -418,10 +418,11 @@ func serveBackend(ctx context.Context, a *app, g *gateway.Gateway, o serveOption
 	where := resolved.URL
 	be := &backend{sf: sfncall.New(client), client: client, vars: map[string]string{}}
 	if o.stack != "" {
-		outputs, err := stackOutputs(sctx, awsconfig.CloudFormation(cfg), o.stack)
+		outputs, id, err := describeStack(sctx, awsconfig.CloudFormation(cfg), o.stack)
 		if err != nil {
 			return nil, explainAWS(err, cfg, o.debug)
 		}
+		stackPlace(be.vars, id)
 		if err := stackMachines(outputs, o.stack, g, be.vars); err != nil {
 			return nil, err
 		}

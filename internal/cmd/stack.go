@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
@@ -67,12 +68,18 @@ func (o *awsFlags) config(ctx context.Context) (aws.Config, error) {
 // readStack loads the AWS configuration and reads the outputs of the
 // stack the flags name.
 func (o *awsFlags) readStack(ctx context.Context) (aws.Config, map[string]string, error) {
+	cfg, outputs, _, err := o.readStackID(ctx)
+	return cfg, outputs, err
+}
+
+// readStackID is readStack with the stack's ID.
+func (o *awsFlags) readStackID(ctx context.Context) (aws.Config, map[string]string, string, error) {
 	cfg, err := o.config(ctx)
 	if err != nil {
-		return cfg, nil, err
+		return cfg, nil, "", err
 	}
-	outputs, err := stackOutputs(ctx, awsconfig.CloudFormation(cfg), o.stack)
-	return cfg, outputs, explainAWS(err, cfg, o.debug)
+	outputs, id, err := describeStack(ctx, awsconfig.CloudFormation(cfg), o.stack)
+	return cfg, outputs, id, explainAWS(err, cfg, o.debug)
 }
 
 // stackDescriber is the part of CloudFormation that reading a stack's
@@ -97,15 +104,36 @@ func missingOutput(stack string, outputs map[string]string, what, fix string) er
 
 // stackOutputs reads a deployed stack's outputs.
 func stackOutputs(ctx context.Context, cf stackDescriber, stack string) (map[string]string, error) {
+	outputs, _, err := describeStack(ctx, cf, stack)
+	return outputs, err
+}
+
+// describeStack reads a deployed stack's outputs and its ID
+// (arn:PARTITION:cloudformation:REGION:ACCOUNT:stack/NAME/UUID), which
+// says where the stack is.
+func describeStack(ctx context.Context, cf stackDescriber, stack string) (map[string]string, string, error) {
 	out, err := cf.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(stack)})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	outputs := map[string]string{}
+	outputs, id := map[string]string{}, ""
 	for _, s := range out.Stacks {
+		id = aws.ToString(s.StackId)
 		for _, o := range s.Outputs {
 			outputs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
 		}
 	}
-	return outputs, nil
+	return outputs, id, nil
+}
+
+// stackPlace gives vars the partition, region and account of the stack
+// whose ID this is: what ${AWS::Partition}, ${AWS::Region} and
+// ${AWS::AccountId} were when it was deployed (an existing machine's ARN
+// may be written with them, and a spec may have no machine of its own to
+// read them from).
+func stackPlace(vars map[string]string, id string) {
+	parts := strings.Split(id, ":")
+	if len(parts) >= 6 && parts[2] == "cloudformation" {
+		vars["AWS::Partition"], vars["AWS::Region"], vars["AWS::AccountId"] = parts[1], parts[3], parts[4]
+	}
 }

@@ -38,14 +38,14 @@ func TestStackOutputsThroughFake(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := tg.useStack(outputs, "items"); err != nil || tg.g.Vars["StateMachineItems"] != arn || tg.names[arn] != "items" || !tg.deployed {
+	if err := tg.useStack(outputs, "", "items"); err != nil || tg.g.Vars["StateMachineItems"] != arn || tg.names[arn] != "items" || !tg.deployed {
 		t.Errorf("useStack: %v %v %v", err, tg.g.Vars, tg.names)
 	}
 	if _, err := stackOutputs(context.Background(), cf, "nope"); err == nil || !strings.Contains(err.Error(), "nope") {
 		t.Errorf("a missing stack: %v", err)
 	}
 	delete(outputs, machine)
-	if err := tg.useStack(outputs, "items"); err == nil || !strings.Contains(err.Error(), "no output for state machine StateMachineItems") {
+	if err := tg.useStack(outputs, "", "items"); err == nil || !strings.Contains(err.Error(), "no output for state machine StateMachineItems") {
 		t.Errorf("a stack without the machine's output: %v", err)
 	}
 }

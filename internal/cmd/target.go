@@ -159,17 +159,19 @@ func loadGateway(specName, templateName string) (*gateway.Gateway, *spec.Spec, s
 // fromStack reads the outputs of the stack the flags name, and replaces
 // the target's placeholder ARNs with the stack's.
 func (t *target) fromStack(ctx context.Context, o *awsFlags) (aws.Config, map[string]string, error) {
-	cfg, outputs, err := o.readStack(ctx)
+	cfg, outputs, id, err := o.readStackID(ctx)
 	if err != nil {
 		return cfg, nil, err
 	}
-	return cfg, outputs, t.useStack(outputs, o.stack)
+	return cfg, outputs, t.useStack(outputs, id, o.stack)
 }
 
 // useStack replaces the placeholder ARNs with those of a deployed stack,
-// from its outputs.
-func (t *target) useStack(outputs map[string]string, stack string) error {
+// from its outputs, and the placeholder partition, region and account
+// with the stack's, from its ID.
+func (t *target) useStack(outputs map[string]string, id, stack string) error {
 	vars := map[string]string{}
+	stackPlace(vars, id)
 	if err := stackMachines(outputs, stack, t.g, vars); err != nil {
 		return err
 	}
