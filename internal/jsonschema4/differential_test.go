@@ -136,6 +136,9 @@ func leaves(lib *jsonschema.ValidationError, ours *jsonschema4.Error) (want, got
 // schema, and on the instance when the schema compiles.
 func agree(t testing.TB, schemaText, instanceText string) {
 	t.Helper()
+	if !draft04(parse(t, schemaText)) {
+		return
+	}
 	libSchema, libErr := libCompile(schemaText)
 	ours, err := jsonschema4.Compile(loc, parse(t, schemaText), nil)
 	var libInvalid *jsonschema.SchemaValidationError
@@ -166,6 +169,25 @@ func agree(t testing.TB, schemaText, instanceText string) {
 	if !slices.Equal(want, got) {
 		t.Fatalf("schema %s, instance %s: errors differ:\nlibrary %s\nours    %s", schemaText, instanceText, strings.Join(want, "\n        "), strings.Join(got, "\n        "))
 	}
+}
+
+// draft04 tells whether the library reads a schema as draft-04: it
+// reads a root $schema naming another draft (or anything else) as that
+// draft, or fails to load it; this package reads every schema as
+// draft-04, which is all API Gateway speaks (and spec refuses another
+// $schema).
+func draft04(doc any) bool {
+	obj, ok := doc.(map[string]any)
+	if !ok {
+		return true
+	}
+	v, ok := obj["$schema"]
+	if !ok {
+		return true
+	}
+	s, _ := v.(string)
+	_, rest, _ := strings.Cut(s, "://")
+	return strings.TrimSuffix(rest, "#") == "json-schema.org/draft-04/schema"
 }
 
 // goldenSchemas are the body schemas of every golden spec (inline and
