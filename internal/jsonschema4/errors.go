@@ -180,7 +180,7 @@ func group(n int) string {
 
 // groupFloat writes a number as that printer writes %v of a float64:
 // Go's shortest form, its integer digits grouped, an exponent written
-// "× 10⁻⁰⁷".
+// "1.5 × 10⁻⁰⁷".
 func groupFloat(f float64) string {
 	s := strconv.FormatFloat(f, 'g', -1, 64)
 	mant, exp, ok := strings.Cut(s, "e")
@@ -188,7 +188,9 @@ func groupFloat(f float64) string {
 		return groupDigits(s)
 	}
 	sup := strings.NewReplacer("+", "", "-", "⁻", "0", "⁰", "1", "¹", "2", "²", "3", "³", "4", "⁴", "5", "⁵", "6", "⁶", "7", "⁷", "8", "⁸", "9", "⁹")
-	return mant + " × 10" + sup.Replace(exp)
+	// U+202F (narrow no-break space) either side of the sign, as CLDR's
+	// English writes it.
+	return mant + "\u202f×\u202f10" + sup.Replace(exp)
 }
 
 // groupDigits puts commas between the thousands of a decimal's integer

@@ -24,6 +24,8 @@ var cases = []struct {
 	{"maximum", `{"maximum": 3}`, `3`, ``},
 	{"exclusiveMinimum", `{"minimum": 3, "exclusiveMinimum": true}`, `3`, `/ exclusiveMinimum: exclusiveMinimum: got 3, want 3`},
 	{"minimum", `{"minimum": 3}`, `2.5`, `/ minimum: minimum: got 2.5, want 3`},
+	{"numbers in English", `{"maximum": 1000.5}`, `1e7`, "/ maximum: maximum: got 1\u202f×\u202f10⁰⁷, want 1,000.5"},
+	{"counts in English", `{"minLength": 1000}`, `"a"`, `/ minLength: minLength: got 1, want 1,000`},
 	{"lengths count code points", `{"minLength": 2, "maxLength": 2}`, `"éé"`, ``},
 	{"minLength", `{"minLength": 2}`, `"é"`, `/ minLength: minLength: got 1, want 2`},
 	{"pattern is not anchored", `{"pattern": "b"}`, `"abc"`, ``},
@@ -118,5 +120,17 @@ func TestBadSchemas(t *testing.T) {
 			t.Errorf("%s compiles", schema)
 		}
 		agree(t, schema, `{}`)
+	}
+}
+
+// BenchmarkFirstCheck is what a command that checks one body schema pays:
+// the metaschema's compilation (once per process) and the check.
+func BenchmarkFirstCheck(b *testing.B) {
+	doc := parse(b, `{"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "minItems": 1, "items": {"type": "object", "properties": {"sku": {"type": "string"}, "qty": {"type": "integer", "minimum": 1}}}}}}`)
+	for b.Loop() {
+		jsonschema4.ResetMetaschema()
+		if _, err := jsonschema4.Compile("sfnapic:///body.json", doc, nil); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
