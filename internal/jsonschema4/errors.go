@@ -2,6 +2,7 @@ package jsonschema4
 
 import (
 	"fmt"
+	"math"
 	"math/big"
 	"strconv"
 	"strings"
@@ -182,6 +183,12 @@ func group(n int) string {
 // Go's shortest form, its integer digits grouped, an exponent written
 // "1.5 × 10⁻⁰⁷".
 func groupFloat(f float64) string {
+	switch {
+	case math.IsInf(f, 1): // a number past float64's range: 1E700
+		return "∞"
+	case math.IsInf(f, -1):
+		return "-∞"
+	}
 	s := strconv.FormatFloat(f, 'g', -1, 64)
 	mant, exp, ok := strings.Cut(s, "e")
 	if !ok {

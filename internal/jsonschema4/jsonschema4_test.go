@@ -25,6 +25,8 @@ var cases = []struct {
 	{"exclusiveMinimum", `{"minimum": 3, "exclusiveMinimum": true}`, `3`, `/ exclusiveMinimum: exclusiveMinimum: got 3, want 3`},
 	{"minimum", `{"minimum": 3}`, `2.5`, `/ minimum: minimum: got 2.5, want 3`},
 	{"numbers in English", `{"maximum": 1000.5}`, `1e7`, "/ maximum: maximum: got 1\u202f×\u202f10⁰⁷, want 1,000.5"},
+	{"numbers past float64", `{"maximum": 1.5, "minimum": -1}`, `1E700`, `/ maximum: maximum: got ∞, want 1.5`},
+	{"numbers below float64", `{"minimum": -1}`, `-1E700`, `/ minimum: minimum: got -∞, want -1`},
 	{"counts in English", `{"minLength": 1000}`, `"a"`, `/ minLength: minLength: got 1, want 1,000`},
 	{"lengths count code points", `{"minLength": 2, "maxLength": 2}`, `"éé"`, ``},
 	{"minLength", `{"minLength": 2}`, `"é"`, `/ minLength: minLength: got 1, want 2`},
