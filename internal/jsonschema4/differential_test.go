@@ -415,7 +415,7 @@ func genKeyword(r *rand.Rand, depth int) (string, any) {
 	case 23:
 		return "definitions", map[string]any{"d": sub()}
 	case 24:
-		return "$ref", pick(r, []any{"#", "#/definitions/d", "#/properties/a", "#/properties/a~1b"})
+		return "$ref", pick(r, []any{"#", "#/definitions/d", "#/properties/a", "#/properties/a~1b", "#/required", "#/properties/a/type", "#/definitions"})
 	}
 	return pick(r, []string{"title", "description", "default", "required", "enum", "type", "items"}), genValue(r, 1)
 }

@@ -98,6 +98,9 @@ var badSchemas = []struct{ schema, want string }{
 	{`{"exclusiveMaximum": true}`, `/: properties 'maximum' required, if 'exclusiveMaximum' exists`},
 	{`{"multipleOf": 0}`, `/multipleOf: exclusiveMinimum: got 0, want 0`},
 	{`{"properties": {"a": 1}}`, `/properties/a: got number, want object`},
+	// What a $ref points at is a schema too; the place is inside it.
+	{`{"$ref": "#/required", "required": ["a"]}`, `/: got array, want object`},
+	{`{"items": {"$ref": "#/properties/a/type"}, "properties": {"a": {"type": "string"}}}`, `/: got string, want object`},
 }
 
 func TestBadSchemas(t *testing.T) {

@@ -34,7 +34,7 @@ func compileMeta() {
 		panic(err)
 	}
 	c := &compiler{docs: map[string]any{MetaURL: doc}, done: map[string]*Schema{}}
-	s, err := c.at(MetaURL + "#")
+	s, err := c.root(MetaURL + "#")
 	if err != nil {
 		panic(err)
 	}
@@ -47,8 +47,14 @@ type InvalidSchemaError struct {
 	Err *Error // the metaschema's errors, at places in the schema
 }
 
+// Error writes the error as the library did.
 func (e *InvalidSchemaError) Error() string {
-	return fmt.Sprintf("%q is not valid against metaschema: %v", e.URL, e.Err)
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "%q is not valid against metaschema: jsonschema validation failed with %s", e.URL, quote(MetaURL+"#"))
+	for _, c := range e.Err.Causes {
+		c.display(&sb, 1)
+	}
+	return sb.String()
 }
 
 func (e *InvalidSchemaError) Unwrap() error { return e.Err }

@@ -93,13 +93,13 @@ func Compile(base string, doc any, load Loader) (*Schema, error) {
 		return nil, err
 	}
 	c := &compiler{docs: map[string]any{base: doc}, load: load, done: map[string]*Schema{}, check: true}
-	return c.at(base + "#")
+	return c.root(base + "#")
 }
 
 // CompileURL compiles the schema that load gives for u.
 func CompileURL(u string, load Loader) (*Schema, error) {
 	c := &compiler{docs: map[string]any{}, load: load, done: map[string]*Schema{}, check: true}
-	return c.at(u)
+	return c.root(u)
 }
 
 // Unmarshal decodes one JSON value with numbers as json.Number, as
@@ -123,9 +123,25 @@ type compiler struct {
 	done map[string]*Schema // by URL#pointer: shared, and cycles end
 	// check checks each loaded document against the metaschema.
 	check bool
+	queue []*Schema // met, not compiled yet
 }
 
-// at compiles the schema at an absolute URL with a fragment.
+// root compiles the schema at u and all it leads to.
+func (c *compiler) root(u string) (*Schema, error) {
+	s, err := c.at(u)
+	if err == nil {
+		err = c.drain()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// at is the schema at an absolute URL with a fragment. It is compiled
+// later, by drain: the schemas are compiled breadth first, as the library
+// did, so that the first error of a schema with several is the one it
+// reported.
 func (c *compiler) at(u string) (*Schema, error) {
 	doc, frag, _ := strings.Cut(u, "#")
 	if frag, err := url.PathUnescape(frag); err == nil {
@@ -134,8 +150,7 @@ func (c *compiler) at(u string) (*Schema, error) {
 	if s := c.done[u]; s != nil {
 		return s, nil
 	}
-	root, ok := c.docs[doc]
-	if !ok {
+	if _, ok := c.docs[doc]; !ok {
 		if c.load == nil {
 			return nil, fmt.Errorf("%s: no schema is loaded from elsewhere", doc)
 		}
@@ -148,20 +163,37 @@ func (c *compiler) at(u string) (*Schema, error) {
 				return nil, err
 			}
 		}
-		root, c.docs[doc] = v, v
-	}
-	_, frag, _ = strings.Cut(u, "#")
-	v, ok := Pointer(root, frag)
-	if !ok {
-		return nil, fmt.Errorf("$ref %q: the schema has nothing at %q", u, frag)
-	}
-	obj, ok := v.(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("%s: a schema is an object, got %s", u, typeName(v))
+		c.docs[doc] = v
 	}
 	s := &Schema{loc: u}
 	c.done[u] = s
-	return s, c.compile(s, obj)
+	c.queue = append(c.queue, s)
+	return s, nil
+}
+
+// drain compiles the schemas met so far, and those they lead to.
+func (c *compiler) drain() error {
+	for len(c.queue) > 0 {
+		s := c.queue[0]
+		c.queue = c.queue[1:]
+		doc, frag, _ := strings.Cut(s.loc, "#")
+		v, ok := Pointer(c.docs[doc], frag)
+		if !ok {
+			return fmt.Errorf("$ref %q: the schema has nothing at %q", s.loc, frag)
+		}
+		obj, ok := v.(map[string]any)
+		if !ok {
+			// What a $ref points at is checked as a schema of its own.
+			if err := metaschema().Validate(v); err != nil {
+				return &InvalidSchemaError{URL: s.loc, Err: err.(*Error)}
+			}
+			return fmt.Errorf("%s: a schema is an object, got %s", s.loc, typeName(v))
+		}
+		if err := c.compile(s, obj); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Pointer resolves a JSON pointer (RFC 6901, already unescaped from a
@@ -213,10 +245,12 @@ func (c *compiler) compile(s *Schema, obj map[string]any) error {
 		s.ref, err = c.at(target)
 		return err
 	}
-	if err := c.compileChecks(s, obj); err != nil {
+	// The library compiled a schema's applicators (and the expressions
+	// naming patternProperties) before its own checks (pattern).
+	if err := c.compileApplicators(s, obj); err != nil {
 		return err
 	}
-	return c.compileApplicators(s, obj)
+	return c.compileChecks(s, obj)
 }
 
 // resolveRef resolves a $ref against the URL of the schema holding it;
