@@ -158,7 +158,11 @@ func agree(t testing.TB, schemaText, instanceText string) {
 		return
 	}
 	libV, _ := jsonschema.UnmarshalJSON(strings.NewReader(instanceText))
-	libRes, res := libSchema.Validate(libV), ours.Validate(parse(t, instanceText))
+	res := ours.Validate(parse(t, instanceText))
+	libRes, crashed := libValidate(libSchema, libV)
+	if crashed {
+		return // a number past big.Rat's reach (1e1000001) with a numeric keyword: see libValidate
+	}
 	if (libRes == nil) != (res == nil) {
 		t.Fatalf("schema %s, instance %s: library says %v, we say %v", schemaText, instanceText, libRes, res)
 	}
@@ -188,6 +192,18 @@ func draft04(doc any) bool {
 	s, _ := v.(string)
 	_, rest, _ := strings.Cut(s, "://")
 	return strings.TrimSuffix(rest, "#") == "json-schema.org/draft-04/schema"
+}
+
+// libValidate validates with the library, which panics on a number
+// big.Rat cannot read (1e1000001) when a numeric keyword applies; this
+// package then leaves the numeric keywords unchecked (TestHugeNumbers).
+func libValidate(s *jsonschema.Schema, v any) (err error, crashed bool) {
+	defer func() {
+		if recover() != nil {
+			crashed = true
+		}
+	}()
+	return s.Validate(v), false
 }
 
 // goldenSchemas are the body schemas of every golden spec (inline and
