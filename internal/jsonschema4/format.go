@@ -1,714 +1,345 @@
-// Code adapted from github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 format.go
-// (Apache License 2.0, Copyright Santhosh Kumar Tekuri): the formats that
-// library asserts for draft-04 by default, so that serve refuses the same
-// bodies. Changes: package name, plain errors, the table below.
-
 package jsonschema4
 
+// The formats draft-04 defines (JSON Schema Validation draft-04, section
+// 7.3), checked as the RFCs it names write them. Draft-04 lets a
+// validator ignore a format it does not know, and this package ignores
+// every other name: API Gateway's models are draft-04, so a schema
+// naming uuid or date asserted nothing there either. "regex" is the
+// exception, kept in schema.go: the draft-04 metaschema itself says
+// "pattern" is {"format": "regex"}, and that is how a bad pattern is a
+// schema error.
+
 import (
+	"errors"
 	"fmt"
 	"net/netip"
-	gourl "net/url"
-	"strconv"
+	"net/url"
 	"strings"
-	"time"
 )
 
-// format is a format the validator asserts.
-type format struct {
-	// Name of format.
-	Name string
-
-	// Validate checks if given value is of this format.
-	Validate func(v any) error
+// formats maps a format's name to its check of a string.
+var formats = map[string]func(string) error{
+	"date-time": checkDateTime,
+	"email":     checkEmail,
+	"hostname":  checkHostname,
+	"ipv4":      checkIPv4,
+	"ipv6":      checkIPv6,
+	"uri":       checkURI,
 }
 
-var formats = map[string]*format{
-	"json-pointer":          {"json-pointer", validateJSONPointer},
-	"relative-json-pointer": {"relative-json-pointer", validateRelativeJSONPointer},
-	"uuid":                  {"uuid", validateUUID},
-	"duration":              {"duration", validateDuration},
-	"period":                {"period", validatePeriod},
-	"ipv4":                  {"ipv4", validateIPV4},
-	"ipv6":                  {"ipv6", validateIPV6},
-	"hostname":              {"hostname", validateHostname},
-	"email":                 {"email", validateEmail},
-	"date":                  {"date", validateDate},
-	"time":                  {"time", validateTime},
-	"date-time":             {"date-time", validateDateTime},
-	"uri":                   {"uri", validateURI},
-	"iri":                   {"iri", validateURI},
-	"uri-reference":         {"uri-reference", validateURIReference},
-	"iri-reference":         {"iri-reference", validateURIReference},
-	"uri-template":          {"uri-template", validateURITemplate},
-	"semver":                {"semver", validateSemver},
+// stringFormat makes a string check a check of any value: a format says
+// nothing about a value that is not a string.
+func stringFormat(check func(string) error) func(any) error {
+	return func(v any) error {
+		if s, ok := v.(string); ok {
+			return check(s)
+		}
+		return nil
+	}
 }
 
-// see https://www.rfc-editor.org/rfc/rfc6901#section-3
-func validateJSONPointer(v any) error {
-	s, ok := v.(string)
-	if !ok {
-		return nil
+// digits reads s[i:i+n] as a decimal number; ok is false unless all n
+// bytes are ASCII digits.
+func digits(s string, i, n int) (v int, ok bool) {
+	if i+n > len(s) {
+		return 0, false
 	}
-	if s == "" {
-		return nil
-	}
-	if !strings.HasPrefix(s, "/") {
-		return fmt.Errorf("not starting with /")
-	}
-	for _, tok := range strings.Split(s, "/")[1:] {
-		escape := false
-		for _, ch := range tok {
-			if escape {
-				escape = false
-				if ch != '0' && ch != '1' {
-					return fmt.Errorf("~ must be followed by 0 or 1")
-				}
-				continue
-			}
-			if ch == '~' {
-				escape = true
-				continue
-			}
-			switch {
-			case ch >= '\x00' && ch <= '\x2E':
-			case ch >= '\x30' && ch <= '\x7D':
-			case ch >= '\x7F' && ch <= '\U0010FFFF':
-			default:
-				return fmt.Errorf("invalid character %q", ch)
-			}
+	for _, c := range []byte(s[i : i+n]) {
+		if c < '0' || c > '9' {
+			return 0, false
 		}
-		if escape {
-			return fmt.Errorf("~ must be followed by 0 or 1")
-		}
+		v = v*10 + int(c-'0')
 	}
-	return nil
+	return v, true
 }
 
-// see https://tools.ietf.org/html/draft-handrews-relative-json-pointer-01#section-3
-func validateRelativeJSONPointer(v any) error {
-	s, ok := v.(string)
-	if !ok {
-		return nil
+// checkDateTime: RFC 3339 section 5.6 date-time, full-date "T" full-time,
+// with the day checked against its month (section 5.7) and a leap second
+// only where one can fall, the last second of a UTC day.
+func checkDateTime(s string) error {
+	if len(s) < 20 {
+		return errors.New("too short for YYYY-MM-DDThh:mm:ssZ")
 	}
-
-	// start with non-negative-integer
-	numDigits := 0
-	for _, ch := range s {
-		if ch >= '0' && ch <= '9' {
-			numDigits++
-		} else {
-			break
-		}
+	year, okY := digits(s, 0, 4)
+	month, okM := digits(s, 5, 2)
+	day, okD := digits(s, 8, 2)
+	if !okY || !okM || !okD || s[4] != '-' || s[7] != '-' {
+		return errors.New("date is not YYYY-MM-DD")
 	}
-	if numDigits == 0 {
-		return fmt.Errorf("must start with non-negative integer")
+	if month < 1 || month > 12 {
+		return fmt.Errorf("month %02d is not 01 to 12", month)
 	}
-	if numDigits > 1 && strings.HasPrefix(s, "0") {
-		return fmt.Errorf("starts with zero")
+	if day < 1 || day > daysIn(year, month) {
+		return fmt.Errorf("day %02d is not in month %02d of %04d", day, month, year)
 	}
-	s = s[numDigits:]
-
-	// followed by either json-pointer or '#'
-	if s == "#" {
-		return nil
+	if s[10] != 'T' && s[10] != 't' {
+		return errors.New("date and time must be separated by T")
 	}
-	return validateJSONPointer(s)
+	return checkTime(s[11:])
 }
 
-// see https://datatracker.ietf.org/doc/html/rfc4122#page-4
-func validateUUID(v any) error {
-	s, ok := v.(string)
-	if !ok {
-		return nil
-	}
-
-	hexGroups := []int{8, 4, 4, 4, 12}
-	groups := strings.Split(s, "-")
-	if len(groups) != len(hexGroups) {
-		return fmt.Errorf("must have %d elements", len(hexGroups))
-	}
-	for i, group := range groups {
-		if len(group) != hexGroups[i] {
-			return fmt.Errorf("element %d must be %d characters long", i+1, hexGroups[i])
+func daysIn(year, month int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
 		}
-		for _, ch := range group {
-			switch {
-			case ch >= '0' && ch <= '9':
-			case ch >= 'a' && ch <= 'f':
-			case ch >= 'A' && ch <= 'F':
-			default:
-				return fmt.Errorf("non-hex character %q", ch)
-			}
-		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
 	}
-	return nil
+	return 31
 }
 
-// see https://datatracker.ietf.org/doc/html/rfc3339#appendix-A
-func validateDuration(v any) error {
-	s, ok := v.(string)
-	if !ok {
-		return nil
+// checkTime: RFC 3339 full-time, hh:mm:ss[.frac] then Z or ±hh:mm.
+func checkTime(s string) error {
+	hour, okH := digits(s, 0, 2)
+	minute, okM := digits(s, 3, 2)
+	second, okS := digits(s, 6, 2)
+	if !okH || !okM || !okS || s[2] != ':' || s[5] != ':' {
+		return errors.New("time is not hh:mm:ss")
 	}
-
-	// must start with 'P'
-	s, ok = strings.CutPrefix(s, "P")
-	if !ok {
-		return fmt.Errorf("must start with P")
+	if hour > 23 || minute > 59 || second > 60 {
+		return errors.New("hour, minute or second out of range")
 	}
-	if s == "" {
-		return fmt.Errorf("nothing after P")
-	}
-
-	// dur-week
-	if s, ok := strings.CutSuffix(s, "W"); ok {
-		if s == "" {
-			return fmt.Errorf("no number in week")
+	rest := s[8:]
+	if strings.HasPrefix(rest, ".") {
+		n := 1
+		for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+			n++
 		}
-		for _, ch := range s {
-			if ch < '0' || ch > '9' {
-				return fmt.Errorf("invalid week")
-			}
+		if n == 1 {
+			return errors.New("no digits after the decimal point")
 		}
-		return nil
+		rest = rest[n:]
 	}
-
-	allUnits := []string{"YMD", "HMS"}
-	for i, s := range strings.Split(s, "T") {
-		if i != 0 && s == "" {
-			return fmt.Errorf("no time elements")
-		}
-		if i >= len(allUnits) {
-			return fmt.Errorf("more than one T")
-		}
-		units := allUnits[i]
-		for s != "" {
-			digitCount := 0
-			for _, ch := range s {
-				if ch >= '0' && ch <= '9' {
-					digitCount++
-				} else {
-					break
-				}
-			}
-			if digitCount == 0 {
-				return fmt.Errorf("missing number")
-			}
-			s = s[digitCount:]
-			if s == "" {
-				return fmt.Errorf("missing unit")
-			}
-			unit := s[0]
-			j := strings.IndexByte(units, unit)
-			if j == -1 {
-				if strings.IndexByte(allUnits[i], unit) != -1 {
-					return fmt.Errorf("unit %q out of order", unit)
-				}
-				return fmt.Errorf("invalid unit %q", unit)
-			}
-			units = units[j+1:]
-			s = s[1:]
-		}
-	}
-
-	return nil
-}
-
-func validateIPV4(v any) error {
-	s, ok := v.(string)
-	if !ok {
-		return nil
-	}
-	groups := strings.Split(s, ".")
-	if len(groups) != 4 {
-		return fmt.Errorf("expected four decimals")
-	}
-	for _, group := range groups {
-		if len(group) > 1 && group[0] == '0' {
-			return fmt.Errorf("leading zeros")
-		}
-		n, err := strconv.Atoi(group)
-		if err != nil {
-			return err
-		}
-		if n < 0 || n > 255 {
-			return fmt.Errorf("decimal must be between 0 and 255")
-		}
-	}
-	return nil
-}
-
-func validateIPV6(v any) error {
-	s, ok := v.(string)
-	if !ok {
-		return nil
-	}
-	if !strings.Contains(s, ":") {
-		return fmt.Errorf("missing colon")
-	}
-	addr, err := netip.ParseAddr(s)
+	offset, err := checkOffset(rest)
 	if err != nil {
 		return err
 	}
-	if addr.Zone() != "" {
-		return fmt.Errorf("zone id is not a part of ipv6 address")
+	// A leap second is 23:59:60 in UTC: the local time minus the offset.
+	if second == 60 && ((hour*60+minute-offset)%1440+1440)%1440 != 23*60+59 {
+		return errors.New("a leap second is only at 23:59:60 UTC")
 	}
 	return nil
 }
 
-// see https://en.wikipedia.org/wiki/Hostname#Restrictions_on_valid_host_names
-func validateHostname(v any) error {
-	s, ok := v.(string)
-	if !ok {
-		return nil
+// checkOffset reads Z or ±hh:mm, giving the offset in minutes.
+func checkOffset(s string) (int, error) {
+	if s == "Z" || s == "z" {
+		return 0, nil
 	}
+	hour, okH := digits(s, 1, 2)
+	minute, okM := digits(s, 4, 2)
+	if len(s) != 6 || (s[0] != '+' && s[0] != '-') || !okH || !okM || s[3] != ':' {
+		return 0, errors.New("time offset is not Z or ±hh:mm")
+	}
+	if hour > 23 || minute > 59 {
+		return 0, errors.New("time offset out of range")
+	}
+	if s[0] == '-' {
+		return -(hour*60 + minute), nil
+	}
+	return hour*60 + minute, nil
+}
 
-	// entire hostname (including the delimiting dots but not a trailing dot) has a maximum of 253 ASCII characters
-	s = strings.TrimSuffix(s, ".")
+// checkHostname: RFC 1123 section 2.1 (RFC 952's names, a label may
+// start with a digit): dot-separated labels of 1 to 63 letters, digits
+// and hyphens, neither starting nor ending with a hyphen; 253 at most.
+func checkHostname(s string) error {
 	if len(s) > 253 {
-		return fmt.Errorf("more than 253 characters long")
+		return errors.New("more than 253 characters long")
 	}
-
-	// Hostnames are composed of series of labels concatenated with dots, as are all domain names
 	for _, label := range strings.Split(s, ".") {
-		// Each label must be from 1 to 63 characters long
 		if len(label) < 1 || len(label) > 63 {
-			return fmt.Errorf("label must be 1 to 63 characters long")
+			return errors.New("label must be 1 to 63 characters long")
 		}
-
-		// labels must not start or end with a hyphen
-		if strings.HasPrefix(label, "-") {
-			return fmt.Errorf("label starts with hyphen")
+		if label[0] == '-' || label[len(label)-1] == '-' {
+			return fmt.Errorf("label %q starts or ends with a hyphen", label)
 		}
-		if strings.HasSuffix(label, "-") {
-			return fmt.Errorf("label ends with hyphen")
-		}
-
-		// labels may contain only the ASCII letters 'a' through 'z' (in a case-insensitive manner),
-		// the digits '0' through '9', and the hyphen ('-')
-		for _, ch := range label {
-			switch {
-			case ch >= 'a' && ch <= 'z':
-			case ch >= 'A' && ch <= 'Z':
-			case ch >= '0' && ch <= '9':
-			case ch == '-':
-			default:
-				return fmt.Errorf("invalid character %q", ch)
+		for _, c := range label {
+			if !isAlnum(c) && c != '-' {
+				return fmt.Errorf("invalid character %q", c)
 			}
 		}
 	}
 	return nil
 }
 
-// see https://en.wikipedia.org/wiki/Email_address
-func validateEmail(v any) error {
-	s, ok := v.(string)
-	if !ok {
-		return nil
-	}
-	// entire email address to be no more than 254 characters long
-	if len(s) > 254 {
-		return fmt.Errorf("more than 255 characters long")
-	}
+func isAlnum(c rune) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
 
-	// email address is generally recognized as having two parts joined with an at-sign
+// checkIPv4: RFC 2673 section 3.2's dotted-quad, four decimals 0 to 255
+// without leading zeros (which some readers take as octal).
+func checkIPv4(s string) error {
+	parts := strings.Split(s, ".")
+	if len(parts) != 4 {
+		return errors.New("expected four decimals separated by dots")
+	}
+	for _, p := range parts {
+		n, ok := digits(p, 0, len(p))
+		switch {
+		case !ok || p == "":
+			return fmt.Errorf("%q is not a decimal", p)
+		case len(p) > 1 && p[0] == '0':
+			return fmt.Errorf("%q has a leading zero", p)
+		case len(p) > 3 || n > 255:
+			return fmt.Errorf("%s is more than 255", p)
+		}
+	}
+	return nil
+}
+
+// checkIPv6: RFC 4291 section 2.2's text forms, as net/netip reads them;
+// a zone (fe80::1%eth0) is no part of an address.
+func checkIPv6(s string) error {
+	if !strings.Contains(s, ":") {
+		return errors.New("missing colon")
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return err
+	}
+	if a.Zone() != "" {
+		return errors.New("a zone is not part of an ipv6 address")
+	}
+	return nil
+}
+
+// checkEmail: RFC 5322 section 3.4.1's addr-spec, in its common subset:
+// a dot-atom or quoted-string local part of at most 64 characters (RFC
+// 5321 section 4.5.3.1.1), "@", and a domain that is a hostname or an
+// address literal (RFC 5321 section 4.1.3: [192.0.2.1] or
+// [IPv6:2001:db8::1]). Comments, folding white space and the obsolete
+// forms are left out: no mail system hands them to an API.
+func checkEmail(s string) error {
 	at := strings.LastIndexByte(s, '@')
-	if at == -1 {
-		return fmt.Errorf("missing @")
+	if at < 0 {
+		return errors.New("missing @")
 	}
 	local, domain := s[:at], s[at+1:]
-
-	// local part may be up to 64 characters long
+	if local == "" {
+		return errors.New("nothing before @")
+	}
 	if len(local) > 64 {
-		return fmt.Errorf("local part more than 64 characters long")
+		return errors.New("local part more than 64 characters long")
 	}
-
-	if len(local) > 1 && strings.HasPrefix(local, `"`) && strings.HasSuffix(local, `"`) {
-		// quoted
-		local := local[1 : len(local)-1]
-		if strings.IndexByte(local, '\\') != -1 || strings.IndexByte(local, '"') != -1 {
-			return fmt.Errorf("backslash and quote are not allowed within quoted local part")
-		}
+	var err error
+	if strings.HasPrefix(local, `"`) {
+		err = checkQuoted(local)
 	} else {
-		// unquoted
-		if strings.HasPrefix(local, ".") {
-			return fmt.Errorf("starts with dot")
-		}
-		if strings.HasSuffix(local, ".") {
-			return fmt.Errorf("ends with dot")
-		}
-
-		// consecutive dots not allowed
-		if strings.Contains(local, "..") {
-			return fmt.Errorf("consecutive dots")
-		}
-
-		// check allowed chars
-		for _, ch := range local {
-			switch {
-			case ch >= 'a' && ch <= 'z':
-			case ch >= 'A' && ch <= 'Z':
-			case ch >= '0' && ch <= '9':
-			case strings.ContainsRune(".!#$%&'*+-/=?^_`{|}~", ch):
-			default:
-				return fmt.Errorf("invalid character %q", ch)
-			}
-		}
+		err = checkDotAtom(local)
 	}
-
-	// domain if enclosed in brackets, must match an IP address
-	if strings.HasPrefix(domain, "[") && strings.HasSuffix(domain, "]") {
-		domain = domain[1 : len(domain)-1]
-		if rem, ok := strings.CutPrefix(domain, "IPv6:"); ok {
-			if err := validateIPV6(rem); err != nil {
-				return fmt.Errorf("invalid ipv6 address: %v", err)
-			}
-			return nil
-		}
-		if err := validateIPV4(domain); err != nil {
-			return fmt.Errorf("invalid ipv4 address: %v", err)
-		}
-		return nil
+	if err != nil {
+		return err
 	}
-
-	// domain must match the requirements for a hostname
-	if err := validateHostname(domain); err != nil {
+	if inner, ok := strings.CutPrefix(domain, "["); ok {
+		return checkAddressLiteral(inner)
+	}
+	if err := checkHostname(domain); err != nil {
 		return fmt.Errorf("invalid domain: %v", err)
 	}
-
 	return nil
 }
 
-// see see https://datatracker.ietf.org/doc/html/rfc3339#section-5.6
-func validateDate(v any) error {
-	s, ok := v.(string)
-	if !ok {
-		return nil
-	}
-	_, err := time.Parse("2006-01-02", s)
-	return err
-}
-
-// see https://datatracker.ietf.org/doc/html/rfc3339#section-5.6
-// NOTE: golang time package does not support leap seconds.
-func validateTime(v any) error {
-	str, ok := v.(string)
-	if !ok {
-		return nil
-	}
-
-	// min: hh:mm:ssZ
-	if len(str) < 9 {
-		return fmt.Errorf("less than 9 characters long")
-	}
-	if str[2] != ':' || str[5] != ':' {
-		return fmt.Errorf("missing colon in correct place")
-	}
-
-	// parse hh:mm:ss
-	var hms []int
-	for _, tok := range strings.SplitN(str[:8], ":", 3) {
-		i, err := strconv.Atoi(tok)
-		if err != nil {
-			return fmt.Errorf("invalid hour/min/sec")
+// checkDotAtom: atoms of atext (RFC 5322 section 3.2.3) joined by dots.
+func checkDotAtom(s string) error {
+	for _, atom := range strings.Split(s, ".") {
+		if atom == "" {
+			return errors.New("local part has an empty atom (a dot at either end, or two together)")
 		}
-		if i < 0 {
-			return fmt.Errorf("non-positive hour/min/sec")
-		}
-		hms = append(hms, i)
-	}
-	if len(hms) != 3 {
-		return fmt.Errorf("missing hour/min/sec")
-	}
-	h, m, s := hms[0], hms[1], hms[2]
-	if h > 23 || m > 59 || s > 60 {
-		return fmt.Errorf("hour/min/sec out of range")
-	}
-	str = str[8:]
-
-	// parse sec-frac if present
-	if rem, ok := strings.CutPrefix(str, "."); ok {
-		numDigits := 0
-		for _, ch := range rem {
-			if ch >= '0' && ch <= '9' {
-				numDigits++
-			} else {
-				break
+		for _, c := range atom {
+			if !isAlnum(c) && !strings.ContainsRune("!#$%&'*+-/=?^_`{|}~", c) {
+				return fmt.Errorf("invalid character %q in local part", c)
 			}
 		}
-		if numDigits == 0 {
-			return fmt.Errorf("no digits in second fraction")
-		}
-		str = rem[numDigits:]
-	}
-
-	if str != "z" && str != "Z" {
-		// parse time-numoffset
-		if len(str) != 6 {
-			return fmt.Errorf("offset must be 6 characters long")
-		}
-		var sign int
-		switch str[0] {
-		case '+':
-			sign = -1
-		case '-':
-			sign = +1
-		default:
-			return fmt.Errorf("offset must begin with plus/minus")
-		}
-		str = str[1:]
-		if str[2] != ':' {
-			return fmt.Errorf("missing colon in offset in correct place")
-		}
-
-		var zhm []int
-		for _, tok := range strings.SplitN(str, ":", 2) {
-			i, err := strconv.Atoi(tok)
-			if err != nil {
-				return fmt.Errorf("invalid hour/min in offset")
-			}
-			if i < 0 {
-				return fmt.Errorf("non-positive hour/min in offset")
-			}
-			zhm = append(zhm, i)
-		}
-		zh, zm := zhm[0], zhm[1]
-		if zh > 23 || zm > 59 {
-			return fmt.Errorf("hour/min in offset out of range")
-		}
-
-		// apply timezone
-		hm := (h*60 + m) + sign*(zh*60+zm)
-		if hm < 0 {
-			hm += 24 * 60
-		}
-		h, m = hm/60, hm%60
-	}
-
-	// check leap second
-	if s >= 60 && (h != 23 || m != 59) {
-		return fmt.Errorf("invalid leap second")
-	}
-
-	return nil
-}
-
-// see https://datatracker.ietf.org/doc/html/rfc3339#section-5.6
-func validateDateTime(v any) error {
-	s, ok := v.(string)
-	if !ok {
-		return nil
-	}
-
-	// min: yyyy-mm-ddThh:mm:ssZ
-	if len(s) < 20 {
-		return fmt.Errorf("less than 20 characters long")
-	}
-
-	if s[10] != 't' && s[10] != 'T' {
-		return fmt.Errorf("11th character must be t or T")
-	}
-	if err := validateDate(s[:10]); err != nil {
-		return fmt.Errorf("invalid date element: %v", err)
-	}
-	if err := validateTime(s[11:]); err != nil {
-		return fmt.Errorf("invalid time element: %v", err)
 	}
 	return nil
 }
 
-func parseURL(s string) (*gourl.URL, error) {
-	u, err := gourl.Parse(s)
-	if err != nil {
-		return nil, err
+// checkQuoted: a quoted-string (RFC 5322 section 3.2.4) of printable
+// ASCII and spaces, where a backslash quotes the character after it.
+func checkQuoted(s string) error {
+	if len(s) < 2 || !strings.HasSuffix(s, `"`) {
+		return errors.New("quoted local part has no closing quote")
 	}
-
-	// gourl does not validate ipv6 host address
-	hostName := u.Hostname()
-	if strings.Contains(hostName, ":") {
-		if !strings.Contains(u.Host, "[") || !strings.Contains(u.Host, "]") {
-			return nil, fmt.Errorf("ipv6 address not enclosed in brackets")
+	inner := s[1 : len(s)-1]
+	for i := 0; i < len(inner); i++ {
+		c := inner[i]
+		if c < ' ' || c > '~' {
+			return fmt.Errorf("invalid character %q in quoted local part", c)
 		}
-		if err := validateIPV6(hostName); err != nil {
-			return nil, fmt.Errorf("invalid ipv6 address: %v", err)
+		if c == '"' {
+			return errors.New("a quote inside a quoted local part must be escaped with a backslash")
+		}
+		if c == '\\' {
+			if i++; i == len(inner) {
+				return errors.New("quoted local part ends in a lone backslash")
+			}
+			if inner[i] < ' ' || inner[i] > '~' {
+				return fmt.Errorf("invalid character %q in quoted local part", inner[i])
+			}
 		}
 	}
-
-	return u, nil
+	return nil
 }
 
-func validateURI(v any) error {
-	s, ok := v.(string)
+// checkAddressLiteral reads what follows "[" in a domain.
+func checkAddressLiteral(s string) error {
+	addr, ok := strings.CutSuffix(s, "]")
 	if !ok {
+		return errors.New("address literal has no closing ]")
+	}
+	if len(addr) >= 5 && strings.EqualFold(addr[:5], "IPv6:") {
+		if err := checkIPv6(addr[5:]); err != nil {
+			return fmt.Errorf("invalid ipv6 address: %v", err)
+		}
 		return nil
 	}
-	u, err := parseURL(s)
-	if err != nil {
+	if err := checkIPv4(addr); err != nil {
+		return fmt.Errorf("invalid ipv4 address (an ipv6 address is written [IPv6:...]): %v", err)
+	}
+	return nil
+}
+
+// checkURI: RFC 3986 section 4.3's absolute-URI and section 3's URI: a
+// scheme (a letter, then letters, digits, "+", "-" and "."), ":", and
+// then only the characters section 2 allows, each "%" starting a
+// two-hex-digit escape; net/url then checks the authority (host, port).
+func checkURI(s string) error {
+	scheme, _, ok := strings.Cut(s, ":")
+	if !ok || !validScheme(scheme) {
+		return errors.New("not an absolute URI: it must start with a scheme (https:, urn:, ...)")
+	}
+	for i, c := range s {
+		if c == '%' {
+			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+				return fmt.Errorf("%%-escape at offset %d is not %% and two hex digits", i)
+			}
+		} else if c > '~' || !isAlnum(c) && !strings.ContainsRune("-._~:/?#[]@!$&'()*+,;=", c) {
+			return fmt.Errorf("invalid character %q", c)
+		}
+	}
+	if _, err := url.Parse(s); err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			return ue.Err // without url.Parse's repeat of the value
+		}
 		return err
 	}
-	if !u.IsAbs() {
-		return fmt.Errorf("relative url")
-	}
 	return nil
 }
 
-func validateURIReference(v any) error {
-	s, ok := v.(string)
-	if !ok {
-		return nil
+func validScheme(s string) bool {
+	for i, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') && (i == 0 || !isAlnum(c) && c != '+' && c != '-' && c != '.') {
+			return false
+		}
 	}
-	if strings.Contains(s, `\`) {
-		return fmt.Errorf(`contains \`)
-	}
-	_, err := parseURL(s)
-	return err
+	return s != ""
 }
 
-func validateURITemplate(v any) error {
-	s, ok := v.(string)
-	if !ok {
-		return nil
-	}
-	u, err := parseURL(s)
-	if err != nil {
-		return err
-	}
-	for _, tok := range strings.Split(u.RawPath, "/") {
-		tok, err = gourl.PathUnescape(tok)
-		if err != nil {
-			return fmt.Errorf("percent decode failed: %v", err)
-		}
-		want := true
-		for _, ch := range tok {
-			var got bool
-			switch ch {
-			case '{':
-				got = true
-			case '}':
-				got = false
-			default:
-				continue
-			}
-			if got != want {
-				return fmt.Errorf("nested curly braces")
-			}
-			want = !want
-		}
-		if !want {
-			return fmt.Errorf("no matching closing brace")
-		}
-	}
-	return nil
-}
-
-func validatePeriod(v any) error {
-	s, ok := v.(string)
-	if !ok {
-		return nil
-	}
-
-	slash := strings.IndexByte(s, '/')
-	if slash == -1 {
-		return fmt.Errorf("missing slash")
-	}
-
-	start, end := s[:slash], s[slash+1:]
-	if strings.HasPrefix(start, "P") {
-		if err := validateDuration(start); err != nil {
-			return fmt.Errorf("invalid start duration: %v", err)
-		}
-		if err := validateDateTime(end); err != nil {
-			return fmt.Errorf("invalid end date-time: %v", err)
-		}
-	} else {
-		if err := validateDateTime(start); err != nil {
-			return fmt.Errorf("invalid start date-time: %v", err)
-		}
-		if strings.HasPrefix(end, "P") {
-			if err := validateDuration(end); err != nil {
-				return fmt.Errorf("invalid end duration: %v", err)
-			}
-		} else if err := validateDateTime(end); err != nil {
-			return fmt.Errorf("invalid end date-time: %v", err)
-		}
-	}
-
-	return nil
-}
-
-// see https://semver.org/#backusnaur-form-grammar-for-valid-semver-versions
-func validateSemver(v any) error {
-	s, ok := v.(string)
-	if !ok {
-		return nil
-	}
-
-	// build --
-	if i := strings.IndexByte(s, '+'); i != -1 {
-		build := s[i+1:]
-		if build == "" {
-			return fmt.Errorf("build is empty")
-		}
-		for _, buildID := range strings.Split(build, ".") {
-			if buildID == "" {
-				return fmt.Errorf("build identifier is empty")
-			}
-			for _, ch := range buildID {
-				switch {
-				case ch >= '0' && ch <= '9':
-				case (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '-':
-				default:
-					return fmt.Errorf("invalid character %q in build identifier", ch)
-				}
-			}
-		}
-		s = s[:i]
-	}
-
-	// pre-release --
-	if i := strings.IndexByte(s, '-'); i != -1 {
-		preRelease := s[i+1:]
-		for _, preReleaseID := range strings.Split(preRelease, ".") {
-			if preReleaseID == "" {
-				return fmt.Errorf("pre-release identifier is empty")
-			}
-			allDigits := true
-			for _, ch := range preReleaseID {
-				switch {
-				case ch >= '0' && ch <= '9':
-				case (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '-':
-					allDigits = false
-				default:
-					return fmt.Errorf("invalid character %q in pre-release identifier", ch)
-				}
-			}
-			if allDigits && len(preReleaseID) > 1 && preReleaseID[0] == '0' {
-				return fmt.Errorf("pre-release numeric identifier starts with zero")
-			}
-		}
-		s = s[:i]
-	}
-
-	// versionCore --
-	versions := strings.Split(s, ".")
-	if len(versions) != 3 {
-		return fmt.Errorf("versionCore must have 3 numbers separated by dot")
-	}
-	names := []string{"major", "minor", "patch"}
-	for i, version := range versions {
-		if version == "" {
-			return fmt.Errorf("%s is empty", names[i])
-		}
-		if len(version) > 1 && version[0] == '0' {
-			return fmt.Errorf("%s starts with zero", names[i])
-		}
-		for _, ch := range version {
-			if ch < '0' || ch > '9' {
-				return fmt.Errorf("%s contains non-digit", names[i])
-			}
-		}
-	}
-
-	return nil
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
