@@ -17,9 +17,9 @@ import (
 	"time"
 
 	"github.com/awslabs/goformation/v7/cloudformation/stepfunctions"
-	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/sfnapic/sfnapic/cfn"
+	"github.com/sfnapic/sfnapic/internal/jsonschema4"
 	"github.com/sfnapic/sfnapic/restapi"
 	"github.com/sfnapic/sfnapic/vtl"
 )
@@ -142,7 +142,7 @@ type Gateway struct {
 	// keys are the API key values requests may carry (UseKeys).
 	keys *Keys
 	// schemas are the compiled models, by logical ID (validate.go).
-	schemas map[string]*jsonschema.Schema
+	schemas map[string]*jsonschema4.Schema
 	// parsed holds each template text parsed once: a server renders the
 	// same few templates for every request. It is bounded by the texts
 	// the template holds.

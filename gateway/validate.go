@@ -7,17 +7,15 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-	"github.com/santhosh-tekuri/jsonschema/v6/kind"
-
+	"github.com/sfnapic/sfnapic/internal/jsonschema4"
 	"github.com/sfnapic/sfnapic/restapi"
 )
 
-// Body validation uses santhosh-tekuri/jsonschema (v6) in its draft-04
-// mode: a complete validator of the draft API Gateway speaks (the guide's
-// "Data models for REST APIs"), in pure Go, whose errors are typed, so
-// that they can be written in the words API Gateway's own validator uses
-// (messages). Each model is compiled once, when the gateway is built.
+// Body validation uses internal/jsonschema4: a complete validator of
+// draft-04, the draft API Gateway speaks (the guide's "Data models for
+// REST APIs"), whose errors are typed, so that they can be written in the
+// words API Gateway's own validator uses (messages). Each model is
+// compiled once, when the gateway is built.
 
 // modelBase is the URL a model is compiled at: API Gateway's canonical
 // URL of a model, which a $ref to another model uses
@@ -50,10 +48,8 @@ func (g *Gateway) compileModels() error {
 	for _, m := range g.API.Models {
 		byName[m.Name] = m
 	}
-	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft4)
-	c.UseLoader(modelLoader(byName))
-	g.schemas = map[string]*jsonschema.Schema{}
+	load := modelLoader(byName).Load
+	g.schemas = map[string]*jsonschema4.Schema{}
 	for _, m := range g.API.Methods {
 		if m.Validation == nil || !m.Validation.Body {
 			continue
@@ -62,7 +58,7 @@ func (g *Gateway) compileModels() error {
 			if _, done := g.schemas[model.ID]; done {
 				continue
 			}
-			s, err := c.Compile(modelBase + url.PathEscape(model.Name))
+			s, err := jsonschema4.CompileURL(modelBase+url.PathEscape(model.Name), load)
 			if err != nil {
 				return fmt.Errorf("model %s (%s): %v", model.ID, model.Name, err)
 			}
@@ -74,7 +70,8 @@ func (g *Gateway) compileModels() error {
 
 // modelLoader gives the compiler the template's models by their URL, and
 // nothing else: a schema that names another URL fails to compile, and
-// serve fetches nothing.
+// serve fetches nothing. Each model is checked against draft-04's
+// metaschema as it is loaded.
 type modelLoader map[string]*restapi.Model
 
 func (l modelLoader) Load(u string) (any, error) {
@@ -87,7 +84,7 @@ func (l modelLoader) Load(u string) (any, error) {
 	if err != nil || m == nil {
 		return nil, fmt.Errorf("the template has no model named %q", name)
 	}
-	return jsonschema.UnmarshalJSON(bytes.NewReader(m.Schema))
+	return jsonschema4.Unmarshal(bytes.NewReader(m.Schema))
 }
 
 // validateStage checks the body against the method's model for its media
@@ -130,7 +127,7 @@ func mediaType(req *Request) string {
 // validateBody validates a body against a schema, and says why it fails
 // in API Gateway's words; nil when it passes. An empty body is
 // validated as {} (as LocalStack finds API Gateway does).
-func validateBody(s *jsonschema.Schema, body string) []string {
+func validateBody(s *jsonschema4.Schema, body string) []string {
 	if strings.TrimSpace(body) == "" {
 		body = "{}"
 	}
@@ -140,11 +137,11 @@ func validateBody(s *jsonschema.Schema, body string) []string {
 	case values > MaxBodyValues:
 		return []string{fmt.Sprintf("the body has more than %d values, which sfnapic serve does not validate (API Gateway does)", MaxBodyValues)}
 	}
-	v, err := jsonschema.UnmarshalJSON(strings.NewReader(body))
+	v, err := jsonschema4.Unmarshal(strings.NewReader(body))
 	if err != nil {
 		return []string{"the body is not JSON: " + err.Error()}
 	}
-	verr, ok := s.Validate(v).(*jsonschema.ValidationError)
+	verr, ok := s.Validate(v).(*jsonschema4.Error)
 	if !ok {
 		return nil
 	}
@@ -183,9 +180,9 @@ func shape(text string) (deepest, values int) {
 }
 
 // collect appends the messages of an error's leaves, in order.
-func collect(e *jsonschema.ValidationError, instance any, out *[]string) {
-	switch e.ErrorKind.(type) {
-	case *kind.Group, *kind.Schema, *kind.Reference, *kind.AllOf:
+func collect(e *jsonschema4.Error, instance any, out *[]string) {
+	switch e.Kind {
+	case jsonschema4.Group, jsonschema4.Reference, jsonschema4.AllOf:
 		for _, c := range e.Causes {
 			collect(c, instance, out)
 		}

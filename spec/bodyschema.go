@@ -14,9 +14,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"gopkg.in/yaml.v3"
+
+	"github.com/sfnapic/sfnapic/internal/jsonschema4"
 )
 
 // draft04Keywords are the keywords of JSON Schema draft-04 (the core and
@@ -241,47 +241,28 @@ func pointer(v any, frag string) (any, bool) {
 // meta validates the schema against the draft-04 metaschema and compiles
 // it as serve's validator will, reporting each problem where it is.
 func (c schemaChecker) meta(n *yaml.Node, at string, all bool) {
-	comp := jsonschema.NewCompiler()
-	comp.DefaultDraft(jsonschema.Draft4)
-	comp.UseLoader(noLoader{})
-	const loc = "sfnapic:///body.json"
-	err := comp.AddResource(loc, plain(c.root))
-	if err == nil {
-		_, err = comp.Compile(loc)
-	}
-	var invalid *jsonschema.SchemaValidationError
-	var verr *jsonschema.ValidationError
+	_, err := jsonschema4.Compile("sfnapic:///body.json", plain(c.root), nil)
+	var invalid *jsonschema4.InvalidSchemaError
 	switch {
 	case err == nil:
 		return
-	case !errors.As(err, &invalid) || !errors.As(invalid.Err, &verr):
+	case !errors.As(err, &invalid):
 		if all {
 			c.err(n, at, "the schema does not compile: %v", err)
 		}
 		return
 	}
-	for _, leaf := range onePerPlace(leaves(verr)) {
+	for _, leaf := range onePerPlace(leaves(invalid.Err)) {
 		node, path := locate(n, at, leaf.InstanceLocation)
-		msg := leaf.Error()
-		if _, rest, ok := strings.Cut(msg, "': "); ok && strings.HasPrefix(msg, "at '") {
-			msg = rest
-		}
-		c.err(node, path, "not a valid JSON Schema draft-04: %s", msg)
+		c.err(node, path, "not a valid JSON Schema draft-04: %s", leaf.Message())
 	}
 }
 
-// noLoader loads nothing: a schema is checked on its own, offline.
-type noLoader struct{}
-
-func (noLoader) Load(u string) (any, error) {
-	return nil, fmt.Errorf("%s: sfnapic loads no schema from elsewhere", u)
-}
-
-func leaves(e *jsonschema.ValidationError) []*jsonschema.ValidationError {
+func leaves(e *jsonschema4.Error) []*jsonschema4.Error {
 	if len(e.Causes) == 0 {
-		return []*jsonschema.ValidationError{e}
+		return []*jsonschema4.Error{e}
 	}
-	var out []*jsonschema.ValidationError
+	var out []*jsonschema4.Error
 	for _, c := range e.Causes {
 		out = append(out, leaves(c)...)
 	}
@@ -292,27 +273,22 @@ func leaves(e *jsonschema.ValidationError) []*jsonschema.ValidationError {
 // the metaschema (type is a name or a list of names) each fail at the
 // same value, and the one listing the allowed values says best what to
 // write; otherwise the first is kept.
-func onePerPlace(errs []*jsonschema.ValidationError) []*jsonschema.ValidationError {
+func onePerPlace(errs []*jsonschema4.Error) []*jsonschema4.Error {
 	best := map[string]int{}
 	for i, e := range errs {
 		at := strings.Join(e.InstanceLocation, "\x00")
 		j, seen := best[at]
-		if !seen || enumKind(e) && !enumKind(errs[j]) {
+		if !seen || e.Kind == jsonschema4.Enum && errs[j].Kind != jsonschema4.Enum {
 			best[at] = i
 		}
 	}
-	var out []*jsonschema.ValidationError
+	var out []*jsonschema4.Error
 	for i, e := range errs {
 		if best[strings.Join(e.InstanceLocation, "\x00")] == i {
 			out = append(out, e)
 		}
 	}
 	return out
-}
-
-func enumKind(e *jsonschema.ValidationError) bool {
-	_, ok := e.ErrorKind.(*kind.Enum)
-	return ok
 }
 
 // locate finds the node at a JSON pointer's tokens below n, and its field

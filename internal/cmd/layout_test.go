@@ -47,19 +47,20 @@ func TestPackageLayout(t *testing.T) {
 		return out
 	}
 	allowed := map[string][]string{
-		"restapi/pathparam": nil,
-		"spec":              {"restapi/pathparam"},
-		"vtl":               nil,
-		"cfn":               nil,
-		"integration":       {"cfn"},
-		"restapi":           {"cfn", "integration", "restapi/pathparam"},
-		"compile":           {"spec", "integration", "cfn", "restapi/pathparam"},
-		"gateway":           {"restapi", "cfn", "vtl", "integration", "restapi/pathparam", "internal/loopback"},
-		"internal/loopback": nil,
-		"internal/deploy":   {"cfn"},
-		"internal/schema":   nil,
-		"internal/sfnmock":  {"gateway", "restapi", "cfn", "vtl", "integration", "restapi/pathparam", "internal/loopback"},
-		"internal/sfncall":  {"gateway", "restapi", "cfn", "vtl", "integration", "restapi/pathparam", "internal/loopback"},
+		"restapi/pathparam":    nil,
+		"spec":                 {"restapi/pathparam", "internal/jsonschema4"},
+		"vtl":                  nil,
+		"cfn":                  nil,
+		"integration":          {"cfn"},
+		"restapi":              {"cfn", "integration", "restapi/pathparam"},
+		"compile":              {"spec", "integration", "cfn", "restapi/pathparam", "internal/jsonschema4"},
+		"gateway":              {"restapi", "cfn", "vtl", "integration", "restapi/pathparam", "internal/loopback", "internal/jsonschema4"},
+		"internal/loopback":    nil,
+		"internal/deploy":      {"cfn"},
+		"internal/schema":      nil,
+		"internal/jsonschema4": nil,
+		"internal/sfnmock":     {"gateway", "restapi", "cfn", "vtl", "integration", "restapi/pathparam", "internal/loopback", "internal/jsonschema4"},
+		"internal/sfncall":     {"gateway", "restapi", "cfn", "vtl", "integration", "restapi/pathparam", "internal/loopback", "internal/jsonschema4"},
 	}
 	for pkg, ok := range allowed {
 		if _, found := deps[module+"/"+pkg]; !found {
@@ -77,6 +78,15 @@ func TestPackageLayout(t *testing.T) {
 	for _, cmdPkg := range []string{"internal/cmd", "cmd/sfnapic"} {
 		if slices.Contains(imports[module+"/"+cmdPkg], module+"/vtl") {
 			t.Errorf("%s imports vtl; the renderer is the gateway's business", cmdPkg)
+		}
+	}
+	// Body schemas are checked and bodies validated by internal/jsonschema4:
+	// a general validator's package init (santhosh-tekuri/jsonschema
+	// compiles every draft's metaschema) cost every start 2.7 ms. It
+	// stays a test dependency.
+	for pkg, d := range deps {
+		if strings.HasPrefix(pkg, module+"/") && slices.Contains(d, "github.com/santhosh-tekuri/jsonschema/v6") {
+			t.Errorf("%s depends on github.com/santhosh-tekuri/jsonschema/v6; use internal/jsonschema4 (the library is for tests only)", pkg)
 		}
 	}
 	const awsConfig = "github.com/aws/aws-sdk-go-v2/config"
