@@ -207,35 +207,14 @@ func (c schemaChecker) ref(v *yaml.Node, at string) {
 	}
 }
 
-// pointer resolves a JSON pointer (RFC 6901) written as a URI fragment.
+// pointer resolves a JSON pointer (RFC 6901) written as a URI fragment,
+// as the validator serve runs resolves it.
 func pointer(v any, frag string) (any, bool) {
 	frag, err := url.PathUnescape(frag)
-	if err != nil || frag != "" && !strings.HasPrefix(frag, "/") {
+	if err != nil {
 		return nil, false
 	}
-	if frag == "" {
-		return v, true
-	}
-	for _, tok := range strings.Split(frag[1:], "/") {
-		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-		switch x := v.(type) {
-		case Object:
-			next, ok := x.Get(tok)
-			if !ok {
-				return nil, false
-			}
-			v = next
-		case []any:
-			i, err := strconv.Atoi(tok)
-			if err != nil || i < 0 || i >= len(x) || strconv.Itoa(i) != tok {
-				return nil, false
-			}
-			v = x[i]
-		default:
-			return nil, false
-		}
-	}
-	return v, true
+	return jsonschema4.Pointer(plain(v), frag)
 }
 
 // meta validates the schema against the draft-04 metaschema and compiles
