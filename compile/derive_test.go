@@ -199,16 +199,7 @@ func TestDeriveSubstitutions(t *testing.T) {
 // ${c.Name} in a derived resource are its logical ID's in the Fn::Sub (a
 // ${c} there would name nothing CloudFormation knows).
 func TestDeriveMachineRefsAsLogicalIDs(t *testing.T) {
-	src := "version: 1\napi: {name: a}\nstateMachines:\n  m:\n    definition:\n      StartAt: T\n      States:\n        T: {Type: Task, Resource: \"arn:aws:states:::dynamodb:getItem\", Parameters: {TableName: \"t-${c.Name}\"}, End: true}\n" +
-		"  c:\n    definition: {StartAt: A, States: {A: {Type: Succeed}}}\nroutes:\n  POST /a: {stateMachine: m}\n"
-	s, errs := spec.Parse("s.yaml", []byte(src), nil)
-	if errs.HasErrors() {
-		t.Fatal(errs.String())
-	}
-	out, _, err := Build(s, "json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	out := buildTask(t, `{Type: Task, Resource: "arn:aws:states:::dynamodb:getItem", Parameters: {TableName: "t-${c.Name}"}, End: true}`)
 	if want := `table/t-${StateMachineC.Name}`; !strings.Contains(string(out), want) || strings.Contains(string(out), "table/t-${c.Name}") {
 		t.Errorf("want %s in the derived statement, and no table/t-${c.Name}:\n%s", want, out)
 	}
@@ -219,7 +210,17 @@ func TestDeriveMachineRefsAsLogicalIDs(t *testing.T) {
 // as ${StateMachineC.Name}, though the definition never wrote ${c.Name}
 // (found by TestHostileSpecsDeploy: cfn-lint's E1019 on ${c.Name}).
 func TestDeriveChildNameFromItsARN(t *testing.T) {
-	src := "version: 1\napi: {name: a}\nstateMachines:\n  m:\n    definition:\n      StartAt: T\n      States:\n        T: {Type: Task, Resource: \"arn:aws:states:::states:startExecution.sync:2\", Parameters: {StateMachineArn: \"${c}\"}, End: true}\n" +
+	out := buildTask(t, `{Type: Task, Resource: "arn:aws:states:::states:startExecution.sync:2", Parameters: {StateMachineArn: "${c}"}, End: true}`)
+	if want := `execution:${StateMachineC.Name}:*`; !strings.Contains(string(out), want) || strings.Contains(string(out), "${c.Name}") {
+		t.Errorf("want %s in the derived statement, and no ${c.Name}:\n%s", want, out)
+	}
+}
+
+// buildTask builds the template of a spec whose machine m runs one Task
+// state T (written in flow YAML) beside a machine c it may name.
+func buildTask(t *testing.T, task string) []byte {
+	t.Helper()
+	src := "version: 1\napi: {name: a}\nstateMachines:\n  m:\n    definition:\n      StartAt: T\n      States:\n        T: " + task + "\n" +
 		"  c:\n    definition: {StartAt: A, States: {A: {Type: Succeed}}}\nroutes:\n  POST /a: {stateMachine: m}\n"
 	s, errs := spec.Parse("s.yaml", []byte(src), nil)
 	if errs.HasErrors() {
@@ -229,7 +230,5 @@ func TestDeriveChildNameFromItsARN(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := `execution:${StateMachineC.Name}:*`; !strings.Contains(string(out), want) || strings.Contains(string(out), "${c.Name}") {
-		t.Errorf("want %s in the derived statement, and no ${c.Name}:\n%s", want, out)
-	}
+	return out
 }
