@@ -467,79 +467,100 @@ func (p *parser) stateMachines(n *yaml.Node) []*StateMachine {
 		}
 		m := &StateMachine{Name: name, Pos: p.pos(k)}
 		p.machine = m
-		var def, file, arn, typ, policies, role *yaml.Node
+		var f machineNodes
 		p.mapping(v, at, StateMachineFields.Keys(), StateMachineFields.RequiredKeys(), func(key string, k, v *yaml.Node) {
 			switch key {
 			case "policies":
-				policies = v
+				f.policies = v
 			case "roleArn":
-				role = v
+				f.role = v
 			case "type":
-				typ = v
+				f.typ = v
 			case "definition":
-				def = v
+				f.def = v
 			case "definitionFile":
-				file = v
+				f.file = v
 			case "arn":
-				arn = v
+				f.arn = v
 			}
 		})
 		if resolve(v).Kind != yaml.MappingNode {
 			return
 		}
-		given := 0
-		for _, x := range []*yaml.Node{def, file, arn} {
-			if x != nil {
-				given++
-			}
-		}
-		if given != 1 {
-			p.errs.Add(p.pos(k), at, "give exactly one of definition (inline ASL), definitionFile (a .asl.json or .asl.yaml file) or arn (an existing state machine)")
-		}
-		if typ != nil {
-			if arn != nil {
-				p.errs.Add(p.pos(resolve(typ)), at+".type", "type applies only to state machines sfnapic creates; an existing machine keeps its own")
-			} else if s, ok := p.oneOf(typ, at+".type", []string{TypeStandard, TypeExpress}); ok {
-				m.Type = s
-			}
-		} else if arn == nil {
-			m.Type = TypeStandard
-		}
-		switch {
-		case arn != nil && (policies != nil || role != nil):
-			p.errs.Add(p.pos(k), at, "policies and roleArn apply only to state machines sfnapic creates; an existing machine keeps its own role")
-		case policies != nil && role != nil:
-			p.errs.Add(p.pos(k), at, "give policies (for the execution role sfnapic creates) or roleArn (your own role), not both")
-		case policies != nil:
-			m.Policies = p.policies(policies, at+".policies")
-		case role != nil:
-			if s, ok := p.str(role, at+".roleArn"); ok {
-				p.deployed(role, at+".roleArn", s, roleArnRe().MatchString, "an IAM role ARN such as arn:aws:iam::123456789012:role/orders-workflow")
-				p.machineARNLength(role, at+".roleArn", s)
-				m.RoleARN = s
-			}
-		}
-		switch {
-		case arn != nil:
-			if s, ok := p.str(arn, at+".arn"); ok {
-				p.deployed(arn, at+".arn", s, arnRe().MatchString, "a state machine ARN such as arn:aws:states:us-east-1:123456789012:stateMachine:orders")
-				m.ARN = s
-			}
-		case def != nil:
-			m.Definition, m.Tasks = p.definition(def, p.file, at+".definition")
-		case file != nil:
-			if s, ok := p.str(file, at+".definitionFile"); ok {
-				m.DefinitionFile = s
-				m.Definition, m.Tasks = p.definitionFile(resolve(file), s, at+".definitionFile")
-			}
-		}
-		p.operations(m, v, at, arn != nil)
+		p.machineType(m, k, at, f)
+		p.machineRole(m, k, at, f)
+		p.machineSource(m, at, f)
+		p.operations(m, v, at, f.arn != nil)
 		out = append(out, m)
 	})
 	if resolve(n).Kind == yaml.MappingNode && len(out) == 0 && len(p.errs) == 0 {
 		p.errs.Add(p.pos(resolve(n)), "stateMachines", "declare at least one state machine")
 	}
 	return out
+}
+
+// machineNodes are the fields of a state machine that decide what it is.
+type machineNodes struct {
+	def, file, arn, typ, policies, role *yaml.Node
+}
+
+// machineType checks that the machine has one source, and reads its type.
+func (p *parser) machineType(m *StateMachine, k *yaml.Node, at string, f machineNodes) {
+	given := 0
+	for _, x := range []*yaml.Node{f.def, f.file, f.arn} {
+		if x != nil {
+			given++
+		}
+	}
+	if given != 1 {
+		p.errs.Add(p.pos(k), at, "give exactly one of definition (inline ASL), definitionFile (a .asl.json or .asl.yaml file) or arn (an existing state machine)")
+	}
+	if f.typ != nil {
+		if f.arn != nil {
+			p.errs.Add(p.pos(resolve(f.typ)), at+".type", "type applies only to state machines sfnapic creates; an existing machine keeps its own")
+		} else if s, ok := p.oneOf(f.typ, at+".type", []string{TypeStandard, TypeExpress}); ok {
+			m.Type = s
+		}
+	} else if f.arn == nil {
+		m.Type = TypeStandard
+	}
+}
+
+// machineRole reads the machine's policies or the role it runs as.
+func (p *parser) machineRole(m *StateMachine, k *yaml.Node, at string, f machineNodes) {
+	switch {
+	case f.arn != nil && (f.policies != nil || f.role != nil):
+		p.errs.Add(p.pos(k), at, "policies and roleArn apply only to state machines sfnapic creates; an existing machine keeps its own role")
+	case f.policies != nil && f.role != nil:
+		p.errs.Add(p.pos(k), at, "give policies (for the execution role sfnapic creates) or roleArn (your own role), not both")
+	case f.policies != nil:
+		m.Policies = p.policies(f.policies, at+".policies")
+	case f.role != nil:
+		if s, ok := p.str(f.role, at+".roleArn"); ok {
+			p.deployed(f.role, at+".roleArn", s, roleArnRe().MatchString, "an IAM role ARN such as arn:aws:iam::123456789012:role/orders-workflow")
+			p.machineARNLength(f.role, at+".roleArn", s)
+			m.RoleARN = s
+		}
+	}
+}
+
+// machineSource reads the machine's ARN, or its definition inline or from
+// its file.
+func (p *parser) machineSource(m *StateMachine, at string, f machineNodes) {
+	switch {
+	case f.arn != nil:
+		if s, ok := p.str(f.arn, at+".arn"); ok {
+			p.deployed(f.arn, at+".arn", s, arnRe().MatchString, "a state machine ARN such as arn:aws:states:us-east-1:123456789012:stateMachine:orders")
+			m.ARN = s
+		}
+	case f.def != nil:
+		m.Definition, m.Tasks = p.definition(f.def, p.file, at+".definition")
+	case f.file != nil:
+		if s, ok := p.str(f.file, at+".definitionFile"); ok {
+			m.DefinitionFile = s
+			m.Definition, m.Tasks = p.definitionFile(resolve(f.file), s, at+".definitionFile")
+		}
+	}
 }
 
 // policies reads IAM policy statements for a state machine's execution
