@@ -446,11 +446,17 @@ func (p *parser) source(n *yaml.Node, at string, m *Mapping, r *Route, name bool
 		}
 		return true
 	case FromPath, FromQuery, FromHeader:
+		return p.requestParam(pos, at, s, loc, rest, m, r)
 	default:
 		p.errs.Add(pos, at, "%q does not say where the value comes from; start it with one of path., query., header., body or context.%s", s, suggestWhole(s, locations))
 		r.unreadPath = true
 		return false
 	}
+}
+
+// requestParam reads a path, query or header source: its name (rest, of
+// the source s as written) must be one the route's requests can carry.
+func (p *parser) requestParam(pos Pos, at, s, loc, rest string, m *Mapping, r *Route) bool {
 	if rest == "" {
 		p.errs.Add(pos, at, "%q names no parameter; write %s.NAME", s, loc)
 		return false
